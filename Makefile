@@ -1,0 +1,199 @@
+# kerr: a Singularity-compatible job and service scheduler.
+# One non-recursive GNU Makefile.  `make help` lists the targets.
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SYSCONFDIR	?= /etc
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+DESTDIR		?=
+
+SANITIZE	?=
+WERROR		?= $(CI)
+BUILD		?= build$(if $(SANITIZE),-san)
+
+CC		?= cc
+PKGS		 = libmicrohttpd jansson libsystemd sqlite3
+WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wshadow -Wpointer-arith -Wcast-qual -Wsign-compare
+CFLAGS		?= -O2 -g
+CFLAGS		+= -std=gnu11 $(WARNINGS) $(if $(WERROR),-Werror) \
+		   -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD -MP \
+		   -Icommon -DKERR_SRCDIR='"$(CURDIR)"'
+ifneq ($(SANITIZE),)
+CFLAGS		+= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
+LDFLAGS		+= -fsanitize=address,undefined
+endif
+PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
+# Debian's libnng-dev ships no .pc file.
+LIBS		 = $(PKG_LIBS) -lnng -lpthread
+
+# Debian 12 packages needed to build, run and test.
+DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
+		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
+		   libcurl4-openssl-dev sqlite3 curl systemd procps
+
+COMMON_SRCS	+= common/bus.c
+COMMON_SRCS	+= common/clock.c
+COMMON_SRCS	+= common/conf.c
+COMMON_SRCS	+= common/daemon.c
+COMMON_SRCS	+= common/db.c
+COMMON_SRCS	+= common/db_pending_request.c
+COMMON_SRCS	+= common/db_request.c
+COMMON_SRCS	+= common/db_request_cleanup.c
+COMMON_SRCS	+= common/db_request_expiring.c
+COMMON_SRCS	+= common/db_request_history.c
+COMMON_SRCS	+= common/db_schema.c
+COMMON_SRCS	+= common/db_state.c
+COMMON_SRCS	+= common/db_task.c
+COMMON_SRCS	+= common/cron.c
+COMMON_SRCS	+= common/host.c
+COMMON_SRCS	+= common/json_filter.c
+COMMON_SRCS	+= common/log.c
+COMMON_SRCS	+= common/notify.c
+COMMON_SRCS	+= common/records.c
+COMMON_SRCS	+= common/request.c
+
+APID_SRCS	+= daemons/apid/apid.c
+APID_SRCS	+= daemons/apid/api_http.c
+APID_SRCS	+= daemons/apid/api_reply.c
+APID_SRCS	+= daemons/apid/api_routes.c
+APID_SRCS	+= daemons/apid/api_auth.c
+APID_SRCS	+= daemons/apid/api_request.c
+APID_SRCS	+= daemons/apid/api_request_action.c
+APID_SRCS	+= daemons/apid/api_request_run.c
+APID_SRCS	+= daemons/apid/api_state.c
+APID_SRCS	+= daemons/apid/api_util.c
+
+SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_loop.c
+
+CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
+
+UNIT_SRCS	+= tests/unit/check_main.c
+UNIT_SRCS	+= tests/unit/check_bus.c
+UNIT_SRCS	+= tests/unit/check_conf.c
+UNIT_SRCS	+= tests/unit/check_cron.c
+UNIT_SRCS	+= tests/unit/check_db.c
+UNIT_SRCS	+= tests/unit/check_json_filter.c
+UNIT_SRCS	+= tests/unit/check_log.c
+UNIT_SRCS	+= tests/unit/check_request.c
+
+INTEG_SRCS	+= tests/integration/check_integration.c
+INTEG_SRCS	+= tests/integration/harness.c
+INTEG_SRCS	+= tests/integration/check_foundation.c
+INTEG_SRCS	+= tests/integration/check_requests.c
+
+BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
+		   $(BUILD)/kerr-cleanerd
+LIBCOMMON	 = $(BUILD)/libcommon.a
+
+obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+.PHONY: all check unit integration run deps install uninstall clean help
+
+all: $(BINS)
+
+help:
+	@echo "make            build the three daemons into $(BUILD)/"
+	@echo "make run        install missing packages, build, run kerr with state in ./var"
+	@echo "make check      install missing packages, build, run unit and integration tests"
+	@echo "make unit       unit tests only;  make integration: integration tests only"
+	@echo "make install    install binaries, config and systemd units (PREFIX, DESTDIR)"
+	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRCS))
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+$(BUILD)/check_integration: $(call obj,$(INTEG_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcurl $(LIBS)
+
+# Install what is missing as root; otherwise say the one line to run.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing \
+	      || exit 1; \
+	  else \
+	    echo "Missing Debian packages. Run:"; \
+	    echo "  sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# Under SANITIZE the daemons the tests start inherit these too.
+TEST_ENV	 = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		   UBSAN_OPTIONS=print_stacktrace=1
+
+unit: $(BUILD)/check_unit
+	@$(TEST_ENV) $(BUILD)/check_unit
+
+integration: $(BINS) $(BUILD)/check_integration
+	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_integration
+
+check: deps
+	@$(MAKE) --no-print-directory unit integration
+
+var/kerr.conf:
+	@mkdir -p var
+	@printf '# Written by make run: state in this folder.\n[common]\nstate_dir = %s/var\nruntime_dir = %s/var/run\n' \
+	  "$(CURDIR)" "$(CURDIR)" > $@
+
+run: deps
+	@$(MAKE) --no-print-directory all var/kerr.conf
+	@exec daemons/kerr-run.sh $(BUILD) var/kerr.conf
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/kerr \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/kerr/kerr.conf || \
+	  install -m 0644 etc/kerr.conf $(DESTDIR)$(SYSCONFDIR)/kerr/kerr.conf
+	for u in systemd/*.service systemd/*.socket systemd/*.target; do \
+	  sed 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
+	done
+	install -m 0644 systemd/kerr.sysusers $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS)))
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/kerr*.s* systemd/*.target)))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,259 @@
+/*
+ * The event bus over nng pub/sub (see bus.h for the topology).  Sends and
+ * receives the messages of bus_msg.h; knows nothing about what they mean.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/pub.h>
+#include <nng/protocol/pubsub0/sub.h>
+
+#include "bus.h"
+
+#define BUS_URL_MAX		300
+#define BUS_RECV_QUEUE		1024	/* messages nng buffers per reader */
+#define BUS_REDIAL_MIN_MS	10
+#define BUS_REDIAL_MAX_MS	250
+
+struct bus {
+	nng_socket	pub;
+	nng_socket	sub;
+	int		has_sub;
+	int		recv_fd;
+};
+
+static const char *const bus_topics[] = {
+#define BUS_MSG_TOPIC(id, topic, from, to, what)	topic,
+	BUS_MESSAGES(BUS_MSG_TOPIC)
+#undef BUS_MSG_TOPIC
+};
+
+const char *
+bus_msg_topic(enum bus_msg_type type)
+{
+	if ((int)type < 0 || type >= BUS_MSG_COUNT)
+		return (NULL);
+	return (bus_topics[type]);
+}
+
+static int
+bus_errno(int rv)
+{
+	switch (rv) {
+	case 0:
+		return (0);
+	case NNG_EAGAIN:
+		return (-EAGAIN);
+	case NNG_ENOMEM:
+		return (-ENOMEM);
+	case NNG_EADDRINUSE:
+		return (-EADDRINUSE);
+	case NNG_ECONNREFUSED:
+		return (-ECONNREFUSED);
+	case NNG_ENOENT:
+		return (-ENOENT);
+	case NNG_EINVAL:
+	case NNG_EADDRINVAL:
+		return (-EINVAL);
+	default:
+		return (-EIO);
+	}
+}
+
+static int
+bus_url(char *buf, size_t len, const char *runtime_dir, const char *daemon)
+{
+	int n = snprintf(buf, len, "ipc://%s/%s.sub", runtime_dir, daemon);
+
+	return (n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0);
+}
+
+static int
+bus_open_sub(struct bus *bus, const char *runtime_dir, const char *self,
+    const enum bus_msg_type *subs, size_t nsubs)
+{
+	char	url[BUS_URL_MAX];
+	size_t	i;
+	int	r;
+
+	if ((r = bus_url(url, sizeof(url), runtime_dir, self)) < 0)
+		return (r);
+	if ((r = bus_errno(nng_sub0_open(&bus->sub))) < 0)
+		return (r);
+	bus->has_sub = 1;
+	for (i = 0; i < nsubs; i++) {
+		const char *topic = bus_msg_topic(subs[i]);
+
+		if (topic == NULL)
+			return (-EINVAL);
+		/* The NUL is part of the prefix: exact topic match. */
+		r = bus_errno(nng_socket_set(bus->sub, NNG_OPT_SUB_SUBSCRIBE,
+		    topic, strlen(topic) + 1));
+		if (r < 0)
+			return (r);
+	}
+	if ((r = bus_errno(nng_socket_set_int(bus->sub, NNG_OPT_RECVBUF,
+	    BUS_RECV_QUEUE))) < 0)
+		return (r);
+	if ((r = bus_errno(nng_listen(bus->sub, url, NULL, 0))) < 0)
+		return (r);
+	return (bus_errno(nng_socket_get_int(bus->sub, NNG_OPT_RECVFD,
+	    &bus->recv_fd)));
+}
+
+static int
+bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
+    int flags)
+{
+	static const char *const daemons[] = BUS_DAEMONS;
+	char	url[BUS_URL_MAX];
+	size_t	i;
+	int	r;
+
+	if ((r = bus_errno(nng_pub0_open(&bus->pub))) < 0)
+		return (r);
+	(void)nng_socket_set_ms(bus->pub, NNG_OPT_RECONNMINT,
+	    BUS_REDIAL_MIN_MS);
+	(void)nng_socket_set_ms(bus->pub, NNG_OPT_RECONNMAXT,
+	    BUS_REDIAL_MAX_MS);
+	for (i = 0; i < BUS_NDAEMONS; i++) {
+		if (strcmp(daemons[i], self) == 0)
+			continue;
+		if ((r = bus_url(url, sizeof(url), runtime_dir, daemons[i])) < 0)
+			return (r);
+		/* A failed blocking dial (peer not up) falls back to redials. */
+		if ((flags & BUS_DIAL_WAIT) &&
+		    nng_dial(bus->pub, url, NULL, 0) == 0)
+			continue;
+		if ((r = bus_errno(nng_dial(bus->pub, url, NULL,
+		    NNG_FLAG_NONBLOCK))) < 0)
+			return (r);
+	}
+	return (0);
+}
+
+int
+bus_open(const char *runtime_dir, const char *self,
+    const enum bus_msg_type *subs, size_t nsubs, int flags, struct bus **ret)
+{
+	struct bus	*bus;
+	int		 r;
+
+	if ((bus = calloc(1, sizeof(*bus))) == NULL)
+		return (-ENOMEM);
+	bus->recv_fd = -1;
+	if ((r = bus_open_pub(bus, runtime_dir, self, flags)) < 0)
+		goto fail;
+	if (nsubs > 0 &&
+	    (r = bus_open_sub(bus, runtime_dir, self, subs, nsubs)) < 0)
+		goto fail;
+	*ret = bus;
+	return (0);
+fail:
+	bus_close(bus);
+	return (r);
+}
+
+void
+bus_close(struct bus *bus)
+{
+	if (bus == NULL)
+		return;
+	/* nng_close on a never-opened (zero) socket is a harmless error. */
+	(void)nng_close(bus->pub);
+	if (bus->has_sub)
+		(void)nng_close(bus->sub);
+	free(bus);
+}
+
+int
+bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
+{
+	const char	*topic = bus_msg_topic(type);
+	json_t		*body;
+	char		*text, *wire;
+	size_t		 tlen, blen;
+	int		 r;
+
+	/* Receivers drop ids this long: refuse them here, visibly. */
+	if (topic == NULL || id == NULL || strlen(id) >= BUS_ID_MAX)
+		return (-EINVAL);
+	body = json_pack("{s:i, s:s}", "v", BUS_PROTOCOL_VERSION, "id", id);
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL)
+		return (-ENOMEM);
+	tlen = strlen(topic) + 1;
+	blen = strlen(text);
+	if ((wire = malloc(tlen + blen)) == NULL) {
+		free(text);
+		return (-ENOMEM);
+	}
+	memcpy(wire, topic, tlen);
+	memcpy(wire + tlen, text, blen);
+	free(text);
+	/* Without a reader pub/sub drops the message: that is acceptable. */
+	r = bus_errno(nng_send(bus->pub, wire, tlen + blen, NNG_FLAG_NONBLOCK));
+	free(wire);
+	return (r);
+}
+
+/* Split "<topic>\0<json>" and check it against the catalogue. */
+static int
+bus_parse(const char *buf, size_t len, enum bus_msg_type *ret_type,
+    char *ret_id, size_t idlen)
+{
+	const char	*nul = memchr(buf, '\0', len);
+	json_t		*body = NULL, *v, *id;
+	int		 type, r = -EPROTO;
+
+	if (nul == NULL)
+		return (-EPROTO);
+	for (type = 0; type < BUS_MSG_COUNT; type++)
+		if (strcmp(buf, bus_topics[type]) == 0)
+			break;
+	if (type == BUS_MSG_COUNT)
+		return (-EPROTO);
+	body = json_loadb(nul + 1, len - (size_t)(nul + 1 - buf), 0, NULL);
+	v = json_object_get(body, "v");
+	id = json_object_get(body, "id");
+	if (json_is_integer(v) &&
+	    json_integer_value(v) == BUS_PROTOCOL_VERSION &&
+	    json_is_string(id) && json_string_length(id) < idlen) {
+		memcpy(ret_id, json_string_value(id),
+		    json_string_length(id) + 1);
+		*ret_type = (enum bus_msg_type)type;
+		r = 0;
+	}
+	json_decref(body);
+	return (r);
+}
+
+int
+bus_recv(struct bus *bus, enum bus_msg_type *ret_type, char *ret_id,
+    size_t idlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (!bus->has_sub)
+		return (-EAGAIN);
+	r = bus_errno(nng_recv(bus->sub, &buf, &len,
+	    NNG_FLAG_ALLOC | NNG_FLAG_NONBLOCK));
+	if (r < 0)
+		return (r);
+	r = bus_parse(buf, len, ret_type, ret_id, idlen);
+	nng_free(buf, len);
+	return (r);
+}
+
+int
+bus_fd(struct bus *bus)
+{
+	return (bus->recv_fd);
+}

@@ -1,0 +1,481 @@
+/*
+ * Configuration file parser.  Every key lives in one table (conf_keys)
+ * giving its section, type, place in struct conf, default, range and a
+ * one-line help; defaults, parsing and conf_print_defaults all walk that
+ * table, so a new key is one new row.  The syntax is a small INI dialect:
+ * "[section]", "key = value" (value optionally in double quotes), and
+ * whole-line comments starting with '#' or ';'.  As in ntpd's parse.y, every
+ * error is collected as "file:line: message" and the load fails at the end
+ * if there was any.  Nothing here logs; the daemon prints errbuf.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "log.h"
+
+#define CONF_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum conf_type {
+	CONF_STRING,
+	CONF_INT,		/* range-checked against min and max */
+	CONF_BOOL,
+	CONF_LOGLEVEL,		/* err, warning, notice, info, debug */
+	CONF_SYNC,		/* full or normal */
+	CONF_EXECUTOR		/* a string limited to the known executors */
+};
+
+struct conf_key {
+	const char	*section;
+	const char	*key;
+	enum conf_type	 type;
+	size_t		 offset;
+	const char	*def;
+	long		 min;
+	long		 max;
+	const char	*help;
+};
+
+#define CONF_OFF(f)	offsetof(struct conf, f)
+
+/* Keep in step with etc/kerr.conf; a unit test checks that it is. */
+static const struct conf_key conf_keys[] = {
+	{ "common", "state_dir", CONF_STRING, CONF_OFF(state_dir),
+	    "/var/lib/kerr", 0, 0, "database and task sandboxes" },
+	{ "common", "runtime_dir", CONF_STRING, CONF_OFF(runtime_dir),
+	    "/run/kerr", 0, 0, "bus sockets" },
+	{ "common", "db_path", CONF_STRING, CONF_OFF(db_path),
+	    "", 0, 0, "SQLite database; empty means <state_dir>/kerr.db" },
+	{ "common", "log_level", CONF_LOGLEVEL, CONF_OFF(log_level),
+	    "notice", 0, 0, "err, warning, notice, info or debug" },
+	{ "common", "tick_ms", CONF_INT, CONF_OFF(tick_ms),
+	    "1000", 50, 60000, "period of every re-scan loop" },
+	{ "common", "db_busy_timeout_ms", CONF_INT,
+	    CONF_OFF(db_busy_timeout_ms), "5000", 0, 600000,
+	    "how long to wait for a locked database" },
+	{ "common", "db_synchronous", CONF_SYNC,
+	    CONF_OFF(db_synchronous_full), "full", 0, 0,
+	    "SQLite synchronous mode: full or normal" },
+
+	{ "apid", "listen_address", CONF_STRING, CONF_OFF(listen_address),
+	    "127.0.0.1", 0, 0, "address of the REST API" },
+	{ "apid", "port", CONF_INT, CONF_OFF(port),
+	    "5060", 1, 65535, "TCP port of the REST API" },
+	{ "apid", "http_threads", CONF_INT, CONF_OFF(http_threads),
+	    "2", 1, 64, "HTTP worker threads" },
+	{ "apid", "max_body_bytes", CONF_INT, CONF_OFF(max_body_bytes),
+	    "1048576", 1024, 67108864, "largest request body accepted" },
+
+	{ "schedulerd", "launch_workers", CONF_INT, CONF_OFF(launch_workers),
+	    "2", 1, 64, "threads that start tasks" },
+
+	{ "cleanerd", "kill_workers", CONF_INT, CONF_OFF(kill_workers),
+	    "2", 1, 64, "threads that stop tasks" },
+	{ "cleanerd", "kill_grace_ms", CONF_INT, CONF_OFF(kill_grace_ms),
+	    "30000", 0, 3600000, "time between SIGTERM and SIGKILL" },
+
+	{ "executor", "executor", CONF_EXECUTOR, CONF_OFF(executor),
+	    "local", 0, 0, "how tasks are run; only local for now" },
+	{ "executor", "task_user", CONF_STRING, CONF_OFF(task_user),
+	    "nobody", 0, 0, "user tasks run as when the daemon is root" },
+	{ "executor", "allow_root_tasks", CONF_BOOL,
+	    CONF_OFF(allow_root_tasks), "false", 0, 0,
+	    "let tasks ask to run as root" },
+	{ "executor", "port_range_min", CONF_INT, CONF_OFF(port_range_min),
+	    "31000", 1024, 65535, "lowest port handed to tasks" },
+	{ "executor", "port_range_max", CONF_INT, CONF_OFF(port_range_max),
+	    "32000", 1024, 65535, "highest port handed to tasks" },
+	{ "executor", "agent_hostname", CONF_STRING,
+	    CONF_OFF(agent_hostname), "", 0, 0,
+	    "host name reported for tasks; empty means gethostname()" },
+	{ "executor", "rack_id", CONF_STRING, CONF_OFF(rack_id),
+	    "DEFAULT", 0, 0, "rack reported for tasks" },
+};
+
+/* State of one conf_load; conf is a copy so a failed load changes nothing. */
+struct conf_parser {
+	struct conf	 conf;
+	const char	*path;
+	int		 line;
+	const char	*section;	/* NULL before the first header */
+	int		 skip;		/* inside an unknown section */
+	int		 set_line[CONF_NITEMS(conf_keys)];
+	int		 nerr;
+	char		*errbuf;
+	size_t		 errlen;
+};
+
+static void	conf_error(struct conf_parser *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static const struct conf_key *
+conf_find_key(const char *section, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < CONF_NITEMS(conf_keys); i++)
+		if (strcmp(conf_keys[i].section, section) == 0 &&
+		    strcmp(conf_keys[i].key, key) == 0)
+			return (&conf_keys[i]);
+	return (NULL);
+}
+
+/* Returns the table's copy of the name, so it outlives the line buffer. */
+static const char *
+conf_find_section(const char *section)
+{
+	size_t	 i;
+
+	for (i = 0; i < CONF_NITEMS(conf_keys); i++)
+		if (strcmp(conf_keys[i].section, section) == 0)
+			return (conf_keys[i].section);
+	return (NULL);
+}
+
+static char *
+conf_trim(char *s)
+{
+	char	*end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return (s);
+}
+
+/* Append "path:line: message\n" to errbuf; line 0 means no line. */
+static void
+conf_error(struct conf_parser *p, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 n;
+	int	 r;
+
+	p->nerr++;
+	if (p->errbuf == NULL || p->errlen == 0)
+		return;
+	n = strlen(p->errbuf);
+	if (line > 0)
+		r = snprintf(p->errbuf + n, p->errlen - n, "%s:%d: ", p->path,
+		    line);
+	else
+		r = snprintf(p->errbuf + n, p->errlen - n, "%s: ", p->path);
+	if (r < 0 || (size_t)r >= p->errlen - n)
+		return;
+	n += r;
+	va_start(ap, fmt);
+	r = vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= p->errlen - n)
+		return;
+	n += r;
+	snprintf(p->errbuf + n, p->errlen - n, "\n");
+}
+
+static int
+conf_parse_int(const struct conf_key *k, const char *val, int *ret, char *msg,
+    size_t msglen)
+{
+	char	*end;
+	long	 l;
+
+	errno = 0;
+	l = strtol(val, &end, 10);
+	if (*val == '\0' || *end != '\0' || errno == ERANGE) {
+		snprintf(msg, msglen, "invalid integer '%s' for %s", val,
+		    k->key);
+		return (-EINVAL);
+	}
+	if (l < k->min || l > k->max) {
+		snprintf(msg, msglen, "%s must be between %ld and %ld",
+		    k->key, k->min, k->max);
+		return (-EINVAL);
+	}
+	*ret = (int)l;
+	return (0);
+}
+
+static int
+conf_parse_bool(const struct conf_key *k, const char *val, int *ret,
+    char *msg, size_t msglen)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t	 i;
+
+	for (i = 0; i < CONF_NITEMS(yes); i++) {
+		if (strcasecmp(val, yes[i]) == 0) {
+			*ret = 1;
+			return (0);
+		}
+		if (strcasecmp(val, no[i]) == 0) {
+			*ret = 0;
+			return (0);
+		}
+	}
+	snprintf(msg, msglen, "invalid boolean '%s' for %s "
+	    "(use true or false)", val, k->key);
+	return (-EINVAL);
+}
+
+/*
+ * Store val into the field k describes.  On error the field is unchanged
+ * and msg says why, without the "file:line: " prefix.
+ */
+static int
+conf_set(struct conf *conf, const struct conf_key *k, const char *val,
+    char *msg, size_t msglen)
+{
+	char	*field = (char *)conf + k->offset;
+	int	*ifield = (int *)(void *)field;
+	int	 level;
+
+	switch (k->type) {
+	case CONF_EXECUTOR:
+		if (strcmp(val, "local") != 0) {
+			snprintf(msg, msglen, "unknown executor '%s'", val);
+			return (-EINVAL);
+		}
+		/* FALLTHROUGH */
+	case CONF_STRING:
+		if (strlen(val) >= CONF_STR_MAX) {
+			snprintf(msg, msglen, "value of %s is too long "
+			    "(at most %d bytes)", k->key, CONF_STR_MAX - 1);
+			return (-EINVAL);
+		}
+		memcpy(field, val, strlen(val) + 1);
+		return (0);
+	case CONF_INT:
+		return (conf_parse_int(k, val, ifield, msg, msglen));
+	case CONF_BOOL:
+		return (conf_parse_bool(k, val, ifield, msg, msglen));
+	case CONF_LOGLEVEL:
+		if ((level = log_level_from_str(val)) == -1) {
+			snprintf(msg, msglen, "unknown log level '%s' "
+			    "(use err, warning, notice, info or debug)", val);
+			return (-EINVAL);
+		}
+		*ifield = level;
+		return (0);
+	case CONF_SYNC:
+		if (strcmp(val, "full") != 0 && strcmp(val, "normal") != 0) {
+			snprintf(msg, msglen, "%s must be 'full' or 'normal', "
+			    "not '%s'", k->key, val);
+			return (-EINVAL);
+		}
+		*ifield = strcmp(val, "full") == 0;
+		return (0);
+	}
+	snprintf(msg, msglen, "%s has an unknown type", k->key);
+	return (-EINVAL);
+}
+
+void
+conf_defaults(struct conf *conf)
+{
+	char	 msg[128];
+	size_t	 i;
+	int	 r;
+
+	memset(conf, 0, sizeof(*conf));
+	for (i = 0; i < CONF_NITEMS(conf_keys); i++) {
+		r = conf_set(conf, &conf_keys[i], conf_keys[i].def, msg,
+		    sizeof(msg));
+		assert(r == 0);		/* the table's defaults must parse */
+		(void)r;
+	}
+}
+
+/* s is a trimmed line starting with '['. */
+static void
+conf_parse_section(struct conf_parser *p, char *s)
+{
+	char	*name, *end = s + strlen(s) - 1;
+
+	if (*end != ']') {
+		conf_error(p, p->line, "missing ']' in section header '%s'",
+		    s);
+		p->skip = 1;
+		return;
+	}
+	*end = '\0';
+	name = conf_trim(s + 1);
+	if ((p->section = conf_find_section(name)) == NULL) {
+		conf_error(p, p->line, "unknown section [%s]", name);
+		/* Its keys would only repeat the same mistake. */
+		p->skip = 1;
+		return;
+	}
+	p->skip = 0;
+}
+
+/* s is a trimmed line that is neither blank, a comment nor a header. */
+static void
+conf_parse_assign(struct conf_parser *p, char *s)
+{
+	const struct conf_key	*k;
+	char			*eq, *key, *val, msg[CONF_STR_MAX + 128];
+	size_t			 len;
+
+	if ((eq = strchr(s, '=')) == NULL) {
+		conf_error(p, p->line, "missing '=' in '%s'", s);
+		return;
+	}
+	*eq = '\0';
+	key = conf_trim(s);
+	val = conf_trim(eq + 1);
+	len = strlen(val);
+	if (len >= 2 && val[0] == '"' && val[len - 1] == '"') {
+		val[len - 1] = '\0';
+		val++;
+	}
+
+	if (*key == '\0') {
+		conf_error(p, p->line, "missing key before '='");
+		return;
+	}
+	if (p->skip)
+		return;
+	if (p->section == NULL) {
+		conf_error(p, p->line, "key '%s' outside a section", key);
+		return;
+	}
+	if ((k = conf_find_key(p->section, key)) == NULL) {
+		conf_error(p, p->line, "unknown key '%s' in section [%s]", key,
+		    p->section);
+		return;
+	}
+	if (conf_set(&p->conf, k, val, msg, sizeof(msg)) < 0) {
+		conf_error(p, p->line, "%s", msg);
+		return;
+	}
+	p->set_line[k - conf_keys] = p->line;
+}
+
+/* Checks across keys, once the whole file is read. */
+static void
+conf_check(struct conf_parser *p)
+{
+	const struct conf_key	*kmin, *kmax;
+	int			 line;
+
+	if (p->conf.port_range_max < p->conf.port_range_min) {
+		kmin = conf_find_key("executor", "port_range_min");
+		kmax = conf_find_key("executor", "port_range_max");
+		/* Blame whichever of the two the file set last. */
+		line = p->set_line[kmax - conf_keys];
+		if (p->set_line[kmin - conf_keys] > line)
+			line = p->set_line[kmin - conf_keys];
+		conf_error(p, line, "port_range_max (%d) is less than "
+		    "port_range_min (%d)", p->conf.port_range_max,
+		    p->conf.port_range_min);
+	}
+}
+
+int
+conf_load(struct conf *conf, const char *path, int must_exist, char *errbuf,
+    size_t errlen)
+{
+	struct conf_parser	 p;
+	FILE			*fp = NULL;
+	char			*buf = NULL, *s;
+	size_t			 bufsz = 0;
+	int			 r;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = *conf;
+	p.path = path;
+	p.errbuf = errbuf;
+	p.errlen = errlen;
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		r = -errno;
+		if (r == -ENOENT && !must_exist)
+			r = 0;
+		else
+			conf_error(&p, 0, "%s", strerror(-r));
+		goto out;
+	}
+	while (getline(&buf, &bufsz, fp) != -1) {
+		p.line++;
+		s = conf_trim(buf);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[')
+			conf_parse_section(&p, s);
+		else
+			conf_parse_assign(&p, s);
+	}
+	if (ferror(fp)) {
+		r = -EIO;
+		conf_error(&p, 0, "read error");
+		goto out;
+	}
+	conf_check(&p);
+	if (p.nerr > 0) {
+		r = -EINVAL;
+		goto out;
+	}
+	*conf = p.conf;
+	r = 0;
+out:
+	free(buf);
+	if (fp != NULL)
+		fclose(fp);
+	return (r);
+}
+
+void
+conf_db_path(const struct conf *conf, char *buf, size_t len)
+{
+	if (conf->db_path[0] != '\0')
+		snprintf(buf, len, "%s", conf->db_path);
+	else
+		snprintf(buf, len, "%s/kerr.db", conf->state_dir);
+}
+
+void
+conf_bus_path(const struct conf *conf, const char *daemon, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%s/%s.sub", conf->runtime_dir, daemon);
+}
+
+void
+conf_sandbox_root(const struct conf *conf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/tasks", conf->state_dir);
+}
+
+void
+conf_print_defaults(FILE *fp)
+{
+	const char	*section = NULL;
+	size_t		 i;
+
+	for (i = 0; i < CONF_NITEMS(conf_keys); i++) {
+		if (section == NULL ||
+		    strcmp(section, conf_keys[i].section) != 0) {
+			section = conf_keys[i].section;
+			fprintf(fp, "%s[%s]\n", i > 0 ? "\n" : "", section);
+		}
+		/* No trailing blank after '=' when the default is empty. */
+		if (conf_keys[i].def[0] == '\0')
+			fprintf(fp, "#%s =\n", conf_keys[i].key);
+		else
+			fprintf(fp, "#%s = %s\n", conf_keys[i].key,
+			    conf_keys[i].def);
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * kerr configuration: one INI file with sections [common], [apid],
+ * [schedulerd], [cleanerd] and [executor], parsed from one table of keys
+ * (conf.c).  The defaults in that table are the documentation; etc/kerr.conf
+ * shows every one of them commented out.
+ */
+#ifndef KERR_CONF_H
+#define KERR_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONF_PATH_DEFAULT	"/etc/kerr/kerr.conf"
+#define CONF_STR_MAX		256
+
+struct conf {
+	/* [common] */
+	char	state_dir[CONF_STR_MAX];	/* database and task sandboxes */
+	char	runtime_dir[CONF_STR_MAX];	/* bus sockets */
+	char	db_path[CONF_STR_MAX];		/* empty: <state_dir>/kerr.db */
+	int	log_level;			/* LOG_ERR .. LOG_DEBUG */
+	int	tick_ms;			/* re-scan period of every loop */
+	int	db_busy_timeout_ms;
+	int	db_synchronous_full;		/* 1 FULL, 0 NORMAL */
+
+	/* [apid] */
+	char	listen_address[CONF_STR_MAX];
+	int	port;
+	int	http_threads;
+	int	max_body_bytes;
+
+	/* [schedulerd] */
+	int	launch_workers;
+
+	/* [cleanerd] */
+	int	kill_workers;
+	int	kill_grace_ms;
+
+	/* [executor] */
+	char	executor[CONF_STR_MAX];		/* "local" */
+	char	task_user[CONF_STR_MAX];	/* when the daemon runs as root */
+	int	allow_root_tasks;
+	int	port_range_min;
+	int	port_range_max;
+	char	agent_hostname[CONF_STR_MAX];	/* empty: gethostname() */
+	char	rack_id[CONF_STR_MAX];
+};
+
+/* Fill every field with its default from the key table. */
+void	conf_defaults(struct conf *conf);
+
+/*
+ * Read path over the defaults.  Every error is written to errbuf as
+ * "file:line: message" lines (all of them, not only the first).  Returns 0,
+ * or -EINVAL when the file had errors, or -errno when it cannot be read.
+ * A missing file is an error only when must_exist is set.
+ */
+int	conf_load(struct conf *conf, const char *path, int must_exist,
+	    char *errbuf, size_t errlen);
+
+/* Derived paths: <state_dir>/kerr.db unless db_path is set, and so on. */
+void	conf_db_path(const struct conf *conf, char *buf, size_t len);
+void	conf_bus_path(const struct conf *conf, const char *daemon, char *buf,
+	    size_t len);
+void	conf_sandbox_root(const struct conf *conf, char *buf, size_t len);
+
+/*
+ * Print "[section]" headers and "#key = default" lines for the whole table,
+ * so a test can check that etc/kerr.conf documents every key.
+ */
+void	conf_print_defaults(FILE *fp);
+
+#endif

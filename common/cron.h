@@ -1,0 +1,28 @@
+/*
+ * Schedule expressions of SCHEDULED requests: the conversion of a Unix cron
+ * expression into the Quartz form Singularity stores in `quartzSchedule`,
+ * Quartz syntax and range checks, and time zone names.  No fire times here.
+ */
+#ifndef KERR_CRON_H
+#define KERR_CRON_H
+
+#include <stddef.h>
+
+#define CRON_EXPR_MAX	256	/* longest schedule text accepted */
+#define CRON_QUARTZ_MAX	512	/* an out buffer this size always suffices */
+
+/*
+ * Convert a 5-field cron expression into Singularity's Quartz form: seconds
+ * "0" prepended, one of day-of-month/day-of-week set to '?', day-of-week
+ * numbers 0-7 renamed SUN..SAT.  A 6- or 7-field input is taken as Quartz
+ * already and copied once valid.  0 and out filled, or -EINVAL with a
+ * one-line reason in err (also for what cannot be converted faithfully).
+ */
+int	cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
+	    size_t errlen);
+/* 0 when quartz is a valid 6- or 7-field Quartz expression, else -EINVAL. */
+int	cron_validate_quartz(const char *quartz, char *err, size_t errlen);
+/* 1 when tz is "UTC", "GMT" or a safe name of a zoneinfo file, else 0. */
+int	cron_zone_is_valid(const char *tz);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * Start-up, main loop and teardown shared by kerr-apid, kerr-schedulerd
+ * and kerr-cleanerd (see daemon.h).  The loop polls a signalfd, the bus
+ * receive descriptor and a timer; work happens in the handlers, never in a
+ * signal handler.
+ */
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+
+static void
+daemon_usage(const char *name)
+{
+	fprintf(stderr, "usage: kerr-%s [-dn] [-c file]\n"
+	    "  -c file  configuration file (default %s)\n"
+	    "  -d       debug: log everything\n"
+	    "  -n       check the configuration and exit\n",
+	    name, CONF_PATH_DEFAULT);
+}
+
+static int
+daemon_parse_args(struct daemon *d, int argc, char **argv)
+{
+	int ch;
+
+	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
+		switch (ch) {
+		case 'c':
+			d->conf_path = optarg;
+			break;
+		case 'd':
+			d->debug = 1;
+			break;
+		case 'n':
+			d->check_only = 1;
+			break;
+		default:
+			daemon_usage(d->name);
+			return (-1);
+		}
+	}
+	if (optind != argc) {
+		daemon_usage(d->name);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+daemon_load_conf(struct daemon *d)
+{
+	const char	*path = d->conf_path != NULL ? d->conf_path :
+			    CONF_PATH_DEFAULT;
+	char		 errbuf[4096] = "";
+	char		 ident[64];
+	int		 r;
+
+	(void)snprintf(ident, sizeof(ident), "kerr-%s", d->name);
+	log_init(ident, LOG_NOTICE);
+	conf_defaults(&d->conf);
+	r = conf_load(&d->conf, path, d->conf_path != NULL, errbuf,
+	    sizeof(errbuf));
+	if (r == -EINVAL) {
+		fputs(errbuf, stderr);
+		log_err("Configuration '%s' has errors, not starting", path);
+		return (-1);
+	}
+	if (r < 0) {
+		log_err("Failed to read configuration '%s': %s", path,
+		    strerror(-r));
+		return (-1);
+	}
+	log_set_level(d->debug ? LOG_DEBUG : d->conf.log_level);
+	return (0);
+}
+
+/* Block the stop signals in every thread we will start, read them here. */
+static int
+daemon_open_signals(struct daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) {
+		log_warn("Failed to block signals");
+		return (-1);
+	}
+	(void)signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->signal_fd < 0) {
+		log_warn("Failed to create signalfd");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+daemon_mkdirs(const char *path, unsigned int mode)
+{
+	char	buf[PATH_MAX];
+	char	*p;
+	size_t	len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return (-ENAMETOOLONG);
+	memcpy(buf, path, len + 1);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+
+		*p = '\0';
+		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+			return (-errno);
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	return (0);
+}
+
+static int
+daemon_make_dirs(struct daemon *d)
+{
+	char	sandboxes[PATH_MAX];
+	int	r;
+
+	conf_sandbox_root(&d->conf, sandboxes, sizeof(sandboxes));
+	if ((r = daemon_mkdirs(d->conf.state_dir, 0755)) < 0 ||
+	    (r = daemon_mkdirs(d->conf.runtime_dir, 0755)) < 0 ||
+	    (r = daemon_mkdirs(sandboxes, 0755)) < 0) {
+		log_err("Failed to create state directories under '%s': %s",
+		    d->conf.state_dir, strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+daemon_open_store(struct daemon *d)
+{
+	struct db_options	opt = {
+		.busy_timeout_ms = d->conf.db_busy_timeout_ms,
+		.synchronous_full = d->conf.db_synchronous_full,
+	};
+	char			path[PATH_MAX];
+	int			r;
+
+	conf_db_path(&d->conf, path, sizeof(path));
+	if ((r = db_open(path, &opt, &d->db)) < 0) {
+		log_err("Failed to open database '%s': %s", path,
+		    strerror(-r));
+		return (-1);
+	}
+	/*
+	 * apid runs as user kerr, the others as root in group kerr: the
+	 * group must write the database (SQLite gives -wal and -shm the
+	 * same mode).  Only the owner can change it; others carry on.
+	 */
+	if (chmod(path, 0660) != 0 && errno != EPERM)
+		log_info("Failed to make '%s' group-writable: %s, ignoring",
+		    path, strerror(errno));
+	if ((r = db_schema_migrate(d->db)) < 0) {
+		log_err("Failed to migrate database '%s' to version %d: %s",
+		    path, db_schema_current, r == -EPROTO ?
+		    "written by a newer kerr" : strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+daemon_init(struct daemon *d, const char *name, int argc, char **argv,
+    const enum bus_msg_type *subs, size_t nsubs)
+{
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->signal_fd = -1;
+	if (daemon_parse_args(d, argc, argv) < 0 || daemon_load_conf(d) < 0)
+		return (-1);
+	if (d->check_only) {
+		fprintf(stderr, "configuration OK\n");
+		return (1);
+	}
+	if (daemon_open_signals(d) < 0 || daemon_make_dirs(d) < 0 ||
+	    daemon_open_store(d) < 0)
+		return (-1);
+	if ((r = bus_open(d->conf.runtime_dir, name, subs, nsubs, 0,
+	    &d->bus)) < 0) {
+		log_err("Failed to open the bus in '%s': %s",
+		    d->conf.runtime_dir, strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Returns 1 when a stop signal was read. */
+static int
+daemon_read_signals(struct daemon *d)
+{
+	struct signalfd_siginfo	si;
+	int			stop = 0;
+
+	while (read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_info("Received SIGHUP, ignoring");
+			continue;
+		}
+		log_notice("Received %s, stopping", strsignal(
+		    (int)si.ssi_signo));
+		stop = 1;
+	}
+	return (stop);
+}
+
+static void
+daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
+    void *arg)
+{
+	enum bus_msg_type	type;
+	char			id[BUS_ID_MAX];
+	int			r;
+
+	while ((r = bus_recv(d->bus, &type, id, sizeof(id))) != -EAGAIN) {
+		if (r == -EPROTO) {
+			log_warnx("Malformed bus message, ignoring");
+			continue;
+		}
+		if (r < 0) {
+			log_warnx("Failed to read the bus: %s, ignoring",
+			    strerror(-r));
+			break;
+		}
+		log_debug("bus: %s id=%s", bus_msg_topic(type), id);
+		if (h->on_message != NULL)
+			h->on_message(arg, type, id);
+	}
+}
+
+int
+daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
+{
+	struct pollfd	pfd[2];
+	uint64_t	wd_usec = notify_watchdog_usec();
+	int64_t		now, next_tick, next_wd = 0, wd_ms, wait;
+	nfds_t		n = 1;
+
+	/* Pet at half the interval, as sd_watchdog_enabled(3) advises. */
+	wd_ms = wd_usec > 0 ? (int64_t)(wd_usec / 2000) : 0;
+	pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
+	if (bus_fd(d->bus) >= 0) {
+		pfd[1] = (struct pollfd){ .fd = bus_fd(d->bus),
+		    .events = POLLIN };
+		n = 2;
+	}
+	next_tick = clock_mono_ms();	/* the start-up re-scan */
+	while (!d->stopping) {
+		now = clock_mono_ms();
+		if (wd_ms > 0 && now >= next_wd) {
+			(void)notify_watchdog();
+			next_wd = now + wd_ms;
+		}
+		if (now >= next_tick) {
+			if (h->on_tick != NULL)
+				h->on_tick(arg);
+			next_tick = now + d->conf.tick_ms;
+			continue;
+		}
+		wait = next_tick - now;
+		if (wd_ms > 0 && next_wd - now < wait)
+			wait = next_wd - now;
+		if (poll(pfd, n, (int)wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("poll");
+			return (-1);
+		}
+		if ((pfd[0].revents & POLLIN) && daemon_read_signals(d))
+			d->stopping = 1;
+		else if (n == 2 && (pfd[1].revents & POLLIN))
+			daemon_drain_bus(d, h, arg);
+	}
+	return (0);
+}
+
+void
+daemon_fini(struct daemon *d)
+{
+	bus_close(d->bus);
+	d->bus = NULL;
+	db_close(d->db);
+	d->db = NULL;
+	if (d->signal_fd >= 0)
+		(void)close(d->signal_fd);
+	d->signal_fd = -1;
+}

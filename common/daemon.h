@@ -1,0 +1,53 @@
+/*
+ * The steps every kerr daemon's main() takes, in order: parse -c/-d/-n,
+ * load the config, start logging, block the stop signals into a signalfd,
+ * make the state and runtime directories, open and migrate the store, open
+ * the bus; then a loop woken by the bus, the tick and signals, which pets
+ * the systemd watchdog; then teardown in reverse.
+ */
+#ifndef KERR_DAEMON_H
+#define KERR_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "conf.h"
+#include "db.h"
+
+struct daemon {
+	const char	*name;		/* "apid": bus address and log ident */
+	const char	*conf_path;
+	int		 debug;		/* -d: foreground, log level debug */
+	int		 check_only;	/* -n: check the config and exit */
+	struct conf	 conf;
+	int		 signal_fd;
+	struct db	*db;
+	struct bus	*bus;
+	volatile int	 stopping;
+};
+
+struct daemon_handlers {
+	/* A bus message arrived: the id changed; look at it now. */
+	void	(*on_message)(void *arg, enum bus_msg_type type,
+		    const char *id);
+	/* The tick (and once at start): re-scan the store. */
+	void	(*on_tick)(void *arg);
+};
+
+/*
+ * Run every start-up step for daemon `name` subscribed to subs.  Returns 0
+ * to go on, 1 when -n asked only for a config check (which passed), or -1
+ * after logging what failed.  Call daemon_fini() in every case.
+ */
+int	daemon_init(struct daemon *d, const char *name, int argc,
+	    char **argv, const enum bus_msg_type *subs, size_t nsubs);
+/* Loop until SIGTERM/SIGINT.  0 on a clean stop, -1 on error. */
+int	daemon_run(struct daemon *d, const struct daemon_handlers *h,
+	    void *arg);
+void	daemon_fini(struct daemon *d);
+
+/* Create a directory and its parents (mode for the missing ones). */
+int	daemon_mkdirs(const char *path, unsigned int mode);
+
+#endif

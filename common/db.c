@@ -1,0 +1,317 @@
+/*
+ * Connection handling for the store: open with WAL, busy_timeout, foreign
+ * keys and the configured synchronous mode; a per-connection cache of
+ * prepared statements keyed by the address of their static SQL text; and
+ * the transaction helpers.  Touches no table itself (see db_schema.c and
+ * the per-table db_*.c files).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+
+#define DB_STMT_CACHE_SIZE	256	/* power of two, > number of SQL texts */
+
+struct db_stmt_slot {
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+
+struct db {
+	sqlite3			*handle;
+	struct db_stmt_slot	 cache[DB_STMT_CACHE_SIZE];
+};
+
+int
+db_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return (0);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return (-EBUSY);
+	case SQLITE_CONSTRAINT:
+		return (-EEXIST);
+	case SQLITE_NOMEM:
+		return (-ENOMEM);
+	case SQLITE_CANTOPEN:
+		return (-ENOENT);
+	default:
+		return (-EIO);
+	}
+}
+
+static int
+db_exec_sql(struct db *db, const char *sql)
+{
+	return (db_errno(sqlite3_exec(db->handle, sql, NULL, NULL, NULL)));
+}
+
+/* journal_mode answers with the mode in force: check it really is WAL. */
+static int
+db_set_wal(struct db *db)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	r = db_errno(sqlite3_prepare_v2(db->handle, "PRAGMA journal_mode=WAL",
+	    -1, &st, NULL));
+	if (r == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *mode = sqlite3_column_text(st, 0);
+
+		if (mode == NULL || strcmp((const char *)mode, "wal") != 0)
+			r = -EIO;
+	} else if (r == 0)
+		r = db_errno(sqlite3_errcode(db->handle));
+	sqlite3_finalize(st);
+	return (r);
+}
+
+static int
+db_set_pragmas(struct db *db, const struct db_options *opt)
+{
+	int r, waited_ms;
+
+	/*
+	 * Switching a new file to WAL needs an exclusive lock, and SQLite
+	 * does not call the busy handler for it: when several daemons
+	 * start at once, wait here within the same busy budget.
+	 */
+	for (waited_ms = 0; (r = db_set_wal(db)) == -EBUSY &&
+	    waited_ms < opt->busy_timeout_ms; waited_ms += 10)
+		(void)usleep(10000);
+	if (r < 0)
+		return (r);
+	if ((r = db_exec_sql(db, "PRAGMA foreign_keys=ON")) < 0)
+		return (r);
+	return (db_exec_sql(db, opt->synchronous_full ?
+	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+}
+
+int
+db_open(const char *path, const struct db_options *opt, struct db **ret)
+{
+	struct db	*db;
+	int		 r;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return (-ENOMEM);
+	r = sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = db_errno(r);
+		goto fail;
+	}
+	/* Set before the first statement: journal_mode itself may wait. */
+	sqlite3_busy_timeout(db->handle, opt->busy_timeout_ms);
+	if ((r = db_set_pragmas(db, opt)) < 0)
+		goto fail;
+	*ret = db;
+	return (0);
+fail:
+	db_close(db);
+	return (r < 0 ? r : -EIO);
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_STMT_CACHE_SIZE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->handle);
+	free(db);
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return (db->handle);
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return (sqlite3_errmsg(db->handle));
+}
+
+int
+db_begin(struct db *db)
+{
+	return (db_exec_sql(db, "BEGIN IMMEDIATE"));
+}
+
+int
+db_commit(struct db *db)
+{
+	int r;
+
+	if ((r = db_exec_sql(db, "COMMIT")) < 0)
+		db_rollback(db);
+	return (r);
+}
+
+void
+db_rollback(struct db *db)
+{
+	/* Fails harmlessly when SQLite already rolled back on its own. */
+	(void)sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static size_t
+db_stmt_hash(const char *sql)
+{
+	uintptr_t p = (uintptr_t)sql;
+
+	return ((size_t)((p >> 3) * 2654435761u) & (DB_STMT_CACHE_SIZE - 1));
+}
+
+int
+db_stmt(struct db *db, const char *sql, sqlite3_stmt **ret)
+{
+	struct db_stmt_slot	*slot;
+	size_t			 i, h = db_stmt_hash(sql);
+	int			 rc;
+
+	for (i = 0; i < DB_STMT_CACHE_SIZE; i++) {
+		slot = &db->cache[(h + i) & (DB_STMT_CACHE_SIZE - 1)];
+		if (slot->sql == sql) {
+			*ret = slot->st;
+			return (0);
+		}
+		if (slot->sql == NULL)
+			break;
+	}
+	if (i == DB_STMT_CACHE_SIZE)
+		return (-ENOSPC);
+	rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &slot->st, NULL);
+	if (rc != SQLITE_OK) {
+		slot->st = NULL;
+		return (db_errno(rc) < 0 ? db_errno(rc) : -EIO);
+	}
+	slot->sql = sql;
+	*ret = slot->st;
+	return (0);
+}
+
+void
+db_release(sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+int
+db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return (1);
+	if (rc == SQLITE_DONE)
+		return (0);
+	return (db_errno(rc) < 0 ? db_errno(rc) : -EIO);
+}
+
+int
+db_exec_stmt(sqlite3_stmt *st)
+{
+	int r;
+
+	while ((r = db_step(st)) == 1)
+		;
+	return (r);
+}
+
+int
+db_exec_text(struct db *db, const char *sql, const char *text)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, sql, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, text)) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
+}
+
+char *
+db_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return (strdup(s != NULL ? (const char *)s : ""));
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	int rc;
+
+	if (s == NULL)
+		rc = sqlite3_bind_null(st, idx);
+	else
+		rc = sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	return (db_errno(rc));
+}
+
+json_t *
+db_column_json(sqlite3_stmt *st, int col)
+{
+	const char	*text = (const char *)sqlite3_column_text(st, col);
+	int		 len = sqlite3_column_bytes(st, col);
+
+	if (text == NULL)
+		return (NULL);
+	return (json_loadb(text, (size_t)len, JSON_DECODE_ANY, NULL));
+}
+
+int
+db_bind_json(sqlite3_stmt *st, int idx, const json_t *value)
+{
+	char *text;
+
+	if (value == NULL)
+		return (db_errno(sqlite3_bind_null(st, idx)));
+	if ((text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+		return (-ENOMEM);
+	return (db_errno(sqlite3_bind_text(st, idx, text, -1, free)));
+}
+
+int
+db_collect_json(sqlite3_stmt *st, int col, json_t **ret)
+{
+	json_t	*array = json_array(), *item;
+	int	 r;
+
+	if (array == NULL)
+		return (-ENOMEM);
+	while ((r = db_step(st)) == 1) {
+		if ((item = db_column_json(st, col)) == NULL)
+			continue;	/* a row we cannot parse is skipped */
+		if (json_array_append_new(array, item) != 0) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	if (r < 0) {
+		json_decref(array);
+		return (r);
+	}
+	*ret = array;
+	return (0);
+}

@@ -1,0 +1,67 @@
+/*
+ * The store: one SQLite database in WAL mode shared by the three daemons.
+ * One connection per thread, opened after any fork.  Every SQL text lives
+ * in common/db_*.c; callers only see verb-noun functions.
+ */
+#ifndef KERR_DB_H
+#define KERR_DB_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct db;
+
+struct db_options {
+	int	busy_timeout_ms;
+	int	synchronous_full;	/* 1: FULL, survives power loss */
+};
+
+/* Open (creating if needed) and set the pragmas.  *ret owned by caller. */
+int	db_open(const char *path, const struct db_options *opt,
+	    struct db **ret);
+/* Accepts NULL. */
+void	db_close(struct db *db);
+
+/* Bring the schema to the current version (db_schema.c).  Idempotent. */
+int	db_schema_migrate(struct db *db);
+int	db_schema_version(struct db *db, int *ret_version);
+extern const int db_schema_current;
+
+/* Transactions.  db_begin is BEGIN IMMEDIATE: a writer takes the lock up
+ * front, so busy_timeout applies instead of a deadlock-style SQLITE_BUSY. */
+int	db_begin(struct db *db);
+int	db_commit(struct db *db);
+void	db_rollback(struct db *db);
+
+/*
+ * Cached prepared statement for a static SQL text (keyed by its address).
+ * Release with db_release(), which resets it and accepts NULL.
+ */
+int	db_stmt(struct db *db, const char *sql, sqlite3_stmt **ret);
+void	db_release(sqlite3_stmt *st);
+/* Run a statement with no result rows to completion. */
+int	db_exec_stmt(sqlite3_stmt *st);
+/* Run a cached statement whose only parameter ?1 is text, to the end. */
+int	db_exec_text(struct db *db, const char *sql, const char *text);
+/* Step: 1 row, 0 done, negative errno on error. */
+int	db_step(sqlite3_stmt *st);
+
+/* Map an SQLite result code to 0 / -EBUSY / -EEXIST / -ENOENT / -EIO. */
+int	db_errno(int sqlite_rc);
+const char *db_errmsg(struct db *db);
+sqlite3	*db_handle(struct db *db);
+
+/* Parse a JSON text column: new reference, NULL for SQL NULL or bad text. */
+json_t	*db_column_json(sqlite3_stmt *st, int col);
+/* Bind a JSON value as compact text (NULL binds SQL NULL). */
+int	db_bind_json(sqlite3_stmt *st, int idx, const json_t *value);
+/* Step st to the end, appending column col of each row, parsed as JSON,
+ * to a new array *ret. */
+int	db_collect_json(sqlite3_stmt *st, int col, json_t **ret);
+
+/* Copy of a text column ("" for NULL); caller frees. NULL on OOM. */
+char	*db_column_strdup(sqlite3_stmt *st, int col);
+int	db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * The schema and its migration ladder.  PRAGMA user_version holds the
+ * version in force; each step of db_schema_steps[] brings the database one
+ * version further inside the same BEGIN IMMEDIATE transaction that reads
+ * the version, so three daemons starting at once migrate exactly once.
+ *
+ * Rows keep the Singularity object they describe as JSON (what the API
+ * accepted is what it serves back) beside the few columns we query on.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "db.h"
+
+static const char SQL_SCHEMA_V1[] =
+	"CREATE TABLE requests ("
+	"  id TEXT PRIMARY KEY,"
+	"  state TEXT NOT NULL,"
+	"  request_type TEXT NOT NULL,"
+	"  request_json TEXT NOT NULL,"
+	"  state_changed_at INTEGER NOT NULL,"
+	"  last_action_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX requests_by_state ON requests(state);"
+	"CREATE TABLE request_history ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  request_id TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  event_type TEXT NOT NULL,"
+	"  user TEXT,"
+	"  message TEXT,"
+	"  request_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX request_history_by_request"
+	"  ON request_history(request_id, seq);"
+	"CREATE TABLE pending_requests ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  request_id TEXT NOT NULL,"
+	"  deploy_id TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  pending_type TEXT NOT NULL,"
+	"  run_id TEXT,"
+	"  pending_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX pending_requests_by_request"
+	"  ON pending_requests(request_id);"
+	/* One entry per request and deploy, except run-now entries (3.4). */
+	"CREATE UNIQUE INDEX pending_requests_one_per_deploy"
+	"  ON pending_requests(request_id, coalesce(deploy_id, ''))"
+	"  WHERE pending_type NOT IN ('ONEOFF', 'IMMEDIATE');"
+	"CREATE TABLE request_cleanups ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  request_id TEXT NOT NULL,"
+	"  cleanup_type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  cleanup_json TEXT NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX request_cleanups_by_request"
+	"  ON request_cleanups(request_id, cleanup_type);"
+	/* Timed actions (3.17): one of each kind per request. */
+	"CREATE TABLE request_expiring ("
+	"  request_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  expiring_json TEXT NOT NULL,"
+	"  PRIMARY KEY (request_id, kind)"
+	");"
+	/* The deploy markers of each request (SingularityRequestDeployState). */
+	"CREATE TABLE request_deploy_state ("
+	"  request_id TEXT PRIMARY KEY,"
+	"  active_deploy_id TEXT,"
+	"  active_marker_json TEXT,"
+	"  pending_deploy_id TEXT,"
+	"  pending_marker_json TEXT"
+	");"
+	"CREATE TABLE tasks ("
+	"  task_id TEXT PRIMARY KEY,"
+	"  request_id TEXT NOT NULL,"
+	"  deploy_id TEXT NOT NULL,"
+	"  instance_no INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  active INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  task_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX tasks_active ON tasks(request_id) WHERE active = 1;"
+	"CREATE INDEX tasks_by_request ON tasks(request_id, started_at);"
+	"CREATE TABLE pending_tasks ("
+	"  pending_task_id TEXT PRIMARY KEY,"
+	"  request_id TEXT NOT NULL,"
+	"  deploy_id TEXT NOT NULL,"
+	"  instance_no INTEGER NOT NULL,"
+	"  next_run_at INTEGER NOT NULL,"
+	"  pending_type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  pending_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX pending_tasks_by_request ON pending_tasks(request_id);"
+	"CREATE TABLE task_cleanups ("
+	"  task_id TEXT PRIMARY KEY,"
+	"  request_id TEXT NOT NULL,"
+	"  cleanup_type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  cleanup_json TEXT NOT NULL"
+	");";
+
+/* Index i takes the database from version i to version i + 1. */
+static const char *const db_schema_steps[] = {
+	SQL_SCHEMA_V1,
+};
+
+const int db_schema_current =
+    (int)(sizeof(db_schema_steps) / sizeof(db_schema_steps[0]));
+
+static const char SQL_SCHEMA_GET_VERSION[] = "PRAGMA user_version";
+
+int
+db_schema_version(struct db *db, int *ret_version)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_SCHEMA_GET_VERSION, &st)) < 0)
+		return (r);
+	if ((r = db_step(st)) == 1) {
+		*ret_version = sqlite3_column_int(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -EIO;
+	db_release(st);
+	return (r);
+}
+
+static int
+db_schema_set_version(struct db *db, int version)
+{
+	char sql[64];
+
+	/* A pragma takes no bound parameters; version is our own integer. */
+	(void)snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", version);
+	return (db_errno(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL)));
+}
+
+int
+db_schema_migrate(struct db *db)
+{
+	int r, version;
+
+	if ((r = db_begin(db)) < 0)
+		return (r);
+	if ((r = db_schema_version(db, &version)) < 0)
+		goto fail;
+	if (version > db_schema_current) {
+		r = -EPROTO;		/* written by a newer kerr */
+		goto fail;
+	}
+	for (; version < db_schema_current; version++) {
+		r = db_errno(sqlite3_exec(db_handle(db),
+		    db_schema_steps[version], NULL, NULL, NULL));
+		if (r < 0)
+			goto fail;
+	}
+	if ((r = db_schema_set_version(db, version)) < 0)
+		goto fail;
+	return (db_commit(db));
+fail:
+	db_rollback(db);
+	return (r);
+}

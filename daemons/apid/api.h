@@ -1,0 +1,113 @@
+/*
+ * kerr-apid internals: the HTTP glue (api_http.c) turns each libmicrohttpd
+ * request into a struct api_req, finds its handler in the route table
+ * (api_routes.c) and sends the struct api_reply the handler filled in
+ * (api_reply.c).  Handlers validate, write the store, ring the bus after
+ * commit, and reply.
+ */
+#ifndef KERR_API_H
+#define KERR_API_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "bus.h"
+#include "conf.h"
+#include "db.h"
+
+#define API_MAX_PARAMS	4
+
+struct MHD_Connection;
+
+struct api_req {
+	const char		*method;
+	const char		*path;		/* below /singularity/{v1,api} */
+	const char		*params[API_MAX_PARAMS];	/* {x} parts */
+	json_t			*body;		/* NULL when none was sent */
+	struct MHD_Connection	*conn;
+	struct db		*db;		/* this thread's connection */
+	struct bus		*bus;		/* thread-safe, shared */
+	const struct conf	*conf;
+};
+
+struct api_reply {
+	unsigned int	 status;
+	char		*body;			/* malloc'd */
+	size_t		 len;
+	const char	*content_type;
+	const char	*allow;			/* Allow header for 405 */
+};
+
+typedef int	(*api_handler_fn)(struct api_req *req, struct api_reply *rep);
+
+struct api_route {
+	const char	*method;
+	const char	*pattern;	/* "/requests/request/{id}" */
+	api_handler_fn	 handler;
+};
+
+/* api_routes.c: 0 and *ret set; -ENOENT no such path; -EPERM method not
+ * allowed (allow_buf lists the methods that are). */
+int	api_routes_match(const char *method, const char *path,
+	    struct api_req *req, api_handler_fn *ret, char *allow_buf,
+	    size_t allow_len);
+
+/* api_reply.c.  Each returns 0 so a handler can `return (api_reply_*())`. */
+int	api_reply_json(struct api_reply *rep, unsigned int status,
+	    json_t *json);		/* takes ownership; NULL: 500 */
+int	api_reply_error(struct api_reply *rep, unsigned int status,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Map -errno to a status (ENOENT 404, EINVAL 400, EEXIST/ESTALE 409,
+ * E2BIG 413, EBUSY 503, else 500) and reply with the message. */
+int	api_reply_errno(struct api_reply *rep, int err, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	api_reply_clear(struct api_reply *rep);
+unsigned int api_errno_status(int err);
+
+/* A query argument, or NULL. */
+const char *api_query(const struct api_req *req, const char *key);
+/* Every value of a repeatable query argument, in order; returns how many
+ * (at most max) were stored in vals. */
+size_t	api_query_all(const struct api_req *req, const char *key,
+	    const char **vals, size_t max);
+
+/* api_util.c: small pieces every handler uses. */
+/* ?user=NAME: the acting user (spec 0A), or NULL. */
+const char *api_user(const struct api_req *req);
+/* The optional JSON object body: 0 with *ret (NULL when no body), or
+ * replies 400 and returns -EINVAL when the body is not an object. */
+int	api_body_object(const struct api_req *req, struct api_reply *rep,
+	    const char *schema, json_t **ret);
+/* Optional typed fields of a body: -EINVAL (after replying 400) when the
+ * field is present with the wrong type. */
+int	api_body_string(const json_t *body, const char *key,
+	    struct api_reply *rep, const char **ret);
+int	api_body_bool(const json_t *body, const char *key,
+	    struct api_reply *rep, int *ret);
+int	api_body_int(const json_t *body, const char *key,
+	    struct api_reply *rep, json_int_t *ret);
+/* Boolean query argument ("true"/"false"): def when absent. */
+int	api_query_bool(const struct api_req *req, const char *key, int def);
+/* Reply 200 with value filtered by the request's ?property= values. */
+int	api_reply_filtered(const struct api_req *req, struct api_reply *rep,
+	    json_t *value);
+/* Parse ?count= and ?page= (defaults 100 and 1, count clamped to 1000);
+ * replies 400 and returns -EINVAL when out of range. */
+int	api_paging(const struct api_req *req, struct api_reply *rep,
+	    int *ret_count, int *ret_page);
+
+/*
+ * Run fn inside one write transaction (BEGIN IMMEDIATE).  Commit when fn
+ * returns 0 with no error reply; otherwise roll back, so a rejected call
+ * changes nothing.  Replies 503/500 itself when the store fails.
+ */
+int	api_tx(struct api_req *req, struct api_reply *rep,
+	    int (*fn)(struct api_req *, struct api_reply *, void *),
+	    void *arg);
+
+/* Handlers. */
+int	api_state_get(struct api_req *req, struct api_reply *rep);
+int	api_auth_user(struct api_req *req, struct api_reply *rep);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * All libmicrohttpd glue.  MHD calls api_http_access() first with no body,
+ * then once per body chunk, then with *upload_data_size == 0; we gather the
+ * body (capped: 413 past max_body_bytes), parse it as JSON once, strip the
+ * API root, route, run the handler and send its reply.  MHD runs a small
+ * pool of threads; each opens its own store connection on first use.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "api.h"
+#include "api_http.h"
+#include "log.h"
+#include "notify.h"
+
+static const char *const api_http_roots[] = {
+	"/singularity/v1",
+	"/singularity/api",
+};
+
+struct api_http {
+	struct MHD_Daemon	*mhd;
+	const struct conf	*conf;
+	struct bus		*bus;
+	char			 db_path[PATH_MAX];
+};
+
+/* One upload being gathered. */
+struct api_conn {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	int	 too_large;
+	int	 answered;
+};
+
+static pthread_key_t	api_http_db_key;
+static pthread_once_t	api_http_db_once = PTHREAD_ONCE_INIT;
+
+static void
+api_http_db_destroy(void *db)
+{
+	db_close(db);
+}
+
+static void
+api_http_db_key_create(void)
+{
+	if (pthread_key_create(&api_http_db_key, api_http_db_destroy) != 0)
+		fatalx("pthread_key_create failed");
+}
+
+/* This thread's store connection, opened on first use. */
+static struct db *
+api_http_thread_db(struct api_http *h)
+{
+	struct db_options	 opt = {
+		.busy_timeout_ms = h->conf->db_busy_timeout_ms,
+		.synchronous_full = h->conf->db_synchronous_full,
+	};
+	struct db		*db = pthread_getspecific(api_http_db_key);
+	int			 r;
+
+	if (db != NULL)
+		return (db);
+	if ((r = db_open(h->db_path, &opt, &db)) < 0) {
+		log_err("Failed to open database '%s': %s", h->db_path,
+		    strerror(-r));
+		return (NULL);
+	}
+	if (pthread_setspecific(api_http_db_key, db) != 0) {
+		db_close(db);
+		return (NULL);
+	}
+	return (db);
+}
+
+const char *
+api_query(const struct api_req *req, const char *key)
+{
+	return (MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	    key));
+}
+
+/* The path below the API root, or NULL when the URL is outside it. */
+static const char *
+api_http_strip_root(const char *url)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(api_http_roots) / sizeof(api_http_roots[0]);
+	    i++) {
+		n = strlen(api_http_roots[i]);
+		if (strncmp(url, api_http_roots[i], n) == 0 &&
+		    (url[n] == '/' || url[n] == '\0'))
+			return (url[n] == '\0' ? "/" : url + n);
+	}
+	return (NULL);
+}
+
+static int
+api_http_append(struct api_conn *c, const char *data, size_t len,
+    size_t max)
+{
+	if (c->too_large || c->len + len > max) {
+		c->too_large = 1;
+		return (0);
+	}
+	if (c->len + len + 1 > c->cap) {
+		size_t	 cap = c->cap == 0 ? 4096 : c->cap;
+		char	*nbuf;
+
+		while (cap < c->len + len + 1)
+			cap *= 2;
+		if ((nbuf = realloc(c->buf, cap)) == NULL)
+			return (-ENOMEM);
+		c->buf = nbuf;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, data, len);
+	c->len += len;
+	return (0);
+}
+
+static enum MHD_Result
+api_http_send(struct MHD_Connection *conn, struct api_reply *rep)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	if (rep->body != NULL)
+		resp = MHD_create_response_from_buffer(rep->len, rep->body,
+		    MHD_RESPMEM_MUST_FREE);
+	else
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		api_reply_clear(rep);
+		return (MHD_NO);
+	}
+	rep->body = NULL;		/* now owned by the response */
+	if (rep->content_type != NULL)
+		(void)MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
+	if (rep->allow != NULL)
+		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		    rep->allow);
+	ret = MHD_queue_response(conn, rep->status, resp);
+	MHD_destroy_response(resp);
+	return (ret);
+}
+
+static void
+api_http_parse_body(struct api_conn *c, struct api_req *req,
+    struct api_reply *rep)
+{
+	json_error_t err;
+
+	if (c->len == 0)
+		return;
+	req->body = json_loadb(c->buf, c->len, JSON_DECODE_ANY, &err);
+	if (req->body == NULL)
+		(void)api_reply_error(rep, 400,
+		    "Malformed JSON at line %d, column %d: %s",
+		    err.line, err.column, err.text);
+}
+
+static void
+api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
+    const char *url, const char *method, struct api_conn *c,
+    struct api_reply *rep, char *allow, size_t allow_len)
+{
+	struct api_req	 req = { .method = method, .conn = conn,
+			     .bus = h->bus, .conf = h->conf };
+	api_handler_fn	 handler;
+	int		 r;
+
+	if ((req.path = api_http_strip_root(url)) == NULL) {
+		(void)api_reply_error(rep, 404, "Not found: %s", url);
+		return;
+	}
+	r = api_routes_match(method, req.path, &req, &handler, allow,
+	    allow_len);
+	if (r == -ENOENT) {
+		(void)api_reply_error(rep, 404, "Not found: %s", url);
+		return;
+	}
+	if (r == -EPERM) {
+		(void)api_reply_error(rep, 405,
+		    "Method %s not allowed on %s (allowed: %s)", method, url,
+		    allow);
+		rep->allow = allow;
+		return;
+	}
+	api_http_parse_body(c, &req, rep);
+	if (rep->status != 0)
+		return;
+	if ((req.db = api_http_thread_db(h)) == NULL) {
+		(void)api_reply_error(rep, 503, "Database unavailable");
+		goto out;
+	}
+	/* A handler that failed without replying gets its errno's status. */
+	if ((r = handler(&req, rep)) < 0 && rep->status == 0)
+		(void)api_reply_errno(rep, r, "Internal error: %s",
+		    strerror(-r));
+	else if (rep->status == 0)
+		(void)api_reply_error(rep, 500, "Internal error");
+out:
+	json_decref(req.body);
+}
+
+static enum MHD_Result
+api_http_complete(struct api_http *h, struct MHD_Connection *conn,
+    const char *url, const char *method, struct api_conn *c)
+{
+	struct api_reply	rep = { 0 };
+	char			allow[64];
+
+	c->answered = 1;
+	if (c->too_large)
+		(void)api_reply_error(&rep, 413,
+		    "Request body larger than %d bytes",
+		    h->conf->max_body_bytes);
+	else
+		api_http_dispatch(h, conn, url, method, c, &rep, allow,
+		    sizeof(allow));
+	log_debug("%s %s -> %u", method, url, rep.status);
+	return (api_http_send(conn, &rep));
+}
+
+static enum MHD_Result
+api_http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct api_http	*h = cls;
+	struct api_conn	*c = *con_cls;
+	const char	*clen;
+
+	(void)version;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return (MHD_NO);
+		*con_cls = c;
+		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		/* Refuse before reading a body we would throw away. */
+		if (clen != NULL && strtoull(clen, NULL, 10) >
+		    (unsigned long long)h->conf->max_body_bytes) {
+			c->too_large = 1;
+			return (api_http_complete(h, conn, url, method, c));
+		}
+		return (MHD_YES);
+	}
+	if (c->answered) {
+		*upload_data_size = 0;	/* a refused body is thrown away */
+		return (MHD_YES);
+	}
+	if (*upload_data_size > 0) {
+		if (api_http_append(c, upload_data, *upload_data_size,
+		    (size_t)h->conf->max_body_bytes) < 0)
+			return (MHD_NO);
+		*upload_data_size = 0;
+		return (MHD_YES);
+	}
+	return (api_http_complete(h, conn, url, method, c));
+}
+
+static void
+api_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct api_conn *c = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (c == NULL)
+		return;
+	free(c->buf);
+	free(c);
+	*con_cls = NULL;
+}
+
+static void
+api_http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	(void)cls;
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_info("libmicrohttpd: %s", buf);
+}
+
+static int
+api_http_sockaddr(const struct conf *conf, struct sockaddr_storage *ss,
+    unsigned int *flags)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, conf->listen_address, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)conf->port);
+		return (0);
+	}
+	if (inet_pton(AF_INET6, conf->listen_address, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)conf->port);
+		*flags |= MHD_USE_IPv6;
+		return (0);
+	}
+	return (-EINVAL);
+}
+
+static struct MHD_Daemon *
+api_http_mhd_start(struct api_http *h, unsigned int flags, int fd,
+    const struct sockaddr_storage *ss)
+{
+	const struct conf *conf = h->conf;
+
+	/* The listen option takes an int or a pointer: two calls, no casts. */
+	if (fd >= 0)
+		return (MHD_start_daemon(flags, 0, NULL, NULL,
+		    api_http_access, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, api_http_mhd_log, h,
+		    MHD_OPTION_NOTIFY_COMPLETED, api_http_completed, h,
+		    MHD_OPTION_THREAD_POOL_SIZE,
+		    (unsigned int)conf->http_threads,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		    MHD_OPTION_END));
+	return (MHD_start_daemon(flags, (uint16_t)conf->port, NULL, NULL,
+	    api_http_access, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, api_http_mhd_log, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, api_http_completed, h,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)conf->http_threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	    MHD_OPTION_SOCK_ADDR, ss,
+	    MHD_OPTION_END));
+}
+
+int
+api_http_start(const struct conf *conf, struct bus *bus,
+    struct api_http **ret)
+{
+	struct sockaddr_storage	 ss;
+	struct api_http		*h;
+	unsigned int		 flags = MHD_USE_AUTO_INTERNAL_THREAD |
+				     MHD_USE_ERROR_LOG;
+	int			 fd = -1, r;
+
+	(void)pthread_once(&api_http_db_once, api_http_db_key_create);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return (-ENOMEM);
+	h->conf = conf;
+	h->bus = bus;
+	conf_db_path(conf, h->db_path, sizeof(h->db_path));
+	if ((r = notify_listen_fd(&fd)) < 0) {
+		log_err("Failed to take the socket systemd passed: %s",
+		    strerror(-r));
+		goto fail;
+	}
+	if (r == 0 && api_http_sockaddr(conf, &ss, &flags) < 0) {
+		log_err("Invalid listen_address '%s'", conf->listen_address);
+		r = -EINVAL;
+		goto fail;
+	}
+	h->mhd = api_http_mhd_start(h, flags, fd, &ss);
+	if (h->mhd == NULL) {
+		log_err("Failed to listen on %s port %d", fd >= 0 ?
+		    "the socket from systemd" : conf->listen_address,
+		    conf->port);
+		r = -EADDRNOTAVAIL;
+		goto fail;
+	}
+	if (fd >= 0)
+		log_notice("Serving the API on the socket systemd passed");
+	else
+		log_notice("Serving the API on http://%s:%d/singularity/v1",
+		    conf->listen_address, conf->port);
+	*ret = h;
+	return (0);
+fail:
+	free(h);
+	return (r);
+}
+
+void
+api_http_stop(struct api_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	free(h);
+}

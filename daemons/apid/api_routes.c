@@ -1,0 +1,145 @@
+/*
+ * The route table: every endpoint kerr serves, relative to the API root
+ * (/singularity/v1 or /singularity/api, stripped by api_http.c).  A {x}
+ * segment matches one non-empty path segment and is handed to the handler
+ * in req->params, in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_request.h"
+
+/* Literal segments before {x} ones where both could match. */
+static const struct api_route api_routes[] = {
+	{ "GET",	"/state",			api_state_get },
+	{ "GET",	"/auth/user",			api_auth_user },
+
+	{ "POST",	"/requests",			api_request_post },
+	{ "GET",	"/requests",			api_request_list_all },
+	{ "GET",	"/requests/active",		api_request_list_active },
+	{ "GET",	"/requests/paused",		api_request_list_paused },
+	{ "GET",	"/requests/cooldown",		api_request_list_cooldown },
+	{ "GET",	"/requests/finished",		api_request_list_finished },
+	{ "GET",	"/requests/ids",		api_request_ids },
+	{ "GET",	"/requests/ids/active",		api_request_ids_active },
+	{ "GET",	"/requests/batch",		api_request_batch },
+	{ "GET",	"/requests/queued/pending",	api_request_queued_pending },
+	{ "GET",	"/requests/queued/cleanup",	api_request_queued_cleanup },
+	{ "GET",	"/requests/request/{id}",	api_request_get },
+	{ "DELETE",	"/requests/request/{id}",	api_request_delete },
+	{ "DELETE",	"/requests/request/{id}/paused", api_request_delete_paused },
+	{ "POST",	"/requests/request/{id}/pause",	api_request_pause },
+	{ "POST",	"/requests/request/{id}/unpause", api_request_unpause },
+	{ "POST",	"/requests/request/{id}/exit-cooldown",
+	    api_request_exit_cooldown },
+	{ "POST",	"/requests/request/{id}/bounce", api_request_bounce },
+	{ "POST",	"/requests/request/{id}/run",	api_request_run },
+	{ "PUT",	"/requests/request/{id}/scale",	api_request_scale },
+	{ "DELETE",	"/requests/request/{id}/{action}",
+	    api_request_expiring_delete },
+
+	{ "GET",	"/history/request/{id}/requests", api_request_history },
+};
+
+#define API_NROUTES	(sizeof(api_routes) / sizeof(api_routes[0]))
+
+/*
+ * Match pattern against path; on success fill params with pointers into
+ * pathbuf (a writable copy of path whose separators become NULs).
+ */
+static int
+api_routes_match_one(const char *pattern, char *pathbuf, const char **params)
+{
+	const char	*p = pattern;
+	char		*s = pathbuf;
+	int		 n = 0;
+
+	while (*p != '\0') {
+		const char	*pend;
+		char		*send;
+		size_t		 plen, slen;
+
+		if (*p != '/' || *s != '/')
+			return (0);
+		p++;
+		s++;
+		pend = strchrnul(p, '/');
+		send = strchrnul(s, '/');
+		plen = (size_t)(pend - p);
+		slen = (size_t)(send - s);
+		if (plen > 1 && p[0] == '{' && p[plen - 1] == '}') {
+			if (slen == 0 || n == API_MAX_PARAMS)
+				return (0);
+			params[n++] = s;
+		} else if (plen != slen || memcmp(p, s, plen) != 0)
+			return (0);
+		p = pend;
+		s = send;
+	}
+	/* A single trailing slash is tolerated, as JAX-RS does. */
+	if (!(*s == '\0' || (s[0] == '/' && s[1] == '\0')))
+		return (0);
+	return (1);
+}
+
+static void
+api_routes_terminate_params(const char **params, int n)
+{
+	int i;
+
+	/* Cut each parameter at its closing slash, now that it matched. */
+	for (i = 0; i < n; i++) {
+		char *slash = strchr(params[i], '/');
+
+		if (slash != NULL)
+			*slash = '\0';
+	}
+}
+
+static void
+api_routes_allow_add(char *buf, size_t len, const char *method)
+{
+	size_t used = strlen(buf);
+
+	(void)snprintf(buf + used, len - used, "%s%s",
+	    used > 0 ? ", " : "", method);
+}
+
+int
+api_routes_match(const char *method, const char *path, struct api_req *req,
+    api_handler_fn *ret, char *allow_buf, size_t allow_len)
+{
+	static __thread char	 pathbuf[4096];
+	const char		*params[API_MAX_PARAMS];
+	size_t			 i, len = strlen(path);
+	int			 path_known = 0;
+
+	if (len >= sizeof(pathbuf))
+		return (-ENOENT);
+	allow_buf[0] = '\0';
+	for (i = 0; i < API_NROUTES; i++) {
+		memcpy(pathbuf, path, len + 1);
+		memset(params, 0, sizeof(params));
+		if (!api_routes_match_one(api_routes[i].pattern, pathbuf,
+		    params))
+			continue;
+		if (strcmp(api_routes[i].method, method) == 0) {
+			int n;
+
+			for (n = 0; n < API_MAX_PARAMS && params[n] != NULL;
+			    n++)
+				;
+			api_routes_terminate_params(params, n);
+			memcpy(req->params, params, sizeof(params));
+			*ret = api_routes[i].handler;
+			return (0);
+		}
+		path_known = 1;
+		if (strstr(allow_buf, api_routes[i].method) == NULL)
+			api_routes_allow_add(allow_buf, allow_len,
+			    api_routes[i].method);
+	}
+	return (path_known ? -EPERM : -ENOENT);
+}

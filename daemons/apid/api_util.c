@@ -1,0 +1,244 @@
+/*
+ * Helpers shared by the handlers: the acting user, optional bodies and
+ * their typed fields, paging, the ?property= filter and the write
+ * transaction wrapper.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "api.h"
+#include "json_filter.h"
+
+#define API_PROPERTIES_MAX	32
+#define API_PAGE_COUNT_DEFAULT	100
+#define API_PAGE_COUNT_MAX	1000
+
+struct api_query_iter {
+	const char	 *key;
+	const char	**vals;
+	size_t		  max;
+	size_t		  n;
+};
+
+static enum MHD_Result
+api_query_collect(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct api_query_iter *it = cls;
+
+	(void)kind;
+	if (strcmp(key, it->key) == 0 && value != NULL && it->n < it->max)
+		it->vals[it->n++] = value;
+	return (MHD_YES);
+}
+
+size_t
+api_query_all(const struct api_req *req, const char *key, const char **vals,
+    size_t max)
+{
+	struct api_query_iter it = { key, vals, max, 0 };
+
+	(void)MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+	    api_query_collect, &it);
+	return (it.n);
+}
+
+const char *
+api_user(const struct api_req *req)
+{
+	const char *user = api_query(req, "user");
+
+	return (user != NULL && user[0] != '\0' ? user : NULL);
+}
+
+int
+api_body_object(const struct api_req *req, struct api_reply *rep,
+    const char *schema, json_t **ret)
+{
+	if (req->body == NULL || json_is_null(req->body)) {
+		*ret = NULL;
+		return (0);
+	}
+	if (!json_is_object(req->body)) {
+		(void)api_reply_error(rep, 400, "%s must be a JSON object",
+		    schema);
+		return (-EINVAL);
+	}
+	*ret = req->body;
+	return (0);
+}
+
+/* A present, non-null field of the wrong kind is a 400 naming it. */
+static json_t *
+api_body_field(const json_t *body, const char *key, int (*is)(const json_t *),
+    const char *kind, struct api_reply *rep, int *ret_err)
+{
+	json_t *v = json_object_get(body, key);
+
+	*ret_err = 0;
+	if (v == NULL || json_is_null(v))
+		return (NULL);
+	if (!is(v)) {
+		(void)api_reply_error(rep, 400, "%s must be %s", key, kind);
+		*ret_err = -EINVAL;
+		return (NULL);
+	}
+	return (v);
+}
+
+static int
+api_is_string(const json_t *v)
+{
+	return (json_is_string(v));
+}
+
+static int
+api_is_bool(const json_t *v)
+{
+	return (json_is_boolean(v));
+}
+
+static int
+api_is_int(const json_t *v)
+{
+	return (json_is_integer(v));
+}
+
+int
+api_body_string(const json_t *body, const char *key, struct api_reply *rep,
+    const char **ret)
+{
+	json_t	*v;
+	int	 r;
+
+	v = api_body_field(body, key, api_is_string, "a string", rep, &r);
+	if (v != NULL)
+		*ret = json_string_value(v);
+	return (r);
+}
+
+int
+api_body_bool(const json_t *body, const char *key, struct api_reply *rep,
+    int *ret)
+{
+	json_t	*v;
+	int	 r;
+
+	v = api_body_field(body, key, api_is_bool, "true or false", rep, &r);
+	if (v != NULL)
+		*ret = json_is_true(v);
+	return (r);
+}
+
+int
+api_body_int(const json_t *body, const char *key, struct api_reply *rep,
+    json_int_t *ret)
+{
+	json_t	*v;
+	int	 r;
+
+	v = api_body_field(body, key, api_is_int, "an integer", rep, &r);
+	if (v != NULL)
+		*ret = json_integer_value(v);
+	return (r);
+}
+
+int
+api_query_bool(const struct api_req *req, const char *key, int def)
+{
+	const char *v = api_query(req, key);
+
+	if (v == NULL)
+		return (def);
+	return (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    (v[0] == '\0'));
+}
+
+int
+api_reply_filtered(const struct api_req *req, struct api_reply *rep,
+    json_t *value)
+{
+	const char	*props[API_PROPERTIES_MAX];
+	size_t		 n = api_query_all(req, "property", props,
+			    API_PROPERTIES_MAX);
+	json_t		*filtered;
+
+	if (n == 0)
+		return (api_reply_json(rep, 200, value));
+	filtered = json_filter_properties(value, props, n);
+	json_decref(value);
+	return (api_reply_json(rep, 200, filtered));
+}
+
+static int
+api_query_long(const struct api_req *req, const char *key, long def,
+    long *ret)
+{
+	const char	*v = api_query(req, key);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || v[0] == '\0') {
+		*ret = def;
+		return (0);
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-EINVAL);
+	*ret = n;
+	return (0);
+}
+
+int
+api_paging(const struct api_req *req, struct api_reply *rep, int *ret_count,
+    int *ret_page)
+{
+	long count, page;
+
+	if (api_query_long(req, "count", API_PAGE_COUNT_DEFAULT, &count) < 0 ||
+	    count < 0) {
+		(void)api_reply_error(rep, 400,
+		    "count must be a non-negative integer");
+		return (-EINVAL);
+	}
+	if (api_query_long(req, "page", 1, &page) < 0 || page < 1 ||
+	    page > 1000000) {
+		(void)api_reply_error(rep, 400,
+		    "page must be an integer of 1 or more");
+		return (-EINVAL);
+	}
+	*ret_count = count > API_PAGE_COUNT_MAX ? API_PAGE_COUNT_MAX :
+	    (int)count;
+	*ret_page = (int)page;
+	return (0);
+}
+
+int
+api_tx(struct api_req *req, struct api_reply *rep,
+    int (*fn)(struct api_req *, struct api_reply *, void *), void *arg)
+{
+	int r;
+
+	if ((r = db_begin(req->db)) < 0) {
+		(void)api_reply_errno(rep, r, "The store is busy, try again");
+		return (r);
+	}
+	r = fn(req, rep, arg);
+	if (r < 0 || rep->status >= 400) {
+		db_rollback(req->db);
+		if (rep->status == 0)
+			(void)api_reply_errno(rep, r, "Failed to write the "
+			    "store: %s", strerror(-r));
+		return (r < 0 ? r : -EINVAL);
+	}
+	if ((r = db_commit(req->db)) < 0) {
+		(void)api_reply_errno(rep, r, "Failed to commit: %s",
+		    strerror(-r));
+		return (r);
+	}
+	return (0);
+}

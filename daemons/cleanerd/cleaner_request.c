@@ -1,0 +1,113 @@
+/*
+ * Request cleanups (request_cleanups): PAUSING, DELETING, BOUNCE and
+ * INCREMENTAL_BOUNCE.  A cleanup is finished when the request has no
+ * active task left; each is handled in its own transaction, so a crash
+ * part-way leaves it queued for the next pass.  Killing the tasks of a
+ * request that still has some is the task-cleanup pass's work.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cleaner.h"
+#include "clock.h"
+#include "db_request.h"
+#include "db_task.h"
+#include "log.h"
+
+/* The request is gone: its history gets DELETED and the rest goes. */
+static int
+cleaner_request_finish_delete(struct cleaner *c, const struct db_request *r,
+    const json_t *cleanup, const char *id)
+{
+	const char	*user, *message;
+	int		 rc;
+
+	user = json_string_value(json_object_get(cleanup, "user"));
+	message = json_string_value(json_object_get(cleanup, "message"));
+	if ((rc = db_request_history_add(c->d->db, r->request, "DELETED", user,
+	    message, clock_now_ms())) < 0)
+		return (rc);
+	if ((rc = db_request_purge(c->d->db, id)) == 0)
+		log_notice("request=%s deleted", id);
+	return (rc);
+}
+
+/* 1 when the cleanup is done and can be removed, 0 to keep it. */
+static int
+cleaner_request_step(struct cleaner *c, const struct db_request *r,
+    const json_t *cleanup, const char *id, const char *type)
+{
+	struct db_task_counts	counts;
+	int			rc;
+
+	if (strcmp(type, "PAUSING") == 0 && r->state != REQUEST_PAUSED)
+		return (1);	/* unpaused before we got to it */
+	if ((rc = db_task_counts(c->d->db, id, &counts)) < 0)
+		return (rc);
+	if (counts.active > 0)
+		return (0);
+	if (strcmp(type, "DELETING") == 0)
+		return (cleaner_request_finish_delete(c, r, cleanup, id) < 0 ?
+		    -EIO : 2);
+	if (strcmp(type, "BOUNCE") == 0 ||
+	    strcmp(type, "INCREMENTAL_BOUNCE") == 0) {
+		rc = db_request_expiring_remove(c->d->db, id, "bounce");
+		if (rc < 0 && rc != -ENOENT)
+			return (rc);
+	}
+	log_info("request=%s cleanup %s done", id, type);
+	return (1);
+}
+
+static int
+cleaner_request_one(struct cleaner *c, const json_t *cleanup)
+{
+	struct db_request	 r = { 0 };
+	const char		*id, *type;
+	int			 rc, done;
+
+	id = json_string_value(json_object_get(cleanup, "requestId"));
+	type = json_string_value(json_object_get(cleanup, "cleanupType"));
+	if (id == NULL || type == NULL)
+		return (-EINVAL);
+	if ((rc = db_begin(c->d->db)) < 0)
+		return (rc);
+	rc = db_request_get(c->d->db, id, &r);
+	if (rc == -ENOENT)
+		done = 1;
+	else if (rc == 0)
+		done = cleaner_request_step(c, &r, cleanup, id, type);
+	else
+		done = rc;
+	/* 2: the purge removed every cleanup of the request already. */
+	rc = done == 1 ? db_request_cleanup_remove(c->d->db, id, type) :
+	    (done < 0 ? done : 0);
+	db_request_clear(&r);
+	if (rc < 0) {
+		db_rollback(c->d->db);
+		return (rc);
+	}
+	return (db_commit(c->d->db));
+}
+
+void
+cleaner_request_scan(struct cleaner *c)
+{
+	json_t	*list, *cleanup;
+	size_t	 i;
+	int	 rc;
+
+	if ((rc = db_request_cleanup_list(c->d->db, &list)) < 0) {
+		log_warnx("Failed to read request cleanups: %s, retrying on "
+		    "the next tick", strerror(-rc));
+		return;
+	}
+	json_array_foreach(list, i, cleanup) {
+		if ((rc = cleaner_request_one(c, cleanup)) < 0)
+			log_warnx("Failed to carry out a cleanup of request "
+			    "'%s': %s, retrying on the next tick",
+			    json_string_value(json_object_get(cleanup,
+			    "requestId")), strerror(-rc));
+	}
+	json_decref(list);
+}

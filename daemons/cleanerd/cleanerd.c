@@ -1,0 +1,30 @@
+/*
+ * kerr-cleanerd: carries out pause, delete, bounce and kill.  Subscribes
+ * to the topics of bus_msg.h addressed to "cleanerd".
+ */
+#include "cleaner.h"
+#include "daemon.h"
+#include "notify.h"
+
+int
+main(int argc, char **argv)
+{
+	static const enum bus_msg_type subs[] = { BUS_REQUEST_CHANGED,
+	    BUS_REQUEST_CLEANUP, BUS_TASK_CLEANUP };
+	static const struct daemon_handlers handlers = {
+		cleaner_loop_on_message, cleaner_loop_on_tick };
+	struct daemon	d;
+	struct cleaner	c;
+	int		r;
+
+	if ((r = daemon_init(&d, "cleanerd", argc, argv, subs,
+	    sizeof(subs) / sizeof(subs[0]))) != 0)
+		goto out;
+	cleaner_loop_init(&c, &d);
+	(void)notify_ready("Cleaning");
+	r = daemon_run(&d, &handlers, &c);
+	(void)notify_stopping();
+out:
+	daemon_fini(&d);
+	return (r < 0 ? 1 : 0);
+}

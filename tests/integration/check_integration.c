@@ -1,0 +1,28 @@
+/*
+ * One runner for every integration suite.  Each test gets its own forked
+ * process, temp state directory, free port and fresh daemons.
+ */
+#include <stdlib.h>
+
+#include <check.h>
+#include <curl/curl.h>
+
+Suite	*foundation_suite(void);
+Suite	*requests_suite(void);
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return (EXIT_FAILURE);
+	sr = srunner_create(foundation_suite());
+	srunner_add_suite(sr, requests_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	curl_global_cleanup();
+	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}

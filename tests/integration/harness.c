@@ -1,0 +1,391 @@
+/*
+ * The integration harness (see harness.h).  The binaries come from
+ * $KERR_BUILD_DIR (set by `make integration`), else ./build.
+ */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+#include "harness.h"
+
+struct kerr_env harness_env;
+
+static const char *const harness_names[HARNESS_NDAEMONS] = {
+	"apid", "schedulerd", "cleanerd"
+};
+
+const char *
+harness_daemon_name(enum harness_daemon which)
+{
+	return (harness_names[which]);
+}
+
+static long
+harness_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+harness_free_port(void)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	socklen_t		len = sizeof(sin);
+	int			fd, port;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return (port);
+}
+
+void
+harness_prepare(struct kerr_env *env, const char *extra_conf)
+{
+	const char	*build = getenv("KERR_BUILD_DIR");
+	FILE		*fp;
+
+	memset(env, 0, sizeof(*env));
+	snprintf(env->build_dir, sizeof(env->build_dir), "%s",
+	    build != NULL ? build : "build");
+	snprintf(env->dir, sizeof(env->dir), "/tmp/kerr-test.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(env->dir));
+	snprintf(env->conf_path, sizeof(env->conf_path), "%s/kerr.conf",
+	    env->dir);
+	snprintf(env->db_path, sizeof(env->db_path), "%s/state/kerr.db",
+	    env->dir);
+	env->port = harness_free_port();
+	fp = fopen(env->conf_path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "[common]\nstate_dir = %s/state\nruntime_dir = %s/run\n"
+	    "tick_ms = 200\nlog_level = debug\n[apid]\nport = %d\n",
+	    env->dir, env->dir, env->port);
+	if (extra_conf != NULL)
+		fputs(extra_conf, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+pid_t
+harness_spawn_argv(struct kerr_env *env, char *const argv[])
+{
+	char	logpath[PATH_MAX];
+	pid_t	pid;
+	int	fd;
+
+	snprintf(logpath, sizeof(logpath), "%s/%.200s.log", env->dir,
+	    strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0]);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* Die with the test process, even when an assert exits it. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+		fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			(void)dup2(fd, STDOUT_FILENO);
+			(void)dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return (pid);
+}
+
+pid_t
+harness_spawn(struct kerr_env *env, enum harness_daemon which)
+{
+	char	bin[PATH_MAX];
+	char	*argv[] = { bin, "-c", env->conf_path, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/kerr-%s", env->build_dir,
+	    harness_names[which]);
+	env->pid[which] = harness_spawn_argv(env, argv);
+	return (env->pid[which]);
+}
+
+void
+harness_wait_api(struct kerr_env *env)
+{
+	struct http_resp	resp;
+	long			deadline = harness_now_ms() + 10000;
+
+	while (harness_now_ms() < deadline) {
+		if (http_do(env, "GET", "/singularity/v1/state", NULL,
+		    &resp) == 0 && resp.status == 200) {
+			http_resp_free(&resp);
+			return;
+		}
+		if (resp.body != NULL)
+			http_resp_free(&resp);
+		usleep(20000);
+	}
+	ck_abort_msg("kerr-apid did not answer within 10 s (logs in %s)",
+	    env->dir);
+}
+
+int
+harness_wait_pid(pid_t pid, long limit_ms, int *ret_status)
+{
+	long	deadline = harness_now_ms() + limit_ms;
+	int	status;
+	pid_t	r;
+
+	for (;;) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid) {
+			if (ret_status != NULL)
+				*ret_status = status;
+			return (1);
+		}
+		if (r < 0 || harness_now_ms() >= deadline)
+			return (0);
+		usleep(5000);
+	}
+}
+
+long
+harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
+    long limit_ms)
+{
+	long start = harness_now_ms();
+
+	if (env->pid[which] <= 0)
+		return (0);
+	kill(env->pid[which], SIGTERM);
+	if (!harness_wait_pid(env->pid[which], limit_ms, NULL)) {
+		kill(env->pid[which], SIGKILL);
+		(void)harness_wait_pid(env->pid[which], 2000, NULL);
+		env->pid[which] = 0;
+		return (-1);
+	}
+	env->pid[which] = 0;
+	return (harness_now_ms() - start);
+}
+
+static void
+harness_rm_rf(const char *dir)
+{
+	char	 path[PATH_MAX];
+	char	*argv[] = { "rm", "-rf", path, NULL };
+	pid_t	 pid;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	pid = fork();
+	if (pid == 0) {
+		execvp("rm", argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		(void)harness_wait_pid(pid, 10000, NULL);
+}
+
+void
+harness_cleanup(struct kerr_env *env)
+{
+	int i;
+
+	for (i = 0; i < HARNESS_NDAEMONS; i++)
+		(void)harness_stop_daemon(env, (enum harness_daemon)i, 5000);
+	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
+		harness_rm_rf(env->dir);
+}
+
+void
+harness_setup(void)
+{
+	int i;
+
+	harness_prepare(&harness_env, NULL);
+	for (i = 0; i < HARNESS_NDAEMONS; i++)
+		harness_spawn(&harness_env, (enum harness_daemon)i);
+	harness_wait_api(&harness_env);
+}
+
+void
+harness_teardown(void)
+{
+	harness_cleanup(&harness_env);
+}
+
+static size_t
+http_collect(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_resp	*resp = arg;
+	size_t			 n = size * nmemb;
+	char			*nbuf;
+
+	if ((nbuf = realloc(resp->body, resp->len + n + 1)) == NULL)
+		return (0);
+	resp->body = nbuf;
+	memcpy(resp->body + resp->len, data, n);
+	resp->len += n;
+	resp->body[resp->len] = '\0';
+	return (n);
+}
+
+static size_t
+http_header(char *line, size_t size, size_t nmemb, void *arg)
+{
+	struct http_resp	*resp = arg;
+	size_t			 n = size * nmemb;
+
+	if (n > 7 && strncasecmp(line, "Allow: ", 7) == 0)
+		snprintf(resp->allow, sizeof(resp->allow), "%.*s",
+		    (int)strcspn(line + 7, "\r\n"), line + 7);
+	return (n);
+}
+
+int
+http_do(const struct kerr_env *env, const char *method, const char *path,
+    const char *body, struct http_resp *ret)
+{
+	struct curl_slist	*hdrs = NULL;
+	char			 url[4096];
+	char			*ct = NULL;
+	CURL			*curl;
+	CURLcode		 rc;
+
+	memset(ret, 0, sizeof(*ret));
+	if ((curl = curl_easy_init()) == NULL)
+		return (-1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", env->port, path);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_collect);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, ret);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, ret);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL) {
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+		    (long)strlen(body));
+	}
+	rc = curl_easy_perform(curl);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &ret->status);
+		if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct) ==
+		    CURLE_OK && ct != NULL)
+			snprintf(ret->content_type, sizeof(ret->content_type),
+			    "%s", ct);
+	}
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(curl);
+	if (ret->body == NULL && rc == CURLE_OK)
+		ret->body = calloc(1, 1);
+	return (rc == CURLE_OK ? 0 : -1);
+}
+
+void
+http_resp_free(struct http_resp *resp)
+{
+	free(resp->body);
+	resp->body = NULL;
+}
+
+json_t *
+http_json(const struct kerr_env *env, const char *method, const char *path,
+    const char *body, long expect_status)
+{
+	struct http_resp	 resp;
+	json_error_t		 err;
+	json_t			*json;
+
+	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
+	    "%s %s: no answer", method, path);
+	ck_assert_msg(resp.status == expect_status,
+	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
+	    expect_status, resp.body);
+	ck_assert_str_eq(resp.content_type, "application/json");
+	json = json_loadb(resp.body, resp.len, JSON_DECODE_ANY, &err);
+	ck_assert_msg(json != NULL, "%s %s: bad JSON: %s", method, path,
+	    err.text);
+	http_resp_free(&resp);
+	return (json);
+}
+
+void
+http_expect_error(const struct kerr_env *env, const char *method,
+    const char *path, const char *body, long expect_status,
+    const char *needle)
+{
+	struct http_resp resp;
+
+	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
+	    "%s %s: no answer", method, path);
+	ck_assert_msg(resp.status == expect_status,
+	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
+	    expect_status, resp.body);
+	ck_assert_str_eq(resp.content_type, "text/plain; charset=utf-8");
+	ck_assert_msg(strchr(resp.body, '\n') == NULL,
+	    "error body is not one line: %s", resp.body);
+	ck_assert_msg(strstr(resp.body, needle) != NULL,
+	    "%s %s: '%s' does not mention '%s'", method, path, resp.body,
+	    needle);
+	http_resp_free(&resp);
+}
+
+static sqlite3 *
+harness_sql_open(const struct kerr_env *env)
+{
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(sqlite3_open(env->db_path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	return (db);
+}
+
+void
+harness_sql(const struct kerr_env *env, const char *sql)
+{
+	sqlite3	*db = harness_sql_open(env);
+	char	*err = NULL;
+	int	 rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+long long
+harness_sql_int(const struct kerr_env *env, const char *sql)
+{
+	sqlite3		*db = harness_sql_open(env);
+	sqlite3_stmt	*st = NULL;
+	long long	 v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return (v);
+}

@@ -1,0 +1,250 @@
+/*
+ * Unit tests for common/log.c.  Each test points fd 2 at a temp file (or a
+ * pseudo-terminal) for the duration of the test, so the assertions see the
+ * exact bytes a daemon would hand to journald or to a terminal.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* posix_openpt, grantpt, unlockpt, ptsname */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "log.h"
+
+/* Called from check_main.c, which adds every suite to one runner. */
+Suite	*log_suite(void);
+
+static int	check_log_saved_fd = -1;
+
+/* Send stderr to fd until check_log_restore(). */
+static void
+check_log_redirect(int fd)
+{
+	check_log_saved_fd = dup(STDERR_FILENO);
+	ck_assert_int_ge(check_log_saved_fd, 0);
+	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+}
+
+static void
+check_log_restore(void)
+{
+	ck_assert_int_eq(dup2(check_log_saved_fd, STDERR_FILENO),
+	    STDERR_FILENO);
+	close(check_log_saved_fd);
+	check_log_saved_fd = -1;
+}
+
+/* An unlinked temp file that receives stderr; not a tty. */
+static int
+check_log_capture(void)
+{
+	char	 path[] = "/tmp/kerr-check-log-XXXXXX";
+	int	 fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	check_log_redirect(fd);
+	return (fd);
+}
+
+/* Restore stderr and return what was written to fd, NUL-terminated. */
+static void
+check_log_collect(int fd, char *buf, size_t len)
+{
+	ssize_t	 n;
+
+	check_log_restore();
+	n = pread(fd, buf, len - 1, 0);
+	ck_assert_int_ge(n, 0);
+	buf[n] = '\0';
+	close(fd);
+}
+
+START_TEST(test_log_level_round_trip)
+{
+	int	 pri;
+
+	for (pri = LOG_ERR; pri <= LOG_DEBUG; pri++)
+		ck_assert_int_eq(log_level_from_str(log_level_to_str(pri)),
+		    pri);
+	ck_assert_str_eq(log_level_to_str(LOG_WARNING), "warning");
+	ck_assert_int_eq(log_level_from_str("notice"), LOG_NOTICE);
+	ck_assert_int_eq(log_level_from_str("verbose"), -1);
+	ck_assert_int_eq(log_level_from_str("NOTICE"), -1);
+	ck_assert_int_eq(log_level_from_str(""), -1);
+	ck_assert_int_eq(log_level_from_str(NULL), -1);
+}
+END_TEST
+
+START_TEST(test_log_warnx_journal_line)
+{
+	char	 out[256];
+	int	 fd;
+
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	log_warnx("disk %s is %d%% full", "sda", 91);
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_str_eq(out, "<4>kerr-test: disk sda is 91% full\n");
+}
+END_TEST
+
+START_TEST(test_log_levels_filtered)
+{
+	char	 out[256];
+	int	 fd;
+
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	log_debug("debug %d", 1);
+	log_info("info %d", 2);
+	log_notice("notice %d", 3);
+	log_err("err %d", 4);
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_str_eq(out, "<5>kerr-test: notice 3\n<3>kerr-test: err 4\n");
+}
+END_TEST
+
+START_TEST(test_log_debug_silent_at_notice)
+{
+	char	 out[256];
+	int	 fd;
+
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	log_debug("should not appear");
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_str_eq(out, "");
+
+	log_set_level(LOG_DEBUG);
+	fd = check_log_capture();
+	log_debug("now %s", "visible");
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_str_eq(out, "<7>kerr-test: now visible\n");
+}
+END_TEST
+
+START_TEST(test_log_warn_appends_strerror)
+{
+	char	 out[256], want[256];
+	int	 fd;
+
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	errno = ENOENT;
+	log_warn("open '%s'", "/nonexistent");
+	ck_assert_int_eq(errno, ENOENT);	/* logging keeps errno */
+	check_log_collect(fd, out, sizeof(out));
+	snprintf(want, sizeof(want), "<4>kerr-test: open '/nonexistent': %s\n",
+	    strerror(ENOENT));
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
+START_TEST(test_log_init_copies_ident)
+{
+	char	 ident[] = "kerr-apid", out[256];
+	int	 fd;
+
+	log_init(ident, LOG_NOTICE);
+	ident[0] = 'X';
+	fd = check_log_capture();
+	log_notice("ready");
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_str_eq(out, "<5>kerr-apid: ready\n");
+}
+END_TEST
+
+START_TEST(test_log_long_line_truncated)
+{
+	static char	 out[8192];
+	char		 big[4096];
+	int		 fd;
+	size_t		 n;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	log_err("%s", big);
+	check_log_collect(fd, out, sizeof(out));
+	n = strlen(out);
+	ck_assert_uint_lt(n, sizeof(big));
+	ck_assert_int_eq(out[n - 1], '\n');
+	ck_assert_ptr_eq(strchr(out, '\n'), out + n - 1);	/* one line */
+}
+END_TEST
+
+START_TEST(test_log_tty_line)
+{
+	regex_t	 re;
+	char	 out[256];
+	ssize_t	 n;
+	int	 master, slave;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(master, 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(slave, 0);
+
+	log_init("kerr-test", LOG_NOTICE);
+	check_log_redirect(slave);
+	log_warnx("on a %s", "terminal");
+	check_log_restore();
+	n = read(master, out, sizeof(out) - 1);
+	ck_assert_int_gt(n, 0);
+	out[n] = '\0';
+	close(slave);
+	close(master);
+
+	/* The terminal may turn "\n" into "\r\n". */
+	ck_assert_int_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2} "
+	    "[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} "
+	    "kerr-test: WARNING on a terminal\r?\n$", REG_EXTENDED), 0);
+	ck_assert_msg(regexec(&re, out, 0, NULL, 0) == 0,
+	    "unexpected tty line '%s'", out);
+	regfree(&re);
+}
+END_TEST
+
+START_TEST(test_log_fatalx_exits)
+{
+	/* Runs in the forked child; check compares its exit status. */
+	log_init("kerr-test", LOG_NOTICE);
+	(void)check_log_capture();
+	fatalx("cannot continue");
+}
+END_TEST
+
+Suite *
+log_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("log");
+	tc = tcase_create("core");
+	tcase_add_test(tc, test_log_level_round_trip);
+	tcase_add_test(tc, test_log_warnx_journal_line);
+	tcase_add_test(tc, test_log_levels_filtered);
+	tcase_add_test(tc, test_log_debug_silent_at_notice);
+	tcase_add_test(tc, test_log_warn_appends_strerror);
+	tcase_add_test(tc, test_log_init_copies_ident);
+	tcase_add_test(tc, test_log_long_line_truncated);
+	tcase_add_test(tc, test_log_tty_line);
+	/* Without fork (CK_FORK=no, as under gdb) fatalx would end the run. */
+	if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0)
+		tcase_add_exit_test(tc, test_log_fatalx_exits, 1);
+	suite_add_tcase(s, tc);
+	return (s);
+}

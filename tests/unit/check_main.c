@@ -1,0 +1,34 @@
+/*
+ * One runner for every unit suite (as check's own check_check_main.c).
+ * Exit status is the number of failed tests, capped at 1.
+ */
+#include <stdlib.h>
+
+#include <check.h>
+
+Suite	*bus_suite(void);
+Suite	*conf_suite(void);
+Suite	*cron_suite(void);
+Suite	*db_suite(void);
+Suite	*json_filter_suite(void);
+Suite	*log_suite(void);
+Suite	*request_suite(void);
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(conf_suite());
+	srunner_add_suite(sr, log_suite());
+	srunner_add_suite(sr, db_suite());
+	srunner_add_suite(sr, bus_suite());
+	srunner_add_suite(sr, request_suite());
+	srunner_add_suite(sr, cron_suite());
+	srunner_add_suite(sr, json_filter_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
