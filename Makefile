@@ -37,11 +37,15 @@ DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps
 
 COMMON_SRCS	+= common/bus.c
+COMMON_SRCS	+= common/cgroup.c
 COMMON_SRCS	+= common/clock.c
 COMMON_SRCS	+= common/conf.c
+COMMON_SRCS	+= common/cron.c
 COMMON_SRCS	+= common/daemon.c
 COMMON_SRCS	+= common/db.c
+COMMON_SRCS	+= common/db_deploy.c
 COMMON_SRCS	+= common/db_pending_request.c
+COMMON_SRCS	+= common/db_pending_task.c
 COMMON_SRCS	+= common/db_request.c
 COMMON_SRCS	+= common/db_request_cleanup.c
 COMMON_SRCS	+= common/db_request_expiring.c
@@ -49,48 +53,73 @@ COMMON_SRCS	+= common/db_request_history.c
 COMMON_SRCS	+= common/db_schema.c
 COMMON_SRCS	+= common/db_state.c
 COMMON_SRCS	+= common/db_task.c
-COMMON_SRCS	+= common/cron.c
+COMMON_SRCS	+= common/db_task_cleanup.c
+COMMON_SRCS	+= common/deploy.c
+COMMON_SRCS	+= common/executor_local.c
 COMMON_SRCS	+= common/host.c
 COMMON_SRCS	+= common/json_filter.c
 COMMON_SRCS	+= common/log.c
 COMMON_SRCS	+= common/notify.c
+COMMON_SRCS	+= common/proc.c
 COMMON_SRCS	+= common/records.c
 COMMON_SRCS	+= common/request.c
+COMMON_SRCS	+= common/task_env.c
+COMMON_SRCS	+= common/task_id.c
 
 APID_SRCS	+= daemons/apid/apid.c
 APID_SRCS	+= daemons/apid/api_http.c
 APID_SRCS	+= daemons/apid/api_reply.c
 APID_SRCS	+= daemons/apid/api_routes.c
 APID_SRCS	+= daemons/apid/api_auth.c
+APID_SRCS	+= daemons/apid/api_deploy.c
 APID_SRCS	+= daemons/apid/api_request.c
 APID_SRCS	+= daemons/apid/api_request_action.c
 APID_SRCS	+= daemons/apid/api_request_run.c
+APID_SRCS	+= daemons/apid/api_sandbox.c
 APID_SRCS	+= daemons/apid/api_state.c
+APID_SRCS	+= daemons/apid/api_task.c
 APID_SRCS	+= daemons/apid/api_util.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_launch.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_loop.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_pending.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_pool.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_reconcile.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_task.c
 
 CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
+
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
 
 UNIT_SRCS	+= tests/unit/check_main.c
 UNIT_SRCS	+= tests/unit/check_bus.c
 UNIT_SRCS	+= tests/unit/check_conf.c
 UNIT_SRCS	+= tests/unit/check_cron.c
 UNIT_SRCS	+= tests/unit/check_db.c
+UNIT_SRCS	+= tests/unit/check_deploy.c
+UNIT_SRCS	+= tests/unit/check_executor.c
 UNIT_SRCS	+= tests/unit/check_json_filter.c
 UNIT_SRCS	+= tests/unit/check_log.c
 UNIT_SRCS	+= tests/unit/check_request.c
+UNIT_SRCS	+= tests/unit/check_task_env.c
+UNIT_SRCS	+= tests/unit/check_task_id.c
 
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
+INTEG_SRCS	+= tests/integration/check_deploys.c
 INTEG_SRCS	+= tests/integration/check_foundation.c
 INTEG_SRCS	+= tests/integration/check_requests.c
+INTEG_SRCS	+= tests/integration/check_sandbox.c
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
-		   $(BUILD)/kerr-cleanerd
+		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor
 LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
@@ -128,6 +157,10 @@ $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
@@ -158,8 +191,8 @@ deps:
 TEST_ENV	 = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		   UBSAN_OPTIONS=print_stacktrace=1
 
-unit: $(BUILD)/check_unit
-	@$(TEST_ENV) $(BUILD)/check_unit
+unit: $(BUILD)/check_unit $(BUILD)/kerr-supervisor
+	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_unit
 
 integration: $(BINS) $(BUILD)/check_integration
 	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_integration

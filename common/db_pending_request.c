@@ -14,6 +14,11 @@ static const char SQL_PENDING_REQUEST_ADD[] =
 	" ON CONFLICT DO NOTHING";
 static const char SQL_PENDING_REQUEST_LIST[] =
 	"SELECT pending_json FROM pending_requests ORDER BY created_at, seq";
+static const char SQL_PENDING_REQUEST_QUEUE[] =
+	"SELECT json_object('seq', seq, 'pending', json(pending_json))"
+	" FROM pending_requests ORDER BY created_at, seq";
+static const char SQL_PENDING_REQUEST_REMOVE[] =
+	"DELETE FROM pending_requests WHERE seq = ?1";
 static const char SQL_PENDING_REQUEST_REMOVE_ALL[] =
 	"DELETE FROM pending_requests WHERE request_id = ?1";
 
@@ -69,4 +74,31 @@ int
 db_pending_request_remove_all(struct db *db, const char *request_id)
 {
 	return (db_exec_text(db, SQL_PENDING_REQUEST_REMOVE_ALL, request_id));
+}
+
+int
+db_pending_request_queue(struct db *db, json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_PENDING_REQUEST_QUEUE, &st)) < 0)
+		return (r);
+	r = db_collect_json(st, 0, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_pending_request_remove(struct db *db, int64_t seq)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_PENDING_REQUEST_REMOVE, &st)) < 0)
+		return (r);
+	if ((r = db_errno(sqlite3_bind_int64(st, 1, seq))) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
 }

@@ -63,6 +63,9 @@ int	db_request_history_list(struct db *db, const char *id, int count,
 int	db_pending_request_add(struct db *db, const json_t *pending,
 	    int *ret_existed);
 int	db_pending_request_list(struct db *db, json_t **ret);
+/* Oldest first, with the queue position: [{"seq": n, "pending": {...}}]. */
+int	db_pending_request_queue(struct db *db, json_t **ret);
+int	db_pending_request_remove(struct db *db, int64_t seq);
 int	db_pending_request_remove_all(struct db *db, const char *request_id);
 
 /* db_request_cleanup.c.  `cleanup` is a SingularityRequestCleanup.

@@ -106,9 +106,52 @@ static const char SQL_SCHEMA_V1[] =
 	"  cleanup_json TEXT NOT NULL"
 	");";
 
+/* Deploys, the task update stream and what the executor reports. */
+static const char SQL_SCHEMA_V2[] =
+	"CREATE TABLE deploys ("
+	"  request_id TEXT NOT NULL,"
+	"  deploy_id TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  deploy_json TEXT NOT NULL,"
+	"  marker_json TEXT NOT NULL,"
+	"  result_json TEXT,"
+	"  PRIMARY KEY (request_id, deploy_id)"
+	");"
+	"CREATE TABLE pending_deploys ("
+	"  request_id TEXT PRIMARY KEY,"
+	"  deploy_id TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  pending_json TEXT NOT NULL"
+	");"
+	"CREATE TABLE task_updates ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  task_id TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  timestamp INTEGER NOT NULL,"
+	"  message TEXT,"
+	"  reason TEXT"
+	");"
+	"CREATE INDEX task_updates_by_task ON task_updates(task_id, seq);"
+	"ALTER TABLE tasks ADD COLUMN supervisor_pid INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN supervisor_start INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN task_pgid INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN running_at INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN run_id TEXT;"
+	"ALTER TABLE tasks ADD COLUMN ports TEXT;"
+	/* Set once the scheduler has acted on the task's terminal state. */
+	"ALTER TABLE tasks ADD COLUMN finish_handled INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	/* When cleanerd sent the first signal, for the SIGKILL deadline. */
+	"ALTER TABLE task_cleanups ADD COLUMN kill_sent_at INTEGER;"
+	"CREATE INDEX tasks_unhandled ON tasks(task_id)"
+	"  WHERE active = 0 AND finish_handled = 0;"
+	"CREATE INDEX tasks_by_run ON tasks(request_id, run_id)"
+	"  WHERE run_id IS NOT NULL;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
+	SQL_SCHEMA_V2,
 };
 
 const int db_schema_current =

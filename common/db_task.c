@@ -1,7 +1,11 @@
 /*
- * Queries over tasks, pending_tasks and task_cleanups.
+ * tasks, task_updates, pending_tasks and task_cleanups: the task rows, the
+ * update stream and the executor handle (see db_task.h).  Writers run in
+ * the caller's transaction, except db_task_record_update and
+ * db_task_set_handle, which the task supervisor calls on their own.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db_task.h"
@@ -13,24 +17,478 @@ static const char SQL_TASK_COUNTS[] =
 	" (SELECT count(*) FROM task_cleanups c JOIN tasks t"
 	"  ON t.task_id = c.task_id WHERE c.request_id = ?1"
 	"  AND t.active = 1)";
+static const char SQL_TASK_INSERT[] =
+	"INSERT INTO tasks (task_id, request_id, deploy_id, instance_no,"
+	" state, active, started_at, updated_at, task_json, run_id, ports)"
+	" VALUES (?1, ?2, ?3, ?4, 'TASK_LAUNCHED', 1, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_TASK_UPDATE_ADD[] =
+	"INSERT INTO task_updates (task_id, state, timestamp, message, reason)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_TASK_SET_STATE[] =
+	"UPDATE tasks SET state = ?2, updated_at = ?3, active = ?4,"
+	" running_at = CASE WHEN ?2 = 'TASK_RUNNING' THEN ?3"
+	"  ELSE running_at END"
+	" WHERE task_id = ?1 AND active = 1";
+static const char SQL_TASK_EXISTS[] =
+	"SELECT count(*) FROM tasks WHERE task_id = ?1";
+static const char SQL_TASK_SET_HANDLE[] =
+	"UPDATE tasks SET supervisor_pid = ?2, supervisor_start = ?3,"
+	" task_pgid = ?4 WHERE task_id = ?1";
+static const char SQL_TASK_GET_HANDLE[] =
+	"SELECT coalesce(supervisor_pid, 0), coalesce(supervisor_start, 0),"
+	" coalesce(task_pgid, 0) FROM tasks WHERE task_id = ?1";
+/* Only a cleanup whose signal went out makes an end a kill: a waiting
+ * one (a bounce, a pause letting a job finish) does not. */
+static const char SQL_TASK_KILL_REQUESTED[] =
+	"SELECT count(*) FROM task_cleanups WHERE task_id = ?1"
+	" AND kill_sent_at IS NOT NULL";
+
+static const char SQL_TASK_ACTIVE[] =
+	"SELECT json_object('taskId', t.task_id, 'requestId', t.request_id,"
+	" 'deployId', t.deploy_id, 'instanceNo', t.instance_no,"
+	" 'state', t.state, 'startedAt', t.started_at,"
+	" 'runningAt', t.running_at,"
+	" 'cleaning', json(CASE WHEN c.task_id IS NULL THEN 'false'"
+	"  ELSE 'true' END))"
+	" FROM tasks t LEFT JOIN task_cleanups c ON c.task_id = t.task_id"
+	" WHERE t.active = 1 AND (?1 IS NULL OR t.request_id = ?1)"
+	" AND (?2 IS NULL OR t.deploy_id = ?2)"
+	" ORDER BY t.request_id, t.instance_no, t.started_at";
+static const char SQL_TASK_GET[] =
+	"SELECT task_json FROM tasks WHERE task_id = ?1";
+static const char SQL_TASK_STATE[] =
+	"SELECT state, active FROM tasks WHERE task_id = ?1";
+static const char SQL_TASK_UPDATES[] =
+	"SELECT json_object('taskId', json(t.task_json) -> 'taskId',"
+	" 'timestamp', u.timestamp, 'taskState', u.state,"
+	" 'statusMessage', u.message, 'statusReason', u.reason,"
+	" 'previous', json('[]'))"
+	" FROM task_updates u JOIN tasks t ON t.task_id = u.task_id"
+	" WHERE u.task_id = ?1 ORDER BY u.seq";
+static const char SQL_TASK_UNHANDLED[] =
+	"SELECT json_object('taskId', task_id, 'requestId', request_id,"
+	" 'deployId', deploy_id, 'instanceNo', instance_no, 'state', state)"
+	" FROM tasks WHERE active = 0 AND finish_handled = 0";
+static const char SQL_TASK_MARK_HANDLED[] =
+	"UPDATE tasks SET finish_handled = 1 WHERE task_id = ?1";
+static const char SQL_TASK_HISTORY[] =
+	"SELECT json_object('taskId', json(task_json) -> 'taskId',"
+	" 'updatedAt', updated_at, 'lastTaskState', state, 'runId', run_id)"
+	" FROM tasks WHERE request_id = ?1 AND active = 0"
+	" ORDER BY started_at DESC, task_id LIMIT ?2 OFFSET ?3";
+static const char SQL_TASK_FAILURES_SINCE[] =
+	"SELECT count(*) FROM tasks WHERE request_id = ?1 AND deploy_id = ?2"
+	" AND active = 0 AND updated_at >= ?3"
+	" AND state NOT IN ('TASK_FINISHED', 'TASK_KILLED')";
+
+static const char SQL_TASK_ACTIVE_FULL[] =
+	"SELECT task_json FROM tasks WHERE active = 1"
+	" AND (?1 IS NULL OR request_id = ?1) ORDER BY started_at, task_id";
+static const char SQL_TASK_SCHEDULED[] =
+	"SELECT json_object('request', json(r.request_json),"
+	" 'deploy', json(d.deploy_json), 'pendingTask', json(p.pending_json))"
+	" FROM pending_tasks p JOIN requests r ON r.id = p.request_id"
+	" LEFT JOIN deploys d ON d.request_id = p.request_id"
+	" AND d.deploy_id = p.deploy_id"
+	" WHERE ?1 IS NULL OR p.request_id = ?1"
+	" ORDER BY p.next_run_at, p.request_id, p.deploy_id, p.instance_no";
+static const char SQL_TASK_BY_RUN[] =
+	"SELECT json_object('taskId', json(task_json) -> 'taskId',"
+	" 'updatedAt', updated_at, 'lastTaskState', state, 'runId', run_id)"
+	" FROM tasks WHERE request_id = ?1 AND run_id = ?2"
+	" ORDER BY started_at DESC LIMIT 1";
+
+static const char *const db_task_terminal_states[] = {
+	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST",
+	"TASK_LOST_WHILE_DOWN", "TASK_ERROR", "TASK_DROPPED", "TASK_GONE",
+	"TASK_UNREACHABLE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN",
+};
+
+int
+db_task_state_is_terminal(const char *state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(db_task_terminal_states) /
+	    sizeof(db_task_terminal_states[0]); i++)
+		if (strcmp(state, db_task_terminal_states[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* One-row integer query with one text parameter. */
+static int
+db_task_int_query(struct db *db, const char *sql, const char *text,
+    int64_t *out, int n)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 i, r;
+
+	if ((r = db_stmt(db, sql, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, text)) == 0 && (r = db_step(st)) == 1) {
+		for (i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+		r = 0;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
 
 int
 db_task_counts(struct db *db, const char *request_id,
     struct db_task_counts *ret)
 {
+	int64_t	v[3];
+	int	r;
+
+	if ((r = db_task_int_query(db, SQL_TASK_COUNTS, request_id, v, 3)) < 0)
+		return (r);
+	ret->active = v[0];
+	ret->pending = v[1];
+	ret->cleaning = v[2];
+	return (0);
+}
+
+static int
+db_task_update_add(struct db *db, const char *task_id, const char *state,
+    const char *message, const char *reason, int64_t now)
+{
 	sqlite3_stmt	*st = NULL;
 	int		 r;
 
-	if ((r = db_stmt(db, SQL_TASK_COUNTS, &st)) < 0)
+	if ((r = db_stmt(db, SQL_TASK_UPDATE_ADD, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_bind_text(st, 2, state)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
+	    (r = db_bind_text(st, 4, message)) == 0 &&
+	    (r = db_bind_text(st, 5, reason)) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_insert(struct db *db, const json_t *task, const char *run_id,
+    const json_t *ports, int64_t now)
+{
+	const json_t	*tid = json_object_get(task, "taskId");
+	const char	*id = json_string_value(json_object_get(tid, "id"));
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if (id == NULL)
+		return (-EINVAL);
+	if ((r = db_stmt(db, SQL_TASK_INSERT, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, id)) == 0 &&
+	    (r = db_bind_text(st, 2, json_string_value(json_object_get(tid,
+	    "requestId")))) == 0 &&
+	    (r = db_bind_text(st, 3, json_string_value(json_object_get(tid,
+	    "deployId")))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 4, json_integer_value(
+	    json_object_get(tid, "instanceNo"))))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 5, json_integer_value(
+	    json_object_get(tid, "startedAt"))))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 6, now))) == 0 &&
+	    (r = db_bind_json(st, 7, task)) == 0 &&
+	    (r = db_bind_text(st, 8, run_id)) == 0 &&
+	    (r = db_bind_json(st, 9, ports)) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	if (r == 0)
+		r = db_task_update_add(db, id, "TASK_LAUNCHED", NULL, NULL,
+		    now);
+	return (r);
+}
+
+/* The compare-and-set itself: -ESTALE/-ENOENT when no active row. */
+static int
+db_task_set_state(struct db *db, const char *task_id, const char *state,
+    int64_t now)
+{
+	sqlite3_stmt	*st = NULL;
+	int64_t		 exists = 0;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_SET_STATE, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_bind_text(st, 2, state)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int(st, 4,
+	    !db_task_state_is_terminal(state)))) == 0)
+		r = db_exec_stmt(st);
+	if (r == 0 && sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		r = -ESTALE;
+	db_release(st);
+	if (r == -ESTALE && db_task_int_query(db, SQL_TASK_EXISTS, task_id,
+	    &exists, 1) == 0 && exists == 0)
+		r = -ENOENT;
+	return (r);
+}
+
+int
+db_task_record_update(struct db *db, const char *task_id, const char *state,
+    const char *message, const char *reason, int64_t now)
+{
+	int r;
+
+	if ((r = db_begin(db)) < 0)
+		return (r);
+	if ((r = db_task_set_state(db, task_id, state, now)) == 0)
+		r = db_task_update_add(db, task_id, state, message, reason,
+		    now);
+	if (r < 0) {
+		db_rollback(db);
+		return (r);
+	}
+	return (db_commit(db));
+}
+
+int
+db_task_set_handle(struct db *db, const char *task_id,
+    const struct executor_handle *h)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_SET_HANDLE, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 2, h->pid))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 3,
+	    (int64_t)h->start_ticks))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 4, h->pgid))) == 0)
+		r = db_exec_stmt(st);
+	if (r == 0 && sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_get_handle(struct db *db, const char *task_id,
+    struct executor_handle *ret)
+{
+	int64_t	v[3];
+	int	r;
+
+	if ((r = db_task_int_query(db, SQL_TASK_GET_HANDLE, task_id, v,
+	    3)) < 0)
+		return (r);
+	ret->pid = (pid_t)v[0];
+	ret->start_ticks = (uint64_t)v[1];
+	ret->pgid = (pid_t)v[2];
+	return (0);
+}
+
+int
+db_task_kill_requested(struct db *db, const char *task_id)
+{
+	int64_t	n = 0;
+	int	r;
+
+	if ((r = db_task_int_query(db, SQL_TASK_KILL_REQUESTED, task_id, &n,
+	    1)) < 0)
+		return (r);
+	return (n > 0);
+}
+
+/* Run st (parameters bound) and collect column 0 as JSON objects, with
+ * JSON nulls dropped (Singularity omits absent fields, 0.2). */
+static int
+db_task_collect(sqlite3_stmt *st, json_t **ret)
+{
+	json_t		*item, *v;
+	const char	*key;
+	void		*tmp;
+	size_t		 i;
+	int		 r;
+
+	if ((r = db_collect_json(st, 0, ret)) < 0)
+		return (r);
+	json_array_foreach(*ret, i, item)
+		json_object_foreach_safe(item, tmp, key, v)
+			if (json_is_null(v))
+				(void)json_object_del(item, key);
+	return (0);
+}
+
+int
+db_task_active(struct db *db, const char *request_id, const char *deploy_id,
+    json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_ACTIVE, &st)) < 0)
 		return (r);
 	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, deploy_id)) == 0)
+		r = db_task_collect(st, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_get(struct db *db, const char *task_id, json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_GET, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 && (r = db_step(st)) == 1) {
+		*ret = db_column_json(st, 0);
+		r = *ret != NULL ? 0 : -EIO;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_state(struct db *db, const char *task_id, char *state, size_t len,
+    int *ret_active)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_STATE, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 && (r = db_step(st)) == 1) {
+		(void)snprintf(state, len, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		*ret_active = sqlite3_column_int(st, 1);
+		r = 0;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_updates(struct db *db, const char *task_id, json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_UPDATES, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0)
+		r = db_task_collect(st, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_unhandled(struct db *db, json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_UNHANDLED, &st)) < 0)
+		return (r);
+	r = db_task_collect(st, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_mark_handled(struct db *db, const char *task_id)
+{
+	return (db_exec_text(db, SQL_TASK_MARK_HANDLED, task_id));
+}
+
+int
+db_task_history(struct db *db, const char *request_id, int count, int page,
+    json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_HISTORY, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int(st, 2, count))) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 3,
+	    (int64_t)(page - 1) * count))) == 0)
+		r = db_task_collect(st, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_failures_since(struct db *db, const char *request_id,
+    const char *deploy_id, int64_t since, int64_t *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_FAILURES_SINCE, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 3, since))) == 0 &&
 	    (r = db_step(st)) == 1) {
-		ret->active = sqlite3_column_int64(st, 0);
-		ret->pending = sqlite3_column_int64(st, 1);
-		ret->cleaning = sqlite3_column_int64(st, 2);
+		*ret = sqlite3_column_int64(st, 0);
 		r = 0;
 	} else if (r == 0)
 		r = -EIO;
 	db_release(st);
+	return (r);
+}
+
+/* A query whose ?1 is an optional request id, collected as JSON. */
+static int
+db_task_collect_for(struct db *db, const char *sql, const char *request_id,
+    json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, sql, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0)
+		r = db_task_collect(st, ret);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_active_full(struct db *db, const char *request_id, json_t **ret)
+{
+	return (db_task_collect_for(db, SQL_TASK_ACTIVE_FULL, request_id,
+	    ret));
+}
+
+int
+db_task_scheduled(struct db *db, const char *request_id, json_t **ret)
+{
+	return (db_task_collect_for(db, SQL_TASK_SCHEDULED, request_id, ret));
+}
+
+int
+db_task_by_run(struct db *db, const char *request_id, const char *run_id,
+    json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	json_t		*list = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_BY_RUN, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, run_id)) == 0)
+		r = db_task_collect(st, &list);
+	db_release(st);
+	if (r == 0 && json_array_size(list) == 0)
+		r = -ENOENT;
+	if (r == 0)
+		*ret = json_incref(json_array_get(list, 0));
+	json_decref(list);
 	return (r);
 }

@@ -1,12 +1,21 @@
 /*
- * The task tables: tasks, pending_tasks and task_cleanups.
+ * The task tables: tasks (one row per launched task, its SingularityTask
+ * JSON, state and executor handle), task_updates (the
+ * SingularityTaskHistoryUpdate stream), pending_tasks and task_cleanups.
+ *
+ * Every state change goes through db_task_record_update(), a
+ * compare-and-set on the task still being active: a task gets exactly one
+ * terminal state however many writers race for it.
  */
 #ifndef KERR_DB_TASK_H
 #define KERR_DB_TASK_H
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "db.h"
+#include "executor.h"
 
 struct db_task_counts {
 	int64_t	active;		/* launched and not yet terminal */
@@ -18,4 +27,110 @@ struct db_task_counts {
 int	db_task_counts(struct db *db, const char *request_id,
 	    struct db_task_counts *ret);
 
+/* ExtendedTaskState names that end a task (TASK_FINISHED, ...). */
+int	db_task_state_is_terminal(const char *state);
+
+/*
+ * Insert a launched task: `task` is its SingularityTask (taskId object
+ * included); the row starts TASK_LAUNCHED with one update of that state.
+ * run_id and ports (a JSON array) may be NULL.
+ */
+int	db_task_insert(struct db *db, const json_t *task, const char *run_id,
+	    const json_t *ports, int64_t now);
+
+/*
+ * Record an update (TASK_STARTING, TASK_RUNNING, TASK_FINISHED, ...) for
+ * an active task.  A terminal state makes it inactive.  -ESTALE when the
+ * task already has its terminal state (nothing written), -ENOENT when
+ * there is no such task.  message and reason may be NULL.
+ */
+int	db_task_record_update(struct db *db, const char *task_id,
+	    const char *state, const char *message, const char *reason,
+	    int64_t now);
+
+/* The executor handle of a task (zeros until the supervisor wrote it). */
+int	db_task_set_handle(struct db *db, const char *task_id,
+	    const struct executor_handle *h);
+int	db_task_get_handle(struct db *db, const char *task_id,
+	    struct executor_handle *ret);
+
+/* 1 when a kill signal was sent for the task (task_cleanups), else 0. */
+int	db_task_kill_requested(struct db *db, const char *task_id);
+
 #endif
+
+/* ---- db_pending_task.c: pending_tasks ---- */
+
+/* `pending` is a SingularityPendingTask; the row keeps it as JSON. */
+int	db_pending_task_insert(struct db *db, const json_t *pending,
+	    int64_t next_run_at);
+/* Pending tasks due at now (next_run_at <= now), oldest first, at most
+ * limit: [SingularityPendingTask]. */
+int	db_pending_task_due(struct db *db, int64_t now, int limit,
+	    json_t **ret);
+/* Every pending task, or those of one request (request_id non-NULL). */
+int	db_pending_task_list(struct db *db, const char *request_id,
+	    json_t **ret);
+int	db_pending_task_remove(struct db *db, const char *pending_task_id);
+/* Drop a request's pending tasks (of one deploy when deploy_id is set). */
+int	db_pending_task_remove_for(struct db *db, const char *request_id,
+	    const char *deploy_id);
+/* Instance numbers in use by active tasks and pending tasks of the
+ * request's deploy, as a bitmap over 1..max (bit i = instance i). */
+int	db_task_instances_used(struct db *db, const char *request_id,
+	    const char *deploy_id, unsigned char *bitmap, int max);
+
+/* ---- db_task_cleanup.c: task_cleanups ---- */
+
+/* `cleanup` is a SingularityTaskCleanup; -EEXIST if the task has one. */
+int	db_task_cleanup_add(struct db *db, const json_t *cleanup,
+	    const char *request_id);
+/* Build and add the SingularityTaskCleanup of `type` for a task (user and
+ * message may be NULL); -EEXIST if the task has one, -ENOENT no task. */
+int	db_task_cleanup_request(struct db *db, const char *task_id,
+	    const char *type, const char *user, const char *message,
+	    int64_t now);
+int	db_task_cleanup_list(struct db *db, json_t **ret);
+int	db_task_cleanup_get(struct db *db, const char *task_id, json_t **ret);
+int	db_task_cleanup_remove(struct db *db, const char *task_id);
+/* When the first kill signal was sent (0: not yet). */
+int	db_task_cleanup_kill_sent(struct db *db, const char *task_id,
+	    int64_t *ret);
+int	db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
+	    int64_t now);
+
+/* ---- the task rows ---- */
+
+/* Active tasks: [{taskId (string), requestId, deployId, instanceNo,
+ * state, startedAt, runningAt, cleaning (bool)}] of one request and
+ * deploy, of one request (deploy_id NULL), or all (both NULL). */
+int	db_task_active(struct db *db, const char *request_id,
+	    const char *deploy_id, json_t **ret);
+/* The SingularityTask JSON of a task; -ENOENT when unknown. */
+int	db_task_get(struct db *db, const char *task_id, json_t **ret);
+/* Current state and activity of a task. */
+int	db_task_state(struct db *db, const char *task_id, char *state,
+	    size_t len, int *ret_active);
+/* [SingularityTaskHistoryUpdate] of a task, oldest first. */
+int	db_task_updates(struct db *db, const char *task_id, json_t **ret);
+/* Tasks that ended and the scheduler has not acted on yet:
+ * [{taskId, requestId, deployId, instanceNo, state}]. */
+int	db_task_unhandled(struct db *db, json_t **ret);
+int	db_task_mark_handled(struct db *db, const char *task_id);
+/* Inactive tasks of a request, newest first, paged:
+ * [SingularityTaskIdHistory]. */
+int	db_task_history(struct db *db, const char *request_id, int count,
+	    int page, json_t **ret);
+/* Failures of a deploy's tasks since `since` (for the cooldown). */
+int	db_task_failures_since(struct db *db, const char *request_id,
+	    const char *deploy_id, int64_t since, int64_t *ret);
+
+/* [SingularityTask] of the active tasks, of one request or all (NULL). */
+int	db_task_active_full(struct db *db, const char *request_id,
+	    json_t **ret);
+/* [SingularityTaskRequest] {request, deploy, pendingTask} of pending
+ * tasks, of one request or all (NULL). */
+int	db_task_scheduled(struct db *db, const char *request_id, json_t **ret);
+/* The most recent task of a request that carries run_id; -ENOENT. */
+int	db_task_by_run(struct db *db, const char *request_id,
+	    const char *run_id, json_t **ret_task_id_history);

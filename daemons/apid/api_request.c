@@ -12,6 +12,7 @@
 #include "api.h"
 #include "api_request.h"
 #include "clock.h"
+#include "db_deploy.h"
 #include "db_request.h"
 #include "records.h"
 
@@ -105,6 +106,43 @@ api_request_deploy_state(const struct db_request *r, const char *id)
 	return (s);
 }
 
+/* Full form: the deploy objects behind the markers, and the pending
+ * deploy's state without kerr's own bookkeeping. */
+static int
+api_request_add_deploys(struct db *db, const struct db_request *r,
+    const char *id, json_t *parent)
+{
+	static const struct {
+		const char	*marker_field;
+		const char	*field;
+	} which[] = {
+		{ "active", "activeDeploy" }, { "pending", "pendingDeploy" },
+	};
+	json_t	*marker, *deploy, *pending;
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		marker = i == 0 ? r->active_marker : r->pending_marker;
+		if (marker == NULL)
+			continue;
+		rc = db_deploy_get(db, id, json_string_value(json_object_get(
+		    marker, "deployId")), &deploy);
+		if (rc == 0)
+			(void)json_object_set_new(parent, which[i].field,
+			    deploy);
+		else if (rc != -ENOENT)
+			return (rc);
+	}
+	if ((rc = db_pending_deploy_get(db, id, &pending)) == -ENOENT)
+		return (0);
+	if (rc < 0)
+		return (rc);
+	(void)json_object_del(pending, "unpauseOnSuccessfulDeploy");
+	return (json_object_set_new(parent, "pendingDeployState", pending) ==
+	    0 ? 0 : -ENOMEM);
+}
+
 int
 api_request_parent(struct db *db, const struct db_request *r, int full,
     json_t **ret)
@@ -120,8 +158,8 @@ api_request_parent(struct db *db, const struct db_request *r, int full,
 		return (-ENOMEM);
 	if ((ds = api_request_deploy_state(r, id)) != NULL)
 		(void)json_object_set_new(p, "requestDeployState", ds);
-	if (full)
-		rc = api_request_add_expiring(db, id, p);
+	if (full && (rc = api_request_add_expiring(db, id, p)) == 0)
+		rc = api_request_add_deploys(db, r, id, p);
 	if (rc < 0) {
 		json_decref(p);
 		return (rc);

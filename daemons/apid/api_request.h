@@ -47,4 +47,12 @@ int	api_request_scale(struct api_req *req, struct api_reply *rep);
 int	api_request_expiring_delete(struct api_req *req,
 	    struct api_reply *rep);
 
+/* api_deploy.c */
+int	api_deploy_post(struct api_req *req, struct api_reply *rep);
+int	api_deploy_post_legacy(struct api_req *req, struct api_reply *rep);
+int	api_deploy_cancel(struct api_req *req, struct api_reply *rep);
+int	api_deploy_pending_list(struct api_req *req, struct api_reply *rep);
+int	api_deploy_history(struct api_req *req, struct api_reply *rep);
+int	api_deploy_history_one(struct api_req *req, struct api_reply *rep);
+
 #endif

@@ -10,6 +10,8 @@
 
 #include "api.h"
 #include "api_request.h"
+#include "api_sandbox.h"
+#include "api_task.h"
 
 /* Literal segments before {x} ones where both could match. */
 static const struct api_route api_routes[] = {
@@ -37,10 +39,40 @@ static const struct api_route api_routes[] = {
 	{ "POST",	"/requests/request/{id}/bounce", api_request_bounce },
 	{ "POST",	"/requests/request/{id}/run",	api_request_run },
 	{ "PUT",	"/requests/request/{id}/scale",	api_request_scale },
+	{ "POST",	"/requests/request/{id}/deploy", api_deploy_post_legacy },
 	{ "DELETE",	"/requests/request/{id}/{action}",
 	    api_request_expiring_delete },
 
+	{ "POST",	"/deploys",			api_deploy_post },
+	{ "GET",	"/deploys/pending",		api_deploy_pending_list },
+	{ "DELETE",	"/deploys/deploy/{deployId}/request/{id}",
+	    api_deploy_cancel },
+	{ "GET",	"/history/request/{id}/deploys", api_deploy_history },
+	{ "GET",	"/history/request/{id}/deploy/{deployId}",
+	    api_deploy_history_one },
+
 	{ "GET",	"/history/request/{id}/requests", api_request_history },
+	{ "GET",	"/history/request/{id}/tasks",	api_task_request_history },
+	{ "GET",	"/history/request/{id}/tasks/active",
+	    api_task_request_history_active },
+	{ "GET",	"/history/task/{taskId}",	api_task_history },
+
+	{ "GET",	"/tasks/active",		api_task_active },
+	{ "GET",	"/tasks/active/ids",		api_task_active_ids },
+	{ "GET",	"/tasks/scheduled",		api_task_scheduled },
+	{ "GET",	"/tasks/scheduled/ids",		api_task_scheduled_ids },
+	{ "GET",	"/tasks/scheduled/request/{id}",
+	    api_task_scheduled_request },
+	{ "GET",	"/tasks/ids/request/{id}",	api_task_ids_request },
+	{ "GET",	"/tasks/counts/request/{id}",	api_task_counts_request },
+	{ "GET",	"/tasks/cleaning",		api_task_cleaning },
+	{ "GET",	"/tasks/task/{taskId}",		api_task_get },
+	{ "DELETE",	"/tasks/task/{taskId}",		api_task_kill },
+	{ "GET",	"/tasks/task/{taskId}/cleanup",	api_task_cleanup_get },
+	{ "GET",	"/track/task/{taskId}",		api_task_track },
+
+	{ "GET",	"/sandbox/{id}/browse",		api_sandbox_browse },
+	{ "GET",	"/sandbox/{id}/read",		api_sandbox_read },
 };
 
 #define API_NROUTES	(sizeof(api_routes) / sizeof(api_routes[0]))

@@ -17,6 +17,7 @@ cleaner_loop_init(struct cleaner *c, struct daemon *d)
 	memset(c, 0, sizeof(*c));
 	c->d = d;
 	c->last_requests = c->last_tasks = -1;
+	c->exec = executor_find(d->conf.executor);
 }
 
 static void
@@ -26,6 +27,8 @@ cleaner_loop_scan(struct cleaner *c)
 	int			r;
 
 	cleaner_request_scan(c);
+	if (c->exec != NULL)
+		cleaner_task_scan(c);
 	if ((r = db_state_counts(c->d->db, clock_now_ms(), &counts)) < 0) {
 		log_warnx("Failed to scan the store: %s, retrying on the "
 		    "next tick", strerror(-r));

@@ -32,6 +32,44 @@ cleaner_request_finish_delete(struct cleaner *c, const struct db_request *r,
 	return (rc);
 }
 
+/* Give every active task of the request the cleanup of this request
+ * cleanup; tasks that have one already keep theirs. */
+static int
+cleaner_request_clean_tasks(struct cleaner *c, const struct db_request *r,
+    const json_t *cleanup, const char *id, const char *type)
+{
+	const char	*task_type = NULL;
+	json_t		*tasks, *t;
+	size_t		 i;
+	int		 rc;
+
+	if (strcmp(type, "DELETING") == 0)
+		task_type = "REQUEST_DELETING";
+	else if (strcmp(type, "PAUSING") == 0)
+		/* Long-running tasks always die on pause (3.7 step 4). */
+		task_type = json_is_false(json_object_get(cleanup,
+		    "killTasks")) && !request_type_is_long_running(
+		    request_type_of(r->request)) ? "PAUSING" : "PAUSE";
+	if (task_type == NULL)
+		return (0);	/* bounces are carried out elsewhere */
+	if ((rc = db_task_active(c->d->db, id, NULL, &tasks)) < 0)
+		return (rc);
+	json_array_foreach(tasks, i, t) {
+		if (json_is_true(json_object_get(t, "cleaning")))
+			continue;
+		rc = db_task_cleanup_request(c->d->db, json_string_value(
+		    json_object_get(t, "taskId")), task_type,
+		    json_string_value(json_object_get(cleanup, "user")),
+		    json_string_value(json_object_get(cleanup, "message")),
+		    clock_now_ms());
+		if (rc < 0 && rc != -EEXIST)
+			break;
+		rc = 0;
+	}
+	json_decref(tasks);
+	return (rc);
+}
+
 /* 1 when the cleanup is done and can be removed, 0 to keep it. */
 static int
 cleaner_request_step(struct cleaner *c, const struct db_request *r,
@@ -45,7 +83,7 @@ cleaner_request_step(struct cleaner *c, const struct db_request *r,
 	if ((rc = db_task_counts(c->d->db, id, &counts)) < 0)
 		return (rc);
 	if (counts.active > 0)
-		return (0);
+		return (cleaner_request_clean_tasks(c, r, cleanup, id, type));
 	if (strcmp(type, "DELETING") == 0)
 		return (cleaner_request_finish_delete(c, r, cleanup, id) < 0 ?
 		    -EIO : 2);

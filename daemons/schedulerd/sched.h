@@ -1,21 +1,74 @@
 /*
- * kerr-schedulerd internals: the loop that turns pending requests and
- * deploys into tasks (sched_loop.c).
+ * kerr-schedulerd internals.  One pass (sched_loop.c) runs, in order:
+ * reconcile active tasks with their supervisors (sched_reconcile.c), act
+ * on tasks that ended (sched_task.c), advance pending deploys
+ * (sched_deploy.c), turn pending requests into pending tasks
+ * (sched_pending.c) and launch the due ones (sched_launch.c) through a
+ * pool of launch workers (sched_pool.c).  Every step re-reads the store.
  */
 #ifndef KERR_SCHED_H
 #define KERR_SCHED_H
 
+#include <stdint.h>
+
+#include <jansson.h>
+
 #include "daemon.h"
+#include "executor.h"
+
+struct sched_pool;
 
 struct sched {
-	struct daemon	*d;
-	int64_t		 last_pending;	/* for STATUS= on change only */
-	int64_t		 last_active;
+	struct daemon			*d;
+	const struct executor_ops	*exec;
+	struct sched_pool		*pool;
+	char				 host[256];
+	char				 host_sanitized[256]; /* '-' -> '_' */
+	char				 rack_sanitized[256];
+	char				 sandbox_root[1024];
+	const char			*conf_path;
+	char				 conf_abs[4096];
+	int64_t				 last_started_at; /* unique ids */
+	int				 rings;		/* SCHED_RING_* */
+	int64_t				 last_pending;	/* STATUS= */
+	int64_t				 last_active;
 };
 
-void	sched_loop_init(struct sched *s, struct daemon *d);
+#define SCHED_RING_TASK_CLEANUP		0x1
+#define SCHED_RING_REQUEST_PENDING	0x2
+
+int	sched_init(struct sched *s, struct daemon *d);
+void	sched_fini(struct sched *s);
+
 void	sched_loop_on_message(void *arg, enum bus_msg_type type,
 	    const char *id);
 void	sched_loop_on_tick(void *arg);
+
+void	sched_reconcile(struct sched *s);
+void	sched_task_finished(struct sched *s);
+void	sched_deploy_check(struct sched *s);
+void	sched_pending_drain(struct sched *s);
+void	sched_launch_due(struct sched *s);
+
+/* Give a task a cleanup (a kill) of `type`; 0 or -EEXIST if it has one. */
+int	sched_task_cleanup(struct sched *s, const char *task_id,
+	    const char *request_id, const char *type, const char *message);
+
+/* sched_pool.c: launch workers, each with its own store connection. */
+struct sched_launch_job {
+	char		 task_id[256];
+	char		 sandbox[1400];	/* root (1024) + / + task id */
+	char		**argv;
+	char		**envp;
+	char		*user;
+	double		 cpus;
+	double		 memory_mb;
+};
+
+int	sched_pool_start(struct sched *s, int workers);
+/* Takes ownership of job (freed by the worker). */
+int	sched_pool_submit(struct sched *s, struct sched_launch_job *job);
+void	sched_pool_stop(struct sched *s);
+void	sched_launch_job_free(struct sched_launch_job *job);
 
 #endif

@@ -1,45 +1,105 @@
 /*
- * The scheduler's loop body.  Woken by request.pending, deploy.pending,
- * request.changed and task.update, and by the tick; every wake-up re-reads
- * the store, so a lost bus message only delays work.
+ * The scheduler's pass, run on every bus wake-up (request.pending,
+ * deploy.pending, request.changed, task.update, task.killed) and on the
+ * tick.  Each pass re-reads the store, so a lost message only delays
+ * work.  Rings task.cleanup and request.pending after the commits it made.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "db_state.h"
+#include "host.h"
 #include "log.h"
 #include "notify.h"
 #include "sched.h"
 
-void
-sched_loop_init(struct sched *s, struct daemon *d)
+static void
+sched_sanitize(char *dst, size_t len, const char *src)
 {
+	char *p;
+
+	(void)snprintf(dst, len, "%s", src);
+	for (p = dst; *p != '\0'; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+int
+sched_init(struct sched *s, struct daemon *d)
+{
+	int r;
+
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	s->last_pending = s->last_active = -1;
+	/* Supervisors start in the daemon's directory: give an absolute path. */
+	if (realpath(d->conf_path != NULL ? d->conf_path : CONF_PATH_DEFAULT,
+	    s->conf_abs) != NULL)
+		s->conf_path = s->conf_abs;
+	else
+		s->conf_path = d->conf_path != NULL ? d->conf_path :
+		    CONF_PATH_DEFAULT;
+	if ((s->exec = executor_find(d->conf.executor)) == NULL) {
+		log_err("Unknown executor '%s'", d->conf.executor);
+		return (-1);
+	}
+	host_name(&d->conf, s->host, sizeof(s->host));
+	sched_sanitize(s->host_sanitized, sizeof(s->host_sanitized), s->host);
+	sched_sanitize(s->rack_sanitized, sizeof(s->rack_sanitized),
+	    d->conf.rack_id);
+	conf_sandbox_root(&d->conf, s->sandbox_root, sizeof(s->sandbox_root));
+	if ((r = sched_pool_start(s, d->conf.launch_workers)) < 0) {
+		log_err("Failed to start launch workers: %s", strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+sched_fini(struct sched *s)
+{
+	sched_pool_stop(s);
 }
 
 static void
-sched_loop_scan(struct sched *s)
+sched_loop_status(struct sched *s)
 {
-	struct db_state_counts	c;
-	int			r;
+	struct db_state_counts c;
 
-	if ((r = db_state_counts(s->d->db, clock_now_ms(), &c)) < 0) {
-		log_warnx("Failed to scan the store: %s, retrying on the "
-		    "next tick", strerror(-r));
+	if (db_state_counts(s->d->db, clock_now_ms(), &c) < 0)
 		return;
-	}
-	if (c.pending_requests == s->last_pending &&
+	if (c.scheduled_tasks == s->last_pending &&
 	    c.active_tasks == s->last_active)
 		return;
-	s->last_pending = c.pending_requests;
+	s->last_pending = c.scheduled_tasks;
 	s->last_active = c.active_tasks;
-	log_debug("scan: %lld pending requests, %lld active tasks",
-	    (long long)c.pending_requests, (long long)c.active_tasks);
-	(void)notify_status("%lld pending requests, %lld active tasks",
-	    (long long)c.pending_requests, (long long)c.active_tasks);
+	(void)notify_status("%lld active tasks, %lld pending tasks",
+	    (long long)c.active_tasks, (long long)c.scheduled_tasks);
+}
+
+static void
+sched_loop_pass(struct sched *s)
+{
+	s->rings = 0;
+	sched_reconcile(s);
+	sched_task_finished(s);
+	sched_deploy_check(s);
+	sched_pending_drain(s);
+	sched_launch_due(s);
+	/* Work this pass queued for ourselves is done on the next pass. */
+	if (s->rings & SCHED_RING_TASK_CLEANUP)
+		(void)bus_send(s->d->bus, BUS_TASK_CLEANUP, "*");
+	if (s->rings & SCHED_RING_REQUEST_PENDING) {
+		s->rings = 0;
+		sched_deploy_check(s);
+		sched_pending_drain(s);
+		sched_launch_due(s);
+	}
+	sched_loop_status(s);
 }
 
 void
@@ -47,11 +107,11 @@ sched_loop_on_message(void *arg, enum bus_msg_type type, const char *id)
 {
 	(void)type;
 	(void)id;
-	sched_loop_scan(arg);
+	sched_loop_pass(arg);
 }
 
 void
 sched_loop_on_tick(void *arg)
 {
-	sched_loop_scan(arg);
+	sched_loop_pass(arg);
 }

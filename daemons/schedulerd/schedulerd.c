@@ -1,7 +1,8 @@
 /*
- * kerr-schedulerd: turns pending requests and deploys into tasks, runs
- * cron schedules and health checks.  Subscribes to the topics of
- * bus_msg.h addressed to "schedulerd".
+ * kerr-schedulerd: turns pending requests and deploys into tasks, launches
+ * them through the executor, replaces the ones that end and reconciles
+ * with their supervisors.  Subscribes to the topics of bus_msg.h addressed
+ * to "schedulerd"; publishes task.cleanup.
  */
 #include "daemon.h"
 #include "notify.h"
@@ -16,17 +17,19 @@ main(int argc, char **argv)
 	static const struct daemon_handlers handlers = {
 		sched_loop_on_message, sched_loop_on_tick };
 	struct daemon	d;
-	struct sched	s;
+	struct sched	s = { 0 };
 	int		r;
 
 	if ((r = daemon_init(&d, "schedulerd", argc, argv, subs,
 	    sizeof(subs) / sizeof(subs[0]))) != 0)
 		goto out;
-	sched_loop_init(&s, &d);
+	if ((r = sched_init(&s, &d)) < 0)
+		goto out;
 	(void)notify_ready("Scheduling");
 	r = daemon_run(&d, &handlers, &s);
 	(void)notify_stopping();
 out:
+	sched_fini(&s);
 	daemon_fini(&d);
 	return (r < 0 ? 1 : 0);
 }

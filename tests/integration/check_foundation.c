@@ -83,8 +83,12 @@ START_TEST(test_foundation_state_counts_come_from_the_store)
 	    "INSERT INTO requests VALUES ('c', 'PAUSED', 'SERVICE', '{}', 1, 1);"
 	    "INSERT INTO request_cleanups (request_id, cleanup_type,"
 	    " created_at, cleanup_json) VALUES ('b', 'PAUSING', 1, '{}');"
-	    "INSERT INTO tasks VALUES ('a-d1-1-1-h-DEFAULT', 'a', 'd1', 1,"
-	    " 'TASK_RUNNING', 1, 1, 1, '{}');");
+	    "INSERT INTO tasks (task_id, request_id, deploy_id, instance_no,"
+	    " state, active, started_at, updated_at, task_json) VALUES"
+	    " ('a-d1-1-1-h-DEFAULT', 'a', 'd1', 1, 'TASK_RUNNING', 1,"
+	    /* started now: reconciliation gives a task 30 s to show up */
+	    " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),"
+	    " 1, '{}');");
 	ck_assert_int_eq(state_count("/singularity/v1", "allRequests"), 3);
 	ck_assert_int_eq(state_count("/singularity/v1", "activeRequests"), 1);
 	ck_assert_int_eq(state_count("/singularity/api", "pausedRequests"), 2);

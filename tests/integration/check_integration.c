@@ -9,6 +9,8 @@
 
 Suite	*foundation_suite(void);
 Suite	*requests_suite(void);
+Suite	*deploys_suite(void);
+Suite	*sandbox_suite(void);
 
 int
 main(void)
@@ -20,6 +22,8 @@ main(void)
 		return (EXIT_FAILURE);
 	sr = srunner_create(foundation_suite());
 	srunner_add_suite(sr, requests_suite());
+	srunner_add_suite(sr, deploys_suite());
+	srunner_add_suite(sr, sandbox_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -203,6 +203,36 @@ harness_rm_rf(const char *dir)
 		(void)harness_wait_pid(pid, 10000, NULL);
 }
 
+/* Tasks outlive the daemons by design: end every one this test started. */
+static void
+harness_kill_tasks(struct kerr_env *env)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	pid_t		 pgid, sup;
+
+	if (access(env->db_path, F_OK) != 0 ||
+	    sqlite3_open(env->db_path, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(task_pgid, 0),"
+	    " coalesce(supervisor_pid, 0) FROM tasks", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			pgid = (pid_t)sqlite3_column_int64(st, 0);
+			sup = (pid_t)sqlite3_column_int64(st, 1);
+			if (sup > 0)
+				(void)kill(sup, SIGKILL);
+			if (pgid > 0)
+				(void)kill(-pgid, SIGKILL);
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 void
 harness_cleanup(struct kerr_env *env)
 {
@@ -210,6 +240,7 @@ harness_cleanup(struct kerr_env *env)
 
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		(void)harness_stop_daemon(env, (enum harness_daemon)i, 5000);
+	harness_kill_tasks(env);
 	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
 		harness_rm_rf(env->dir);
 }
@@ -217,9 +248,24 @@ harness_cleanup(struct kerr_env *env)
 void
 harness_setup(void)
 {
+	harness_setup_with(NULL);
+}
+
+/* A failed assertion exits the test process without its teardown. */
+static void
+harness_atexit(void)
+{
+	if (harness_env.dir[0] != '\0')
+		harness_kill_tasks(&harness_env);
+}
+
+void
+harness_setup_with(const char *extra_conf)
+{
 	int i;
 
-	harness_prepare(&harness_env, NULL);
+	(void)atexit(harness_atexit);
+	harness_prepare(&harness_env, extra_conf);
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		harness_spawn(&harness_env, (enum harness_daemon)i);
 	harness_wait_api(&harness_env);
@@ -388,4 +434,31 @@ harness_sql_int(const struct kerr_env *env, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return (v);
+}
+
+json_t *
+harness_wait_json(const char *path, int (*pred)(json_t *, void *), void *arg,
+    long limit_ms)
+{
+	struct http_resp	 resp;
+	json_t			*j = NULL;
+	long			 deadline = harness_now_ms() + limit_ms;
+
+	for (;;) {
+		json_decref(j);
+		j = NULL;
+		if (http_do(&harness_env, "GET", path, NULL, &resp) == 0 &&
+		    resp.status == 200)
+			j = json_loadb(resp.body, resp.len, JSON_DECODE_ANY,
+			    NULL);
+		http_resp_free(&resp);
+		if (j != NULL && pred(j, arg))
+			return (j);
+		if (harness_now_ms() >= deadline)
+			break;
+		usleep(50000);
+	}
+	ck_abort_msg("GET %s: condition not met within %ld ms (last: %s)",
+	    path, limit_ms, j != NULL ? json_dumps(j, JSON_COMPACT) : "none");
+	return (NULL);
 }

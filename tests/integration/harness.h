@@ -44,6 +44,12 @@ extern struct kerr_env harness_env;
 /* Checked-fixture pair: temp dir, config, all three daemons, ready. */
 void	harness_setup(void);
 void	harness_teardown(void);
+/* The same with extra config lines appended (e.g. "[cleanerd]\n..."). */
+void	harness_setup_with(const char *extra_conf);
+/* Poll GET path until pred(json) holds; ck_abort after limit_ms. Returns
+ * the last JSON (caller decrefs). */
+json_t	*harness_wait_json(const char *path, int (*pred)(json_t *, void *),
+	    void *arg, long limit_ms);
 
 /* Temp dir and config only (extra_conf appended: "[apid]\nx = y\n"). */
 void	harness_prepare(struct kerr_env *env, const char *extra_conf);

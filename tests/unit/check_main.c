@@ -10,9 +10,13 @@ Suite	*bus_suite(void);
 Suite	*conf_suite(void);
 Suite	*cron_suite(void);
 Suite	*db_suite(void);
+Suite	*deploy_suite(void);
+Suite	*executor_suite(void);
 Suite	*json_filter_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
+Suite	*task_env_suite(void);
+Suite	*task_id_suite(void);
 
 int
 main(void)
@@ -27,6 +31,10 @@ main(void)
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
 	srunner_add_suite(sr, json_filter_suite());
+	srunner_add_suite(sr, deploy_suite());
+	srunner_add_suite(sr, task_id_suite());
+	srunner_add_suite(sr, task_env_suite());
+	srunner_add_suite(sr, executor_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,372 @@
+/*
+ * Task reads: active and scheduled tasks, ids and counts per request, one
+ * task, its history and its tracker state, a request's task history, the
+ * task cleanups; and the kill (DELETE /tasks/task/{id}), which only
+ * records a task cleanup for cleanerd and rings task.cleanup.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_request.h"
+#include "api_task.h"
+#include "clock.h"
+#include "db_task.h"
+#include "task_id.h"
+
+static int
+api_task_list_reply(struct api_req *req, struct api_reply *rep, int r,
+    json_t *list, const char *what)
+{
+	if (r < 0)
+		return (api_reply_errno(rep, r, "Failed to read %s: %s", what,
+		    strerror(-r)));
+	return (api_reply_filtered(req, rep, list));
+}
+
+/* Replace each element by the value of its key (e.g. a task's taskId). */
+static json_t *
+api_task_pluck(json_t *list, const char *key, const char *key2)
+{
+	json_t	*out = json_array(), *item;
+	size_t	 i;
+
+	json_array_foreach(list, i, item) {
+		json_t *v = json_object_get(item, key);
+
+		if (key2 != NULL)
+			v = json_object_get(v, key2);
+		if (v != NULL)
+			(void)json_array_append(out, v);
+	}
+	json_decref(list);
+	return (out);
+}
+
+int
+api_task_active(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_task_active_full(req->db, NULL, &list);
+
+	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+}
+
+int
+api_task_active_ids(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_task_active_full(req->db, NULL, &list);
+
+	if (r == 0)
+		list = api_task_pluck(list, "taskId", NULL);
+	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+}
+
+int
+api_task_scheduled(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_task_scheduled(req->db, NULL, &list);
+
+	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+}
+
+int
+api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_pending_task_list(req->db, NULL, &list);
+
+	if (r == 0)
+		list = api_task_pluck(list, "pendingTaskId", NULL);
+	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+}
+
+int
+api_task_scheduled_request(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r;
+
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]));
+	r = db_task_scheduled(req->db, req->params[0], &list);
+	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+}
+
+/* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
+static json_t *
+api_task_ids_by_status(json_t *active, json_t *pending, int64_t now)
+{
+	json_t	*s, *t, *full;
+	size_t	 i;
+
+	s = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}", "healthy",
+	    "notYetHealthy", "pending", "cleaning", "loadBalanced", "killed");
+	if (s == NULL)
+		return (NULL);
+	json_array_foreach(active, i, t) {
+		json_t *running = json_object_get(t, "runningAt");
+		const char *bucket = json_is_true(json_object_get(t,
+		    "cleaning")) ? "cleaning" : json_is_integer(running) &&
+		    now - json_integer_value(running) >= 5000 ? "healthy" :
+		    "notYetHealthy";
+
+		full = json_object_get(t, "taskIdObject");
+		(void)json_array_append(json_object_get(s, bucket), full);
+	}
+	json_array_foreach(pending, i, t)
+		(void)json_array_append(json_object_get(s, "pending"),
+		    json_object_get(t, "pendingTaskId"));
+	return (s);
+}
+
+/* Attach each active task's SingularityTaskId object as taskIdObject. */
+static int
+api_task_attach_ids(struct db *db, json_t *active)
+{
+	json_t	*t, *task;
+	size_t	 i;
+
+	json_array_foreach(active, i, t) {
+		if (db_task_get(db, json_string_value(json_object_get(t,
+		    "taskId")), &task) < 0)
+			continue;
+		(void)json_object_set(t, "taskIdObject",
+		    json_object_get(task, "taskId"));
+		json_decref(task);
+	}
+	return (0);
+}
+
+int
+api_task_ids_request(struct api_req *req, struct api_reply *rep)
+{
+	struct db_request	 r;
+	json_t			*active = NULL, *pending = NULL, *out;
+	int			 rc;
+
+	if ((rc = api_request_load(req, rep, req->params[0], &r)) < 0)
+		return (rc);
+	db_request_clear(&r);
+	if ((rc = db_task_active(req->db, req->params[0], NULL, &active)) <
+	    0 || (rc = db_pending_task_list(req->db, req->params[0],
+	    &pending)) < 0) {
+		json_decref(active);
+		return (api_reply_errno(rep, rc, "Failed to read tasks"));
+	}
+	(void)api_task_attach_ids(req->db, active);
+	out = api_task_ids_by_status(active, pending, clock_now_ms());
+	json_decref(active);
+	json_decref(pending);
+	return (api_reply_json(rep, 200, out));
+}
+
+int
+api_task_counts_request(struct api_req *req, struct api_reply *rep)
+{
+	struct db_request	r;
+	struct db_task_counts	c;
+	int			rc;
+
+	if ((rc = api_request_load(req, rep, req->params[0], &r)) < 0)
+		return (rc);
+	db_request_clear(&r);
+	if ((rc = db_task_counts(req->db, req->params[0], &c)) < 0)
+		return (api_reply_errno(rep, rc, "Failed to count tasks"));
+	return (api_reply_json(rep, 200, json_pack("{s:s, s:I, s:I, s:I}",
+	    "requestId", req->params[0], "active", (json_int_t)c.active,
+	    "pending", (json_int_t)c.pending, "cleaning",
+	    (json_int_t)c.cleaning)));
+}
+
+/* Load a task named in the path: 400 malformed id, 404 unknown. */
+static int
+api_task_load(struct api_req *req, struct api_reply *rep, json_t **ret,
+    int *ret_active)
+{
+	const char	*id = req->params[0];
+	char		 state[64];
+	int		 r;
+
+	if (!task_id_is_valid(id))
+		return (api_reply_error(rep, 400, "Invalid task id '%s'", id),
+		    -EINVAL);
+	if ((r = db_task_get(req->db, id, ret)) == -ENOENT)
+		return (api_reply_error(rep, 404, "Task %s not found", id), r);
+	if (r < 0)
+		return (api_reply_errno(rep, r, "Failed to read task %s", id),
+		    r);
+	if ((r = db_task_state(req->db, id, state, sizeof(state),
+	    ret_active)) < 0) {
+		json_decref(*ret);
+		return (api_reply_errno(rep, r, "Failed to read task %s", id),
+		    r);
+	}
+	return (0);
+}
+
+int
+api_task_get(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*task;
+	int	 active, r;
+
+	if ((r = api_task_load(req, rep, &task, &active)) < 0)
+		return (r);
+	if (!active) {
+		json_decref(task);
+		return (api_reply_error(rep, 404, "Task %s is not active (see "
+		    "/history/task/%s)", req->params[0], req->params[0]));
+	}
+	return (api_reply_json(rep, 200, task));
+}
+
+int
+api_task_history(struct api_req *req, struct api_reply *rep)
+{
+	char	 dir[1400], root[1024];
+	json_t	*task, *updates = NULL;
+	int	 active, r;
+
+	if ((r = api_task_load(req, rep, &task, &active)) < 0)
+		return (r);
+	if ((r = db_task_updates(req->db, req->params[0], &updates)) < 0) {
+		json_decref(task);
+		return (api_reply_errno(rep, r, "Failed to read task updates"));
+	}
+	conf_sandbox_root(req->conf, root, sizeof(root));
+	(void)snprintf(dir, sizeof(dir), "%s/%s", root, req->params[0]);
+	return (api_reply_json(rep, 200, json_pack("{s:o, s:o, s:[], s:[],"
+	    " s:[], s:[], s:s}", "task", task, "taskUpdates", updates,
+	    "healthcheckResults", "loadBalancerUpdates",
+	    "shellCommandHistory", "taskMetadata", "directory", dir)));
+}
+
+int
+api_task_track(struct api_req *req, struct api_reply *rep)
+{
+	char	 state[64];
+	json_t	*task, *updates = NULL;
+	int	 active, r;
+
+	if ((r = api_task_load(req, rep, &task, &active)) < 0)
+		return (r);
+	if ((r = db_task_updates(req->db, req->params[0], &updates)) < 0 ||
+	    (r = db_task_state(req->db, req->params[0], state, sizeof(state),
+	    &active)) < 0) {
+		json_decref(task);
+		json_decref(updates);
+		return (api_reply_errno(rep, r, "Failed to read task state"));
+	}
+	r = api_reply_json(rep, 200, json_pack("{s:O, s:s, s:o, s:b}",
+	    "taskId", json_object_get(task, "taskId"), "currentState", state,
+	    "taskHistory", updates, "pending", 0));
+	json_decref(task);
+	return (r);
+}
+
+int
+api_task_request_history(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 count, page, r;
+
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]));
+	if (api_paging(req, rep, &count, &page) < 0)
+		return (0);
+	r = db_task_history(req->db, req->params[0], count, page, &list);
+	return (api_task_list_reply(req, rep, r, list, "task history"));
+}
+
+int
+api_task_request_history_active(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL, *out, *t;
+	size_t	 i;
+	int	 r;
+
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]));
+	if ((r = db_task_active_full(req->db, req->params[0], &list)) < 0)
+		return (api_task_list_reply(req, rep, r, NULL, "tasks"));
+	out = json_array();
+	json_array_foreach(list, i, t)
+		(void)json_array_append_new(out, json_pack("{s:O}", "taskId",
+		    json_object_get(t, "taskId")));
+	json_decref(list);
+	return (api_reply_filtered(req, rep, out));
+}
+
+int
+api_task_cleaning(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_task_cleanup_list(req->db, &list);
+
+	return (api_task_list_reply(req, rep, r, list, "task cleanups"));
+}
+
+int
+api_task_cleanup_get(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*c;
+	int	 r;
+
+	if (!task_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid task id '%s'",
+		    req->params[0]));
+	if ((r = db_task_cleanup_get(req->db, req->params[0], &c)) == -ENOENT)
+		return (api_reply_error(rep, 404, "No cleanup for task %s",
+		    req->params[0]));
+	if (r < 0)
+		return (api_reply_errno(rep, r, "Failed to read cleanup"));
+	return (api_reply_json(rep, 200, c));
+}
+
+/* DELETE /tasks/task/{id}: queue the kill (3.12). */
+static int
+api_task_kill_tx(struct api_req *req, struct api_reply *rep, void *arg)
+{
+	const char	*message = NULL, *id = req->params[0];
+	json_t		*task, *body, *c;
+	int		 active, destroy = 0, r;
+
+	(void)arg;
+	if (api_body_object(req, rep, "SingularityKillTaskRequest", &body) <
+	    0 || api_body_string(body, "message", rep, &message) < 0 ||
+	    api_body_bool(body, "override", rep, &destroy) < 0)
+		return (0);
+	if ((r = api_task_load(req, rep, &task, &active)) < 0)
+		return (r);
+	json_decref(task);
+	if (!active)
+		return (api_reply_error(rep, 404, "Task %s is not active", id));
+	r = db_task_cleanup_request(req->db, id, destroy ?
+	    "USER_REQUESTED_DESTROY" : "USER_REQUESTED", api_user(req),
+	    message, clock_now_ms());
+	if (r == -EEXIST && db_task_cleanup_get(req->db, id, &c) == 0) {
+		/* An existing destroy is answered with itself (0.3). */
+		if (strcmp(json_string_value(json_object_get(c,
+		    "cleanupType")), "USER_REQUESTED_DESTROY") == 0)
+			return (api_reply_json(rep, 409, c));
+		return (api_reply_json(rep, 200, c));
+	}
+	if (r < 0 || (r = db_task_cleanup_get(req->db, id, &c)) < 0)
+		return (r);
+	return (api_reply_json(rep, 200, c));
+}
+
+int
+api_task_kill(struct api_req *req, struct api_reply *rep)
+{
+	if (api_tx(req, rep, api_task_kill_tx, NULL) == 0 &&
+	    rep->status == 200)
+		(void)bus_send(req->bus, BUS_TASK_CLEANUP, req->params[0]);
+	return (0);
+}

@@ -1,0 +1,328 @@
+/*
+ * Launching due pending tasks (spec 3.5).  For each: allocate ports, build
+ * the SingularityTask, and in one transaction insert the task row
+ * (TASK_LAUNCHED) and delete the pending task; only after the commit is
+ * the launch handed to a worker.  A crash between the two leaves a
+ * TASK_LAUNCHED row with no supervisor, which reconciliation turns into
+ * TASK_LOST and a replacement: never a duplicate, never a lost task.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "db_deploy.h"
+#include "db_request.h"
+#include "db_task.h"
+#include "log.h"
+#include "sched.h"
+#include "task_env.h"
+#include "task_id.h"
+
+#define SCHED_LAUNCH_BATCH	256
+#define SCHED_PORTS_MAX		64
+
+static const char *
+sched_launch_str(const json_t *o, const char *key)
+{
+	return (json_string_value(json_object_get(o, key)));
+}
+
+/* A port is free when we can bind it right now. */
+static int
+sched_launch_port_free(int port)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	int			fd, ok;
+
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return (0);
+	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	(void)close(fd);
+	return (ok);
+}
+
+static int
+sched_launch_ports(struct sched *s, int n, int *ports)
+{
+	const struct conf	*c = &s->d->conf;
+	int			 port, got = 0;
+
+	if (n <= 0)
+		return (0);
+	if (n > SCHED_PORTS_MAX)
+		return (-E2BIG);
+	/* Rotate the start so a restarted task does not take a port that
+	 * a just-finished one left in TIME_WAIT. */
+	port = c->port_range_min + (int)(clock_now_ms() %
+	    (c->port_range_max - c->port_range_min + 1));
+	for (int tries = 0; got < n && tries <= c->port_range_max -
+	    c->port_range_min; tries++, port++) {
+		if (port > c->port_range_max)
+			port = c->port_range_min;
+		if (sched_launch_port_free(port))
+			ports[got++] = port;
+	}
+	return (got == n ? 0 : -EADDRNOTAVAIL);
+}
+
+static json_t *
+sched_launch_resources(const json_t *res, const int *ports, int nports)
+{
+	json_t	*list, *ranges;
+	int	 i;
+
+	list = json_pack("[{s:s, s:s, s:{s:f}}, {s:s, s:s, s:{s:f}},"
+	    " {s:s, s:s, s:{s:f}}]",
+	    "name", "cpus", "type", "SCALAR", "scalar", "value",
+	    json_number_value(json_object_get(res, "cpus")),
+	    "name", "mem", "type", "SCALAR", "scalar", "value",
+	    json_number_value(json_object_get(res, "memoryMb")),
+	    "name", "disk", "type", "SCALAR", "scalar", "value",
+	    json_number_value(json_object_get(res, "diskMb")));
+	if (list == NULL || nports == 0)
+		return (list);
+	ranges = json_array();
+	for (i = 0; i < nports && ranges != NULL; i++)
+		(void)json_array_append_new(ranges, json_pack("{s:i, s:i}",
+		    "begin", ports[i], "end", ports[i]));
+	(void)json_array_append_new(list, json_pack("{s:s, s:s, s:{s:o}}",
+	    "name", "ports", "type", "RANGES", "ranges", "range", ranges));
+	return (list);
+}
+
+/* SingularityTask (2.5): taskId, taskRequest, offer(s), mesosTask. */
+static json_t *
+sched_launch_task_json(struct sched *s, const json_t *tid,
+    const json_t *request, const json_t *deploy, const json_t *pending,
+    const int *ports, int nports)
+{
+	const char	*id = sched_launch_str(tid, "id");
+	json_t		*res = json_object_get(pending, "resources");
+	json_t		*offer;
+
+	if (res == NULL || json_is_null(res))
+		res = json_object_get(deploy, "resources");
+	offer = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:s}",
+	    "id", "value", id, "frameworkId", "value", "kerr",
+	    "agentId", "value", s->host, "slaveId", "value", s->host,
+	    "hostname", s->host);
+	return (json_pack("{s:O, s:{s:O, s:O, s:O}, s:[O], s:o,"
+	    " s:{s:{s:s}, s:s, s:{s:s}, s:{s:s}, s:o}, s:s}",
+	    "taskId", tid,
+	    "taskRequest", "request", request, "deploy", deploy,
+	    "pendingTask", pending,
+	    "offers", offer, "offer", offer,
+	    "mesosTask", "taskId", "value", id,
+	    "name", sched_launch_str(request, "id"),
+	    "agentId", "value", s->host, "slaveId", "value", s->host,
+	    "resources", sched_launch_resources(res, ports, nports),
+	    "rackId", s->d->conf.rack_id));
+}
+
+/* The task user of spec 0A; NULL runs as the daemon's own user. */
+static int
+sched_launch_user(struct sched *s, const json_t *deploy,
+    const json_t *pending, char **ret)
+{
+	const char *user = task_env_user(deploy, pending);
+
+	*ret = NULL;
+	if (user == NULL && geteuid() == 0)
+		user = s->d->conf.task_user;
+	if (user == NULL)
+		return (0);
+	if (strcmp(user, "root") == 0 && !s->d->conf.allow_root_tasks)
+		return (-EPERM);
+	if ((*ret = strdup(user)) == NULL)
+		return (-ENOMEM);
+	return (0);
+}
+
+static struct sched_launch_job *
+sched_launch_job_new(struct sched *s, const json_t *task,
+    const int *ports, int nports, int64_t started_at)
+{
+	const json_t		*tr = json_object_get(task, "taskRequest");
+	const json_t		*deploy = json_object_get(tr, "deploy");
+	const json_t		*pending = json_object_get(tr, "pendingTask");
+	const json_t		*tid = json_object_get(task, "taskId");
+	json_t			*res = json_object_get(pending, "resources");
+	struct task_env_input	 in = {
+		.request = json_object_get(tr, "request"), .deploy = deploy,
+		.pending_task = pending,
+		.task_id = sched_launch_str(tid, "id"), .host = s->host,
+		.rack_id = s->d->conf.rack_id,
+		.instance_no = (int)json_integer_value(json_object_get(tid,
+		    "instanceNo")),
+		.started_at = started_at, .ports = ports, .nports = nports,
+	};
+	struct sched_launch_job	*job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return (NULL);
+	if (res == NULL || json_is_null(res))
+		res = json_object_get(deploy, "resources");
+	(void)snprintf(job->task_id, sizeof(job->task_id), "%s", in.task_id);
+	(void)snprintf(job->sandbox, sizeof(job->sandbox), "%s/%s",
+	    s->sandbox_root, in.task_id);
+	job->cpus = json_number_value(json_object_get(res, "cpus"));
+	job->memory_mb = json_number_value(json_object_get(res, "memoryMb"));
+	if (task_env_build(&in, &job->envp) < 0 ||
+	    task_argv_build(deploy, json_object_get(pending,
+	    "cmdLineArgsList"), &job->argv) < 0 ||
+	    sched_launch_user(s, deploy, pending, &job->user) < 0) {
+		sched_launch_job_free(job);
+		return (NULL);
+	}
+	return (job);
+}
+
+/* Task id with a start time unique within this scheduler (2.1). */
+static int
+sched_launch_task_id(struct sched *s, const json_t *ptid, json_t **ret,
+    int64_t *ret_started)
+{
+	char	id[512];
+	int64_t	now = clock_now_ms();
+
+	if (now <= s->last_started_at)
+		now = s->last_started_at + 1;
+	s->last_started_at = now;
+	if (task_id_format(id, sizeof(id), sched_launch_str(ptid, "requestId"),
+	    sched_launch_str(ptid, "deployId"), now,
+	    (int)json_integer_value(json_object_get(ptid, "instanceNo")),
+	    s->host, s->d->conf.rack_id) < 0)
+		return (-EINVAL);
+	*ret = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s}",
+	    "id", id, "requestId", sched_launch_str(ptid, "requestId"),
+	    "deployId", sched_launch_str(ptid, "deployId"),
+	    "startedAt", (json_int_t)now, "instanceNo",
+	    json_integer_value(json_object_get(ptid, "instanceNo")),
+	    "sanitizedHost", s->host_sanitized,
+	    "sanitizedRackId", s->rack_sanitized,
+	    "host", s->host_sanitized, "rackId", s->rack_sanitized);
+	*ret_started = now;
+	return (*ret != NULL ? 0 : -ENOMEM);
+}
+
+/* In one transaction: the task row in, the pending task out. */
+static int
+sched_launch_record(struct sched *s, const json_t *pending,
+    const json_t *task, const int *ports, int nports, int64_t now)
+{
+	const json_t	*ptid = json_object_get(pending, "pendingTaskId");
+	json_t		*jports = json_array();
+	int		 i, rc;
+
+	for (i = 0; i < nports && jports != NULL; i++)
+		(void)json_array_append_new(jports, json_integer(ports[i]));
+	rc = db_pending_task_remove(s->d->db, sched_launch_str(ptid, "id"));
+	if (rc == 0)
+		rc = db_task_insert(s->d->db, task, sched_launch_str(pending,
+		    "runId"), jports, now);
+	json_decref(jports);
+	return (rc);
+}
+
+static int
+sched_launch_build(struct sched *s, const json_t *pending,
+    struct db_request *r, json_t **ret_task, int *ports, int *ret_nports,
+    int64_t *ret_started)
+{
+	const json_t	*ptid = json_object_get(pending, "pendingTaskId");
+	json_t		*deploy = NULL, *tid = NULL, *res;
+	int		 rc, nports;
+
+	if ((rc = db_deploy_get(s->d->db, sched_launch_str(ptid, "requestId"),
+	    sched_launch_str(ptid, "deployId"), &deploy)) < 0)
+		return (rc);
+	res = json_object_get(pending, "resources");
+	if (res == NULL || json_is_null(res))
+		res = json_object_get(deploy, "resources");
+	nports = (int)json_integer_value(json_object_get(res, "numPorts"));
+	if ((rc = sched_launch_ports(s, nports, ports)) == 0 &&
+	    (rc = sched_launch_task_id(s, ptid, &tid, ret_started)) == 0) {
+		*ret_task = sched_launch_task_json(s, tid, r->request, deploy,
+		    pending, ports, nports);
+		rc = *ret_task != NULL ? 0 : -ENOMEM;
+	}
+	*ret_nports = nports;
+	json_decref(tid);
+	json_decref(deploy);
+	return (rc);
+}
+
+static int
+sched_launch_one(struct sched *s, const json_t *pending)
+{
+	const json_t		*ptid = json_object_get(pending,
+				    "pendingTaskId");
+	struct db_request	 r = { 0 };
+	struct sched_launch_job	*job = NULL;
+	json_t			*task = NULL;
+	int			 ports[SCHED_PORTS_MAX], nports = 0, rc;
+	int64_t			 started = 0;
+
+	if ((rc = db_begin(s->d->db)) < 0)
+		return (rc);
+	rc = db_request_get(s->d->db, sched_launch_str(ptid, "requestId"), &r);
+	if (rc == 0 && !request_state_is_runnable(r.state))
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = sched_launch_build(s, pending, &r, &task, ports, &nports,
+		    &started);
+	if (rc == 0 && (job = sched_launch_job_new(s, task, ports, nports,
+	    started)) == NULL)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = sched_launch_record(s, pending, task, ports, nports,
+		    clock_now_ms());
+	else if (rc == -ENOENT)		/* request or deploy gone: stale */
+		rc = db_pending_task_remove(s->d->db, sched_launch_str(ptid,
+		    "id"));
+	db_request_clear(&r);
+	json_decref(task);
+	if (rc < 0 || (rc = db_commit(s->d->db)) < 0) {
+		db_rollback(s->d->db);
+		sched_launch_job_free(job);
+		return (rc);
+	}
+	if (job != NULL) {
+		log_info("task=%s launching", job->task_id);
+		rc = sched_pool_submit(s, job);
+	}
+	return (rc);
+}
+
+void
+sched_launch_due(struct sched *s)
+{
+	json_t	*due, *p;
+	size_t	 i;
+	int	 rc;
+
+	if ((rc = db_pending_task_due(s->d->db, clock_now_ms(),
+	    SCHED_LAUNCH_BATCH, &due)) < 0) {
+		log_warnx("Failed to read due tasks: %s, retrying on the next "
+		    "tick", strerror(-rc));
+		return;
+	}
+	json_array_foreach(due, i, p) {
+		if ((rc = sched_launch_one(s, p)) < 0)
+			log_warnx("Failed to launch pending task '%s': %s, "
+			    "retrying on the next tick", sched_launch_str(
+			    json_object_get(p, "pendingTaskId"), "id"),
+			    strerror(-rc));
+	}
+	json_decref(due);
+}

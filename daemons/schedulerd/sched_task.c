@@ -1,0 +1,137 @@
+/*
+ * Tasks that ended (spec 3.11, 3.16): a task of a long-running request's
+ * deploy in use is replaced through a TASK_DONE pending request; repeated
+ * failures put the request in SYSTEM_COOLDOWN.  Each ended task is acted on
+ * once (tasks.finish_handled), in its own transaction.  Also the helper
+ * that gives a task a cleanup for cleanerd to carry out.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db_request.h"
+#include "db_task.h"
+#include "log.h"
+#include "records.h"
+#include "request.h"
+#include "sched.h"
+
+/* Singularity's cooldownFailureThreshold within evaluateCooldownOverMinutes. */
+#define SCHED_COOLDOWN_FAILURES		5
+#define SCHED_COOLDOWN_WINDOW_MS	(60 * 1000)
+
+static const char *
+sched_task_str(const json_t *o, const char *key)
+{
+	return (json_string_value(json_object_get(o, key)));
+}
+
+int
+sched_task_cleanup(struct sched *s, const char *task_id,
+    const char *request_id, const char *type, const char *message)
+{
+	int rc;
+
+	(void)request_id;
+	rc = db_task_cleanup_request(s->d->db, task_id, type, NULL, message,
+	    clock_now_ms());
+	if (rc == 0) {
+		s->rings |= SCHED_RING_TASK_CLEANUP;
+		log_info("task=%s cleanup %s", task_id, type);
+	}
+	return (rc);
+}
+
+static int
+sched_task_cooldown(struct sched *s, const struct db_request *r,
+    const char *deploy_id, int64_t now)
+{
+	const char	*rid = sched_task_str(r->request, "id");
+	int64_t		 failures = 0;
+	int		 rc;
+
+	if (r->state != REQUEST_ACTIVE)
+		return (0);
+	if ((rc = db_task_failures_since(s->d->db, rid, deploy_id,
+	    now - SCHED_COOLDOWN_WINDOW_MS, &failures)) < 0)
+		return (rc);
+	if (failures < SCHED_COOLDOWN_FAILURES)
+		return (0);
+	if ((rc = db_request_set_state(s->d->db, rid, REQUEST_ACTIVE,
+	    REQUEST_SYSTEM_COOLDOWN, now)) < 0)
+		return (rc);
+	log_notice("request=%s entered cooldown after %lld failures", rid,
+	    (long long)failures);
+	return (db_request_history_add(s->d->db, r->request,
+	    "ENTERED_COOLDOWN", NULL, NULL, now));
+}
+
+static int
+sched_task_replace(struct sched *s, const struct db_request *r,
+    const json_t *t, int64_t now)
+{
+	const char	*deploy_id = sched_task_str(t, "deployId");
+	const char	*state = sched_task_str(t, "state");
+	json_t		*p;
+	int		 rc, existed;
+
+	if (!request_type_is_long_running(request_type_of(r->request)))
+		return (0);
+	if (strcmp(state, "TASK_FINISHED") != 0 &&
+	    strcmp(state, "TASK_KILLED") != 0 &&
+	    (rc = sched_task_cooldown(s, r, deploy_id, now)) < 0)
+		return (rc);
+	p = records_pending_request(sched_task_str(r->request, "id"),
+	    deploy_id, "TASK_DONE", NULL, NULL, now);
+	if (p == NULL)
+		return (-ENOMEM);
+	rc = db_pending_request_add(s->d->db, p, &existed);
+	json_decref(p);
+	s->rings |= SCHED_RING_REQUEST_PENDING;
+	return (rc);
+}
+
+static int
+sched_task_one(struct sched *s, const json_t *t)
+{
+	struct db_request	 r = { 0 };
+	const char		*task_id = sched_task_str(t, "taskId");
+	int			 rc;
+
+	if ((rc = db_begin(s->d->db)) < 0)
+		return (rc);
+	log_info("task=%s ended %s", task_id, sched_task_str(t, "state"));
+	rc = db_request_get(s->d->db, sched_task_str(t, "requestId"), &r);
+	if (rc == 0 && request_state_is_runnable(r.state))
+		rc = sched_task_replace(s, &r, t, clock_now_ms());
+	else if (rc == -ENOENT || rc == 0)
+		rc = 0;
+	if (rc == 0)
+		rc = db_task_mark_handled(s->d->db, task_id);
+	db_request_clear(&r);
+	if (rc < 0) {
+		db_rollback(s->d->db);
+		return (rc);
+	}
+	return (db_commit(s->d->db));
+}
+
+void
+sched_task_finished(struct sched *s)
+{
+	json_t	*list, *t;
+	size_t	 i;
+	int	 rc;
+
+	if ((rc = db_task_unhandled(s->d->db, &list)) < 0) {
+		log_warnx("Failed to read ended tasks: %s, retrying on the "
+		    "next tick", strerror(-rc));
+		return;
+	}
+	json_array_foreach(list, i, t)
+		if ((rc = sched_task_one(s, t)) < 0)
+			log_warnx("Failed to act on ended task=%s: %s, retrying "
+			    "on the next tick", sched_task_str(t, "taskId"),
+			    strerror(-rc));
+	json_decref(list);
+}
