@@ -299,6 +299,63 @@ START_TEST(test_deploys_failing_deploy_keeps_old)
 }
 END_TEST
 
+static int
+has_data(json_t *chunk, void *arg)
+{
+	const char *data = json_string_value(json_object_get(chunk, "data"));
+
+	return (data != NULL && strstr(data, arg) != NULL);
+}
+
+START_TEST(test_deploys_stdout_readable_through_sandbox)
+{
+	char	path[512], task[256];
+	json_t	*ids;
+
+	make_request("echo", "WORKER", 1);
+	deploy("echo", "d1", "echo hello-$TASK_REQUEST_ID; sleep 1000", NULL);
+	wait_running("echo", "d1", 1);
+	ids = http_json(&harness_env, "GET", V1 "/tasks/active/ids", NULL,
+	    200);
+	snprintf(task, sizeof(task), "%s", json_string_value(json_object_get(
+	    json_array_get(ids, 0), "id")));
+	json_decref(ids);
+	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout&offset=0",
+	    task);
+	json_decref(harness_wait_json(path, has_data, "hello-echo", 5000));
+}
+END_TEST
+
+/* The supervisor and its task vanish (as on a reboot): TASK_LOST, and the
+ * instance is started again. */
+START_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced)
+{
+	pid_t	sup, pgid;
+
+	make_request("lost", "WORKER", 1);
+	deploy("lost", "d1", "sleep 1000", NULL);
+	json_decref(harness_wait_json(V1 "/requests/request/lost",
+	    has_active_deploy, "d1", 15000));
+	sup = (pid_t)harness_sql_int(&harness_env, "SELECT supervisor_pid FROM"
+	    " tasks WHERE request_id = 'lost' AND active = 1");
+	pgid = (pid_t)harness_sql_int(&harness_env, "SELECT task_pgid FROM"
+	    " tasks WHERE request_id = 'lost' AND active = 1");
+	ck_assert_int_gt(sup, 1);
+	ck_assert_int_gt(pgid, 1);
+	ck_assert_int_eq(kill(sup, SIGKILL), 0);
+	ck_assert_int_eq(kill(-pgid, SIGKILL), 0);
+	for (int i = 0; i < 200 && harness_sql_int(&harness_env, "SELECT"
+	    " count(*) FROM tasks WHERE request_id = 'lost' AND"
+	    " state = 'TASK_LOST'") == 0; i++)
+		usleep(50000);
+	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
+	    " tasks WHERE request_id = 'lost' AND state = 'TASK_LOST'"), 1);
+	wait_running("lost", "d1", 1);
+	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
+	    " tasks WHERE request_id = 'lost'"), 2);
+}
+END_TEST
+
 START_TEST(test_deploys_validation)
 {
 	make_request("val", "WORKER", 1);
@@ -417,6 +474,8 @@ deploys_suite(void)
 	tcase_add_test(tc, test_deploys_new_deploy_replaces_old_after_healthy);
 	tcase_add_test(tc, test_deploys_failing_deploy_keeps_old);
 	tcase_add_test(tc, test_deploys_validation);
+	tcase_add_test(tc, test_deploys_stdout_readable_through_sandbox);
+	tcase_add_test(tc, test_deploys_vanished_supervisor_is_lost_and_replaced);
 	tcase_add_test(tc, test_deploys_kill9_each_daemon_loses_nothing);
 	tcase_add_test(tc, test_deploys_pause_kills_unpause_relaunches);
 	tcase_add_test(tc, test_deploys_scale_up_and_down);
