@@ -65,6 +65,7 @@ COMMON_SRCS	+= common/records.c
 COMMON_SRCS	+= common/request.c
 COMMON_SRCS	+= common/task_env.c
 COMMON_SRCS	+= common/task_id.c
+COMMON_SRCS	+= common/workq.c
 
 APID_SRCS	+= daemons/apid/apid.c
 APID_SRCS	+= daemons/apid/api_http.c
@@ -90,6 +91,7 @@ SCHEDULERD_SRCS	+= daemons/schedulerd/sched_reconcile.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_task.c
 
 CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_bounce.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
@@ -113,6 +115,7 @@ UNIT_SRCS	+= tests/unit/check_task_id.c
 
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
+INTEG_SRCS	+= tests/integration/check_cleaner.c
 INTEG_SRCS	+= tests/integration/check_deploys.c
 INTEG_SRCS	+= tests/integration/check_foundation.c
 INTEG_SRCS	+= tests/integration/check_requests.c

@@ -14,7 +14,7 @@
 /*	  id			  topic			  from		to			id names */
 #define BUS_MESSAGES(X)								\
 	X(BUS_REQUEST_CHANGED,	  "request.changed",	  "apid",	"schedulerd,cleanerd",	"request")	\
-	X(BUS_REQUEST_PENDING,	  "request.pending",	  "apid",	"schedulerd",		"request")	\
+	X(BUS_REQUEST_PENDING,	  "request.pending",	  "apid,cleanerd", "schedulerd",	"request")	\
 	X(BUS_REQUEST_CLEANUP,	  "request.cleanup",	  "apid",	"cleanerd",		"request")	\
 	X(BUS_DEPLOY_PENDING,	  "deploy.pending",	  "apid",	"schedulerd",		"request")	\
 	X(BUS_TASK_CLEANUP,	  "task.cleanup",	  "apid,schedulerd", "cleanerd",	"task")		\

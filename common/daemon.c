@@ -152,18 +152,27 @@ daemon_make_dirs(struct daemon *d)
 	return (0);
 }
 
+int
+daemon_db_open(const struct conf *conf, struct db **ret)
+{
+	struct db_options	opt = {
+		.busy_timeout_ms = conf->db_busy_timeout_ms,
+		.synchronous_full = conf->db_synchronous_full,
+	};
+	char			path[PATH_MAX];
+
+	conf_db_path(conf, path, sizeof(path));
+	return (db_open(path, &opt, ret));
+}
+
 static int
 daemon_open_store(struct daemon *d)
 {
-	struct db_options	opt = {
-		.busy_timeout_ms = d->conf.db_busy_timeout_ms,
-		.synchronous_full = d->conf.db_synchronous_full,
-	};
-	char			path[PATH_MAX];
-	int			r;
+	char	path[PATH_MAX];
+	int	r;
 
 	conf_db_path(&d->conf, path, sizeof(path));
-	if ((r = db_open(path, &opt, &d->db)) < 0) {
+	if ((r = daemon_db_open(&d->conf, &d->db)) < 0) {
 		log_err("Failed to open database '%s': %s", path,
 		    strerror(-r));
 		return (-1);

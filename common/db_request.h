@@ -79,6 +79,11 @@ int	db_request_cleanup_list(struct db *db, json_t **ret);
 int	db_request_cleanup_remove(struct db *db, const char *request_id,
 	    const char *type);
 int	db_request_cleanup_remove_all(struct db *db, const char *request_id);
+/* The started mark of a two-step cleanup (a bounce): 0 or 1. */
+int	db_request_cleanup_started(struct db *db, const char *request_id,
+	    const char *type, int *ret);
+int	db_request_cleanup_set_started(struct db *db, const char *request_id,
+	    const char *type);
 
 /* db_request_expiring.c: timed pause/scale/bounce/... (spec 3.17). */
 int	db_request_expiring_put(struct db *db, const char *request_id,

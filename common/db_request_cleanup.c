@@ -20,6 +20,12 @@ static const char SQL_REQUEST_CLEANUP_COUNT[] =
 	" AND (?2 IS NULL OR cleanup_type = ?2)";
 static const char SQL_REQUEST_CLEANUP_LIST[] =
 	"SELECT cleanup_json FROM request_cleanups ORDER BY created_at, seq";
+static const char SQL_REQUEST_CLEANUP_STARTED[] =
+	"SELECT started FROM request_cleanups WHERE request_id = ?1"
+	" AND cleanup_type = ?2";
+static const char SQL_REQUEST_CLEANUP_SET_STARTED[] =
+	"UPDATE request_cleanups SET started = 1 WHERE request_id = ?1"
+	" AND cleanup_type = ?2";
 static const char SQL_REQUEST_CLEANUP_REMOVE_ALL[] =
 	"DELETE FROM request_cleanups WHERE request_id = ?1";
 static const char SQL_REQUEST_CLEANUP_REMOVE[] =
@@ -103,4 +109,53 @@ int
 db_request_cleanup_remove_all(struct db *db, const char *request_id)
 {
 	return (db_exec_text(db, SQL_REQUEST_CLEANUP_REMOVE_ALL, request_id));
+}
+
+/* Bind (request, type) to a cached statement. */
+static int
+db_request_cleanup_key(struct db *db, const char *sql, const char *request_id,
+    const char *type, sqlite3_stmt **ret)
+{
+	int r;
+
+	if ((r = db_stmt(db, sql, ret)) < 0)
+		return (r);
+	if ((r = db_bind_text(*ret, 1, request_id)) < 0 ||
+	    (r = db_bind_text(*ret, 2, type)) < 0)
+		db_release(*ret);
+	return (r);
+}
+
+int
+db_request_cleanup_started(struct db *db, const char *request_id,
+    const char *type, int *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_request_cleanup_key(db, SQL_REQUEST_CLEANUP_STARTED,
+	    request_id, type, &st)) < 0)
+		return (r);
+	if ((r = db_step(st)) == 1) {
+		*ret = sqlite3_column_int(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_request_cleanup_set_started(struct db *db, const char *request_id,
+    const char *type)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_request_cleanup_key(db, SQL_REQUEST_CLEANUP_SET_STARTED,
+	    request_id, type, &st)) < 0)
+		return (r);
+	r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
 }

@@ -148,10 +148,16 @@ static const char SQL_SCHEMA_V2[] =
 	"CREATE INDEX tasks_by_run ON tasks(request_id, run_id)"
 	"  WHERE run_id IS NOT NULL;";
 
+/* A request cleanup that acts in two steps (a bounce) notes its first. */
+static const char SQL_SCHEMA_V3[] =
+	"ALTER TABLE request_cleanups ADD COLUMN started INTEGER NOT NULL"
+	"  DEFAULT 0;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
 	SQL_SCHEMA_V2,
+	SQL_SCHEMA_V3,
 };
 
 const int db_schema_current =

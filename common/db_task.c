@@ -98,6 +98,19 @@ static const char SQL_TASK_BY_RUN[] =
 	" FROM tasks WHERE request_id = ?1 AND run_id = ?2"
 	" ORDER BY started_at DESC LIMIT 1";
 
+static const char SQL_TASK_KILLED[] =
+	"SELECT json_object('taskId', json(t.task_json) -> 'taskId',"
+	" 'timestamp', c.kill_sent_at, 'originalTimestamp', c.created_at,"
+	" 'taskCleanupType', c.cleanup_type, 'retries', 0)"
+	" FROM task_cleanups c JOIN tasks t ON t.task_id = c.task_id"
+	" WHERE c.kill_sent_at IS NOT NULL AND t.active = 1"
+	" ORDER BY c.kill_sent_at";
+static const char SQL_TASK_HEALTHY_COUNT[] =
+	"SELECT count(*) FROM tasks t WHERE t.request_id = ?1"
+	" AND t.active = 1 AND t.running_at IS NOT NULL"
+	" AND t.running_at <= ?2"
+	" AND t.task_id NOT IN (SELECT task_id FROM task_cleanups)";
+
 static const char *const db_task_terminal_states[] = {
 	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST",
 	"TASK_LOST_WHILE_DOWN", "TASK_ERROR", "TASK_DROPPED", "TASK_GONE",
@@ -452,7 +465,8 @@ db_task_collect_for(struct db *db, const char *sql, const char *request_id,
 
 	if ((r = db_stmt(db, sql, &st)) < 0)
 		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0)
+	if (sqlite3_bind_parameter_count(st) == 0 ||
+	    (r = db_bind_text(st, 1, request_id)) == 0)
 		r = db_task_collect(st, ret);
 	db_release(st);
 	return (r);
@@ -490,5 +504,31 @@ db_task_by_run(struct db *db, const char *request_id, const char *run_id,
 	if (r == 0)
 		*ret = json_incref(json_array_get(list, 0));
 	json_decref(list);
+	return (r);
+}
+
+int
+db_task_killed(struct db *db, json_t **ret)
+{
+	return (db_task_collect_for(db, SQL_TASK_KILLED, NULL, ret));
+}
+
+int
+db_task_healthy_count(struct db *db, const char *request_id, int64_t since,
+    int64_t *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_HEALTHY_COUNT, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 2, since))) == 0 &&
+	    (r = db_step(st)) == 1) {
+		*ret = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -EIO;
+	db_release(st);
 	return (r);
 }

@@ -93,6 +93,10 @@ int	db_task_cleanup_request(struct db *db, const char *task_id,
 int	db_task_cleanup_list(struct db *db, json_t **ret);
 int	db_task_cleanup_get(struct db *db, const char *task_id, json_t **ret);
 int	db_task_cleanup_remove(struct db *db, const char *task_id);
+/* Drop a request's bounce cleanups whose kill was not sent yet (an
+ * expired bounce leaves those old tasks running). */
+int	db_task_cleanup_remove_waiting_bounces(struct db *db,
+	    const char *request_id);
 /* When the first kill signal was sent (0: not yet). */
 int	db_task_cleanup_kill_sent(struct db *db, const char *task_id,
 	    int64_t *ret);
@@ -134,3 +138,9 @@ int	db_task_scheduled(struct db *db, const char *request_id, json_t **ret);
 /* The most recent task of a request that carries run_id; -ENOENT. */
 int	db_task_by_run(struct db *db, const char *request_id,
 	    const char *run_id, json_t **ret_task_id_history);
+/* [SingularityKilledTaskIdRecord]: active tasks a kill was sent to. */
+int	db_task_killed(struct db *db, json_t **ret);
+/* Active, non-cleaning tasks of a request RUNNING since before `since`
+ * (counted as healthy by the running-time rule). */
+int	db_task_healthy_count(struct db *db, const char *request_id,
+	    int64_t since, int64_t *ret);

@@ -20,6 +20,10 @@ static const char SQL_TASK_CLEANUP_KILL_SENT[] =
 	" WHERE task_id = ?1";
 static const char SQL_TASK_CLEANUP_SET_KILL_SENT[] =
 	"UPDATE task_cleanups SET kill_sent_at = ?2 WHERE task_id = ?1";
+static const char SQL_TASK_CLEANUP_REMOVE_WAITING_BOUNCES[] =
+	"DELETE FROM task_cleanups WHERE request_id = ?1"
+	" AND kill_sent_at IS NULL"
+	" AND cleanup_type IN ('BOUNCING', 'INCREMENTAL_BOUNCE')";
 static const char SQL_TASK_CLEANUP_REMOVE[] =
 	"DELETE FROM task_cleanups WHERE task_id = ?1";
 
@@ -136,4 +140,11 @@ db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
 		r = db_exec_stmt(st);
 	db_release(st);
 	return (r);
+}
+
+int
+db_task_cleanup_remove_waiting_bounces(struct db *db, const char *request_id)
+{
+	return (db_exec_text(db, SQL_TASK_CLEANUP_REMOVE_WAITING_BOUNCES,
+	    request_id));
 }

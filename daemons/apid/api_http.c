@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "api_http.h"
+#include "daemon.h"
 #include "log.h"
 #include "notify.h"
 
@@ -65,16 +66,12 @@ api_http_db_key_create(void)
 static struct db *
 api_http_thread_db(struct api_http *h)
 {
-	struct db_options	 opt = {
-		.busy_timeout_ms = h->conf->db_busy_timeout_ms,
-		.synchronous_full = h->conf->db_synchronous_full,
-	};
-	struct db		*db = pthread_getspecific(api_http_db_key);
-	int			 r;
+	struct db	*db = pthread_getspecific(api_http_db_key);
+	int		 r;
 
 	if (db != NULL)
 		return (db);
-	if ((r = db_open(h->db_path, &opt, &db)) < 0) {
+	if ((r = daemon_db_open(h->conf, &db)) < 0) {
 		log_err("Failed to open database '%s': %s", h->db_path,
 		    strerror(-r));
 		return (NULL);

@@ -66,6 +66,7 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/tasks/ids/request/{id}",	api_task_ids_request },
 	{ "GET",	"/tasks/counts/request/{id}",	api_task_counts_request },
 	{ "GET",	"/tasks/cleaning",		api_task_cleaning },
+	{ "GET",	"/tasks/killed",		api_task_killed },
 	{ "GET",	"/tasks/task/{taskId}",		api_task_get },
 	{ "DELETE",	"/tasks/task/{taskId}",		api_task_kill },
 	{ "GET",	"/tasks/task/{taskId}/cleanup",	api_task_cleanup_get },

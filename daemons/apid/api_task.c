@@ -11,7 +11,9 @@
 #include "api_request.h"
 #include "api_task.h"
 #include "clock.h"
+#include "db_request.h"
 #include "db_task.h"
+#include "records.h"
 #include "task_id.h"
 
 static int
@@ -329,27 +331,61 @@ api_task_cleanup_get(struct api_req *req, struct api_reply *rep)
 	return (api_reply_json(rep, 200, c));
 }
 
+/* A TASK_BOUNCE pending request starts the replacement of one task. */
+static int
+api_task_queue_bounce(struct api_req *req, const json_t *task)
+{
+	const json_t	*tid = json_object_get(task, "taskId");
+	json_t		*p;
+	int		 existed, r;
+
+	p = records_pending_request(json_string_value(json_object_get(tid,
+	    "requestId")), json_string_value(json_object_get(tid,
+	    "deployId")), "TASK_BOUNCE", api_user(req), NULL, clock_now_ms());
+	if (p == NULL)
+		return (-ENOMEM);
+	r = db_pending_request_add(req->db, p, &existed);
+	json_decref(p);
+	return (r);
+}
+
+int
+api_task_killed(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r = db_task_killed(req->db, &list);
+
+	return (api_task_list_reply(req, rep, r, list, "killed tasks"));
+}
+
 /* DELETE /tasks/task/{id}: queue the kill (3.12). */
 static int
 api_task_kill_tx(struct api_req *req, struct api_reply *rep, void *arg)
 {
-	const char	*message = NULL, *id = req->params[0];
+	const char	*message = NULL, *id = req->params[0], *type;
 	json_t		*task, *body, *c;
-	int		 active, destroy = 0, r;
+	int		 active, destroy = 0, replace = 0, r;
 
 	(void)arg;
 	if (api_body_object(req, rep, "SingularityKillTaskRequest", &body) <
 	    0 || api_body_string(body, "message", rep, &message) < 0 ||
-	    api_body_bool(body, "override", rep, &destroy) < 0)
+	    api_body_bool(body, "override", rep, &destroy) < 0 ||
+	    api_body_bool(body, "waitForReplacementTask", rep, &replace) < 0)
 		return (0);
 	if ((r = api_task_load(req, rep, &task, &active)) < 0)
 		return (r);
-	json_decref(task);
-	if (!active)
+	if (!active) {
+		json_decref(task);
 		return (api_reply_error(rep, 404, "Task %s is not active", id));
-	r = db_task_cleanup_request(req->db, id, destroy ?
-	    "USER_REQUESTED_DESTROY" : "USER_REQUESTED", api_user(req),
-	    message, clock_now_ms());
+	}
+	/* Bounce one task: it dies once its replacement is healthy. */
+	type = destroy ? "USER_REQUESTED_DESTROY" : replace ?
+	    "USER_REQUESTED_TASK_BOUNCE" : "USER_REQUESTED";
+	r = db_task_cleanup_request(req->db, id, type, api_user(req), message,
+	    clock_now_ms());
+	if (r == 0 && replace && !destroy)
+		r = api_task_queue_bounce(req, task);
+	json_decref(task);
 	if (r == -EEXIST && db_task_cleanup_get(req->db, id, &c) == 0) {
 		/* An existing destroy is answered with itself (0.3). */
 		if (strcmp(json_string_value(json_object_get(c,
@@ -366,7 +402,9 @@ int
 api_task_kill(struct api_req *req, struct api_reply *rep)
 {
 	if (api_tx(req, rep, api_task_kill_tx, NULL) == 0 &&
-	    rep->status == 200)
+	    rep->status == 200) {
 		(void)bus_send(req->bus, BUS_TASK_CLEANUP, req->params[0]);
+		(void)bus_send(req->bus, BUS_REQUEST_PENDING, req->params[0]);
+	}
 	return (0);
 }

@@ -22,5 +22,6 @@ int	api_task_request_history_active(struct api_req *req,
 int	api_task_cleaning(struct api_req *req, struct api_reply *rep);
 int	api_task_cleanup_get(struct api_req *req, struct api_reply *rep);
 int	api_task_kill(struct api_req *req, struct api_reply *rep);
+int	api_task_killed(struct api_req *req, struct api_reply *rep);
 
 #endif

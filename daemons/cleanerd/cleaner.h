@@ -6,13 +6,20 @@
 #define KERR_CLEANER_H
 
 #include "daemon.h"
+#include "db_request.h"
 #include "executor.h"
+
+struct workq;
 
 struct cleaner {
 	struct daemon			*d;
 	const struct executor_ops	*exec;
 	int64_t				 last_requests;	/* for STATUS= on change only */
 	int64_t				 last_tasks;
+	int				 ring_pending;	/* after commit */
+	struct workq			*pool;		/* kill workers */
+	json_t				*kills;		/* to send after
+							   the commit */
 };
 
 void	cleaner_loop_init(struct cleaner *c, struct daemon *d);
@@ -24,5 +31,20 @@ void	cleaner_loop_on_tick(void *arg);
 void	cleaner_request_scan(struct cleaner *c);
 /* cleaner_task.c: carry out the kills of task_cleanups. */
 void	cleaner_task_scan(struct cleaner *c);
+/* Send the next signal of a task's kill (SIGTERM, or SIGKILL once the
+ * grace period passed); records the first one.  0 or negative errno. */
+int	cleaner_task_signal(struct cleaner *c, struct db *db,
+	    const char *task_id, const char *type);
+/* The pool of kill workers (kill_workers threads). */
+int	cleaner_task_pool_start(struct cleaner *c);
+/* Hand a kill to the pool (type names the cleanup, for the log). */
+int	cleaner_task_submit(struct cleaner *c, const char *task_id,
+	    const char *type);
+void	cleaner_task_pool_stop(struct cleaner *c);
+
+/* cleaner_bounce.c: one step of a BOUNCE/INCREMENTAL_BOUNCE request
+ * cleanup; 1 when it is finished (remove it), 0 to keep it. */
+int	cleaner_bounce_step(struct cleaner *c, const struct db_request *r,
+	    const json_t *cleanup, const char *type);
 
 #endif

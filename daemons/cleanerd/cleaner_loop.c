@@ -18,6 +18,7 @@ cleaner_loop_init(struct cleaner *c, struct daemon *d)
 	c->d = d;
 	c->last_requests = c->last_tasks = -1;
 	c->exec = executor_find(d->conf.executor);
+	c->kills = json_array();
 }
 
 static void

@@ -80,6 +80,9 @@ cleaner_request_step(struct cleaner *c, const struct db_request *r,
 
 	if (strcmp(type, "PAUSING") == 0 && r->state != REQUEST_PAUSED)
 		return (1);	/* unpaused before we got to it */
+	if (strcmp(type, "BOUNCE") == 0 ||
+	    strcmp(type, "INCREMENTAL_BOUNCE") == 0)
+		return (cleaner_bounce_step(c, r, cleanup, type));
 	if ((rc = db_task_counts(c->d->db, id, &counts)) < 0)
 		return (rc);
 	if (counts.active > 0)
@@ -87,14 +90,24 @@ cleaner_request_step(struct cleaner *c, const struct db_request *r,
 	if (strcmp(type, "DELETING") == 0)
 		return (cleaner_request_finish_delete(c, r, cleanup, id) < 0 ?
 		    -EIO : 2);
-	if (strcmp(type, "BOUNCE") == 0 ||
-	    strcmp(type, "INCREMENTAL_BOUNCE") == 0) {
-		rc = db_request_expiring_remove(c->d->db, id, "bounce");
-		if (rc < 0 && rc != -ENOENT)
-			return (rc);
-	}
 	log_info("request=%s cleanup %s done", id, type);
 	return (1);
+}
+
+/* The kills a committed step decided (bounces) go to the kill workers. */
+static int
+cleaner_request_send_kills(struct cleaner *c)
+{
+	json_t	*id;
+	size_t	 i;
+	int	 rc = 0;
+
+	json_array_foreach(c->kills, i, id)
+		if ((rc = cleaner_task_submit(c, json_string_value(id),
+		    "BOUNCING")) < 0)
+			break;
+	json_array_clear(c->kills);
+	return (rc);
 }
 
 static int
@@ -121,11 +134,12 @@ cleaner_request_one(struct cleaner *c, const json_t *cleanup)
 	rc = done == 1 ? db_request_cleanup_remove(c->d->db, id, type) :
 	    (done < 0 ? done : 0);
 	db_request_clear(&r);
-	if (rc < 0) {
+	if (rc < 0 || (rc = db_commit(c->d->db)) < 0) {
 		db_rollback(c->d->db);
+		json_array_clear(c->kills);
 		return (rc);
 	}
-	return (db_commit(c->d->db));
+	return (cleaner_request_send_kills(c));
 }
 
 void
@@ -140,6 +154,7 @@ cleaner_request_scan(struct cleaner *c)
 		    "the next tick", strerror(-rc));
 		return;
 	}
+	c->ring_pending = 0;
 	json_array_foreach(list, i, cleanup) {
 		if ((rc = cleaner_request_one(c, cleanup)) < 0)
 			log_warnx("Failed to carry out a cleanup of request "
@@ -148,4 +163,6 @@ cleaner_request_scan(struct cleaner *c)
 			    "requestId")), strerror(-rc));
 	}
 	json_decref(list);
+	if (c->ring_pending)
+		(void)bus_send(c->d->bus, BUS_REQUEST_PENDING, "*");
 }

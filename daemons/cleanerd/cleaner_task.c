@@ -5,17 +5,22 @@
  * first signal (stored, so a restarted cleanerd keeps the deadline).  The
  * task's supervisor records TASK_KILLED; the cleanup is removed once the
  * task is no longer active.  Cleanups that wait for something (bounces,
- * PAUSING of jobs allowed to finish) are left for their owners.
+ * PAUSING of jobs allowed to finish) are signalled only once their owner
+ * (cleaner_bounce.c) decided it is time.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleaner.h"
 #include "clock.h"
 #include "db_task.h"
+#include "deploy.h"
 #include "executor.h"
 #include "log.h"
+#include "workq.h"
 
 /* TaskCleanupType values that kill a running task now (spec 2.9). */
 static const char *const cleaner_task_kill_now[] = {
@@ -38,15 +43,16 @@ cleaner_task_kills_now(const char *type)
 	return (0);
 }
 
-static int
-cleaner_task_signal(struct cleaner *c, const char *task_id, const char *type)
+int
+cleaner_task_signal(struct cleaner *c, struct db *db, const char *task_id,
+    const char *type)
 {
 	struct executor_handle	 h;
 	int64_t			 sent = 0, now = clock_now_ms();
 	int			 sig, rc;
 
-	if ((rc = db_task_get_handle(c->d->db, task_id, &h)) < 0 ||
-	    (rc = db_task_cleanup_kill_sent(c->d->db, task_id, &sent)) < 0)
+	if ((rc = db_task_get_handle(db, task_id, &h)) < 0 ||
+	    (rc = db_task_cleanup_kill_sent(db, task_id, &sent)) < 0)
 		return (rc);
 	if (sent == 0)
 		sig = strcmp(type, "USER_REQUESTED_DESTROY") == 0 ? SIGKILL :
@@ -57,8 +63,8 @@ cleaner_task_signal(struct cleaner *c, const char *task_id, const char *type)
 		return (0);
 	/* Recorded before the signal: the supervisor reads it to tell a
 	 * kill from a failure when the task ends. */
-	if (sent == 0 && (rc = db_task_cleanup_set_kill_sent(c->d->db,
-	    task_id, now)) < 0)
+	if (sent == 0 && (rc = db_task_cleanup_set_kill_sent(db, task_id,
+	    now)) < 0)
 		return (rc);
 	rc = c->exec->kill(&h, sig);
 	if (rc == -ESRCH) {
@@ -71,6 +77,96 @@ cleaner_task_signal(struct cleaner *c, const char *task_id, const char *type)
 	log_info("task=%s sent %s (%s)", task_id, sig == SIGKILL ? "SIGKILL" :
 	    "SIGTERM", type);
 	return (0);
+}
+
+/* ---- the kill workers: signals go out from their own connections ---- */
+
+struct cleaner_kill_job {
+	char	task_id[256];
+	char	type[64];
+};
+
+static void *
+cleaner_task_worker_init(void *arg)
+{
+	struct cleaner	*c = arg;
+	struct db	*db = NULL;
+
+	if (daemon_db_open(&c->d->conf, &db) < 0)
+		log_warnx("A kill worker cannot open the store");
+	return (db);
+}
+
+static void
+cleaner_task_worker_fini(void *arg, void *db)
+{
+	(void)arg;
+	db_close(db);
+}
+
+static void
+cleaner_task_worker_run(void *arg, void *db, void *vjob)
+{
+	struct cleaner_kill_job	*job = vjob;
+	int			 rc;
+
+	if (db != NULL && (rc = cleaner_task_signal(arg, db, job->task_id,
+	    job->type)) < 0)
+		log_warnx("Failed to kill task=%s: %s, retrying on the next "
+		    "tick", job->task_id, strerror(-rc));
+	free(job);
+}
+
+static const struct workq_ops cleaner_task_pool_ops = {
+	cleaner_task_worker_init, cleaner_task_worker_run,
+	cleaner_task_worker_fini, free
+};
+
+int
+cleaner_task_pool_start(struct cleaner *c)
+{
+	return (workq_start(&cleaner_task_pool_ops, c,
+	    c->d->conf.kill_workers, &c->pool));
+}
+
+void
+cleaner_task_pool_stop(struct cleaner *c)
+{
+	workq_stop(c->pool);
+	c->pool = NULL;
+}
+
+int
+cleaner_task_submit(struct cleaner *c, const char *task_id, const char *type)
+{
+	struct cleaner_kill_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return (-ENOMEM);
+	(void)snprintf(job->task_id, sizeof(job->task_id), "%s", task_id);
+	(void)snprintf(job->type, sizeof(job->type), "%s", type);
+	return (workq_submit(c->pool, job));
+}
+
+/* A bounced task may die once its request has all instances healthy
+ * without it (spec 3.12, waitForReplacementTask). */
+static int
+cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
+{
+	const json_t		*tid = json_object_get(cleanup, "taskId");
+	const char		*rid = json_string_value(json_object_get(tid,
+				    "requestId"));
+	struct db_request	 r;
+	int64_t			 healthy = 0;
+	int			 ok;
+
+	if (db_request_get(c->d->db, rid, &r) < 0)
+		return (1);	/* no request: nothing to wait for */
+	ok = db_task_healthy_count(c->d->db, rid, clock_now_ms() -
+	    DEPLOY_DEFAULT_HEALTHY_AFTER_SECONDS * 1000, &healthy) == 0 &&
+	    healthy >= request_instances_of(r.request);
+	db_request_clear(&r);
+	return (ok);
 }
 
 static int
@@ -91,9 +187,21 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
 			(void)bus_send(c->d->bus, BUS_TASK_KILLED, task_id);
 		return (rc);
 	}
-	if (rc < 0 || !cleaner_task_kills_now(type))
+	if (rc < 0)
 		return (rc);
-	return (cleaner_task_signal(c, task_id, type));
+	/* A waiting cleanup (a bounce) is signalled once its owner decided;
+	 * from then on it escalates like any kill. */
+	if (!cleaner_task_kills_now(type)) {
+		int64_t sent = 0;
+
+		if ((rc = db_task_cleanup_kill_sent(c->d->db, task_id,
+		    &sent)) < 0)
+			return (rc);
+		if (sent == 0 && (strcmp(type, "USER_REQUESTED_TASK_BOUNCE") !=
+		    0 || !cleaner_task_replaced(c, cleanup)))
+			return (0);
+	}
+	return (cleaner_task_submit(c, task_id, type));
 }
 
 void

@@ -2,8 +2,11 @@
  * kerr-cleanerd: carries out pause, delete, bounce and kill.  Subscribes
  * to the topics of bus_msg.h addressed to "cleanerd".
  */
+#include <string.h>
+
 #include "cleaner.h"
 #include "daemon.h"
+#include "log.h"
 #include "notify.h"
 
 int
@@ -14,17 +17,23 @@ main(int argc, char **argv)
 	static const struct daemon_handlers handlers = {
 		cleaner_loop_on_message, cleaner_loop_on_tick };
 	struct daemon	d;
-	struct cleaner	c;
+	struct cleaner	c = { 0 };
 	int		r;
 
 	if ((r = daemon_init(&d, "cleanerd", argc, argv, subs,
 	    sizeof(subs) / sizeof(subs[0]))) != 0)
 		goto out;
 	cleaner_loop_init(&c, &d);
+	if ((r = cleaner_task_pool_start(&c)) < 0) {
+		log_err("Failed to start kill workers: %s", strerror(-r));
+		goto out;
+	}
 	(void)notify_ready("Cleaning");
 	r = daemon_run(&d, &handlers, &c);
 	(void)notify_stopping();
 out:
+	cleaner_task_pool_stop(&c);
+	json_decref(c.kills);
 	daemon_fini(&d);
 	return (r < 0 ? 1 : 0);
 }

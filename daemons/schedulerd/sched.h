@@ -16,12 +16,12 @@
 #include "daemon.h"
 #include "executor.h"
 
-struct sched_pool;
+struct workq;
 
 struct sched {
 	struct daemon			*d;
 	const struct executor_ops	*exec;
-	struct sched_pool		*pool;
+	struct workq			*pool;
 	char				 host[256];
 	char				 host_sanitized[256]; /* '-' -> '_' */
 	char				 rack_sanitized[256];

@@ -11,6 +11,7 @@ Suite	*foundation_suite(void);
 Suite	*requests_suite(void);
 Suite	*deploys_suite(void);
 Suite	*sandbox_suite(void);
+Suite	*cleaner_suite(void);
 
 int
 main(void)
@@ -24,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, requests_suite());
 	srunner_add_suite(sr, deploys_suite());
 	srunner_add_suite(sr, sandbox_suite());
+	srunner_add_suite(sr, cleaner_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,30 @@
+/*
+ * A small pool of worker threads fed by a FIFO of jobs.  Each worker may
+ * open its own resources (a store connection: SQLite connections are one
+ * per thread) through the init/fini callbacks.  Used for the scheduler's
+ * launch workers and the cleaner's kill workers.
+ */
+#ifndef KERR_WORKQ_H
+#define KERR_WORKQ_H
+
+struct workq;
+
+struct workq_ops {
+	/* Per-thread state: returned pointer is passed to run and fini. */
+	void	*(*init)(void *arg);
+	void	 (*run)(void *arg, void *thread_state, void *job);
+	void	 (*fini)(void *arg, void *thread_state);
+	/* Frees a job never run (only when the queue is dropped). */
+	void	 (*free_job)(void *job);
+};
+
+/* Start n threads.  0 and *ret, or negative errno. */
+int	workq_start(const struct workq_ops *ops, void *arg, int n,
+	    struct workq **ret);
+/* Queue a job (ownership passes to the queue).  0 or -ENOMEM (the job is
+ * freed with free_job then). */
+int	workq_submit(struct workq *q, void *job);
+/* Run what is queued, then stop the threads and free q.  NULL is fine. */
+void	workq_stop(struct workq *q);
+
+#endif
