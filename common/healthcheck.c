@@ -589,10 +589,12 @@ healthcheck_finish(struct healthcheck_conn *c, int r,
 		if (r == -ETIMEDOUT)
 			(void)healthcheck_fail(c, "Timed out after %d ms",
 			    c->timeout_ms);
+		else if (r == -ENODATA && c->received)
+			(void)healthcheck_fail(c, "Connection closed before "
+			    "the end of the response");
 		else if (r == -ENODATA)
-			(void)healthcheck_fail(c, "%s", c->received ?
-			    "Connection closed before the end of the response" :
-			    "Connection closed without a response");
+			(void)healthcheck_fail(c, "Connection closed without "
+			    "a response");
 		else
 			(void)healthcheck_fail(c, "%s", strerror(-r));
 		memcpy(ret->error, c->error, sizeof(ret->error));

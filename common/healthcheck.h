@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#define HEALTHCHECK_BODY_MAX	8192	/* responseBody bytes kept (spec 2.5) */
+#define HEALTHCHECK_BODY_MAX	8192	/* responseBody bytes (spec 2.5) */
 #define HEALTHCHECK_ERROR_MAX	256
 
 struct healthcheck_result {

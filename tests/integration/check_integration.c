@@ -7,6 +7,8 @@
 #include <check.h>
 #include <curl/curl.h>
 
+#include "harness.h"
+
 Suite	*foundation_suite(void);
 Suite	*requests_suite(void);
 Suite	*deploys_suite(void);
@@ -28,6 +30,7 @@ main(void)
 	srunner_add_suite(sr, cleaner_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
+	harness_kill_strays_of("/tmp/kerr-test.");
 	srunner_free(sr);
 	curl_global_cleanup();
 	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);

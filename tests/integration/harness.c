@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -233,6 +234,47 @@ harness_kill_tasks(struct kerr_env *env)
 	sqlite3_close(db);
 }
 
+/* 1 when /proc/<pid>/<file> mentions the test's directory. */
+static int
+harness_proc_mentions(const char *pid, const char *file, const char *dir)
+{
+	char	 path[300], buf[16384];
+	size_t	 n, i, dlen = strlen(dir);
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
+	if ((fp = fopen(path, "r")) == NULL)
+		return (0);
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	for (i = 0; i + dlen <= n; i++)
+		if (memcmp(buf + i, dir, dlen) == 0)
+			return (1);
+	return (0);
+}
+
+/* Supervisors name the test directory on their command line and tasks
+ * carry it in MESOS_SANDBOX: end every such process, even those whose
+ * handle was not in the store yet. */
+void
+harness_kill_strays_of(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+
+	if ((d = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    atoi(de->d_name) == getpid())
+			continue;
+		if (harness_proc_mentions(de->d_name, "cmdline", dir) ||
+		    harness_proc_mentions(de->d_name, "environ", dir))
+			(void)kill(atoi(de->d_name), SIGKILL);
+	}
+	closedir(d);
+}
+
 void
 harness_cleanup(struct kerr_env *env)
 {
@@ -241,6 +283,7 @@ harness_cleanup(struct kerr_env *env)
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		(void)harness_stop_daemon(env, (enum harness_daemon)i, 5000);
 	harness_kill_tasks(env);
+	harness_kill_strays_of(env->dir);
 	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
 		harness_rm_rf(env->dir);
 }
@@ -255,8 +298,10 @@ harness_setup(void)
 static void
 harness_atexit(void)
 {
-	if (harness_env.dir[0] != '\0')
+	if (harness_env.dir[0] != '\0') {
 		harness_kill_tasks(&harness_env);
+		harness_kill_strays_of(harness_env.dir);
+	}
 }
 
 void

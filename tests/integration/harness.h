@@ -65,6 +65,10 @@ void	harness_cleanup(struct kerr_env *env);
 const char *harness_daemon_name(enum harness_daemon which);
 
 int	harness_free_port(void);
+/* SIGKILL every process whose command line or environment mentions dir
+ * (supervisors and tasks of a test); the runner passes the common prefix
+ * at the end so a failed test leaves nothing running. */
+void	harness_kill_strays_of(const char *dir);
 /* Wait for pid with a deadline; 1 exited (status set), 0 still running. */
 int	harness_wait_pid(pid_t pid, long limit_ms, int *ret_status);
 

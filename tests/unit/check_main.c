@@ -12,6 +12,7 @@ Suite	*cron_suite(void);
 Suite	*db_suite(void);
 Suite	*deploy_suite(void);
 Suite	*executor_suite(void);
+Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
@@ -31,6 +32,7 @@ main(void)
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
 	srunner_add_suite(sr, json_filter_suite());
+	srunner_add_suite(sr, healthcheck_suite());
 	srunner_add_suite(sr, deploy_suite());
 	srunner_add_suite(sr, task_id_suite());
 	srunner_add_suite(sr, task_env_suite());
