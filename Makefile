@@ -41,6 +41,7 @@ COMMON_SRCS	+= common/cgroup.c
 COMMON_SRCS	+= common/clock.c
 COMMON_SRCS	+= common/conf.c
 COMMON_SRCS	+= common/cron.c
+COMMON_SRCS	+= common/cron_next.c
 COMMON_SRCS	+= common/daemon.c
 COMMON_SRCS	+= common/db.c
 COMMON_SRCS	+= common/db_deploy.c
@@ -77,6 +78,7 @@ APID_SRCS	+= daemons/apid/api_deploy.c
 APID_SRCS	+= daemons/apid/api_request.c
 APID_SRCS	+= daemons/apid/api_request_action.c
 APID_SRCS	+= daemons/apid/api_request_run.c
+APID_SRCS	+= daemons/apid/api_run.c
 APID_SRCS	+= daemons/apid/api_sandbox.c
 APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
@@ -84,11 +86,13 @@ APID_SRCS	+= daemons/apid/api_util.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_health.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_launch.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_loop.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_pending.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_pool.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_reconcile.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_scheduled.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_task.c
 
 CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
@@ -105,6 +109,7 @@ UNIT_SRCS	+= tests/unit/check_main.c
 UNIT_SRCS	+= tests/unit/check_bus.c
 UNIT_SRCS	+= tests/unit/check_conf.c
 UNIT_SRCS	+= tests/unit/check_cron.c
+UNIT_SRCS	+= tests/unit/check_cron_next.c
 UNIT_SRCS	+= tests/unit/check_db.c
 UNIT_SRCS	+= tests/unit/check_deploy.c
 UNIT_SRCS	+= tests/unit/check_executor.c
@@ -120,6 +125,7 @@ INTEG_SRCS	+= tests/integration/harness.c
 INTEG_SRCS	+= tests/integration/check_cleaner.c
 INTEG_SRCS	+= tests/integration/check_deploys.c
 INTEG_SRCS	+= tests/integration/check_foundation.c
+INTEG_SRCS	+= tests/integration/check_jobs.c
 INTEG_SRCS	+= tests/integration/check_requests.c
 INTEG_SRCS	+= tests/integration/check_sandbox.c
 
@@ -170,6 +176,10 @@ $(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
+$(BUILD)/kerr-test-httpd: $(call obj,tests/integration/test_httpd.c)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/check_integration: $(call obj,$(INTEG_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcurl $(LIBS)
@@ -199,7 +209,7 @@ TEST_ENV	 = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 unit: $(BUILD)/check_unit $(BUILD)/kerr-supervisor
 	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_unit
 
-integration: $(BINS) $(BUILD)/check_integration
+integration: $(BINS) $(BUILD)/check_integration $(BUILD)/kerr-test-httpd
 	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_integration
 
 check: deps

@@ -17,6 +17,9 @@ static const char SQL_PENDING_REQUEST_LIST[] =
 static const char SQL_PENDING_REQUEST_QUEUE[] =
 	"SELECT json_object('seq', seq, 'pending', json(pending_json))"
 	" FROM pending_requests ORDER BY created_at, seq";
+static const char SQL_PENDING_REQUEST_COUNT[] =
+	"SELECT count(*) FROM pending_requests WHERE request_id = ?1"
+	" AND pending_type = ?2";
 static const char SQL_PENDING_REQUEST_REMOVE[] =
 	"DELETE FROM pending_requests WHERE seq = ?1";
 static const char SQL_PENDING_REQUEST_REMOVE_ALL[] =
@@ -99,6 +102,25 @@ db_pending_request_remove(struct db *db, int64_t seq)
 		return (r);
 	if ((r = db_errno(sqlite3_bind_int64(st, 1, seq))) == 0)
 		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
+}
+
+int
+db_pending_request_count(struct db *db, const char *request_id,
+    const char *type, int64_t *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_PENDING_REQUEST_COUNT, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, type)) == 0 && (r = db_step(st)) == 1) {
+		*ret = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -EIO;
 	db_release(st);
 	return (r);
 }

@@ -18,6 +18,11 @@ static const char SQL_PENDING_TASK_LIST[] =
 	"SELECT pending_json FROM pending_tasks"
 	" WHERE ?1 IS NULL OR request_id = ?1"
 	" ORDER BY next_run_at, request_id, deploy_id, instance_no";
+static const char SQL_PENDING_TASK_GET[] =
+	"SELECT pending_json FROM pending_tasks WHERE pending_task_id = ?1";
+static const char SQL_PENDING_TASK_BY_RUN[] =
+	"SELECT pending_json FROM pending_tasks WHERE request_id = ?1"
+	" AND json_extract(pending_json, '$.runId') = ?2 LIMIT 1";
 static const char SQL_PENDING_TASK_REMOVE[] =
 	"DELETE FROM pending_tasks WHERE pending_task_id = ?1";
 static const char SQL_PENDING_TASK_REMOVE_FOR[] =
@@ -135,4 +140,40 @@ db_task_instances_used(struct db *db, const char *request_id,
 	}
 	db_release(st);
 	return (r);
+}
+
+/* First column of the first row as JSON, for 1 or 2 text parameters. */
+static int
+db_pending_task_one(struct db *db, const char *sql, const char *a,
+    const char *b, json_t **ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, sql, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, a)) == 0 &&
+	    (b == NULL || (r = db_bind_text(st, 2, b)) == 0) &&
+	    (r = db_step(st)) == 1) {
+		*ret = db_column_json(st, 0);
+		r = *ret != NULL ? 0 : -EIO;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_pending_task_get(struct db *db, const char *pending_task_id, json_t **ret)
+{
+	return (db_pending_task_one(db, SQL_PENDING_TASK_GET, pending_task_id,
+	    NULL, ret));
+}
+
+int
+db_pending_task_by_run(struct db *db, const char *request_id,
+    const char *run_id, json_t **ret)
+{
+	return (db_pending_task_one(db, SQL_PENDING_TASK_BY_RUN, request_id,
+	    run_id, ret));
 }

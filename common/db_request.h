@@ -66,6 +66,9 @@ int	db_pending_request_list(struct db *db, json_t **ret);
 /* Oldest first, with the queue position: [{"seq": n, "pending": {...}}]. */
 int	db_pending_request_queue(struct db *db, json_t **ret);
 int	db_pending_request_remove(struct db *db, int64_t seq);
+/* Entries of one pending type queued for a request. */
+int	db_pending_request_count(struct db *db, const char *request_id,
+	    const char *type, int64_t *ret);
 int	db_pending_request_remove_all(struct db *db, const char *request_id);
 
 /* db_request_cleanup.c.  `cleanup` is a SingularityRequestCleanup.

@@ -153,11 +153,24 @@ static const char SQL_SCHEMA_V3[] =
 	"ALTER TABLE request_cleanups ADD COLUMN started INTEGER NOT NULL"
 	"  DEFAULT 0;";
 
+/* Health: when a task counts as healthy, and its check results. */
+static const char SQL_SCHEMA_V4[] =
+	"ALTER TABLE tasks ADD COLUMN healthy_at INTEGER;"
+	"CREATE TABLE task_healthchecks ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  task_id TEXT NOT NULL,"
+	"  timestamp INTEGER NOT NULL,"
+	"  result_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX task_healthchecks_by_task"
+	"  ON task_healthchecks(task_id, seq);";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
 	SQL_SCHEMA_V2,
 	SQL_SCHEMA_V3,
+	SQL_SCHEMA_V4,
 };
 
 const int db_schema_current =

@@ -47,7 +47,8 @@ static const char SQL_TASK_ACTIVE[] =
 	"SELECT json_object('taskId', t.task_id, 'requestId', t.request_id,"
 	" 'deployId', t.deploy_id, 'instanceNo', t.instance_no,"
 	" 'state', t.state, 'startedAt', t.started_at,"
-	" 'runningAt', t.running_at,"
+	" 'runningAt', t.running_at, 'healthyAt', t.healthy_at,"
+	" 'cleanupType', c.cleanup_type,"
 	" 'cleaning', json(CASE WHEN c.task_id IS NULL THEN 'false'"
 	"  ELSE 'true' END))"
 	" FROM tasks t LEFT JOIN task_cleanups c ON c.task_id = t.task_id"
@@ -107,9 +108,37 @@ static const char SQL_TASK_KILLED[] =
 	" ORDER BY c.kill_sent_at";
 static const char SQL_TASK_HEALTHY_COUNT[] =
 	"SELECT count(*) FROM tasks t WHERE t.request_id = ?1"
-	" AND t.active = 1 AND t.running_at IS NOT NULL"
-	" AND t.running_at <= ?2"
+	" AND t.active = 1 AND t.healthy_at IS NOT NULL"
+	" AND t.healthy_at <= ?2"
 	" AND t.task_id NOT IN (SELECT task_id FROM task_cleanups)";
+static const char SQL_TASK_SET_HEALTHY[] =
+	"UPDATE tasks SET healthy_at = ?2 WHERE task_id = ?1"
+	" AND healthy_at IS NULL";
+static const char SQL_TASK_HEALTHCHECK_ADD[] =
+	"INSERT INTO task_healthchecks (task_id, timestamp, result_json)"
+	" VALUES (?1, ?2, ?3)";
+static const char SQL_TASK_HEALTHCHECKS[] =
+	"SELECT result_json FROM task_healthchecks WHERE task_id = ?1"
+	" ORDER BY seq";
+static const char SQL_TASK_HEALTHCHECK_STATS[] =
+	"SELECT count(*), coalesce(max(timestamp), 0) FROM task_healthchecks"
+	" WHERE task_id = ?1";
+
+static const char SQL_TASK_FAILURES_IN_A_ROW[] =
+	"SELECT count(*) FROM tasks WHERE request_id = ?1 AND deploy_id = ?2"
+	" AND active = 0 AND state NOT IN ('TASK_FINISHED', 'TASK_KILLED')"
+	" AND started_at > coalesce((SELECT max(started_at) FROM tasks"
+	"  WHERE request_id = ?1 AND deploy_id = ?2"
+	"  AND state = 'TASK_FINISHED'), 0)";
+
+static const char SQL_TASK_KILL_TYPE[] =
+	"SELECT cleanup_type FROM task_cleanups WHERE task_id = ?1"
+	" AND kill_sent_at IS NOT NULL";
+static const char SQL_TASK_UNHEALTHY_COUNT[] =
+	"SELECT count(*) FROM tasks t JOIN task_updates u"
+	" ON u.task_id = t.task_id WHERE t.request_id = ?1"
+	" AND t.deploy_id = ?2 AND u.state = 'TASK_KILLED'"
+	" AND u.message = 'UNHEALTHY_NEW_TASK'";
 
 static const char *const db_task_terminal_states[] = {
 	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST",
@@ -524,6 +553,115 @@ db_task_healthy_count(struct db *db, const char *request_id, int64_t since,
 		return (r);
 	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
 	    (r = db_errno(sqlite3_bind_int64(st, 2, since))) == 0 &&
+	    (r = db_step(st)) == 1) {
+		*ret = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -EIO;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_failures_in_a_row(struct db *db, const char *request_id,
+    const char *deploy_id, int64_t *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_FAILURES_IN_A_ROW, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
+	    (r = db_step(st)) == 1) {
+		*ret = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (r == 0)
+		r = -EIO;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_set_healthy(struct db *db, const char *task_id, int64_t now)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_SET_HEALTHY, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_healthcheck_add(struct db *db, const char *task_id,
+    const json_t *result, int64_t now)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_HEALTHCHECK_ADD, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0 &&
+	    (r = db_bind_json(st, 3, result)) == 0)
+		r = db_exec_stmt(st);
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_healthchecks(struct db *db, const char *task_id, json_t **ret)
+{
+	return (db_task_collect_for(db, SQL_TASK_HEALTHCHECKS, task_id, ret));
+}
+
+int
+db_task_healthcheck_stats(struct db *db, const char *task_id,
+    int64_t *ret_count, int64_t *ret_last)
+{
+	int64_t	v[2];
+	int	r;
+
+	if ((r = db_task_int_query(db, SQL_TASK_HEALTHCHECK_STATS, task_id, v,
+	    2)) < 0)
+		return (r);
+	*ret_count = v[0];
+	*ret_last = v[1];
+	return (0);
+}
+
+int
+db_task_kill_type(struct db *db, const char *task_id, char *type, size_t len)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_KILL_TYPE, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
+	    (r = db_step(st)) == 1)
+		(void)snprintf(type, len, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_unhealthy_count(struct db *db, const char *request_id,
+    const char *deploy_id, int64_t *ret)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_stmt(db, SQL_TASK_UNHEALTHY_COUNT, &st)) < 0)
+		return (r);
+	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
+	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
 	    (r = db_step(st)) == 1) {
 		*ret = sqlite3_column_int64(st, 0);
 		r = 0;

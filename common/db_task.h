@@ -54,8 +54,14 @@ int	db_task_set_handle(struct db *db, const char *task_id,
 int	db_task_get_handle(struct db *db, const char *task_id,
 	    struct executor_handle *ret);
 
-/* 1 when a kill signal was sent for the task (task_cleanups), else 0. */
+/* 1 when a kill signal was sent for the task (task_cleanups), else 0;
+ * the cleanup type goes to type (may be NULL). */
 int	db_task_kill_requested(struct db *db, const char *task_id);
+int	db_task_kill_type(struct db *db, const char *task_id, char *type,
+	    size_t len);
+/* Tasks of a deploy killed for failing their health checks. */
+int	db_task_unhealthy_count(struct db *db, const char *request_id,
+	    const char *deploy_id, int64_t *ret);
 
 #endif
 
@@ -72,6 +78,12 @@ int	db_pending_task_due(struct db *db, int64_t now, int limit,
 int	db_pending_task_list(struct db *db, const char *request_id,
 	    json_t **ret);
 int	db_pending_task_remove(struct db *db, const char *pending_task_id);
+/* One pending task by id, or a request's pending task carrying run_id;
+ * -ENOENT when none. */
+int	db_pending_task_get(struct db *db, const char *pending_task_id,
+	    json_t **ret);
+int	db_pending_task_by_run(struct db *db, const char *request_id,
+	    const char *run_id, json_t **ret);
 /* Drop a request's pending tasks (of one deploy when deploy_id is set). */
 int	db_pending_task_remove_for(struct db *db, const char *request_id,
 	    const char *deploy_id);
@@ -106,7 +118,8 @@ int	db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
 /* ---- the task rows ---- */
 
 /* Active tasks: [{taskId (string), requestId, deployId, instanceNo,
- * state, startedAt, runningAt, cleaning (bool)}] of one request and
+ * state, startedAt, runningAt?, healthyAt?, cleanupType?, cleaning
+ * (bool)}] of one request and
  * deploy, of one request (deploy_id NULL), or all (both NULL). */
 int	db_task_active(struct db *db, const char *request_id,
 	    const char *deploy_id, json_t **ret);
@@ -140,7 +153,19 @@ int	db_task_by_run(struct db *db, const char *request_id,
 	    const char *run_id, json_t **ret_task_id_history);
 /* [SingularityKilledTaskIdRecord]: active tasks a kill was sent to. */
 int	db_task_killed(struct db *db, json_t **ret);
-/* Active, non-cleaning tasks of a request RUNNING since before `since`
- * (counted as healthy by the running-time rule). */
+/* Active, non-cleaning tasks of a request healthy since before `since`. */
 int	db_task_healthy_count(struct db *db, const char *request_id,
 	    int64_t since, int64_t *ret);
+/* Failed runs of a deploy since its last TASK_FINISHED (for retries). */
+int	db_task_failures_in_a_row(struct db *db, const char *request_id,
+	    const char *deploy_id, int64_t *ret);
+
+/* Health (spec 3.13): healthy_at is set once, when the task first counts
+ * as healthy (a passing check, or RUNNING long enough without one). */
+int	db_task_set_healthy(struct db *db, const char *task_id, int64_t now);
+int	db_task_healthcheck_add(struct db *db, const char *task_id,
+	    const json_t *result, int64_t now);
+/* [SingularityTaskHealthcheckResult], oldest first. */
+int	db_task_healthchecks(struct db *db, const char *task_id, json_t **ret);
+int	db_task_healthcheck_stats(struct db *db, const char *task_id,
+	    int64_t *ret_count, int64_t *ret_last);

@@ -101,6 +101,7 @@ api_run_pending_type(struct api_req *req, struct api_reply *rep,
 	struct db_task_counts	c;
 	enum request_type	t = request_type_of(r->request);
 	json_t			*instances;
+	int64_t			queued = 0;
 
 	if (db_task_counts(req->db, act->id, &c) < 0) {
 		(void)api_reply_error(rep, 503, "Failed to count tasks");
@@ -120,7 +121,10 @@ api_run_pending_type(struct api_req *req, struct api_reply *rep,
 		return (NULL);
 	}
 	instances = json_object_get(r->request, "instances");
-	if (json_is_integer(instances) && c.active + c.pending >=
+	/* Runs still queued as pending requests count too. */
+	if (db_pending_request_count(req->db, act->id, "ONEOFF", &queued) < 0)
+		queued = 0;
+	if (json_is_integer(instances) && c.active + c.pending + queued >=
 	    json_integer_value(instances)) {
 		(void)api_reply_error(rep, 429, "Request %s already has %lld "
 		    "of its %lld allowed concurrent runs", act->id,

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "api_request.h"
+#include "api_run.h"
 #include "api_sandbox.h"
 #include "api_task.h"
 
@@ -39,6 +40,7 @@ static const struct api_route api_routes[] = {
 	{ "POST",	"/requests/request/{id}/bounce", api_request_bounce },
 	{ "POST",	"/requests/request/{id}/run",	api_request_run },
 	{ "PUT",	"/requests/request/{id}/scale",	api_request_scale },
+	{ "GET",	"/requests/request/{id}/run/{runId}", api_run_task_id },
 	{ "POST",	"/requests/request/{id}/deploy", api_deploy_post_legacy },
 	{ "DELETE",	"/requests/request/{id}/{action}",
 	    api_request_expiring_delete },
@@ -56,6 +58,7 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/history/request/{id}/tasks/active",
 	    api_task_request_history_active },
 	{ "GET",	"/history/task/{taskId}",	api_task_history },
+	{ "GET",	"/history/request/{id}/run/{runId}", api_run_history },
 
 	{ "GET",	"/tasks/active",		api_task_active },
 	{ "GET",	"/tasks/active/ids",		api_task_active_ids },
@@ -71,6 +74,11 @@ static const struct api_route api_routes[] = {
 	{ "DELETE",	"/tasks/task/{taskId}",		api_task_kill },
 	{ "GET",	"/tasks/task/{taskId}/cleanup",	api_task_cleanup_get },
 	{ "GET",	"/track/task/{taskId}",		api_task_track },
+	{ "GET",	"/track/run/{id}/{runId}",	api_run_track },
+	{ "GET",	"/tasks/scheduled/task/{pendingTaskId}",
+	    api_run_pending_get },
+	{ "DELETE",	"/tasks/scheduled/task/{pendingTaskId}",
+	    api_run_pending_delete },
 
 	{ "GET",	"/sandbox/{id}/browse",		api_sandbox_browse },
 	{ "GET",	"/sandbox/{id}/read",		api_sandbox_read },

@@ -100,7 +100,7 @@ api_task_scheduled_request(struct api_req *req, struct api_reply *rep)
 
 /* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
 static json_t *
-api_task_ids_by_status(json_t *active, json_t *pending, int64_t now)
+api_task_ids_by_status(json_t *active, json_t *pending)
 {
 	json_t	*s, *t, *full;
 	size_t	 i;
@@ -110,10 +110,9 @@ api_task_ids_by_status(json_t *active, json_t *pending, int64_t now)
 	if (s == NULL)
 		return (NULL);
 	json_array_foreach(active, i, t) {
-		json_t *running = json_object_get(t, "runningAt");
 		const char *bucket = json_is_true(json_object_get(t,
-		    "cleaning")) ? "cleaning" : json_is_integer(running) &&
-		    now - json_integer_value(running) >= 5000 ? "healthy" :
+		    "cleaning")) ? "cleaning" : json_is_integer(
+		    json_object_get(t, "healthyAt")) ? "healthy" :
 		    "notYetHealthy";
 
 		full = json_object_get(t, "taskIdObject");
@@ -160,7 +159,7 @@ api_task_ids_request(struct api_req *req, struct api_reply *rep)
 		return (api_reply_errno(rep, rc, "Failed to read tasks"));
 	}
 	(void)api_task_attach_ids(req->db, active);
-	out = api_task_ids_by_status(active, pending, clock_now_ms());
+	out = api_task_ids_by_status(active, pending);
 	json_decref(active);
 	json_decref(pending);
 	return (api_reply_json(rep, 200, out));
@@ -230,20 +229,22 @@ int
 api_task_history(struct api_req *req, struct api_reply *rep)
 {
 	char	 dir[1400], root[1024];
-	json_t	*task, *updates = NULL;
+	json_t	*task, *updates = NULL, *checks = NULL;
 	int	 active, r;
 
 	if ((r = api_task_load(req, rep, &task, &active)) < 0)
 		return (r);
-	if ((r = db_task_updates(req->db, req->params[0], &updates)) < 0) {
+	if ((r = db_task_updates(req->db, req->params[0], &updates)) < 0 ||
+	    (r = db_task_healthchecks(req->db, req->params[0], &checks)) < 0) {
 		json_decref(task);
+		json_decref(updates);
 		return (api_reply_errno(rep, r, "Failed to read task updates"));
 	}
 	conf_sandbox_root(req->conf, root, sizeof(root));
 	(void)snprintf(dir, sizeof(dir), "%s/%s", root, req->params[0]);
-	return (api_reply_json(rep, 200, json_pack("{s:o, s:o, s:[], s:[],"
+	return (api_reply_json(rep, 200, json_pack("{s:o, s:o, s:o, s:[],"
 	    " s:[], s:[], s:s}", "task", task, "taskUpdates", updates,
-	    "healthcheckResults", "loadBalancerUpdates",
+	    "healthcheckResults", checks, "loadBalancerUpdates",
 	    "shellCommandHistory", "taskMetadata", "directory", dir)));
 }
 

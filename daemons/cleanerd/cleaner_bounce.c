@@ -14,9 +14,7 @@
 
 #include "cleaner.h"
 #include "clock.h"
-#include "db_deploy.h"
 #include "db_task.h"
-#include "deploy.h"
 #include "log.h"
 #include "records.h"
 
@@ -113,42 +111,25 @@ cleaner_bounce_start(struct cleaner *c, const json_t *cleanup,
 	return (0);
 }
 
-static int64_t
-cleaner_bounce_healthy_after_ms(struct cleaner *c, const char *id,
-    const char *deploy)
-{
-	json_t	*d = NULL, *v;
-	int64_t	 s = DEPLOY_DEFAULT_HEALTHY_AFTER_SECONDS;
-
-	if (db_deploy_get(c->d->db, id, deploy, &d) == 0 &&
-	    json_is_integer(v = json_object_get(d,
-	    "considerHealthyAfterRunningForSeconds")))
-		s = json_integer_value(v);
-	json_decref(d);
-	return (s * 1000);
-}
-
 /* Old tasks still serving (bounce cleanup, kill not sent) and healthy
  * replacements; kill old ones down to what the bounce allows. */
 static int
 cleaner_bounce_kill_step(struct cleaner *c, const struct db_request *r,
     const char *id, const char *deploy, int incremental, int *ret_left)
 {
-	int64_t	 now = clock_now_ms(), after, sent;
+	int64_t	 sent;
 	json_t	*tasks, *t;
 	size_t	 i;
 	int	 healthy = 0, serving_old = 0, allowed, kill_n, rc = 0;
 
-	after = cleaner_bounce_healthy_after_ms(c, id, deploy);
+	(void)deploy;
 	if ((rc = db_task_active(c->d->db, id, NULL, &tasks)) < 0)
 		return (rc);
 	*ret_left = 0;
 	json_array_foreach(tasks, i, t) {
-		json_t *run = json_object_get(t, "runningAt");
-
 		if (!json_is_true(json_object_get(t, "cleaning"))) {
-			healthy += json_is_integer(run) &&
-			    now - json_integer_value(run) >= after;
+			healthy += json_is_integer(json_object_get(t,
+			    "healthyAt"));
 			continue;
 		}
 		(*ret_left)++;

@@ -17,7 +17,6 @@
 #include "cleaner.h"
 #include "clock.h"
 #include "db_task.h"
-#include "deploy.h"
 #include "executor.h"
 #include "log.h"
 #include "workq.h"
@@ -162,8 +161,8 @@ cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
 
 	if (db_request_get(c->d->db, rid, &r) < 0)
 		return (1);	/* no request: nothing to wait for */
-	ok = db_task_healthy_count(c->d->db, rid, clock_now_ms() -
-	    DEPLOY_DEFAULT_HEALTHY_AFTER_SECONDS * 1000, &healthy) == 0 &&
+	ok = db_task_healthy_count(c->d->db, rid, clock_now_ms(),
+	    &healthy) == 0 &&
 	    healthy >= request_instances_of(r.request);
 	db_request_clear(&r);
 	return (ok);

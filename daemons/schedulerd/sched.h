@@ -14,14 +14,17 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "db_request.h"
 #include "executor.h"
 
 struct workq;
+struct sched_health;
 
 struct sched {
 	struct daemon			*d;
 	const struct executor_ops	*exec;
 	struct workq			*pool;
+	struct sched_health		*health;
 	char				 host[256];
 	char				 host_sanitized[256]; /* '-' -> '_' */
 	char				 rack_sanitized[256];
@@ -45,10 +48,24 @@ void	sched_loop_on_message(void *arg, enum bus_msg_type type,
 void	sched_loop_on_tick(void *arg);
 
 void	sched_reconcile(struct sched *s);
+void	sched_reconcile_limits(struct sched *s);
+/* sched_health.c: health workers and the per-pass health step. */
+int	sched_health_start(struct sched *s);
+void	sched_health_stop(struct sched *s);
+void	sched_health_check(struct sched *s);
 void	sched_task_finished(struct sched *s);
 void	sched_deploy_check(struct sched *s);
 void	sched_pending_drain(struct sched *s);
 void	sched_launch_due(struct sched *s);
+
+/* sched_pending.c: queue `missing` pending tasks due at `next` with the
+ * lowest free instance numbers. */
+int	sched_pending_add_tasks(struct sched *s, const struct db_request *r,
+	    const json_t *pending, const char *deploy_id, int missing,
+	    int64_t now, int64_t next);
+/* sched_scheduled.c: a SCHEDULED request's entry; 1 done, 0 hold. */
+int	sched_scheduled_apply(struct sched *s, const struct db_request *r,
+	    const json_t *pending);
 
 /* Give a task a cleanup (a kill) of `type`; 0 or -EEXIST if it has one. */
 int	sched_task_cleanup(struct sched *s, const char *task_id,

@@ -211,24 +211,29 @@ sched_deploy_collect_failures(struct sched *s, struct sched_deploy *sd)
 	return (count);
 }
 
+/* New tasks that count as healthy (sched_health.c decides when). */
 static int
-sched_deploy_healthy(struct sched *s, struct sched_deploy *sd, int64_t now)
+sched_deploy_healthy(struct sched *s, struct sched_deploy *sd,
+    int *ret_unhealthy)
 {
-	int64_t	 after = sched_deploy_seconds(sd->deploy,
-		    "considerHealthyAfterRunningForSeconds",
-		    SCHED_DEPLOY_HEALTHY_AFTER_S) * 1000;
 	json_t	*tasks, *t;
 	size_t	 i;
 	int	 healthy = 0, rc;
+	const char *type;
 
+	*ret_unhealthy = 0;
 	if ((rc = db_task_active(s->d->db, sd->request_id, sd->deploy_id,
 	    &tasks)) < 0)
 		return (rc);
 	json_array_foreach(tasks, i, t) {
-		json_t *running = json_object_get(t, "runningAt");
-
-		if (json_is_integer(running) &&
-		    now - json_integer_value(running) >= after &&
+		type = json_string_value(json_object_get(t, "cleanupType"));
+		if (type != NULL && strcmp(type, "UNHEALTHY_NEW_TASK") == 0) {
+			(void)json_array_append_new(sd->failures, json_pack(
+			    "{s:s, s:s}", "reason",
+			    "TASK_FAILED_HEALTH_CHECKS", "message",
+			    json_string_value(json_object_get(t, "taskId"))));
+			(*ret_unhealthy)++;
+		} else if (json_is_integer(json_object_get(t, "healthyAt")) &&
 		    !json_is_true(json_object_get(t, "cleaning")))
 			healthy++;
 	}
@@ -242,17 +247,25 @@ sched_deploy_progress(struct sched *s, struct sched_deploy *sd)
 {
 	json_t	*progress = json_object_get(sd->pending, "deployProgress");
 	int64_t	 now = clock_now_ms(), started;
-	int	 target, healthy, failed;
+	int	 target, healthy, failed, unhealthy;
+	int64_t	 killed_unhealthy = 0;
 
 	target = (int)json_integer_value(json_object_get(progress,
 	    "targetActiveInstances"));
 	if ((failed = sched_deploy_collect_failures(s, sd)) < 0)
 		return (failed);
+	if (db_task_unhealthy_count(s->d->db, sd->request_id, sd->deploy_id,
+	    &killed_unhealthy) == 0 && killed_unhealthy > 0)
+		return (sched_deploy_finish(s, sd, "FAILED", "A task of the new "
+		    "deploy failed its health checks"));
 	if (failed > 0)
 		return (sched_deploy_finish(s, sd, "FAILED",
 		    "A task of the new deploy failed"));
-	if ((healthy = sched_deploy_healthy(s, sd, now)) < 0)
+	if ((healthy = sched_deploy_healthy(s, sd, &unhealthy)) < 0)
 		return (healthy);
+	if (unhealthy > 0)
+		return (sched_deploy_finish(s, sd, "FAILED", "A task of the new "
+		    "deploy failed its health checks"));
 	if (healthy >= target)
 		return (sched_deploy_finish(s, sd, "SUCCEEDED", NULL));
 	started = json_integer_value(json_object_get(json_object_get(

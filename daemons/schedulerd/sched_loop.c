@@ -52,8 +52,9 @@ sched_init(struct sched *s, struct daemon *d)
 	sched_sanitize(s->rack_sanitized, sizeof(s->rack_sanitized),
 	    d->conf.rack_id);
 	conf_sandbox_root(&d->conf, s->sandbox_root, sizeof(s->sandbox_root));
-	if ((r = sched_pool_start(s, d->conf.launch_workers)) < 0) {
-		log_err("Failed to start launch workers: %s", strerror(-r));
+	if ((r = sched_pool_start(s, d->conf.launch_workers)) < 0 ||
+	    (r = sched_health_start(s)) < 0) {
+		log_err("Failed to start worker threads: %s", strerror(-r));
 		return (-1);
 	}
 	return (0);
@@ -62,6 +63,7 @@ sched_init(struct sched *s, struct daemon *d)
 void
 sched_fini(struct sched *s)
 {
+	sched_health_stop(s);
 	sched_pool_stop(s);
 }
 
@@ -86,6 +88,8 @@ sched_loop_pass(struct sched *s)
 {
 	s->rings = 0;
 	sched_reconcile(s);
+	sched_reconcile_limits(s);
+	sched_health_check(s);
 	sched_task_finished(s);
 	sched_deploy_check(s);
 	sched_pending_drain(s);

@@ -105,20 +105,19 @@ sched_pending_expected(struct sched *s, const struct db_request *r,
 	return (target);
 }
 
-static int
+int
 sched_pending_add_tasks(struct sched *s, const struct db_request *r,
-    const json_t *pending, const char *deploy_id, int missing, int64_t now)
+    const json_t *pending, const char *deploy_id, int missing, int64_t now,
+    int64_t next)
 {
 	unsigned char	 used[SCHED_INSTANCES_MAX / 8 + 1];
 	const char	*rid = sched_str(r->request, "id");
-	json_int_t	 run_at = json_integer_value(json_object_get(pending,
-			    "runAt"));
-	int64_t		 next = run_at > now ? run_at : now;
 	json_t		*t;
 	int		 n, rc;
 
 	if (r->state == REQUEST_SYSTEM_COOLDOWN &&
-	    !sched_streq(sched_str(pending, "pendingType"), "NEW_DEPLOY"))
+	    !sched_streq(sched_str(pending, "pendingType"), "NEW_DEPLOY") &&
+	    next < now + SCHED_COOLDOWN_DELAY_MS)
 		next = now + SCHED_COOLDOWN_DELAY_MS;
 	if ((rc = db_task_instances_used(s->d->db, rid, deploy_id, used,
 	    SCHED_INSTANCES_MAX)) < 0)
@@ -136,6 +135,16 @@ sched_pending_add_tasks(struct sched *s, const struct db_request *r,
 		missing--;
 	}
 	return (0);
+}
+
+/* When a new task is due: runAt if later; later still in cooldown. */
+static int64_t
+sched_pending_due(const json_t *pending, int64_t now)
+{
+	json_int_t run_at = json_integer_value(json_object_get(pending,
+	    "runAt"));
+
+	return (run_at > now ? run_at : now);
 }
 
 /* Too many tasks: clean the highest instance numbers (3.4, 3.15). */
@@ -191,7 +200,8 @@ sched_pending_apply(struct sched *s, const struct db_request *r,
 	expected = sched_pending_expected(s, r, pending, deploy_id, &add_only);
 	if (add_only)
 		return (expected > 0 ? sched_pending_add_tasks(s, r, pending,
-		    deploy_id, expected, now) : 0);
+		    deploy_id, expected, now, sched_pending_due(pending,
+		    now)) : 0);
 	/* Long-running: pending tasks are regenerated from the count. */
 	if ((rc = db_pending_task_remove_for(s->d->db, rid, deploy_id)) < 0 ||
 	    (rc = db_task_active(s->d->db, rid, deploy_id, &tasks)) < 0)
@@ -199,7 +209,7 @@ sched_pending_apply(struct sched *s, const struct db_request *r,
 	matching = sched_pending_count_matching(tasks);
 	if (expected > matching)
 		rc = sched_pending_add_tasks(s, r, pending, deploy_id,
-		    expected - matching, now);
+		    expected - matching, now, sched_pending_due(pending, now));
 	else if (expected < matching)
 		rc = sched_pending_scale_down(s, tasks, expected);
 	json_decref(tasks);
@@ -232,13 +242,16 @@ sched_pending_one(struct sched *s, int64_t seq, const json_t *pending)
 	if ((rc = db_begin(s->d->db)) < 0)
 		return (rc);
 	rc = db_request_get(s->d->db, rid, &r);
-	if (rc == 0 && request_type_of(r.request) == REQUEST_SCHEDULED) {
-		/* Cron runs are scheduled by the scheduled-jobs work. */
-		db_request_clear(&r);
-		db_rollback(s->d->db);
-		return (0);
-	}
-	if (rc == 0 && sched_pending_is_current(&r, pending))
+	if (rc == 0 && sched_pending_is_current(&r, pending) &&
+	    request_type_of(r.request) == REQUEST_SCHEDULED) {
+		if ((rc = sched_scheduled_apply(s, &r, pending)) == 0) {
+			/* Held until the running job ends. */
+			db_request_clear(&r);
+			db_rollback(s->d->db);
+			return (0);
+		}
+		rc = rc > 0 ? 0 : rc;
+	} else if (rc == 0 && sched_pending_is_current(&r, pending))
 		rc = sched_pending_apply(s, &r, pending);
 	else if (rc == -ENOENT)
 		rc = 0;

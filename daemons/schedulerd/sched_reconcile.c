@@ -100,3 +100,47 @@ sched_reconcile(struct sched *s)
 		sched_reconcile_one(s, t, now);
 	json_decref(tasks);
 }
+
+/*
+ * taskExecutionTimeLimitMillis (spec 3.9): a job's run that lasts longer
+ * gets a TASK_EXCEEDED_TIME_LIMIT cleanup, which kills it.  The limit is
+ * read from the request as it was when the task was queued.
+ */
+static int
+sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
+{
+	const char	*id = json_string_value(json_object_get(t, "taskId"));
+	json_t		*running = json_object_get(t, "runningAt"), *task, *lim;
+	int		 rc = 0;
+
+	if (!json_is_integer(running) ||
+	    json_is_true(json_object_get(t, "cleaning")) ||
+	    db_task_get(s->d->db, id, &task) < 0)
+		return (0);
+	lim = json_object_get(json_object_get(json_object_get(task,
+	    "taskRequest"), "request"), "taskExecutionTimeLimitMillis");
+	if (json_is_integer(lim) && now - json_integer_value(running) >
+	    json_integer_value(lim)) {
+		rc = sched_task_cleanup(s, id, json_string_value(
+		    json_object_get(t, "requestId")), "TASK_EXCEEDED_TIME_LIMIT",
+		    "Task exceeded its execution time limit");
+		if (rc == -EEXIST)
+			rc = 0;
+	}
+	json_decref(task);
+	return (rc);
+}
+
+void
+sched_reconcile_limits(struct sched *s)
+{
+	json_t	*tasks, *t;
+	size_t	 i;
+	int64_t	 now = clock_now_ms();
+
+	if (db_task_active(s->d->db, NULL, NULL, &tasks) < 0)
+		return;
+	json_array_foreach(tasks, i, t)
+		(void)sched_reconcile_time_limit(s, t, now);
+	json_decref(tasks);
+}

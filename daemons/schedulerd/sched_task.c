@@ -67,28 +67,85 @@ sched_task_cooldown(struct sched *s, const struct db_request *r,
 }
 
 static int
-sched_task_replace(struct sched *s, const struct db_request *r,
-    const json_t *t, int64_t now)
+sched_task_queue(struct sched *s, const struct db_request *r,
+    const json_t *t, const char *type, const json_t *carry, int64_t now)
 {
-	const char	*deploy_id = sched_task_str(t, "deployId");
-	const char	*state = sched_task_str(t, "state");
-	json_t		*p;
-	int		 rc, existed;
+	static const char *const carried[] = { "cmdLineArgsList", "runId",
+	    "envOverrides", "resources", "runAsUserOverride", "user",
+	    "message", "skipHealthchecks", "extraArtifacts" };
+	json_t	*p, *v;
+	size_t	 i;
+	int	 rc, existed;
 
-	if (!request_type_is_long_running(request_type_of(r->request)))
-		return (0);
-	if (strcmp(state, "TASK_FINISHED") != 0 &&
-	    strcmp(state, "TASK_KILLED") != 0 &&
-	    (rc = sched_task_cooldown(s, r, deploy_id, now)) < 0)
-		return (rc);
 	p = records_pending_request(sched_task_str(r->request, "id"),
-	    deploy_id, "TASK_DONE", NULL, NULL, now);
+	    sched_task_str(t, "deployId"), type, NULL, NULL, now);
 	if (p == NULL)
 		return (-ENOMEM);
+	for (i = 0; carry != NULL && i < sizeof(carried) / sizeof(carried[0]);
+	    i++)
+		if ((v = json_object_get(carry, carried[i])) != NULL)
+			(void)json_object_set(p, carried[i], v);
 	rc = db_pending_request_add(s->d->db, p, &existed);
 	json_decref(p);
 	s->rings |= SCHED_RING_REQUEST_PENDING;
 	return (rc);
+}
+
+/* A failed run of a job is run again up to numRetriesOnFailure times. */
+static int
+sched_task_retry(struct sched *s, const struct db_request *r,
+    const json_t *t, int64_t now, int *ret_queued)
+{
+	json_t	*retries = json_object_get(r->request, "numRetriesOnFailure");
+	json_t	*task = NULL;
+	int64_t	 failed = 0;
+	int	 rc;
+
+	*ret_queued = 0;
+	if (!json_is_integer(retries) || json_integer_value(retries) <= 0)
+		return (0);
+	if ((rc = db_task_failures_in_a_row(s->d->db, sched_task_str(
+	    r->request, "id"), sched_task_str(t, "deployId"), &failed)) < 0)
+		return (rc);
+	if (failed > json_integer_value(retries))
+		return (0);
+	if ((rc = db_task_get(s->d->db, sched_task_str(t, "taskId"),
+	    &task)) < 0)
+		return (rc);
+	rc = sched_task_queue(s, r, t, "RETRY", json_object_get(
+	    json_object_get(task, "taskRequest"), "pendingTask"), now);
+	json_decref(task);
+	if (rc == 0) {
+		*ret_queued = 1;
+		log_info("request=%s retry %lld of %lld", sched_task_str(
+		    r->request, "id"), (long long)failed,
+		    (long long)json_integer_value(retries));
+	}
+	return (rc);
+}
+
+static int
+sched_task_replace(struct sched *s, const struct db_request *r,
+    const json_t *t, int64_t now)
+{
+	enum request_type	 type = request_type_of(r->request);
+	const char		*state = sched_task_str(t, "state");
+	int			 failed, rc, retried = 0;
+
+	failed = strcmp(state, "TASK_FINISHED") != 0 &&
+	    strcmp(state, "TASK_KILLED") != 0;
+	if (request_type_is_long_running(type)) {
+		if (failed && (rc = sched_task_cooldown(s, r, sched_task_str(t,
+		    "deployId"), now)) < 0)
+			return (rc);
+		return (sched_task_queue(s, r, t, "TASK_DONE", NULL, now));
+	}
+	if (failed && (rc = sched_task_retry(s, r, t, now, &retried)) < 0)
+		return (rc);
+	/* A cron job's next run is computed again once a run is over. */
+	if (!retried && type == REQUEST_SCHEDULED)
+		return (sched_task_queue(s, r, t, "TASK_DONE", NULL, now));
+	return (0);
 }
 
 static int

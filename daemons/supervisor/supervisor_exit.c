@@ -144,7 +144,11 @@ supervisor_exit_outcome(struct supervisor *sv, int status,
 	if (supervisor_exit_kill_requested(sv) == 1) {
 		o->state = "TASK_KILLED";
 		o->reason = NULL;
-		(void)snprintf(o->message, sizeof(o->message), "Killed");
+		/* The cleanup type is why it was killed (spec 3.12). */
+		if (db_task_kill_type(sv->db, sv->task_id, o->message,
+		    sizeof(o->message)) != 1)
+			(void)snprintf(o->message, sizeof(o->message),
+			    "Killed");
 	} else if (supervisor_exit_oom(sv) == 1) {
 		o->reason = SUPERVISOR_REASON_MEMORY;
 		(void)snprintf(o->message, sizeof(o->message),

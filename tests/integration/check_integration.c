@@ -14,6 +14,7 @@ Suite	*requests_suite(void);
 Suite	*deploys_suite(void);
 Suite	*sandbox_suite(void);
 Suite	*cleaner_suite(void);
+Suite	*jobs_suite(void);
 
 int
 main(void)
@@ -28,6 +29,7 @@ main(void)
 	srunner_add_suite(sr, deploys_suite());
 	srunner_add_suite(sr, sandbox_suite());
 	srunner_add_suite(sr, cleaner_suite());
+	srunner_add_suite(sr, jobs_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	harness_kill_strays_of("/tmp/kerr-test.");

@@ -637,7 +637,7 @@ START_TEST(test_executor_kill_term)
 	    sizeof(state));
 	ck_assert_str_eq(state, "TASK_KILLED");
 	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(last.message, "Killed");
+	ck_assert_str_eq(last.message, "USER_REQUESTED");
 	ck_assert_int_eq(kill(h.pgid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	check_executor_gone(&t);

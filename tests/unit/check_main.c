@@ -9,6 +9,7 @@
 Suite	*bus_suite(void);
 Suite	*conf_suite(void);
 Suite	*cron_suite(void);
+Suite	*cron_next_suite(void);
 Suite	*db_suite(void);
 Suite	*deploy_suite(void);
 Suite	*executor_suite(void);
@@ -31,6 +32,7 @@ main(void)
 	srunner_add_suite(sr, bus_suite());
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
+	srunner_add_suite(sr, cron_next_suite());
 	srunner_add_suite(sr, json_filter_suite());
 	srunner_add_suite(sr, healthcheck_suite());
 	srunner_add_suite(sr, deploy_suite());

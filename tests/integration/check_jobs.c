@@ -1,0 +1,302 @@
+/*
+ * Scheduled, on-demand and run-once jobs on the real daemons: cron runs
+ * (a Quartz seconds field keeps the test short), run-now with arguments,
+ * the on-demand concurrency cap, run-once, retries, the execution time
+ * limit, a finished schedule, and HTTP health checks deciding deploys.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "harness.h"
+
+Suite	*jobs_suite(void);
+
+#define V1	"/singularity/v1"
+
+static void
+jobs_setup(void)
+{
+	harness_setup_with("[cleanerd]\nkill_grace_ms = 1500\n");
+}
+
+static void
+post_ok(const char *path, const char *body)
+{
+	json_decref(http_json(&harness_env, "POST", path, body, 200));
+}
+
+static void
+deploy(const char *id, const char *command, const char *extra)
+{
+	char body[2048];
+
+	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
+	    "\"id\":\"d1\",\"command\":\"%s\"%s}}", id, command,
+	    extra != NULL ? extra : "");
+	post_ok(V1 "/deploys", body);
+}
+
+static long long
+count(const char *fmt, const char *id)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), fmt, id);
+	return (harness_sql_int(&harness_env, sql));
+}
+
+static void
+wait_until(const char *fmt, const char *id, long long want, int seconds)
+{
+	int i;
+
+	for (i = 0; i < seconds * 20; i++) {
+		if (count(fmt, id) >= want)
+			return;
+		usleep(50000);
+	}
+	ck_abort_msg("%s (%s): %lld, wanted %lld", fmt, id, count(fmt, id),
+	    want);
+}
+
+static int
+has_data(json_t *chunk, void *arg)
+{
+	const char *d = json_string_value(json_object_get(chunk, "data"));
+
+	return (d != NULL && strstr(d, arg) != NULL);
+}
+
+static int
+deploy_state_is(json_t *h, void *arg)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(h,
+	    "deployResult"), "deployState"));
+
+	return (s != NULL && strcmp(s, arg) == 0);
+}
+
+START_TEST(test_jobs_cron_runs_on_time_without_overlap)
+{
+	json_t *sched;
+
+	post_ok(V1 "/requests", "{\"id\":\"tick\",\"requestType\":"
+	    "\"SCHEDULED\",\"schedule\":\"*/2 * * * * ?\","
+	    "\"scheduleType\":\"QUARTZ\"}");
+	deploy("tick", "echo tick; sleep 1", NULL);
+	/* The next run is visible before it happens. */
+	sched = http_json(&harness_env, "GET", V1 "/tasks/scheduled", NULL,
+	    200);
+	for (int i = 0; i < 40 && json_array_size(sched) == 0; i++) {
+		json_decref(sched);
+		usleep(50000);
+		sched = http_json(&harness_env, "GET", V1 "/tasks/scheduled",
+		    NULL, 200);
+	}
+	ck_assert_int_eq(json_array_size(sched), 1);
+	ck_assert(json_is_integer(json_object_get(json_object_get(
+	    json_object_get(json_array_get(sched, 0), "pendingTask"),
+	    "pendingTaskId"), "nextRunAt")));
+	json_decref(sched);
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_FINISHED'", "tick", 2, 12);
+	/* Never two runs at once. */
+	ck_assert_int_le(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s' AND active = 1", "tick"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks a JOIN tasks b"
+	    " ON a.request_id = b.request_id AND a.task_id < b.task_id"
+	    " WHERE a.request_id = '%s' AND b.started_at < a.updated_at"
+	    " AND a.state = 'TASK_FINISHED'", "tick"), 0);
+}
+END_TEST
+
+START_TEST(test_jobs_run_now_with_arguments)
+{
+	json_t	*p, *h;
+	char	 path[512];
+
+	post_ok(V1 "/requests", "{\"id\":\"later\",\"requestType\":"
+	    "\"SCHEDULED\",\"schedule\":\"0 0 12 1 1 ? 2199\","
+	    "\"scheduleType\":\"QUARTZ\"}");
+	deploy("later", "echo", NULL);
+	usleep(400000);
+	p = http_json(&harness_env, "POST", V1 "/requests/request/later/run",
+	    "{\"runId\":\"r1\",\"commandLineArgs\":[\"a b\",\"c\"],"
+	    "\"message\":\"now\"}", 200);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p,
+	    "pendingRequest"), "pendingType")), "IMMEDIATE");
+	json_decref(p);
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_FINISHED'", "later", 1, 10);
+	h = http_json(&harness_env, "GET", V1 "/history/request/later/run/r1",
+	    NULL, 200);
+	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout&offset=0",
+	    json_string_value(json_object_get(json_object_get(h, "taskId"),
+	    "id")));
+	json_decref(h);
+	json_decref(harness_wait_json(path, has_data, "a b c", 5000));
+	h = http_json(&harness_env, "GET", V1 "/track/run/later/r1", NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(h, "currentState")),
+	    "TASK_FINISHED");
+	json_decref(h);
+}
+END_TEST
+
+START_TEST(test_jobs_on_demand_cap_and_delete_pending)
+{
+	post_ok(V1 "/requests", "{\"id\":\"od\",\"requestType\":\"ON_DEMAND\","
+	    "\"instances\":1}");
+	deploy("od", "sleep 1000", NULL);
+	usleep(400000);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s'", "od"), 0);
+	post_ok(V1 "/requests/request/od/run", NULL);
+	http_expect_error(&harness_env, "POST", V1 "/requests/request/od/run",
+	    NULL, 429, "od");
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_RUNNING'", "od", 1, 10);
+}
+END_TEST
+
+START_TEST(test_jobs_run_once_runs_once)
+{
+	post_ok(V1 "/requests", "{\"id\":\"once\",\"requestType\":"
+	    "\"RUN_ONCE\"}");
+	deploy("once", "echo once", NULL);
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_FINISHED'", "once", 1, 10);
+	usleep(1500000);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s'", "once"), 1);
+}
+END_TEST
+
+START_TEST(test_jobs_retries_counted)
+{
+	post_ok(V1 "/requests", "{\"id\":\"rt\",\"requestType\":\"ON_DEMAND\","
+	    "\"numRetriesOnFailure\":2}");
+	deploy("rt", "exit 1", NULL);
+	usleep(400000);
+	post_ok(V1 "/requests/request/rt/run", "{\"runId\":\"x\"}");
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_FAILED'", "rt", 3, 15);
+	usleep(1500000);
+	/* The run and exactly two retries, all with the run's id. */
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s'", "rt"), 3);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s' AND run_id = 'x'", "rt"), 3);
+}
+END_TEST
+
+START_TEST(test_jobs_time_limit_kills)
+{
+	post_ok(V1 "/requests", "{\"id\":\"tl\",\"requestType\":\"ON_DEMAND\","
+	    "\"taskExecutionTimeLimitMillis\":800}");
+	deploy("tl", "sleep 1000", NULL);
+	usleep(400000);
+	post_ok(V1 "/requests/request/tl/run", NULL);
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_KILLED'", "tl", 1, 10);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s' AND active = 1", "tl"), 0);
+}
+END_TEST
+
+START_TEST(test_jobs_schedule_without_future_finishes)
+{
+	json_t *p;
+
+	post_ok(V1 "/requests", "{\"id\":\"past\",\"requestType\":"
+	    "\"SCHEDULED\",\"schedule\":\"0 0 0 1 1 ? 2001\","
+	    "\"scheduleType\":\"QUARTZ\"}");
+	deploy("past", "echo never", NULL);
+	for (int i = 0; i < 100; i++) {
+		p = http_json(&harness_env, "GET", V1 "/requests/request/past",
+		    NULL, 200);
+		if (strcmp(json_string_value(json_object_get(p, "state")),
+		    "FINISHED") == 0) {
+			json_decref(p);
+			break;
+		}
+		json_decref(p);
+		usleep(50000);
+	}
+	p = http_json(&harness_env, "GET", V1 "/requests/finished", NULL, 200);
+	ck_assert_int_eq(json_array_size(p), 1);
+	json_decref(p);
+	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = '%s'", "past"), 0);
+}
+END_TEST
+
+static void
+health_deploy(const char *id, const char *status)
+{
+	char cmd[1200], extra[256], body[256];
+
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
+	    "\"SERVICE\"}", id);
+	post_ok(V1 "/requests", body);
+	snprintf(cmd, sizeof(cmd), "exec %s/kerr-test-httpd $PORT0 %s",
+	    harness_env.build_dir, status);
+	snprintf(extra, sizeof(extra), ",\"resources\":{\"cpus\":0.1,"
+	    "\"memoryMb\":32,\"numPorts\":1},\"healthcheck\":{\"uri\":\"/h\","
+	    "\"startupIntervalSeconds\":1,\"maxRetries\":2}");
+	deploy(id, cmd, extra);
+}
+
+START_TEST(test_jobs_healthcheck_decides_deploy)
+{
+	json_t	*h, *ids;
+	char	 path[512];
+
+	health_deploy("ok", "200");
+	health_deploy("bad", "500");
+	json_decref(harness_wait_json(V1 "/history/request/ok/deploy/d1",
+	    deploy_state_is, "SUCCEEDED", 20000));
+	json_decref(harness_wait_json(V1 "/history/request/bad/deploy/d1",
+	    deploy_state_is, "FAILED", 20000));
+	ids = http_json(&harness_env, "GET", V1 "/tasks/ids/request/ok", NULL,
+	    200);
+	ck_assert_int_eq(json_array_size(json_object_get(ids, "healthy")), 1);
+	snprintf(path, sizeof(path), V1 "/history/task/%s", json_string_value(
+	    json_object_get(json_array_get(json_object_get(ids, "healthy"), 0),
+	    "id")));
+	json_decref(ids);
+	h = http_json(&harness_env, "GET", path, NULL, 200);
+	ck_assert_int_ge(json_array_size(json_object_get(h,
+	    "healthcheckResults")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(h, "healthcheckResults"), 0), "statusCode")) ==
+	    200 || json_integer_value(json_object_get(json_array_get(
+	    json_object_get(h, "healthcheckResults"), 1), "statusCode")) ==
+	    200, 1);
+	json_decref(h);
+}
+END_TEST
+
+Suite *
+jobs_suite(void)
+{
+	Suite	*s = suite_create("jobs");
+	TCase	*tc = tcase_create("types");
+
+	tcase_add_checked_fixture(tc, jobs_setup, harness_teardown);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_jobs_cron_runs_on_time_without_overlap);
+	tcase_add_test(tc, test_jobs_run_now_with_arguments);
+	tcase_add_test(tc, test_jobs_on_demand_cap_and_delete_pending);
+	tcase_add_test(tc, test_jobs_run_once_runs_once);
+	tcase_add_test(tc, test_jobs_retries_counted);
+	tcase_add_test(tc, test_jobs_time_limit_kills);
+	tcase_add_test(tc, test_jobs_schedule_without_future_finishes);
+	tcase_add_test(tc, test_jobs_healthcheck_decides_deploy);
+	suite_add_tcase(s, tc);
+	return (s);
+}
