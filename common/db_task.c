@@ -140,6 +140,10 @@ static const char SQL_TASK_UNHEALTHY_COUNT[] =
 	" AND t.deploy_id = ?2 AND u.state = 'TASK_KILLED'"
 	" AND u.message = 'UNHEALTHY_NEW_TASK'";
 
+static const char SQL_TASK_PORTS_IN_USE[] =
+	"SELECT p.value FROM tasks t, json_each(t.ports) p"
+	" WHERE t.active = 1 AND t.ports IS NOT NULL";
+
 static const char *const db_task_terminal_states[] = {
 	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST",
 	"TASK_LOST_WHILE_DOWN", "TASK_ERROR", "TASK_DROPPED", "TASK_GONE",
@@ -667,6 +671,24 @@ db_task_unhealthy_count(struct db *db, const char *request_id,
 		r = 0;
 	} else if (r == 0)
 		r = -EIO;
+	db_release(st);
+	return (r);
+}
+
+int
+db_task_ports_in_use(struct db *db, unsigned char *bitmap)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r, port;
+
+	memset(bitmap, 0, 65536 / 8);
+	if ((r = db_stmt(db, SQL_TASK_PORTS_IN_USE, &st)) < 0)
+		return (r);
+	while ((r = db_step(st)) == 1) {
+		port = sqlite3_column_int(st, 0);
+		if (port > 0 && port < 65536)
+			bitmap[port / 8] |= (unsigned char)(1u << (port % 8));
+	}
 	db_release(st);
 	return (r);
 }

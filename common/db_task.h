@@ -169,3 +169,5 @@ int	db_task_healthcheck_add(struct db *db, const char *task_id,
 int	db_task_healthchecks(struct db *db, const char *task_id, json_t **ret);
 int	db_task_healthcheck_stats(struct db *db, const char *task_id,
 	    int64_t *ret_count, int64_t *ret_last);
+/* Ports held by active tasks, as a bitmap over 0..65535 (8 KiB). */
+int	db_task_ports_in_use(struct db *db, unsigned char *bitmap);

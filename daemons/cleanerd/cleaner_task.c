@@ -168,6 +168,38 @@ cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
 	return (ok);
 }
 
+/* Singularity's killNonLongRunningTasksInCleanupAfterSeconds. */
+#define CLEANER_KILL_OLD_JOBS_MS	(24LL * 3600 * 1000)
+
+/*
+ * Whether a waiting cleanup may kill now: a one-task bounce once the
+ * replacement is healthy; a job allowed to finish after a pause once
+ * killOldNonLongRunningTasksAfterMillis (default 24 h) has passed.
+ */
+static int
+cleaner_task_waited_enough(struct cleaner *c, const json_t *cleanup,
+    const char *type)
+{
+	json_t		*task = NULL, *lim;
+	int64_t		 limit = CLEANER_KILL_OLD_JOBS_MS;
+	const char	*id;
+
+	if (strcmp(type, "USER_REQUESTED_TASK_BOUNCE") == 0)
+		return (cleaner_task_replaced(c, cleanup));
+	if (strcmp(type, "PAUSING") != 0)
+		return (0);
+	id = json_string_value(json_object_get(json_object_get(cleanup,
+	    "taskId"), "id"));
+	if (db_task_get(c->d->db, id, &task) == 0 &&
+	    json_is_integer(lim = json_object_get(json_object_get(
+	    json_object_get(task, "taskRequest"), "request"),
+	    "killOldNonLongRunningTasksAfterMillis")))
+		limit = json_integer_value(lim);
+	json_decref(task);
+	return (clock_now_ms() - json_integer_value(json_object_get(cleanup,
+	    "timestamp")) >= limit);
+}
+
 static int
 cleaner_task_one(struct cleaner *c, const json_t *cleanup)
 {
@@ -196,8 +228,7 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
 		if ((rc = db_task_cleanup_kill_sent(c->d->db, task_id,
 		    &sent)) < 0)
 			return (rc);
-		if (sent == 0 && (strcmp(type, "USER_REQUESTED_TASK_BOUNCE") !=
-		    0 || !cleaner_task_replaced(c, cleanup)))
+		if (sent == 0 && !cleaner_task_waited_enough(c, cleanup, type))
 			return (0);
 	}
 	return (cleaner_task_submit(c, task_id, type));

@@ -55,12 +55,16 @@ static int
 sched_launch_ports(struct sched *s, int n, int *ports)
 {
 	const struct conf	*c = &s->d->conf;
-	int			 port, got = 0;
+	unsigned char		 used[65536 / 8];
+	int			 port, got = 0, rc;
 
 	if (n <= 0)
 		return (0);
 	if (n > SCHED_PORTS_MAX)
 		return (-E2BIG);
+	/* A port given to a task that has not bound it yet is still taken. */
+	if ((rc = db_task_ports_in_use(s->d->db, used)) < 0)
+		return (rc);
 	/* Rotate the start so a restarted task does not take a port that
 	 * a just-finished one left in TIME_WAIT. */
 	port = c->port_range_min + (int)(clock_now_ms() %
@@ -69,7 +73,8 @@ sched_launch_ports(struct sched *s, int n, int *ports)
 	    c->port_range_min; tries++, port++) {
 		if (port > c->port_range_max)
 			port = c->port_range_min;
-		if (sched_launch_port_free(port))
+		if ((used[port / 8] & (1u << (port % 8))) == 0 &&
+		    sched_launch_port_free(port))
 			ports[got++] = port;
 	}
 	return (got == n ? 0 : -EADDRNOTAVAIL);

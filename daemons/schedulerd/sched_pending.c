@@ -137,13 +137,19 @@ sched_pending_add_tasks(struct sched *s, const struct db_request *r,
 	return (0);
 }
 
-/* When a new task is due: runAt if later; later still in cooldown. */
+/* When a new task is due: runAt if later; a replacement waits
+ * waitAtLeastMillisAfterTaskFinishesForReschedule. */
 static int64_t
-sched_pending_due(const json_t *pending, int64_t now)
+sched_pending_due(const json_t *request, const json_t *pending, int64_t now)
 {
 	json_int_t run_at = json_integer_value(json_object_get(pending,
 	    "runAt"));
+	json_t *wait = json_object_get(request,
+	    "waitAtLeastMillisAfterTaskFinishesForReschedule");
 
+	if (sched_streq(sched_str(pending, "pendingType"), "TASK_DONE") &&
+	    json_is_integer(wait) && now + json_integer_value(wait) > run_at)
+		run_at = now + json_integer_value(wait);
 	return (run_at > now ? run_at : now);
 }
 
@@ -200,8 +206,8 @@ sched_pending_apply(struct sched *s, const struct db_request *r,
 	expected = sched_pending_expected(s, r, pending, deploy_id, &add_only);
 	if (add_only)
 		return (expected > 0 ? sched_pending_add_tasks(s, r, pending,
-		    deploy_id, expected, now, sched_pending_due(pending,
-		    now)) : 0);
+		    deploy_id, expected, now, sched_pending_due(r->request,
+		    pending, now)) : 0);
 	/* Long-running: pending tasks are regenerated from the count. */
 	if ((rc = db_pending_task_remove_for(s->d->db, rid, deploy_id)) < 0 ||
 	    (rc = db_task_active(s->d->db, rid, deploy_id, &tasks)) < 0)
@@ -209,7 +215,8 @@ sched_pending_apply(struct sched *s, const struct db_request *r,
 	matching = sched_pending_count_matching(tasks);
 	if (expected > matching)
 		rc = sched_pending_add_tasks(s, r, pending, deploy_id,
-		    expected - matching, now, sched_pending_due(pending, now));
+		    expected - matching, now, sched_pending_due(r->request, pending,
+		    now));
 	else if (expected < matching)
 		rc = sched_pending_scale_down(s, tasks, expected);
 	json_decref(tasks);

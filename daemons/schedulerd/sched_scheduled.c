@@ -36,6 +36,11 @@ sched_scheduled_when(const struct db_request *r, const json_t *pending,
 		*ret = run_at > now ? run_at : now;
 		return (0);
 	}
+	/* The next run starts no sooner than the wait after the last one. */
+	if (strcmp(type, "TASK_DONE") == 0 && json_is_integer(json_object_get(
+	    r->request, "waitAtLeastMillisAfterTaskFinishesForReschedule")))
+		now += json_integer_value(json_object_get(r->request,
+		    "waitAtLeastMillisAfterTaskFinishesForReschedule"));
 	return (cron_next_fire(sched_scheduled_str(r->request,
 	    "quartzSchedule"), sched_scheduled_str(r->request,
 	    "scheduleTimeZone"), now, ret));
