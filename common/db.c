@@ -6,6 +6,7 @@
  * the per-table db_*.c files).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,4 +315,124 @@ db_collect_json(sqlite3_stmt *st, int col, json_t **ret)
 	}
 	*ret = array;
 	return (0);
+}
+
+static int
+db_bindv(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int i, r = 0;
+
+	for (i = 0; types[i] != '\0' && r == 0; i++) {
+		switch (types[i]) {
+		case 's':
+			r = db_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'i':
+			r = db_errno(sqlite3_bind_int64(st, i + 1,
+			    va_arg(ap, int64_t)));
+			break;
+		case 'j':
+			r = db_bind_json(st, i + 1, va_arg(ap, const json_t *));
+			break;
+		default:
+			r = -EINVAL;
+		}
+	}
+	return (r);
+}
+
+/* Prepare (cached) and bind; the caller steps and releases. */
+static int
+db_preparev(struct db *db, const char *sql, sqlite3_stmt **ret,
+    const char *types, va_list ap)
+{
+	int r;
+
+	if ((r = db_stmt(db, sql, ret)) < 0)
+		return (r);
+	if ((r = db_bindv(*ret, types, ap)) < 0)
+		db_release(*ret);
+	return (r);
+}
+
+int
+db_run(struct db *db, const char *sql, int *ret_changes, const char *types,
+    ...)
+{
+	sqlite3_stmt	*st = NULL;
+	va_list		 ap;
+	int		 r;
+
+	va_start(ap, types);
+	r = db_preparev(db, sql, &st, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return (r);
+	if ((r = db_exec_stmt(st)) == 0 && ret_changes != NULL)
+		*ret_changes = sqlite3_changes(db->handle);
+	db_release(st);
+	return (r);
+}
+
+int
+db_query_ints(struct db *db, const char *sql, int64_t *out, int n,
+    const char *types, ...)
+{
+	sqlite3_stmt	*st = NULL;
+	va_list		 ap;
+	int		 i, r;
+
+	va_start(ap, types);
+	r = db_preparev(db, sql, &st, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return (r);
+	if ((r = db_step(st)) == 1) {
+		for (i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+		r = 0;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_query_json(struct db *db, const char *sql, json_t **ret,
+    const char *types, ...)
+{
+	sqlite3_stmt	*st = NULL;
+	va_list		 ap;
+	int		 r;
+
+	va_start(ap, types);
+	r = db_preparev(db, sql, &st, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return (r);
+	if ((r = db_step(st)) == 1) {
+		*ret = db_column_json(st, 0);
+		r = *ret != NULL ? 0 : -EIO;
+	} else if (r == 0)
+		r = -ENOENT;
+	db_release(st);
+	return (r);
+}
+
+int
+db_query_json_list(struct db *db, const char *sql, json_t **ret,
+    const char *types, ...)
+{
+	sqlite3_stmt	*st = NULL;
+	va_list		 ap;
+	int		 r;
+
+	va_start(ap, types);
+	r = db_preparev(db, sql, &st, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return (r);
+	r = db_collect_json(st, 0, ret);
+	db_release(st);
+	return (r);
 }

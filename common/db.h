@@ -44,6 +44,24 @@ void	db_release(sqlite3_stmt *st);
 int	db_exec_stmt(sqlite3_stmt *st);
 /* Run a cached statement whose only parameter ?1 is text, to the end. */
 int	db_exec_text(struct db *db, const char *sql, const char *text);
+
+/*
+ * One-call queries on cached statements.  `types` binds ?1, ?2, ... from
+ * the variadic arguments: 's' const char * (NULL binds NULL), 'i' int64_t,
+ * 'j' const json_t * (as compact text; NULL binds NULL).
+ */
+/* Run to completion; *ret_changes (may be NULL) gets the rows changed. */
+int	db_run(struct db *db, const char *sql, int *ret_changes,
+	    const char *types, ...);
+/* First row's first n integer columns; -ENOENT when there is no row. */
+int	db_query_ints(struct db *db, const char *sql, int64_t *out, int n,
+	    const char *types, ...);
+/* First row's column 0 parsed as JSON (new reference); -ENOENT. */
+int	db_query_json(struct db *db, const char *sql, json_t **ret,
+	    const char *types, ...);
+/* Column 0 of every row parsed as JSON, into a new array. */
+int	db_query_json_list(struct db *db, const char *sql, json_t **ret,
+	    const char *types, ...);
 /* Step: 1 row, 0 done, negative errno on error. */
 int	db_step(sqlite3_stmt *st);
 

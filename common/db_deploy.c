@@ -51,65 +51,25 @@ int
 db_deploy_insert(struct db *db, const json_t *deploy, const json_t *marker,
     int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_DEPLOY_INSERT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, db_deploy_str(deploy, "requestId"))) ==
-	    0 && (r = db_bind_text(st, 2, db_deploy_str(deploy, "id"))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
-	    (r = db_bind_json(st, 4, deploy)) == 0 &&
-	    (r = db_bind_json(st, 5, marker)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
-}
-
-/* A one-row query keyed by (request, deploy) whose first column is JSON. */
-static int
-db_deploy_json_by_key(struct db *db, const char *sql, const char *request_id,
-    const char *deploy_id, json_t **ret)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, sql, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (deploy_id == NULL || (r = db_bind_text(st, 2, deploy_id)) == 0) &&
-	    (r = db_step(st)) == 1) {
-		*ret = db_column_json(st, 0);
-		r = *ret != NULL ? 0 : -EIO;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_DEPLOY_INSERT, NULL, "ssijj",
+	    db_deploy_str(deploy, "requestId"), db_deploy_str(deploy, "id"),
+	    now, deploy, marker));
 }
 
 int
 db_deploy_get(struct db *db, const char *request_id, const char *deploy_id,
     json_t **ret)
 {
-	return (db_deploy_json_by_key(db, SQL_DEPLOY_GET, request_id,
-	    deploy_id, ret));
+	return (db_query_json(db, SQL_DEPLOY_GET, ret, "ss", request_id,
+	    deploy_id));
 }
 
 int
 db_deploy_set_result(struct db *db, const char *request_id,
     const char *deploy_id, const json_t *result)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_DEPLOY_SET_RESULT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
-	    (r = db_bind_json(st, 3, result)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_DEPLOY_SET_RESULT, NULL, "ssj", request_id,
+	    deploy_id, result));
 }
 
 /* json_object() writes a missing result as null: drop it (0.2). */
@@ -124,19 +84,12 @@ int
 db_deploy_history(struct db *db, const char *request_id, int count, int page,
     json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	json_t		*item;
-	size_t		 i;
-	int		 r;
+	json_t	*item;
+	size_t	 i;
+	int	 r;
 
-	if ((r = db_stmt(db, SQL_DEPLOY_HISTORY, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int(st, 2, count))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3,
-	    (int64_t)(page - 1) * count))) == 0)
-		r = db_collect_json(st, 0, ret);
-	db_release(st);
+	r = db_query_json_list(db, SQL_DEPLOY_HISTORY, ret, "sii", request_id,
+	    (int64_t)count, (int64_t)(page - 1) * count);
 	if (r == 0)
 		json_array_foreach(*ret, i, item)
 			db_deploy_drop_null_result(item);
@@ -149,8 +102,8 @@ db_deploy_history_one(struct db *db, const char *request_id,
 {
 	int r;
 
-	r = db_deploy_json_by_key(db, SQL_DEPLOY_HISTORY_ONE, request_id,
-	    deploy_id, ret);
+	r = db_query_json(db, SQL_DEPLOY_HISTORY_ONE, ret, "ss", request_id,
+	    deploy_id);
 	if (r == 0)
 		db_deploy_drop_null_result(*ret);
 	return (r);
@@ -160,27 +113,18 @@ int
 db_pending_deploy_put(struct db *db, const char *request_id,
     const json_t *pending, int replace, int64_t now)
 {
-	const json_t	*marker = json_object_get(pending, "deployMarker");
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	const json_t *marker = json_object_get(pending, "deployMarker");
 
-	if ((r = db_stmt(db, replace ? SQL_PENDING_DEPLOY_REPLACE :
-	    SQL_PENDING_DEPLOY_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, db_deploy_str(marker, "deployId"))) ==
-	    0 && (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
-	    (r = db_bind_json(st, 4, pending)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, replace ? SQL_PENDING_DEPLOY_REPLACE :
+	    SQL_PENDING_DEPLOY_ADD, NULL, "ssij", request_id,
+	    db_deploy_str(marker, "deployId"), now, pending));
 }
 
 int
 db_pending_deploy_get(struct db *db, const char *request_id, json_t **ret)
 {
-	return (db_deploy_json_by_key(db, SQL_PENDING_DEPLOY_GET, request_id,
-	    NULL, ret));
+	return (db_query_json(db, SQL_PENDING_DEPLOY_GET, ret, "s",
+	    request_id));
 }
 
 int
@@ -192,33 +136,14 @@ db_pending_deploy_remove(struct db *db, const char *request_id)
 int
 db_pending_deploy_list(struct db *db, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_DEPLOY_LIST, &st)) < 0)
-		return (r);
-	r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_PENDING_DEPLOY_LIST, ret, ""));
 }
 
 int
 db_deploy_state_set(struct db *db, const char *request_id,
     const json_t *active_marker, const json_t *pending_marker)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_DEPLOY_STATE_SET, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, db_deploy_str(active_marker,
-	    "deployId"))) == 0 &&
-	    (r = db_bind_json(st, 3, active_marker)) == 0 &&
-	    (r = db_bind_text(st, 4, db_deploy_str(pending_marker,
-	    "deployId"))) == 0 &&
-	    (r = db_bind_json(st, 5, pending_marker)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_DEPLOY_STATE_SET, NULL, "ssjsj", request_id,
+	    db_deploy_str(active_marker, "deployId"), active_marker,
+	    db_deploy_str(pending_marker, "deployId"), pending_marker));
 }

@@ -35,42 +35,25 @@ int
 db_pending_request_add(struct db *db, const json_t *pending,
     int *ret_existed)
 {
-	sqlite3_stmt	*st = NULL;
 	const char	*id = db_pending_request_str(pending, "requestId");
 	const char	*type = db_pending_request_str(pending, "pendingType");
-	int		 r;
+	int		 changes = 0, r;
 
 	if (id == NULL || type == NULL)
 		return (-EINVAL);
-	if ((r = db_stmt(db, SQL_PENDING_REQUEST_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_bind_text(st, 2, db_pending_request_str(pending,
-	    "deployId"))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3, json_integer_value(
-	    json_object_get(pending, "timestamp"))))) == 0 &&
-	    (r = db_bind_text(st, 4, type)) == 0 &&
-	    (r = db_bind_text(st, 5, db_pending_request_str(pending,
-	    "runId"))) == 0 &&
-	    (r = db_bind_json(st, 6, pending)) == 0)
-		r = db_exec_stmt(st);
+	r = db_run(db, SQL_PENDING_REQUEST_ADD, &changes, "ssissj", id,
+	    db_pending_request_str(pending, "deployId"),
+	    (int64_t)json_integer_value(json_object_get(pending, "timestamp")),
+	    type, db_pending_request_str(pending, "runId"), pending);
 	if (r == 0 && ret_existed != NULL)
-		*ret_existed = sqlite3_changes(sqlite3_db_handle(st)) == 0;
-	db_release(st);
+		*ret_existed = changes == 0;
 	return (r);
 }
 
 int
 db_pending_request_list(struct db *db, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_REQUEST_LIST, &st)) < 0)
-		return (r);
-	r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_PENDING_REQUEST_LIST, ret, ""));
 }
 
 int
@@ -82,45 +65,19 @@ db_pending_request_remove_all(struct db *db, const char *request_id)
 int
 db_pending_request_queue(struct db *db, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_REQUEST_QUEUE, &st)) < 0)
-		return (r);
-	r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_PENDING_REQUEST_QUEUE, ret, ""));
 }
 
 int
 db_pending_request_remove(struct db *db, int64_t seq)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_REQUEST_REMOVE, &st)) < 0)
-		return (r);
-	if ((r = db_errno(sqlite3_bind_int64(st, 1, seq))) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_PENDING_REQUEST_REMOVE, NULL, "i", seq));
 }
 
 int
 db_pending_request_count(struct db *db, const char *request_id,
     const char *type, int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_REQUEST_COUNT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, type)) == 0 && (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_PENDING_REQUEST_COUNT, ret, 1, "ss",
+	    request_id, type));
 }

@@ -39,85 +39,48 @@ int
 db_pending_task_insert(struct db *db, const json_t *pending,
     int64_t next_run_at)
 {
-	const json_t	*id = json_object_get(pending, "pendingTaskId");
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	const json_t *id = json_object_get(pending, "pendingTaskId");
 
-	if ((r = db_stmt(db, SQL_PENDING_TASK_INSERT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, json_string_value(json_object_get(id,
-	    "id")))) == 0 &&
-	    (r = db_bind_text(st, 2, json_string_value(json_object_get(id,
-	    "requestId")))) == 0 &&
-	    (r = db_bind_text(st, 3, json_string_value(json_object_get(id,
-	    "deployId")))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 4, json_integer_value(
-	    json_object_get(id, "instanceNo"))))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 5, next_run_at))) == 0 &&
-	    (r = db_bind_text(st, 6, json_string_value(json_object_get(id,
-	    "pendingType")))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 7, json_integer_value(
-	    json_object_get(id, "createdAt"))))) == 0 &&
-	    (r = db_bind_json(st, 8, pending)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_PENDING_TASK_INSERT, NULL, "sssiisij",
+	    json_string_value(json_object_get(id, "id")),
+	    json_string_value(json_object_get(id, "requestId")),
+	    json_string_value(json_object_get(id, "deployId")),
+	    (int64_t)json_integer_value(json_object_get(id, "instanceNo")),
+	    next_run_at, json_string_value(json_object_get(id, "pendingType")),
+	    (int64_t)json_integer_value(json_object_get(id, "createdAt")),
+	    pending));
 }
 
 int
 db_pending_task_due(struct db *db, int64_t now, int limit, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_TASK_DUE, &st)) < 0)
-		return (r);
-	if ((r = db_errno(sqlite3_bind_int64(st, 1, now))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int(st, 2, limit))) == 0)
-		r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_PENDING_TASK_DUE, ret, "ii", now,
+	    (int64_t)limit));
 }
 
 int
 db_pending_task_list(struct db *db, const char *request_id, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_TASK_LIST, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0)
-		r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_PENDING_TASK_LIST, ret, "s",
+	    request_id));
 }
 
 int
 db_pending_task_remove(struct db *db, const char *pending_task_id)
 {
-	int r;
+	int changes = 0, r;
 
-	if ((r = db_exec_text(db, SQL_PENDING_TASK_REMOVE,
-	    pending_task_id)) == 0 && sqlite3_changes(db_handle(db)) == 0)
-		r = -ENOENT;
-	return (r);
+	r = db_run(db, SQL_PENDING_TASK_REMOVE, &changes, "s",
+	    pending_task_id);
+	return (r == 0 && changes == 0 ? -ENOENT : r);
 }
 
 int
 db_pending_task_remove_for(struct db *db, const char *request_id,
     const char *deploy_id)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_PENDING_TASK_REMOVE_FOR, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_PENDING_TASK_REMOVE_FOR, NULL, "ss", request_id,
+	    deploy_id));
 }
 
 int
@@ -142,38 +105,17 @@ db_task_instances_used(struct db *db, const char *request_id,
 	return (r);
 }
 
-/* First column of the first row as JSON, for 1 or 2 text parameters. */
-static int
-db_pending_task_one(struct db *db, const char *sql, const char *a,
-    const char *b, json_t **ret)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, sql, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, a)) == 0 &&
-	    (b == NULL || (r = db_bind_text(st, 2, b)) == 0) &&
-	    (r = db_step(st)) == 1) {
-		*ret = db_column_json(st, 0);
-		r = *ret != NULL ? 0 : -EIO;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
-}
-
 int
 db_pending_task_get(struct db *db, const char *pending_task_id, json_t **ret)
 {
-	return (db_pending_task_one(db, SQL_PENDING_TASK_GET, pending_task_id,
-	    NULL, ret));
+	return (db_query_json(db, SQL_PENDING_TASK_GET, ret, "s",
+	    pending_task_id));
 }
 
 int
 db_pending_task_by_run(struct db *db, const char *request_id,
     const char *run_id, json_t **ret)
 {
-	return (db_pending_task_one(db, SQL_PENDING_TASK_BY_RUN, request_id,
-	    run_id, ret));
+	return (db_query_json(db, SQL_PENDING_TASK_BY_RUN, ret, "ss",
+	    request_id, run_id));
 }

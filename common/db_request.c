@@ -97,43 +97,24 @@ int
 db_request_put(struct db *db, const json_t *request,
     enum request_state state, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	const char	*id = json_string_value(json_object_get(request, "id"));
-	int		 r;
+	const char *id = json_string_value(json_object_get(request, "id"));
 
 	if (id == NULL)
 		return (-EINVAL);
-	if ((r = db_stmt(db, SQL_REQUEST_PUT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_bind_text(st, 2, request_state_to_str(state))) == 0 &&
-	    (r = db_bind_text(st, 3, request_type_to_str(
-	    request_type_of(request)))) == 0 &&
-	    (r = db_bind_json(st, 4, request)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 5, now))) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_REQUEST_PUT, NULL, "sssji", id,
+	    request_state_to_str(state),
+	    request_type_to_str(request_type_of(request)), request, now));
 }
 
 int
 db_request_set_state(struct db *db, const char *id, enum request_state from,
     enum request_state to, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	int changes = 0, r;
 
-	if ((r = db_stmt(db, SQL_REQUEST_SET_STATE, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_bind_text(st, 2, request_state_to_str(from))) == 0 &&
-	    (r = db_bind_text(st, 3, request_state_to_str(to))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 4, now))) == 0)
-		r = db_exec_stmt(st);
-	if (r == 0 && sqlite3_changes(sqlite3_db_handle(st)) == 0)
-		r = -ESTALE;
-	db_release(st);
-	return (r);
+	r = db_run(db, SQL_REQUEST_SET_STATE, &changes, "sssi", id,
+	    request_state_to_str(from), request_state_to_str(to), now);
+	return (r == 0 && changes == 0 ? -ESTALE : r);
 }
 
 int

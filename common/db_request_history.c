@@ -21,23 +21,12 @@ int
 db_request_history_add(struct db *db, const json_t *request,
     const char *event, const char *user, const char *message, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	const char	*id = json_string_value(json_object_get(request, "id"));
-	int		 r;
+	const char *id = json_string_value(json_object_get(request, "id"));
 
 	if (id == NULL)
 		return (-EINVAL);
-	if ((r = db_stmt(db, SQL_REQUEST_HISTORY_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0 &&
-	    (r = db_bind_text(st, 3, event)) == 0 &&
-	    (r = db_bind_text(st, 4, user)) == 0 &&
-	    (r = db_bind_text(st, 5, message)) == 0 &&
-	    (r = db_bind_json(st, 6, request)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_REQUEST_HISTORY_ADD, NULL, "sisssj", id, now,
+	    event, user, message, request));
 }
 
 /* json_object() writes SQL NULLs as JSON null: drop them (0.2). */
@@ -59,17 +48,10 @@ int
 db_request_history_list(struct db *db, const char *id, int count, int page,
     json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	int r;
 
-	if ((r = db_stmt(db, SQL_REQUEST_HISTORY_LIST, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int(st, 2, count))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3,
-	    (int64_t)(page - 1) * count))) == 0)
-		r = db_collect_json(st, 0, ret);
-	db_release(st);
+	r = db_query_json_list(db, SQL_REQUEST_HISTORY_LIST, ret, "sii", id,
+	    (int64_t)count, (int64_t)(page - 1) * count);
 	if (r == 0)
 		db_request_history_drop_nulls(*ret);
 	return (r);

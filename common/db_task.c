@@ -162,26 +162,6 @@ db_task_state_is_terminal(const char *state)
 	return (0);
 }
 
-/* One-row integer query with one text parameter. */
-static int
-db_task_int_query(struct db *db, const char *sql, const char *text,
-    int64_t *out, int n)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 i, r;
-
-	if ((r = db_stmt(db, sql, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, text)) == 0 && (r = db_step(st)) == 1) {
-		for (i = 0; i < n; i++)
-			out[i] = sqlite3_column_int64(st, i);
-		r = 0;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
-}
-
 int
 db_task_counts(struct db *db, const char *request_id,
     struct db_task_counts *ret)
@@ -189,7 +169,8 @@ db_task_counts(struct db *db, const char *request_id,
 	int64_t	v[3];
 	int	r;
 
-	if ((r = db_task_int_query(db, SQL_TASK_COUNTS, request_id, v, 3)) < 0)
+	if ((r = db_query_ints(db, SQL_TASK_COUNTS, v, 3, "s",
+	    request_id)) < 0)
 		return (r);
 	ret->active = v[0];
 	ret->pending = v[1];
@@ -201,19 +182,8 @@ static int
 db_task_update_add(struct db *db, const char *task_id, const char *state,
     const char *message, const char *reason, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_UPDATE_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_bind_text(st, 2, state)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
-	    (r = db_bind_text(st, 4, message)) == 0 &&
-	    (r = db_bind_text(st, 5, reason)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_TASK_UPDATE_ADD, NULL, "ssiss", task_id, state,
+	    now, message, reason));
 }
 
 int
@@ -222,28 +192,16 @@ db_task_insert(struct db *db, const json_t *task, const char *run_id,
 {
 	const json_t	*tid = json_object_get(task, "taskId");
 	const char	*id = json_string_value(json_object_get(tid, "id"));
-	sqlite3_stmt	*st = NULL;
 	int		 r;
 
 	if (id == NULL)
 		return (-EINVAL);
-	if ((r = db_stmt(db, SQL_TASK_INSERT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, id)) == 0 &&
-	    (r = db_bind_text(st, 2, json_string_value(json_object_get(tid,
-	    "requestId")))) == 0 &&
-	    (r = db_bind_text(st, 3, json_string_value(json_object_get(tid,
-	    "deployId")))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 4, json_integer_value(
-	    json_object_get(tid, "instanceNo"))))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 5, json_integer_value(
-	    json_object_get(tid, "startedAt"))))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 6, now))) == 0 &&
-	    (r = db_bind_json(st, 7, task)) == 0 &&
-	    (r = db_bind_text(st, 8, run_id)) == 0 &&
-	    (r = db_bind_json(st, 9, ports)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
+	r = db_run(db, SQL_TASK_INSERT, NULL, "sssiiijsj", id,
+	    json_string_value(json_object_get(tid, "requestId")),
+	    json_string_value(json_object_get(tid, "deployId")),
+	    (int64_t)json_integer_value(json_object_get(tid, "instanceNo")),
+	    (int64_t)json_integer_value(json_object_get(tid, "startedAt")),
+	    now, task, run_id, ports);
 	if (r == 0)
 		r = db_task_update_add(db, id, "TASK_LAUNCHED", NULL, NULL,
 		    now);
@@ -255,25 +213,17 @@ static int
 db_task_set_state(struct db *db, const char *task_id, const char *state,
     int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int64_t		 exists = 0;
-	int		 r;
+	int64_t	exists = 0;
+	int	changes = 0, r;
 
-	if ((r = db_stmt(db, SQL_TASK_SET_STATE, &st)) < 0)
+	r = db_run(db, SQL_TASK_SET_STATE, &changes, "ssii", task_id, state,
+	    now, (int64_t)!db_task_state_is_terminal(state));
+	if (r < 0 || changes > 0)
 		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_bind_text(st, 2, state)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3, now))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int(st, 4,
-	    !db_task_state_is_terminal(state)))) == 0)
-		r = db_exec_stmt(st);
-	if (r == 0 && sqlite3_changes(sqlite3_db_handle(st)) == 0)
-		r = -ESTALE;
-	db_release(st);
-	if (r == -ESTALE && db_task_int_query(db, SQL_TASK_EXISTS, task_id,
-	    &exists, 1) == 0 && exists == 0)
-		r = -ENOENT;
-	return (r);
+	if (db_query_ints(db, SQL_TASK_EXISTS, &exists, 1, "s", task_id) ==
+	    0 && exists == 0)
+		return (-ENOENT);
+	return (-ESTALE);
 }
 
 int
@@ -298,21 +248,11 @@ int
 db_task_set_handle(struct db *db, const char *task_id,
     const struct executor_handle *h)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	int changes = 0, r;
 
-	if ((r = db_stmt(db, SQL_TASK_SET_HANDLE, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, h->pid))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3,
-	    (int64_t)h->start_ticks))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 4, h->pgid))) == 0)
-		r = db_exec_stmt(st);
-	if (r == 0 && sqlite3_changes(sqlite3_db_handle(st)) == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
+	r = db_run(db, SQL_TASK_SET_HANDLE, &changes, "siii", task_id,
+	    (int64_t)h->pid, (int64_t)h->start_ticks, (int64_t)h->pgid);
+	return (r == 0 && changes == 0 ? -ENOENT : r);
 }
 
 int
@@ -322,8 +262,8 @@ db_task_get_handle(struct db *db, const char *task_id,
 	int64_t	v[3];
 	int	r;
 
-	if ((r = db_task_int_query(db, SQL_TASK_GET_HANDLE, task_id, v,
-	    3)) < 0)
+	if ((r = db_query_ints(db, SQL_TASK_GET_HANDLE, v, 3, "s",
+	    task_id)) < 0)
 		return (r);
 	ret->pid = (pid_t)v[0];
 	ret->start_ticks = (uint64_t)v[1];
@@ -337,29 +277,42 @@ db_task_kill_requested(struct db *db, const char *task_id)
 	int64_t	n = 0;
 	int	r;
 
-	if ((r = db_task_int_query(db, SQL_TASK_KILL_REQUESTED, task_id, &n,
-	    1)) < 0)
+	if ((r = db_query_ints(db, SQL_TASK_KILL_REQUESTED, &n, 1, "s",
+	    task_id)) < 0)
 		return (r);
 	return (n > 0);
 }
 
-/* Run st (parameters bound) and collect column 0 as JSON objects, with
- * JSON nulls dropped (Singularity omits absent fields, 0.2). */
+/* JSON nulls from json_object() in SQL are dropped: Singularity omits
+ * absent fields (0.2). */
 static int
-db_task_collect(sqlite3_stmt *st, json_t **ret)
-{
-	json_t		*item, *v;
-	const char	*key;
-	void		*tmp;
-	size_t		 i;
-	int		 r;
+db_task_drop_nulls_one(int r, json_t *item);
 
-	if ((r = db_collect_json(st, 0, ret)) < 0)
+static int
+db_task_drop_nulls(int r, json_t **ret)
+{
+	json_t	*item;
+	size_t	 i;
+
+	if (r < 0)
 		return (r);
 	json_array_foreach(*ret, i, item)
-		json_object_foreach_safe(item, tmp, key, v)
-			if (json_is_null(v))
-				(void)json_object_del(item, key);
+		(void)db_task_drop_nulls_one(0, item);
+	return (0);
+}
+
+static int
+db_task_drop_nulls_one(int r, json_t *item)
+{
+	json_t		*v;
+	const char	*key;
+	void		*tmp;
+
+	if (r < 0 || item == NULL)
+		return (r);
+	json_object_foreach_safe(item, tmp, key, v)
+		if (json_is_null(v))
+			(void)json_object_del(item, key);
 	return (0);
 }
 
@@ -367,33 +320,14 @@ int
 db_task_active(struct db *db, const char *request_id, const char *deploy_id,
     json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_ACTIVE, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0)
-		r = db_task_collect(st, ret);
-	db_release(st);
-	return (r);
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_ACTIVE, ret,
+	    "ss", request_id, deploy_id), ret));
 }
 
 int
 db_task_get(struct db *db, const char *task_id, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_GET, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 && (r = db_step(st)) == 1) {
-		*ret = db_column_json(st, 0);
-		r = *ret != NULL ? 0 : -EIO;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
+	return (db_query_json(db, SQL_TASK_GET, ret, "s", task_id));
 }
 
 int
@@ -419,28 +353,15 @@ db_task_state(struct db *db, const char *task_id, char *state, size_t len,
 int
 db_task_updates(struct db *db, const char *task_id, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_UPDATES, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0)
-		r = db_task_collect(st, ret);
-	db_release(st);
-	return (r);
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_UPDATES,
+	    ret, "s", task_id), ret));
 }
 
 int
 db_task_unhandled(struct db *db, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_UNHANDLED, &st)) < 0)
-		return (r);
-	r = db_task_collect(st, ret);
-	db_release(st);
-	return (r);
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_UNHANDLED,
+	    ret, ""), ret));
 }
 
 int
@@ -453,175 +374,85 @@ int
 db_task_history(struct db *db, const char *request_id, int count, int page,
     json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_HISTORY, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int(st, 2, count))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3,
-	    (int64_t)(page - 1) * count))) == 0)
-		r = db_task_collect(st, ret);
-	db_release(st);
-	return (r);
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_HISTORY,
+	    ret, "sii", request_id, (int64_t)count,
+	    (int64_t)(page - 1) * count), ret));
 }
 
 int
 db_task_failures_since(struct db *db, const char *request_id,
     const char *deploy_id, int64_t since, int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_FAILURES_SINCE, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 3, since))) == 0 &&
-	    (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
-}
-
-/* A query whose ?1 is an optional request id, collected as JSON. */
-static int
-db_task_collect_for(struct db *db, const char *sql, const char *request_id,
-    json_t **ret)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, sql, &st)) < 0)
-		return (r);
-	if (sqlite3_bind_parameter_count(st) == 0 ||
-	    (r = db_bind_text(st, 1, request_id)) == 0)
-		r = db_task_collect(st, ret);
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_TASK_FAILURES_SINCE, ret, 1, "ssi",
+	    request_id, deploy_id, since));
 }
 
 int
 db_task_active_full(struct db *db, const char *request_id, json_t **ret)
 {
-	return (db_task_collect_for(db, SQL_TASK_ACTIVE_FULL, request_id,
-	    ret));
+	return (db_query_json_list(db, SQL_TASK_ACTIVE_FULL, ret, "s",
+	    request_id));
 }
 
 int
 db_task_scheduled(struct db *db, const char *request_id, json_t **ret)
 {
-	return (db_task_collect_for(db, SQL_TASK_SCHEDULED, request_id, ret));
+	return (db_query_json_list(db, SQL_TASK_SCHEDULED, ret, "s",
+	    request_id));
 }
 
 int
 db_task_by_run(struct db *db, const char *request_id, const char *run_id,
     json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	json_t		*list = NULL;
-	int		 r;
+	int r;
 
-	if ((r = db_stmt(db, SQL_TASK_BY_RUN, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, run_id)) == 0)
-		r = db_task_collect(st, &list);
-	db_release(st);
-	if (r == 0 && json_array_size(list) == 0)
-		r = -ENOENT;
-	if (r == 0)
-		*ret = json_incref(json_array_get(list, 0));
-	json_decref(list);
-	return (r);
+	r = db_query_json(db, SQL_TASK_BY_RUN, ret, "ss", request_id, run_id);
+	return (db_task_drop_nulls_one(r, r == 0 ? *ret : NULL));
 }
 
 int
 db_task_killed(struct db *db, json_t **ret)
 {
-	return (db_task_collect_for(db, SQL_TASK_KILLED, NULL, ret));
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_KILLED,
+	    ret, ""), ret));
 }
 
 int
 db_task_healthy_count(struct db *db, const char *request_id, int64_t since,
     int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_HEALTHY_COUNT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, since))) == 0 &&
-	    (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_TASK_HEALTHY_COUNT, ret, 1, "si",
+	    request_id, since));
 }
 
 int
 db_task_failures_in_a_row(struct db *db, const char *request_id,
     const char *deploy_id, int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_FAILURES_IN_A_ROW, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
-	    (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_TASK_FAILURES_IN_A_ROW, ret, 1, "ss",
+	    request_id, deploy_id));
 }
 
 int
 db_task_set_healthy(struct db *db, const char *task_id, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_SET_HEALTHY, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_TASK_SET_HEALTHY, NULL, "si", task_id, now));
 }
 
 int
 db_task_healthcheck_add(struct db *db, const char *task_id,
     const json_t *result, int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_HEALTHCHECK_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0 &&
-	    (r = db_bind_json(st, 3, result)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_TASK_HEALTHCHECK_ADD, NULL, "sij", task_id, now,
+	    result));
 }
 
 int
 db_task_healthchecks(struct db *db, const char *task_id, json_t **ret)
 {
-	return (db_task_collect_for(db, SQL_TASK_HEALTHCHECKS, task_id, ret));
+	return (db_query_json_list(db, SQL_TASK_HEALTHCHECKS, ret, "s",
+	    task_id));
 }
 
 int
@@ -631,8 +462,8 @@ db_task_healthcheck_stats(struct db *db, const char *task_id,
 	int64_t	v[2];
 	int	r;
 
-	if ((r = db_task_int_query(db, SQL_TASK_HEALTHCHECK_STATS, task_id, v,
-	    2)) < 0)
+	if ((r = db_query_ints(db, SQL_TASK_HEALTHCHECK_STATS, v, 2, "s",
+	    task_id)) < 0)
 		return (r);
 	*ret_count = v[0];
 	*ret_last = v[1];
@@ -659,20 +490,8 @@ int
 db_task_unhealthy_count(struct db *db, const char *request_id,
     const char *deploy_id, int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_UNHEALTHY_COUNT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, request_id)) == 0 &&
-	    (r = db_bind_text(st, 2, deploy_id)) == 0 &&
-	    (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_TASK_UNHEALTHY_COUNT, ret, 1, "ss",
+	    request_id, deploy_id));
 }
 
 int

@@ -31,23 +31,13 @@ int
 db_task_cleanup_add(struct db *db, const json_t *cleanup,
     const char *request_id)
 {
-	const json_t	*tid = json_object_get(cleanup, "taskId");
-	sqlite3_stmt	*st = NULL;
-	int		 r;
+	const json_t *tid = json_object_get(cleanup, "taskId");
 
-	if ((r = db_stmt(db, SQL_TASK_CLEANUP_ADD, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, json_string_value(json_object_get(tid,
-	    "id")))) == 0 &&
-	    (r = db_bind_text(st, 2, request_id)) == 0 &&
-	    (r = db_bind_text(st, 3, json_string_value(json_object_get(
-	    cleanup, "cleanupType")))) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 4, json_integer_value(
-	    json_object_get(cleanup, "timestamp"))))) == 0 &&
-	    (r = db_bind_json(st, 5, cleanup)) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_TASK_CLEANUP_ADD, NULL, "sssij",
+	    json_string_value(json_object_get(tid, "id")), request_id,
+	    json_string_value(json_object_get(cleanup, "cleanupType")),
+	    (int64_t)json_integer_value(json_object_get(cleanup, "timestamp")),
+	    cleanup));
 }
 
 int
@@ -76,31 +66,13 @@ db_task_cleanup_request(struct db *db, const char *task_id, const char *type,
 int
 db_task_cleanup_list(struct db *db, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_CLEANUP_LIST, &st)) < 0)
-		return (r);
-	r = db_collect_json(st, 0, ret);
-	db_release(st);
-	return (r);
+	return (db_query_json_list(db, SQL_TASK_CLEANUP_LIST, ret, ""));
 }
 
 int
 db_task_cleanup_get(struct db *db, const char *task_id, json_t **ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_CLEANUP_GET, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 && (r = db_step(st)) == 1) {
-		*ret = db_column_json(st, 0);
-		r = *ret != NULL ? 0 : -EIO;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
+	return (db_query_json(db, SQL_TASK_CLEANUP_GET, ret, "s", task_id));
 }
 
 int
@@ -112,34 +84,16 @@ db_task_cleanup_remove(struct db *db, const char *task_id)
 int
 db_task_cleanup_kill_sent(struct db *db, const char *task_id, int64_t *ret)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_CLEANUP_KILL_SENT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 && (r = db_step(st)) == 1) {
-		*ret = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
-	return (r);
+	return (db_query_ints(db, SQL_TASK_CLEANUP_KILL_SENT, ret, 1, "s",
+	    task_id));
 }
 
 int
 db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
     int64_t now)
 {
-	sqlite3_stmt	*st = NULL;
-	int		 r;
-
-	if ((r = db_stmt(db, SQL_TASK_CLEANUP_SET_KILL_SENT, &st)) < 0)
-		return (r);
-	if ((r = db_bind_text(st, 1, task_id)) == 0 &&
-	    (r = db_errno(sqlite3_bind_int64(st, 2, now))) == 0)
-		r = db_exec_stmt(st);
-	db_release(st);
-	return (r);
+	return (db_run(db, SQL_TASK_CLEANUP_SET_KILL_SENT, NULL, "si", task_id,
+	    now));
 }
 
 int
