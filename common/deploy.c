@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "deploy.h"
+#include "records.h"
 #include "request.h"
 
 #define DEPLOY_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1169,23 +1170,6 @@ deploy_fill_task_labels(json_t *fields, char *err, size_t errlen)
 	return (0);
 }
 
-/* A random (version 4) UUID, as Java's UUID.randomUUID(). */
-static int
-deploy_uuid(char *buf, size_t len)
-{
-	unsigned char	 b[16];
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return (-EIO);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	(void)snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-	    b[15]);
-	return (0);
-}
-
 /* The runId rules of checkRunNowRequest(), as a new run would get. */
 static int
 deploy_fill_run_id(json_t *run, char *err, size_t errlen)
@@ -1201,7 +1185,7 @@ deploy_fill_run_id(json_t *run, char *err, size_t errlen)
 		    json_string_length(v)));
 	if (v != NULL)
 		return (0);
-	if ((r = deploy_uuid(uuid, sizeof(uuid))) < 0) {
+	if ((r = records_uuid(uuid, sizeof(uuid))) < 0) {
 		(void)deploy_fail(err, errlen, "runImmediately.runId could "
 		    "not be generated: %s", strerror(-r));
 		return (r);
