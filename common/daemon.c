@@ -240,6 +240,9 @@ daemon_read_signals(struct daemon *d)
 	return (stop);
 }
 
+/* Messages read before one wake-up pass; the rest wait for the next. */
+#define DAEMON_DRAIN_MAX	1024
+
 static void
 daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
     void *arg)
@@ -248,7 +251,11 @@ daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
 	char			id[BUS_ID_MAX];
 	int			r;
 
-	while ((r = bus_recv(d->bus, &type, id, sizeof(id))) != -EAGAIN) {
+	int			n = 0;
+
+	while (n < DAEMON_DRAIN_MAX &&
+	    (r = bus_recv(d->bus, &type, id, sizeof(id))) != -EAGAIN) {
+		n++;
 		if (r == -EPROTO) {
 			log_warnx("Malformed bus message, ignoring");
 			continue;
@@ -262,6 +269,8 @@ daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
 		if (h->on_message != NULL)
 			h->on_message(arg, type, id);
 	}
+	if (n > 0 && h->on_wake != NULL)
+		h->on_wake(arg);
 }
 
 int

@@ -28,9 +28,12 @@ struct daemon {
 };
 
 struct daemon_handlers {
-	/* A bus message arrived: the id changed; look at it now. */
+	/* Each bus message as it is read (optional). */
 	void	(*on_message)(void *arg, enum bus_msg_type type,
 		    const char *id);
+	/* Once after the waiting messages were read: look at the store now.
+	 * A burst of messages costs one pass, not one per message. */
+	void	(*on_wake)(void *arg);
 	/* The tick (and once at start): re-scan the store. */
 	void	(*on_tick)(void *arg);
 };

@@ -49,6 +49,8 @@ static const char SQL_TASK_ACTIVE[] =
 	" 'state', t.state, 'startedAt', t.started_at,"
 	" 'runningAt', t.running_at, 'healthyAt', t.healthy_at,"
 	" 'cleanupType', c.cleanup_type,"
+	" 'requestType', (SELECT request_type FROM requests"
+	"  WHERE id = t.request_id),"
 	" 'cleaning', json(CASE WHEN c.task_id IS NULL THEN 'false'"
 	"  ELSE 'true' END))"
 	" FROM tasks t LEFT JOIN task_cleanups c ON c.task_id = t.task_id"

@@ -13,7 +13,7 @@
 int
 main(int argc, char **argv)
 {
-	static const struct daemon_handlers handlers = { NULL, NULL };
+	static const struct daemon_handlers handlers = { NULL, NULL, NULL };
 	struct daemon	 d;
 	struct api_http	*http = NULL;
 	int		 r;

@@ -23,8 +23,7 @@ struct cleaner {
 };
 
 void	cleaner_loop_init(struct cleaner *c, struct daemon *d);
-void	cleaner_loop_on_message(void *arg, enum bus_msg_type type,
-	    const char *id);
+void	cleaner_loop_on_wake(void *arg);
 void	cleaner_loop_on_tick(void *arg);
 
 /* cleaner_request.c: carry out the queued request cleanups. */

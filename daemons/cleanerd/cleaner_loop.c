@@ -49,10 +49,8 @@ cleaner_loop_scan(struct cleaner *c)
 }
 
 void
-cleaner_loop_on_message(void *arg, enum bus_msg_type type, const char *id)
+cleaner_loop_on_wake(void *arg)
 {
-	(void)type;
-	(void)id;
 	cleaner_loop_scan(arg);
 }
 

@@ -15,7 +15,7 @@ main(int argc, char **argv)
 	static const enum bus_msg_type subs[] = { BUS_REQUEST_CHANGED,
 	    BUS_REQUEST_CLEANUP, BUS_TASK_CLEANUP };
 	static const struct daemon_handlers handlers = {
-		cleaner_loop_on_message, cleaner_loop_on_tick };
+		NULL, cleaner_loop_on_wake, cleaner_loop_on_tick };
 	struct daemon	d;
 	struct cleaner	c = { 0 };
 	int		r;

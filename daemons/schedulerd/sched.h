@@ -43,8 +43,7 @@ struct sched {
 int	sched_init(struct sched *s, struct daemon *d);
 void	sched_fini(struct sched *s);
 
-void	sched_loop_on_message(void *arg, enum bus_msg_type type,
-	    const char *id);
+void	sched_loop_on_wake(void *arg);
 void	sched_loop_on_tick(void *arg);
 
 void	sched_reconcile(struct sched *s);

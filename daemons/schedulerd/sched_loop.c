@@ -107,10 +107,8 @@ sched_loop_pass(struct sched *s)
 }
 
 void
-sched_loop_on_message(void *arg, enum bus_msg_type type, const char *id)
+sched_loop_on_wake(void *arg)
 {
-	(void)type;
-	(void)id;
 	sched_loop_pass(arg);
 }
 

@@ -113,7 +113,12 @@ sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
 	json_t		*running = json_object_get(t, "runningAt"), *task, *lim;
 	int		 rc = 0;
 
-	if (!json_is_integer(running) ||
+	const char	*type = json_string_value(json_object_get(t,
+			    "requestType"));
+
+	/* Only jobs have a time limit: skip services without a lookup. */
+	if (type == NULL || strcmp(type, "SERVICE") == 0 ||
+	    strcmp(type, "WORKER") == 0 || !json_is_integer(running) ||
 	    json_is_true(json_object_get(t, "cleaning")) ||
 	    db_task_get(s->d->db, id, &task) < 0)
 		return (0);

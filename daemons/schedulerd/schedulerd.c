@@ -15,7 +15,7 @@ main(int argc, char **argv)
 	    BUS_REQUEST_PENDING, BUS_DEPLOY_PENDING, BUS_TASK_UPDATE,
 	    BUS_TASK_KILLED };
 	static const struct daemon_handlers handlers = {
-		sched_loop_on_message, sched_loop_on_tick };
+		NULL, sched_loop_on_wake, sched_loop_on_tick };
 	struct daemon	d;
 	struct sched	s = { 0 };
 	int		r;
