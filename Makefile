@@ -135,7 +135,7 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-.PHONY: all check unit integration run deps install uninstall clean help
+.PHONY: all check unit integration run bench deps install uninstall clean help
 
 all: $(BINS)
 
@@ -143,6 +143,7 @@ help:
 	@echo "make            build the three daemons into $(BUILD)/"
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
+	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries, config and systemd units (PREFIX, DESTDIR)"
 	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
@@ -223,6 +224,11 @@ var/kerr.conf:
 run: deps
 	@$(MAKE) --no-print-directory all var/kerr.conf
 	@exec daemons/kerr-run.sh $(BUILD) var/kerr.conf
+
+# Benchmarks against this machine's own ceilings, in one run: bench/run.sh.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/kerr \
