@@ -192,6 +192,25 @@ db_rollback(struct db *db)
 	(void)sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+db_savepoint(struct db *db)
+{
+	return (db_exec_sql(db, "SAVEPOINT item"));
+}
+
+void
+db_savepoint_release(struct db *db)
+{
+	(void)sqlite3_exec(db->handle, "RELEASE item", NULL, NULL, NULL);
+}
+
+void
+db_savepoint_rollback(struct db *db)
+{
+	(void)sqlite3_exec(db->handle, "ROLLBACK TO item; RELEASE item", NULL,
+	    NULL, NULL);
+}
+
 static size_t
 db_stmt_hash(const char *sql)
 {

@@ -33,6 +33,11 @@ extern const int db_schema_current;
 int	db_begin(struct db *db);
 int	db_commit(struct db *db);
 void	db_rollback(struct db *db);
+/* A savepoint inside a transaction: one item of a batch can be undone
+ * without the rest. */
+int	db_savepoint(struct db *db);
+void	db_savepoint_release(struct db *db);
+void	db_savepoint_rollback(struct db *db);
 
 /*
  * Cached prepared statement for a static SQL text (keyed by its address).

@@ -232,11 +232,21 @@ int
 db_task_record_update(struct db *db, const char *task_id, const char *state,
     const char *message, const char *reason, int64_t now)
 {
+	return (db_task_record_update_handle(db, task_id, state, message,
+	    reason, now, NULL));
+}
+
+int
+db_task_record_update_handle(struct db *db, const char *task_id,
+    const char *state, const char *message, const char *reason, int64_t now,
+    const struct executor_handle *h)
+{
 	int r;
 
 	if ((r = db_begin(db)) < 0)
 		return (r);
-	if ((r = db_task_set_state(db, task_id, state, now)) == 0)
+	if ((h == NULL || (r = db_task_set_handle(db, task_id, h)) == 0) &&
+	    (r = db_task_set_state(db, task_id, state, now)) == 0)
 		r = db_task_update_add(db, task_id, state, message, reason,
 		    now);
 	if (r < 0) {

@@ -48,6 +48,12 @@ int	db_task_record_update(struct db *db, const char *task_id,
 	    const char *state, const char *message, const char *reason,
 	    int64_t now);
 
+/* The same, storing the executor handle in the same transaction (one
+ * commit instead of two on the launch path). */
+int	db_task_record_update_handle(struct db *db, const char *task_id,
+	    const char *state, const char *message, const char *reason,
+	    int64_t now, const struct executor_handle *h);
+
 /* The executor handle of a task (zeros until the supervisor wrote it). */
 int	db_task_set_handle(struct db *db, const char *task_id,
 	    const struct executor_handle *h);

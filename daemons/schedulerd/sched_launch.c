@@ -267,8 +267,14 @@ sched_launch_build(struct sched *s, const json_t *pending,
 	return (rc);
 }
 
+/*
+ * One pending task inside the batch transaction, under a savepoint so a
+ * task that cannot be launched does not undo the others.  On success the
+ * launch job is returned, to be handed to a worker after the commit.
+ */
 static int
-sched_launch_one(struct sched *s, const json_t *pending)
+sched_launch_one(struct sched *s, const json_t *pending,
+    struct sched_launch_job **ret_job)
 {
 	const json_t		*ptid = json_object_get(pending,
 				    "pendingTaskId");
@@ -278,7 +284,8 @@ sched_launch_one(struct sched *s, const json_t *pending)
 	int			 ports[SCHED_PORTS_MAX], nports = 0, rc;
 	int64_t			 started = 0;
 
-	if ((rc = db_begin(s->d->db)) < 0)
+	*ret_job = NULL;
+	if ((rc = db_savepoint(s->d->db)) < 0)
 		return (rc);
 	rc = db_request_get(s->d->db, sched_launch_str(ptid, "requestId"), &r);
 	if (rc == 0 && !request_state_is_runnable(r.state))
@@ -297,37 +304,57 @@ sched_launch_one(struct sched *s, const json_t *pending)
 		    "id"));
 	db_request_clear(&r);
 	json_decref(task);
-	if (rc < 0 || (rc = db_commit(s->d->db)) < 0) {
-		db_rollback(s->d->db);
+	if (rc < 0) {
+		db_savepoint_rollback(s->d->db);
 		sched_launch_job_free(job);
 		return (rc);
 	}
-	if (job != NULL) {
-		log_info("task=%s launching", job->task_id);
-		rc = sched_pool_submit(s, job);
-	}
-	return (rc);
+	db_savepoint_release(s->d->db);
+	*ret_job = job;
+	return (0);
 }
 
+/*
+ * All due pending tasks in one transaction (one commit, not one per task),
+ * then the launches.  A crash before the commit launches nothing; after
+ * it, reconciliation finds rows whose supervisor never started.
+ */
 void
 sched_launch_due(struct sched *s)
 {
-	json_t	*due, *p;
-	size_t	 i;
-	int	 rc;
+	struct sched_launch_job	*jobs[SCHED_LAUNCH_BATCH];
+	json_t			*due, *p;
+	size_t			 i, n = 0;
+	int			 rc;
 
-	if ((rc = db_pending_task_due(s->d->db, clock_now_ms(),
+	if ((rc = db_begin(s->d->db)) < 0 ||
+	    (rc = db_pending_task_due(s->d->db, clock_now_ms(),
 	    SCHED_LAUNCH_BATCH, &due)) < 0) {
+		if (rc != -EBUSY)
+			db_rollback(s->d->db);
 		log_warnx("Failed to read due tasks: %s, retrying on the next "
 		    "tick", strerror(-rc));
 		return;
 	}
 	json_array_foreach(due, i, p) {
-		if ((rc = sched_launch_one(s, p)) < 0)
+		if ((rc = sched_launch_one(s, p, &jobs[n])) < 0)
 			log_warnx("Failed to launch pending task '%s': %s, "
 			    "retrying on the next tick", sched_launch_str(
 			    json_object_get(p, "pendingTaskId"), "id"),
 			    strerror(-rc));
+		else if (jobs[n] != NULL)
+			n++;
 	}
 	json_decref(due);
+	if ((rc = db_commit(s->d->db)) < 0) {
+		log_warnx("Failed to commit launches: %s, retrying on the next "
+		    "tick", strerror(-rc));
+		while (n > 0)
+			sched_launch_job_free(jobs[--n]);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		log_info("task=%s launching", jobs[i]->task_id);
+		(void)sched_pool_submit(s, jobs[i]);
+	}
 }

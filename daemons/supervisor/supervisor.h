@@ -78,6 +78,9 @@ int	supervisor_child_wait(struct supervisor *sv, int *ret_status);
 
 /* supervisor_exit.c */
 int	supervisor_exit_set_handle(struct supervisor *sv);
+int	supervisor_exit_record_handle(struct supervisor *sv,
+	    const char *state, const char *message, const char *reason,
+	    int with_handle);
 int	supervisor_exit_record(struct supervisor *sv, const char *state,
 	    const char *message, const char *reason);
 int	supervisor_exit_kill_requested(struct supervisor *sv);

@@ -362,10 +362,12 @@ supervisor_child_start(struct supervisor *sv)
 	if (r < 0)
 		return (r);
 	sv->handle.pgid = sv->child;
-	if ((r = supervisor_exit_set_handle(sv)) < 0)
+	/* The process group and TASK_RUNNING go in one commit; the group
+	 * is stored even when the task already ended, so it can be killed. */
+	if (supervisor_exit_record_handle(sv, "TASK_RUNNING", NULL, NULL,
+	    1) == -ESTALE && (r = supervisor_exit_set_handle(sv)) < 0)
 		log_warnx("Failed to record the process group of task %s: "
 		    "%s, ignoring", sv->task_id, strerror(-r));
-	(void)supervisor_exit_record(sv, "TASK_RUNNING", NULL, NULL);
 	supervisor_ignore_signals();
 	return (0);
 }

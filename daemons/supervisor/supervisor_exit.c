@@ -36,13 +36,25 @@ supervisor_exit_pause(void)
 	(void)nanosleep(&ts, NULL);
 }
 
+/*
+ * Ring the scheduler when the task ended, so it is replaced at once.
+ * Starts are not rung: the scheduler sees them on its next pass, and
+ * opening the bus (nng threads, dials) in every starting supervisor slows
+ * a burst of launches down several times.
+ */
 static void
-supervisor_exit_ring(struct supervisor *sv)
+supervisor_exit_ring(struct supervisor *sv, const char *state)
 {
 	int r;
 
-	if (sv->bus == NULL)
+	if (!db_task_state_is_terminal(state))
 		return;
+	if (sv->bus == NULL && (r = bus_open(sv->conf.runtime_dir,
+	    "supervisor", NULL, 0, BUS_DIAL_WAIT, &sv->bus)) < 0) {
+		log_debug("Failed to open the bus in '%s': %s",
+		    sv->conf.runtime_dir, strerror(-r));
+		return;
+	}
 	if ((r = bus_send(sv->bus, BUS_TASK_UPDATE, sv->task_id)) < 0)
 		log_debug("Failed to ring the bus for task %s: %s",
 		    sv->task_id, strerror(-r));
@@ -65,18 +77,27 @@ int
 supervisor_exit_record(struct supervisor *sv, const char *state,
     const char *message, const char *reason)
 {
+	return (supervisor_exit_record_handle(sv, state, message, reason, 0));
+}
+
+/* With with_handle, sv->handle is stored in the same transaction. */
+int
+supervisor_exit_record_handle(struct supervisor *sv, const char *state,
+    const char *message, const char *reason, int with_handle)
+{
 	int64_t	now = clock_now_ms();
 	int64_t	deadline = clock_mono_ms() + SUPERVISOR_EXIT_RETRY_MS;
 	int	r;
 
-	while ((r = db_task_record_update(sv->db, sv->task_id, state, message,
-	    reason, now)) == -EBUSY && clock_mono_ms() < deadline)
+	while ((r = db_task_record_update_handle(sv->db, sv->task_id, state,
+	    message, reason, now, with_handle ? &sv->handle : NULL)) ==
+	    -EBUSY && clock_mono_ms() < deadline)
 		supervisor_exit_pause();
 	if (r == 0) {
 		log_info("task=%s state=%s->%s by=supervisor", sv->task_id,
 		    sv->state, state);
 		sv->state = state;
-		supervisor_exit_ring(sv);
+		supervisor_exit_ring(sv, state);
 	} else if (r == -ESTALE)
 		log_info("task=%s state=%s not recorded: the task already "
 		    "has its terminal state", sv->task_id, state);
