@@ -228,7 +228,7 @@ START_TEST(test_deploys_failed_task_is_replaced)
 	json_t *hist;
 
 	make_request("flaky", "WORKER", 1);
-	deploy("flaky", "d1", "sleep 2; exit 3", NULL);
+	deploy("flaky", "d1", "sleep 4; exit 3", NULL);
 	json_decref(harness_wait_json(V1 "/requests/request/flaky",
 	    has_active_deploy, "d1", 10000));
 	/* The first task fails with 3, and a second one is started. */
