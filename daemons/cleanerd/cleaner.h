@@ -17,6 +17,7 @@ struct cleaner {
 	int64_t				 last_requests;	/* for STATUS= on change only */
 	int64_t				 last_tasks;
 	int				 ring_pending;	/* after commit */
+	int				 ring_killed;	/* after commit */
 	struct workq			*pool;		/* kill workers */
 	json_t				*kills;		/* to send after
 							   the commit */
@@ -30,15 +31,20 @@ void	cleaner_loop_on_tick(void *arg);
 void	cleaner_request_scan(struct cleaner *c);
 /* cleaner_task.c: carry out the kills of task_cleanups. */
 void	cleaner_task_scan(struct cleaner *c);
-/* Send the next signal of a task's kill (SIGTERM, or SIGKILL once the
- * grace period passed); records the first one.  0 or negative errno. */
-int	cleaner_task_signal(struct cleaner *c, struct db *db,
-	    const char *task_id, const char *type);
+/* Which signal a task's kill needs now (SIGTERM first, SIGKILL once the
+ * grace period passed, 0 for none yet); records the first one. */
+int	cleaner_task_plan(struct cleaner *c, const char *task_id,
+	    const char *type, int *ret_sig);
+/* plan, and queue the signal in c->kills for after the commit. */
+int	cleaner_task_decide(struct cleaner *c, const char *task_id,
+	    const char *type);
+/* Hand the queued kills to the kill workers (after a commit). */
+void	cleaner_task_send(struct cleaner *c);
 /* The pool of kill workers (kill_workers threads). */
 int	cleaner_task_pool_start(struct cleaner *c);
 /* Hand a kill to the pool (type names the cleanup, for the log). */
 int	cleaner_task_submit(struct cleaner *c, const char *task_id,
-	    const char *type);
+	    const char *type, int sig);
 void	cleaner_task_pool_stop(struct cleaner *c);
 
 /* cleaner_bounce.c: one step of a BOUNCE/INCREMENTAL_BOUNCE request

@@ -148,11 +148,9 @@ cleaner_bounce_kill_step(struct cleaner *c, const struct db_request *r,
 			continue;
 		/* Signalled after the commit: the supervisor must be able to
 		 * read the kill when it sees the task end. */
-		if (json_array_append_new(c->kills, json_string(
-		    cleaner_bounce_str(t, "taskId"))) != 0) {
-			rc = -ENOMEM;
+		if ((rc = cleaner_task_decide(c, cleaner_bounce_str(t,
+		    "taskId"), "BOUNCING")) < 0)
 			break;
-		}
 		kill_n--;
 	}
 	json_decref(tasks);

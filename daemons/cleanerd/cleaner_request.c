@@ -94,22 +94,6 @@ cleaner_request_step(struct cleaner *c, const struct db_request *r,
 	return (1);
 }
 
-/* The kills a committed step decided (bounces) go to the kill workers. */
-static int
-cleaner_request_send_kills(struct cleaner *c)
-{
-	json_t	*id;
-	size_t	 i;
-	int	 rc = 0;
-
-	json_array_foreach(c->kills, i, id)
-		if ((rc = cleaner_task_submit(c, json_string_value(id),
-		    "BOUNCING")) < 0)
-			break;
-	json_array_clear(c->kills);
-	return (rc);
-}
-
 static int
 cleaner_request_one(struct cleaner *c, const json_t *cleanup)
 {
@@ -139,7 +123,8 @@ cleaner_request_one(struct cleaner *c, const json_t *cleanup)
 		json_array_clear(c->kills);
 		return (rc);
 	}
-	return (cleaner_request_send_kills(c));
+	cleaner_task_send(c);
+	return (0);
 }
 
 void

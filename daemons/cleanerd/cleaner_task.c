@@ -43,27 +43,36 @@ cleaner_task_kills_now(const char *type)
 }
 
 int
-cleaner_task_signal(struct cleaner *c, struct db *db, const char *task_id,
-    const char *type)
+cleaner_task_plan(struct cleaner *c, const char *task_id, const char *type,
+    int *ret_sig)
 {
-	struct executor_handle	 h;
-	int64_t			 sent = 0, now = clock_now_ms();
-	int			 sig, rc;
+	int64_t	sent = 0, now = clock_now_ms();
+	int	rc;
 
-	if ((rc = db_task_get_handle(db, task_id, &h)) < 0 ||
-	    (rc = db_task_cleanup_kill_sent(db, task_id, &sent)) < 0)
+	*ret_sig = 0;
+	if ((rc = db_task_cleanup_kill_sent(c->d->db, task_id, &sent)) < 0)
 		return (rc);
 	if (sent == 0)
-		sig = strcmp(type, "USER_REQUESTED_DESTROY") == 0 ? SIGKILL :
-		    SIGTERM;
+		*ret_sig = strcmp(type, "USER_REQUESTED_DESTROY") == 0 ?
+		    SIGKILL : SIGTERM;
 	else if (now - sent >= c->d->conf.kill_grace_ms)
-		sig = SIGKILL;
-	else
-		return (0);
-	/* Recorded before the signal: the supervisor reads it to tell a
-	 * kill from a failure when the task ends. */
-	if (sent == 0 && (rc = db_task_cleanup_set_kill_sent(db, task_id,
-	    now)) < 0)
+		*ret_sig = SIGKILL;
+	/* Recorded, and committed, before the signal: the supervisor reads
+	 * it to tell a kill from a failure when the task ends. */
+	if (sent == 0)
+		rc = db_task_cleanup_set_kill_sent(c->d->db, task_id, now);
+	return (rc);
+}
+
+/* A kill worker: check the handle still names our supervisor, signal. */
+static int
+cleaner_task_signal(struct cleaner *c, struct db *db, const char *task_id,
+    const char *type, int sig)
+{
+	struct executor_handle	h;
+	int			rc;
+
+	if ((rc = db_task_get_handle(db, task_id, &h)) < 0)
 		return (rc);
 	rc = c->exec->kill(&h, sig);
 	if (rc == -ESRCH) {
@@ -83,6 +92,7 @@ cleaner_task_signal(struct cleaner *c, struct db *db, const char *task_id,
 struct cleaner_kill_job {
 	char	task_id[256];
 	char	type[64];
+	int	sig;
 };
 
 static void *
@@ -110,7 +120,7 @@ cleaner_task_worker_run(void *arg, void *db, void *vjob)
 	int			 rc;
 
 	if (db != NULL && (rc = cleaner_task_signal(arg, db, job->task_id,
-	    job->type)) < 0)
+	    job->type, job->sig)) < 0)
 		log_warnx("Failed to kill task=%s: %s, retrying on the next "
 		    "tick", job->task_id, strerror(-rc));
 	free(job);
@@ -136,7 +146,8 @@ cleaner_task_pool_stop(struct cleaner *c)
 }
 
 int
-cleaner_task_submit(struct cleaner *c, const char *task_id, const char *type)
+cleaner_task_submit(struct cleaner *c, const char *task_id, const char *type,
+    int sig)
 {
 	struct cleaner_kill_job *job;
 
@@ -144,7 +155,36 @@ cleaner_task_submit(struct cleaner *c, const char *task_id, const char *type)
 		return (-ENOMEM);
 	(void)snprintf(job->task_id, sizeof(job->task_id), "%s", task_id);
 	(void)snprintf(job->type, sizeof(job->type), "%s", type);
+	job->sig = sig;
 	return (workq_submit(c->pool, job));
+}
+
+/* Kills decided in a committed transaction go to the kill workers. */
+void
+cleaner_task_send(struct cleaner *c)
+{
+	json_t	*k;
+	size_t	 i;
+
+	json_array_foreach(c->kills, i, k)
+		if (cleaner_task_submit(c, json_string_value(json_object_get(k,
+		    "taskId")), json_string_value(json_object_get(k, "type")),
+		    (int)json_integer_value(json_object_get(k, "sig"))) < 0)
+			log_warnx("Failed to queue a kill, retrying on the "
+			    "next tick");
+	json_array_clear(c->kills);
+}
+
+/* Decide a kill inside the open transaction; sent after the commit. */
+int
+cleaner_task_decide(struct cleaner *c, const char *task_id, const char *type)
+{
+	int sig = 0, rc;
+
+	if ((rc = cleaner_task_plan(c, task_id, type, &sig)) < 0 || sig == 0)
+		return (rc);
+	return (json_array_append_new(c->kills, json_pack("{s:s, s:s, s:i}",
+	    "taskId", task_id, "type", type, "sig", sig)) == 0 ? 0 : -ENOMEM);
 }
 
 /* A bounced task may die once its request has all instances healthy
@@ -215,7 +255,7 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
 	rc = db_task_state(c->d->db, task_id, state, sizeof(state), &active);
 	if (rc == -ENOENT || (rc == 0 && !active)) {
 		if ((rc = db_task_cleanup_remove(c->d->db, task_id)) == 0)
-			(void)bus_send(c->d->bus, BUS_TASK_KILLED, task_id);
+			c->ring_killed = 1;	/* rung after the commit */
 		return (rc);
 	}
 	if (rc < 0)
@@ -231,9 +271,13 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
 		if (sent == 0 && !cleaner_task_waited_enough(c, cleanup, type))
 			return (0);
 	}
-	return (cleaner_task_submit(c, task_id, type));
+	return (cleaner_task_decide(c, task_id, type));
 }
 
+/*
+ * One transaction for the whole pass: every first signal's time is
+ * written in one commit, then the signals go out together.
+ */
 void
 cleaner_task_scan(struct cleaner *c)
 {
@@ -241,14 +285,33 @@ cleaner_task_scan(struct cleaner *c)
 	size_t	 i;
 	int	 rc;
 
-	if ((rc = db_task_cleanup_list(c->d->db, &list)) < 0) {
+	if ((rc = db_begin(c->d->db)) < 0 ||
+	    (rc = db_task_cleanup_list(c->d->db, &list)) < 0) {
+		if (rc != -EBUSY)
+			db_rollback(c->d->db);
 		log_warnx("Failed to read task cleanups: %s, retrying on the "
 		    "next tick", strerror(-rc));
 		return;
 	}
-	json_array_foreach(list, i, cleanup)
-		if ((rc = cleaner_task_one(c, cleanup)) < 0)
+	json_array_foreach(list, i, cleanup) {
+		if ((rc = db_savepoint(c->d->db)) < 0)
+			break;
+		if ((rc = cleaner_task_one(c, cleanup)) < 0) {
+			db_savepoint_rollback(c->d->db);
 			log_warnx("Failed to carry out a task cleanup: %s, "
 			    "retrying on the next tick", strerror(-rc));
+		} else
+			db_savepoint_release(c->d->db);
+	}
 	json_decref(list);
+	if ((rc = db_commit(c->d->db)) < 0) {
+		json_array_clear(c->kills);
+		log_warnx("Failed to commit task cleanups: %s, retrying on the "
+		    "next tick", strerror(-rc));
+		return;
+	}
+	cleaner_task_send(c);
+	if (c->ring_killed)
+		(void)bus_send(c->d->bus, BUS_TASK_KILLED, "*");
+	c->ring_killed = 0;
 }
