@@ -9,11 +9,11 @@
 #ifndef KERR_BUS_MSG_H
 #define KERR_BUS_MSG_H
 
-#define BUS_PROTOCOL_VERSION	1
+#define BUS_PROTOCOL_VERSION	1	/* topics unchanged: only readers moved */
 
 /*	  id			  topic			  from		to			id names */
 #define BUS_MESSAGES(X)								\
-	X(BUS_REQUEST_CHANGED,	  "request.changed",	  "apid",	"schedulerd,cleanerd",	"request")	\
+	X(BUS_REQUEST_CHANGED,	  "request.changed",	  "apid",	"(none yet)",		"request")	\
 	X(BUS_REQUEST_PENDING,	  "request.pending",	  "apid,cleanerd", "schedulerd",	"request")	\
 	X(BUS_REQUEST_CLEANUP,	  "request.cleanup",	  "apid",	"cleanerd",		"request")	\
 	X(BUS_DEPLOY_PENDING,	  "deploy.pending",	  "apid",	"schedulerd",		"request")	\

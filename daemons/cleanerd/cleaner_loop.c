@@ -24,12 +24,18 @@ cleaner_loop_init(struct cleaner *c, struct daemon *d)
 static void
 cleaner_loop_scan(struct cleaner *c)
 {
-	struct db_state_counts	counts;
-	int			r;
-
 	cleaner_request_scan(c);
 	if (c->exec != NULL)
 		cleaner_task_scan(c);
+}
+
+/* STATUS= for systemd, on the tick only: the counts scan whole tables. */
+static void
+cleaner_loop_status(struct cleaner *c)
+{
+	struct db_state_counts	counts;
+	int			r;
+
 	if ((r = db_state_counts(c->d->db, clock_now_ms(), &counts)) < 0) {
 		log_warnx("Failed to scan the store: %s, retrying on the "
 		    "next tick", strerror(-r));
@@ -58,4 +64,5 @@ void
 cleaner_loop_on_tick(void *arg)
 {
 	cleaner_loop_scan(arg);
+	cleaner_loop_status(arg);
 }

@@ -11,9 +11,10 @@
 int
 main(int argc, char **argv)
 {
-	static const enum bus_msg_type subs[] = { BUS_REQUEST_CHANGED,
-	    BUS_REQUEST_PENDING, BUS_DEPLOY_PENDING, BUS_TASK_UPDATE,
-	    BUS_TASK_KILLED };
+	/* Not request.changed: what the scheduler must act on comes as a
+	 * pending request (request.pending) or a deploy. */
+	static const enum bus_msg_type subs[] = { BUS_REQUEST_PENDING,
+	    BUS_DEPLOY_PENDING, BUS_TASK_UPDATE, BUS_TASK_KILLED };
 	static const struct daemon_handlers handlers = {
 		NULL, sched_loop_on_wake, sched_loop_on_tick };
 	struct daemon	d;

@@ -204,36 +204,6 @@ harness_rm_rf(const char *dir)
 		(void)harness_wait_pid(pid, 10000, NULL);
 }
 
-/* Tasks outlive the daemons by design: end every one this test started. */
-static void
-harness_kill_tasks(struct kerr_env *env)
-{
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*st = NULL;
-	pid_t		 pgid, sup;
-
-	if (access(env->db_path, F_OK) != 0 ||
-	    sqlite3_open(env->db_path, &db) != SQLITE_OK) {
-		sqlite3_close(db);
-		return;
-	}
-	sqlite3_busy_timeout(db, 2000);
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(task_pgid, 0),"
-	    " coalesce(supervisor_pid, 0) FROM tasks", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			pgid = (pid_t)sqlite3_column_int64(st, 0);
-			sup = (pid_t)sqlite3_column_int64(st, 1);
-			if (sup > 0)
-				(void)kill(sup, SIGKILL);
-			if (pgid > 0)
-				(void)kill(-pgid, SIGKILL);
-		}
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
 /* 1 when /proc/<pid>/<file> mentions the test's directory. */
 static int
 harness_proc_mentions(const char *pid, const char *file, const char *dir)
@@ -282,7 +252,8 @@ harness_cleanup(struct kerr_env *env)
 
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		(void)harness_stop_daemon(env, (enum harness_daemon)i, 5000);
-	harness_kill_tasks(env);
+	/* Tasks outlive the daemons by design: end every one of this test,
+	 * found by its directory, never by a stored pid that may be reused. */
 	harness_kill_strays_of(env->dir);
 	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
 		harness_rm_rf(env->dir);
@@ -299,7 +270,6 @@ static void
 harness_atexit(void)
 {
 	if (harness_env.dir[0] != '\0') {
-		harness_kill_tasks(&harness_env);
 		harness_kill_strays_of(harness_env.dir);
 	}
 }
