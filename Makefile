@@ -83,6 +83,7 @@ APID_SRCS	+= daemons/apid/api_sandbox.c
 APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
 APID_SRCS	+= daemons/apid/api_util.c
+APID_SRCS	+= daemons/apid/api_writer.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c

@@ -19,6 +19,7 @@
 #define API_MAX_PARAMS	4
 
 struct MHD_Connection;
+struct api_writer;
 
 struct api_req {
 	const char		*method;
@@ -29,6 +30,7 @@ struct api_req {
 	struct db		*db;		/* this thread's connection */
 	struct bus		*bus;		/* thread-safe, shared */
 	const struct conf	*conf;
+	struct api_writer	*writer;	/* group commit (api_tx) */
 };
 
 struct api_reply {
@@ -98,9 +100,11 @@ int	api_paging(const struct api_req *req, struct api_reply *rep,
 	    int *ret_count, int *ret_page);
 
 /*
- * Run fn inside one write transaction (BEGIN IMMEDIATE).  Commit when fn
- * returns 0 with no error reply; otherwise roll back, so a rejected call
- * changes nothing.  Replies 503/500 itself when the store fails.
+ * Run fn inside a write transaction, grouped with the writes of other
+ * connections by the writer thread (api_writer.c) under a savepoint of
+ * its own: kept when fn returns 0 with no error reply, rolled back
+ * otherwise, so a rejected call changes nothing.  Returns after the commit
+ * that holds the change (0), or negative with an error reply.
  */
 int	api_tx(struct api_req *req, struct api_reply *rep,
 	    int (*fn)(struct api_req *, struct api_reply *, void *),

@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "api_http.h"
+#include "api_writer.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
@@ -32,6 +33,7 @@ static const char *const api_http_roots[] = {
 
 struct api_http {
 	struct MHD_Daemon	*mhd;
+	struct api_writer	*writer;
 	const struct conf	*conf;
 	struct bus		*bus;
 	char			 db_path[PATH_MAX];
@@ -179,7 +181,8 @@ api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
     struct api_reply *rep, char *allow, size_t allow_len)
 {
 	struct api_req	 req = { .method = method, .conn = conn,
-			     .bus = h->bus, .conf = h->conf };
+			     .bus = h->bus, .conf = h->conf,
+			     .writer = h->writer };
 	api_handler_fn	 handler;
 	int		 r;
 
@@ -365,6 +368,11 @@ api_http_start(const struct conf *conf, struct bus *bus,
 		return (-ENOMEM);
 	h->conf = conf;
 	h->bus = bus;
+	if ((r = api_writer_start(conf, &h->writer)) < 0) {
+		log_err("Failed to start the store writer: %s", strerror(-r));
+		free(h);
+		return (r);
+	}
 	conf_db_path(conf, h->db_path, sizeof(h->db_path));
 	if ((r = notify_listen_fd(&fd)) < 0) {
 		log_err("Failed to take the socket systemd passed: %s",
@@ -392,6 +400,7 @@ api_http_start(const struct conf *conf, struct bus *bus,
 	*ret = h;
 	return (0);
 fail:
+	api_writer_stop(h->writer);
 	free(h);
 	return (r);
 }
@@ -403,5 +412,6 @@ api_http_stop(struct api_http *h)
 		return;
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	api_writer_stop(h->writer);
 	free(h);
 }

@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_writer.h"
 #include "json_filter.h"
 
 #define API_PROPERTIES_MAX	32
@@ -221,24 +222,10 @@ int
 api_tx(struct api_req *req, struct api_reply *rep,
     int (*fn)(struct api_req *, struct api_reply *, void *), void *arg)
 {
-	int r;
+	int r = api_writer_run(req->writer, req, rep, fn, arg);
 
-	if ((r = db_begin(req->db)) < 0) {
-		(void)api_reply_errno(rep, r, "The store is busy, try again");
-		return (r);
-	}
-	r = fn(req, rep, arg);
-	if (r < 0 || rep->status >= 400) {
-		db_rollback(req->db);
-		if (rep->status == 0)
-			(void)api_reply_errno(rep, r, "Failed to write the "
-			    "store: %s", strerror(-r));
-		return (r < 0 ? r : -EINVAL);
-	}
-	if ((r = db_commit(req->db)) < 0) {
-		(void)api_reply_errno(rep, r, "Failed to commit: %s",
+	if (r < 0 && rep->status == 0)
+		(void)api_reply_errno(rep, r, "Failed to write the store: %s",
 		    strerror(-r));
-		return (r);
-	}
-	return (0);
+	return (r);
 }
