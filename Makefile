@@ -20,6 +20,9 @@ CFLAGS		?= -O2 -g
 CFLAGS		+= -std=gnu11 $(WARNINGS) $(if $(WERROR),-Werror) \
 		   -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD -MP \
 		   -Icommon -DKERR_SRCDIR='"$(CURDIR)"'
+# Link only the libraries a binary really uses: the task supervisor, started
+# once per task, then skips libsystemd and its compression libraries.
+LDFLAGS		+= -Wl,--as-needed
 ifneq ($(SANITIZE),)
 CFLAGS		+= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
@@ -57,6 +60,7 @@ COMMON_SRCS	+= common/db_task.c
 COMMON_SRCS	+= common/db_task_cleanup.c
 COMMON_SRCS	+= common/deploy.c
 COMMON_SRCS	+= common/executor_local.c
+COMMON_SRCS	+= common/fs.c
 COMMON_SRCS	+= common/healthcheck.c
 COMMON_SRCS	+= common/host.c
 COMMON_SRCS	+= common/json_filter.c

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "fs.h"
 #include "log.h"
 #include "notify.h"
 
@@ -110,31 +111,6 @@ daemon_open_signals(struct daemon *d)
 	return (0);
 }
 
-int
-daemon_mkdirs(const char *path, unsigned int mode)
-{
-	char	buf[PATH_MAX];
-	char	*p;
-	size_t	len = strlen(path);
-
-	if (len == 0 || len >= sizeof(buf))
-		return (-ENAMETOOLONG);
-	memcpy(buf, path, len + 1);
-	for (p = buf + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
-			return (-errno);
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	return (0);
-}
-
 static int
 daemon_make_dirs(struct daemon *d)
 {
@@ -142,9 +118,9 @@ daemon_make_dirs(struct daemon *d)
 	int	r;
 
 	conf_sandbox_root(&d->conf, sandboxes, sizeof(sandboxes));
-	if ((r = daemon_mkdirs(d->conf.state_dir, 0755)) < 0 ||
-	    (r = daemon_mkdirs(d->conf.runtime_dir, 0755)) < 0 ||
-	    (r = daemon_mkdirs(sandboxes, 0755)) < 0) {
+	if ((r = fs_mkdirs(d->conf.state_dir, 0755)) < 0 ||
+	    (r = fs_mkdirs(d->conf.runtime_dir, 0755)) < 0 ||
+	    (r = fs_mkdirs(sandboxes, 0755)) < 0) {
 		log_err("Failed to create state directories under '%s': %s",
 		    d->conf.state_dir, strerror(-r));
 		return (-1);

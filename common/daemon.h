@@ -53,7 +53,5 @@ void	daemon_fini(struct daemon *d);
 /* Open the store named by conf with its options (one per thread). */
 int	daemon_db_open(const struct conf *conf, struct db **ret);
 
-/* Create a directory and its parents (mode for the missing ones). */
-int	daemon_mkdirs(const char *path, unsigned int mode);
 
 #endif

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "fs.h"
 #include "executor.h"
 #include "executor_local.h"
 #include "proc.h"
@@ -69,7 +70,7 @@ executor_local_make_sandbox(const struct executor_launch *l, int *ret_dirfd)
 	gid_t	gid;
 	int	fd, n, r;
 
-	if ((r = daemon_mkdirs(l->sandbox_dir, 0755)) < 0)
+	if ((r = fs_mkdirs(l->sandbox_dir, 0755)) < 0)
 		return (r);
 	/* Not left to the daemon's umask: other users may browse it. */
 	if (chmod(l->sandbox_dir, 0755) != 0)

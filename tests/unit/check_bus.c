@@ -29,6 +29,7 @@
 #include <nng/protocol/pubsub0/pub.h>
 
 #include "bus.h"
+#include "fs.h"
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
@@ -571,7 +572,7 @@ START_TEST(test_bus_lost_message_rescan)
 	 * start-up scan behind the first timed one.
 	 */
 	d.conf.tick_ms = 1000;
-	ck_assert_int_eq(daemon_mkdirs(d.conf.runtime_dir, 0755), 0);
+	ck_assert_int_eq(fs_mkdirs(d.conf.runtime_dir, 0755), 0);
 	conf_db_path(&d.conf, dbpath, sizeof(dbpath));
 
 	/* The publisher: commit the row, then ring with nobody listening. */
