@@ -27,7 +27,6 @@
 
 #include <jansson.h>
 
-#include "daemon.h"
 #include "fs.h"
 #include "executor.h"
 #include "executor_local.h"

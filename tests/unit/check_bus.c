@@ -29,12 +29,12 @@
 #include <nng/protocol/pubsub0/pub.h>
 
 #include "bus.h"
-#include "fs.h"
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
 #include "db.h"
 #include "db_state.h"
+#include "fs.h"
 #include "log.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
