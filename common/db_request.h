@@ -98,5 +98,8 @@ int	db_request_expiring_get(struct db *db, const char *request_id,
 int	db_request_expiring_remove(struct db *db, const char *request_id,
 	    const char *kind);
 int	db_request_expiring_remove_all(struct db *db, const char *request_id);
+/* Every timed action of a request in one query: {kind: expiring}. */
+int	db_request_expiring_all(struct db *db, const char *request_id,
+	    json_t **ret);
 
 #endif

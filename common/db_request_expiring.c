@@ -15,6 +15,9 @@ static const char SQL_REQUEST_EXPIRING_GET[] =
 	" WHERE request_id = ?1 AND kind = ?2";
 static const char SQL_REQUEST_EXPIRING_REMOVE_ALL[] =
 	"DELETE FROM request_expiring WHERE request_id = ?1";
+static const char SQL_REQUEST_EXPIRING_ALL[] =
+	"SELECT coalesce(json_group_object(kind, json(expiring_json)), '{}')"
+	" FROM request_expiring WHERE request_id = ?1";
 static const char SQL_REQUEST_EXPIRING_REMOVE[] =
 	"DELETE FROM request_expiring WHERE request_id = ?1 AND kind = ?2";
 
@@ -49,4 +52,11 @@ int
 db_request_expiring_remove_all(struct db *db, const char *request_id)
 {
 	return (db_exec_text(db, SQL_REQUEST_EXPIRING_REMOVE_ALL, request_id));
+}
+
+int
+db_request_expiring_all(struct db *db, const char *request_id, json_t **ret)
+{
+	return (db_query_json(db, SQL_REQUEST_EXPIRING_ALL, ret, "s",
+	    request_id));
 }

@@ -73,20 +73,19 @@ api_request_load(struct api_req *req, struct api_reply *rep,
 static int
 api_request_add_expiring(struct db *db, const char *id, json_t *parent)
 {
-	json_t	*e;
+	json_t	*all, *e;
 	size_t	 i;
 	int	 r;
 
+	if ((r = db_request_expiring_all(db, id, &all)) < 0)
+		return (r);
 	for (i = 0; i < sizeof(api_request_expiring_fields) /
-	    sizeof(api_request_expiring_fields[0]); i++) {
-		r = db_request_expiring_get(db, id,
-		    api_request_expiring_fields[i].kind, &e);
-		if (r == -ENOENT)
-			continue;
-		if (r < 0 || json_object_set_new(parent,
-		    api_request_expiring_fields[i].field, e) != 0)
-			return (r < 0 ? r : -ENOMEM);
-	}
+	    sizeof(api_request_expiring_fields[0]); i++)
+		if ((e = json_object_get(all,
+		    api_request_expiring_fields[i].kind)) != NULL)
+			(void)json_object_set(parent,
+			    api_request_expiring_fields[i].field, e);
+	json_decref(all);
 	return (0);
 }
 

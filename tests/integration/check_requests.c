@@ -361,6 +361,29 @@ START_TEST(test_requests_delete_and_recreate)
 }
 END_TEST
 
+START_TEST(test_requests_timed_pause_is_shown_and_cancelled)
+{
+	json_t *p;
+
+	json_decref(post_request("{\"id\":\"tp\"}"));
+	json_decref(http_json(&harness_env, "POST", V1 "/requests/request/tp/"
+	    "pause", "{\"durationMillis\":600000,\"actionId\":\"a1\"}", 200));
+	p = get_json(V1 "/requests/request/tp");
+	ck_assert_str_eq(jstr(p, "expiringPause.actionId"), "a1");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(p, "expiringPause"), "expiringAPIRequestObject"),
+	    "durationMillis")), 600000);
+	json_decref(p);
+	p = http_json(&harness_env, "DELETE", V1 "/requests/request/tp/pause",
+	    NULL, 200);
+	ck_assert_ptr_null(json_object_get(p, "expiringPause"));
+	ck_assert_str_eq(jstr(p, "state"), "PAUSED");
+	json_decref(p);
+	http_expect_error(&harness_env, "DELETE", V1 "/requests/request/tp/"
+	    "pause", NULL, 404, "tp");
+}
+END_TEST
+
 START_TEST(test_requests_delete_paused)
 {
 	json_t *d;
@@ -557,6 +580,7 @@ requests_suite(void)
 	tcase_add_test(tc, test_requests_pause_queues_cleanup_and_blocks_post);
 	tcase_add_test(tc, test_requests_delete_and_recreate);
 	tcase_add_test(tc, test_requests_delete_paused);
+	tcase_add_test(tc, test_requests_timed_pause_is_shown_and_cancelled);
 	tcase_add_test(tc, test_requests_bounce_run_need_a_deploy);
 	tcase_add_test(tc, test_requests_scale);
 	tcase_add_test(tc, test_requests_lists_ids_batch_filter);
