@@ -133,7 +133,9 @@ api_request_add_deploys(struct db *db, const struct db_request *r,
 		else if (rc != -ENOENT)
 			return (rc);
 	}
-	if ((rc = db_pending_deploy_get(db, id, &pending)) == -ENOENT)
+	/* No pending marker, no pending deploy: spare the query. */
+	if (r->pending_marker == NULL ||
+	    (rc = db_pending_deploy_get(db, id, &pending)) == -ENOENT)
 		return (0);
 	if (rc < 0)
 		return (rc);
