@@ -398,22 +398,82 @@ db_preparev(struct db *db, const char *sql, sqlite3_stmt **ret,
 	return (r);
 }
 
+/* Read the result of a stepped-through query (the three forms below). */
+typedef int (*db_reader_fn)(struct db *db, sqlite3_stmt *st, void *out,
+    int n);
+
+static int
+db_queryv(struct db *db, const char *sql, db_reader_fn read, void *out,
+    int n, const char *types, va_list ap)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if ((r = db_preparev(db, sql, &st, types, ap)) < 0)
+		return (r);
+	r = read(db, st, out, n);
+	db_release(st);
+	return (r);
+}
+
+static int
+db_read_changes(struct db *db, sqlite3_stmt *st, void *out, int n)
+{
+	int r;
+
+	(void)n;
+	if ((r = db_exec_stmt(st)) == 0 && out != NULL)
+		*(int *)out = sqlite3_changes(db->handle);
+	return (r);
+}
+
+static int
+db_read_ints(struct db *db, sqlite3_stmt *st, void *out, int n)
+{
+	int i, r;
+
+	(void)db;
+	if ((r = db_step(st)) == 1) {
+		for (i = 0; i < n; i++)
+			((int64_t *)out)[i] = sqlite3_column_int64(st, i);
+		return (0);
+	}
+	return (r == 0 ? -ENOENT : r);
+}
+
+static int
+db_read_json(struct db *db, sqlite3_stmt *st, void *out, int n)
+{
+	json_t	**ret = out;
+	int	  r;
+
+	(void)db;
+	(void)n;
+	if ((r = db_step(st)) == 1) {
+		*ret = db_column_json(st, 0);
+		return (*ret != NULL ? 0 : -EIO);
+	}
+	return (r == 0 ? -ENOENT : r);
+}
+
+static int
+db_read_json_list(struct db *db, sqlite3_stmt *st, void *out, int n)
+{
+	(void)db;
+	(void)n;
+	return (db_collect_json(st, 0, out));
+}
+
 int
 db_run(struct db *db, const char *sql, int *ret_changes, const char *types,
     ...)
 {
-	sqlite3_stmt	*st = NULL;
-	va_list		 ap;
-	int		 r;
+	va_list	ap;
+	int	r;
 
 	va_start(ap, types);
-	r = db_preparev(db, sql, &st, types, ap);
+	r = db_queryv(db, sql, db_read_changes, ret_changes, 0, types, ap);
 	va_end(ap);
-	if (r < 0)
-		return (r);
-	if ((r = db_exec_stmt(st)) == 0 && ret_changes != NULL)
-		*ret_changes = sqlite3_changes(db->handle);
-	db_release(st);
 	return (r);
 }
 
@@ -421,22 +481,12 @@ int
 db_query_ints(struct db *db, const char *sql, int64_t *out, int n,
     const char *types, ...)
 {
-	sqlite3_stmt	*st = NULL;
-	va_list		 ap;
-	int		 i, r;
+	va_list	ap;
+	int	r;
 
 	va_start(ap, types);
-	r = db_preparev(db, sql, &st, types, ap);
+	r = db_queryv(db, sql, db_read_ints, out, n, types, ap);
 	va_end(ap);
-	if (r < 0)
-		return (r);
-	if ((r = db_step(st)) == 1) {
-		for (i = 0; i < n; i++)
-			out[i] = sqlite3_column_int64(st, i);
-		r = 0;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
 	return (r);
 }
 
@@ -444,21 +494,12 @@ int
 db_query_json(struct db *db, const char *sql, json_t **ret,
     const char *types, ...)
 {
-	sqlite3_stmt	*st = NULL;
-	va_list		 ap;
-	int		 r;
+	va_list	ap;
+	int	r;
 
 	va_start(ap, types);
-	r = db_preparev(db, sql, &st, types, ap);
+	r = db_queryv(db, sql, db_read_json, ret, 0, types, ap);
 	va_end(ap);
-	if (r < 0)
-		return (r);
-	if ((r = db_step(st)) == 1) {
-		*ret = db_column_json(st, 0);
-		r = *ret != NULL ? 0 : -EIO;
-	} else if (r == 0)
-		r = -ENOENT;
-	db_release(st);
 	return (r);
 }
 
@@ -466,16 +507,21 @@ int
 db_query_json_list(struct db *db, const char *sql, json_t **ret,
     const char *types, ...)
 {
-	sqlite3_stmt	*st = NULL;
-	va_list		 ap;
-	int		 r;
+	va_list	ap;
+	int	r;
 
 	va_start(ap, types);
-	r = db_preparev(db, sql, &st, types, ap);
+	r = db_queryv(db, sql, db_read_json_list, ret, 0, types, ap);
 	va_end(ap);
-	if (r < 0)
-		return (r);
-	r = db_collect_json(st, 0, ret);
-	db_release(st);
 	return (r);
+}
+
+int
+db_end(struct db *db, int rc)
+{
+	if (rc < 0) {
+		db_rollback(db);
+		return (rc);
+	}
+	return (db_commit(db));
 }

@@ -33,6 +33,9 @@ extern const int db_schema_current;
 int	db_begin(struct db *db);
 int	db_commit(struct db *db);
 void	db_rollback(struct db *db);
+/* End a transaction by its outcome: roll back when rc < 0 (returning
+ * rc), else commit. */
+int	db_end(struct db *db, int rc);
 /* A savepoint inside a transaction: one item of a batch can be undone
  * without the rest. */
 int	db_savepoint(struct db *db);

@@ -47,11 +47,12 @@ void	sched_loop_on_wake(void *arg);
 void	sched_loop_on_tick(void *arg);
 
 void	sched_reconcile(struct sched *s);
-void	sched_reconcile_limits(struct sched *s);
+/* Both take the pass's active tasks (db_task_active), read once. */
+void	sched_reconcile_limits(struct sched *s, json_t *tasks);
 /* sched_health.c: health workers and the per-pass health step. */
 int	sched_health_start(struct sched *s);
 void	sched_health_stop(struct sched *s);
-void	sched_health_check(struct sched *s);
+void	sched_health_check(struct sched *s, json_t *tasks);
 void	sched_task_finished(struct sched *s);
 void	sched_deploy_check(struct sched *s);
 void	sched_pending_drain(struct sched *s);

@@ -325,11 +325,7 @@ sched_deploy_one(struct sched *s, const json_t *pending)
 	json_decref(sd.deploy);
 	json_decref(sd.pending);
 	json_decref(sd.failures);
-	if (rc < 0) {
-		db_rollback(s->d->db);
-		return (rc);
-	}
-	return (db_commit(s->d->db));
+	return (db_end(s->d->db, rc));
 }
 
 void

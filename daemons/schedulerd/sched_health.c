@@ -316,14 +316,13 @@ sched_health_one(struct sched *s, const json_t *t, int64_t now)
 }
 
 void
-sched_health_check(struct sched *s)
+sched_health_check(struct sched *s, json_t *tasks)
 {
-	json_t	*tasks, *t;
+	json_t	*t;
 	size_t	 i;
 	int64_t	 now = clock_now_ms();
 
-	if (s->health == NULL ||
-	    db_task_active(s->d->db, NULL, NULL, &tasks) < 0)
+	if (s->health == NULL)
 		return;
 	json_array_foreach(tasks, i, t) {
 		const char *state = json_string_value(json_object_get(t,
@@ -335,5 +334,4 @@ sched_health_check(struct sched *s)
 			continue;
 		sched_health_one(s, t, now);
 	}
-	json_decref(tasks);
 }

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "db_state.h"
+#include "db_task.h"
 #include "host.h"
 #include "log.h"
 #include "notify.h"
@@ -86,10 +87,16 @@ sched_loop_status(struct sched *s)
 static void
 sched_loop_pass(struct sched *s)
 {
+	json_t *active;
+
 	s->rings = 0;
 	sched_reconcile(s);
-	sched_reconcile_limits(s);
-	sched_health_check(s);
+	/* One read of the active tasks serves the time limits and health. */
+	if (db_task_active(s->d->db, NULL, NULL, &active) == 0) {
+		sched_reconcile_limits(s, active);
+		sched_health_check(s, active);
+		json_decref(active);
+	}
 	sched_task_finished(s);
 	sched_deploy_check(s);
 	sched_pending_drain(s);

@@ -265,11 +265,7 @@ sched_pending_one(struct sched *s, int64_t seq, const json_t *pending)
 	if (rc == 0)
 		rc = db_pending_request_remove(s->d->db, seq);
 	db_request_clear(&r);
-	if (rc < 0) {
-		db_rollback(s->d->db);
-		return (rc);
-	}
-	return (db_commit(s->d->db));
+	return (db_end(s->d->db, rc));
 }
 
 void

@@ -137,15 +137,12 @@ sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
 }
 
 void
-sched_reconcile_limits(struct sched *s)
+sched_reconcile_limits(struct sched *s, json_t *tasks)
 {
-	json_t	*tasks, *t;
+	json_t	*t;
 	size_t	 i;
 	int64_t	 now = clock_now_ms();
 
-	if (db_task_active(s->d->db, NULL, NULL, &tasks) < 0)
-		return;
 	json_array_foreach(tasks, i, t)
 		(void)sched_reconcile_time_limit(s, t, now);
-	json_decref(tasks);
 }

@@ -166,11 +166,7 @@ sched_task_one(struct sched *s, const json_t *t)
 	if (rc == 0)
 		rc = db_task_mark_handled(s->d->db, task_id);
 	db_request_clear(&r);
-	if (rc < 0) {
-		db_rollback(s->d->db);
-		return (rc);
-	}
-	return (db_commit(s->d->db));
+	return (db_end(s->d->db, rc));
 }
 
 void
