@@ -131,10 +131,11 @@ api_action_expiring(struct api_req *req, struct api_action *act,
 		}
 		action_id = uuid;
 	}
-	e = json_pack("{s:s, s:I, s:s, s:O}", "requestId", act->id,
+	/* "o" takes the one reference we hold, whichever object it is. */
+	e = json_pack("{s:s, s:I, s:s, s:o}", "requestId", act->id,
 	    "startMillis", (json_int_t)now, "actionId", action_id,
-	    "expiringAPIRequestObject", act->body != NULL ? act->body :
-	    json_object());
+	    "expiringAPIRequestObject", act->body != NULL ?
+	    json_incref(act->body) : json_object());
 	rc = e == NULL || (extra != NULL && json_object_update(e, extra) !=
 	    0) || records_set_opt_string(e, "user", api_user(req)) < 0;
 	json_decref(extra);
