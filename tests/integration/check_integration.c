@@ -24,6 +24,7 @@ main(void)
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return (EXIT_FAILURE);
+	(void)harness_run_prefix();	/* fixed before the tests fork */
 	sr = srunner_create(foundation_suite());
 	srunner_add_suite(sr, requests_suite());
 	srunner_add_suite(sr, deploys_suite());
@@ -32,7 +33,7 @@ main(void)
 	srunner_add_suite(sr, jobs_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
-	harness_kill_strays_of("/tmp/kerr-test.");
+	harness_kill_strays_of(harness_run_prefix());
 	srunner_free(sr);
 	curl_global_cleanup();
 	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);

@@ -37,7 +37,7 @@ post_ok(const char *path, const char *body)
 static void
 deploy(const char *id, const char *command, const char *extra)
 {
-	char body[2048];
+	char body[8192];
 
 	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
 	    "\"id\":\"d1\",\"command\":\"%s\"%s}}", id, command,
@@ -242,7 +242,7 @@ END_TEST
 static void
 health_deploy(const char *id, const char *status)
 {
-	char cmd[1200], extra[256], body[256], prog[PATH_MAX];
+	char cmd[PATH_MAX + 64], extra[256], body[256], prog[PATH_MAX];
 
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
 	    "\"SERVICE\"}", id);

@@ -63,6 +63,25 @@ harness_free_port(void)
 	return (port);
 }
 
+/*
+ * Every test directory of one runner starts with the runner's pid (the
+ * parent of the forked tests), so that its final sweep for stray tasks
+ * ends only its own, never those of another run on the same machine.
+ */
+const char *
+harness_run_prefix(void)
+{
+	static char	prefix[64];
+	static pid_t	runner;
+
+	if (runner == 0) {
+		runner = getpid();
+		snprintf(prefix, sizeof(prefix), "/tmp/kerr-test.%d.",
+		    (int)runner);
+	}
+	return (prefix);
+}
+
 void
 harness_prepare(struct kerr_env *env, const char *extra_conf)
 {
@@ -72,7 +91,8 @@ harness_prepare(struct kerr_env *env, const char *extra_conf)
 	memset(env, 0, sizeof(*env));
 	snprintf(env->build_dir, sizeof(env->build_dir), "%s",
 	    build != NULL ? build : "build");
-	snprintf(env->dir, sizeof(env->dir), "/tmp/kerr-test.XXXXXX");
+	snprintf(env->dir, sizeof(env->dir), "%s%s", harness_run_prefix(),
+	    "XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(env->dir));
 	/* Tasks run as another user (nobody) when the tests run as root:
 	 * they may pass through, not list (harness_task_program). */

@@ -79,6 +79,8 @@ void	harness_cleanup(struct kerr_env *env);
 const char *harness_daemon_name(enum harness_daemon which);
 
 int	harness_free_port(void);
+/* "/tmp/kerr-test.<runner pid>.": the start of this run's test dirs. */
+const char *harness_run_prefix(void);
 /* SIGKILL every process whose command line or environment mentions dir
  * (supervisors and tasks of a test); the runner passes the common prefix
  * at the end so a failed test leaves nothing running. */
