@@ -1,7 +1,8 @@
 /*
  * The steps every kerr daemon's main() takes, in order: parse -c/-d/-n,
  * load the config, start logging, block the stop signals into a signalfd,
- * make the state and runtime directories, open and migrate the store, open
+ * make the state and runtime directories, take the daemon's lock file (one
+ * copy per runtime directory), open and migrate the store, open
  * the bus; then a loop woken by the bus, the tick and signals, which pets
  * the systemd watchdog; then teardown in reverse.
  */
@@ -22,6 +23,7 @@ struct daemon {
 	int		 check_only;	/* -n: check the config and exit */
 	struct conf	 conf;
 	int		 signal_fd;
+	int		 lock_fd;	/* <runtime_dir>/kerr-<name>.lock */
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;

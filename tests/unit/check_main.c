@@ -15,6 +15,7 @@ Suite	*deploy_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
+Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
 Suite	*task_env_suite(void);
@@ -39,6 +40,7 @@ main(void)
 	srunner_add_suite(sr, task_id_suite());
 	srunner_add_suite(sr, task_env_suite());
 	srunner_add_suite(sr, executor_suite());
+	srunner_add_suite(sr, lockfile_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
