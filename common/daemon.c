@@ -149,6 +149,7 @@ daemon_lock(struct daemon *d)
 		return (-1);
 	}
 	r = lockfile_take(path, &d->lock_fd, &holder);
+	d->locked_out = r == -EWOULDBLOCK;
 	if (r == -EWOULDBLOCK && holder > 0)
 		log_err("kerr-%s is already running on state directory '%s' "
 		    "(lock '%s' held by pid %ld), not starting", d->name,
@@ -345,4 +346,12 @@ daemon_fini(struct daemon *d)
 	if (d->lock_fd >= 0)
 		(void)close(d->lock_fd);
 	d->lock_fd = -1;
+}
+
+int
+daemon_exit_status(const struct daemon *d, int r)
+{
+	if (r >= 0)
+		return (0);
+	return (d->locked_out ? DAEMON_EXIT_RUNNING : 1);
 }

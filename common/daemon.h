@@ -16,6 +16,13 @@
 #include "conf.h"
 #include "db.h"
 
+/*
+ * The exit status of a daemon refused because another copy holds its lock
+ * (sysexits' EX_TEMPFAIL: try again once that one stops).  kerr-run does
+ * not restart it; the other copy is running already.
+ */
+#define DAEMON_EXIT_RUNNING	75
+
 struct daemon {
 	const char	*name;		/* "apid": bus address and log ident */
 	const char	*conf_path;
@@ -24,6 +31,7 @@ struct daemon {
 	struct conf	 conf;
 	int		 signal_fd;
 	int		 lock_fd;	/* <runtime_dir>/kerr-<name>.lock */
+	int		 locked_out;	/* another copy holds that lock */
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;
@@ -51,6 +59,9 @@ int	daemon_init(struct daemon *d, const char *name, int argc,
 int	daemon_run(struct daemon *d, const struct daemon_handlers *h,
 	    void *arg);
 void	daemon_fini(struct daemon *d);
+/* main()'s exit status after r, its last step's result: 0, 1, or
+ * DAEMON_EXIT_RUNNING when daemon_init found another copy running. */
+int	daemon_exit_status(const struct daemon *d, int r);
 
 /* Open the store named by conf with its options (one per thread). */
 int	daemon_db_open(const struct conf *conf, struct db **ret);

@@ -3,8 +3,10 @@
  * on one config, from the directory this binary is in, their logs on our
  * stdout and stderr; what `make run` runs.  It keeps them running as
  * systemd's Restart=on-failure would: a daemon that fails is started
- * again after a growing delay, one that exits cleanly stays stopped
- * (run_policy.c), and the other two are left alone either way.
+ * again after a growing delay, one that exits cleanly or finds another
+ * copy of itself running stays stopped (run_policy.c), and the other two
+ * are left alone either way.  Exits 1 when it ends because the daemons
+ * found other copies: a second `make run` on the same state.
  *
  * SIGINT, SIGTERM or SIGHUP stop everything, a restart still waiting
  * included: SIGTERM to each daemon, SIGKILL after RUN_STOP_TIMEOUT_MS or
@@ -29,6 +31,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "daemon.h"
 #include "run.h"
 
 #define RUN_NDAEMONS		3
@@ -49,6 +52,7 @@ struct run {
 	char			 conf_path[PATH_MAX];	/* "": the default */
 	int			 signal_fd;
 	int			 stopping;
+	int			 locked_out;	/* a daemon ran elsewhere */
 	int64_t			 kill_ms;	/* SIGKILL what is left then */
 	struct run_daemon	 d[RUN_NDAEMONS];
 };
@@ -307,12 +311,15 @@ run_exited(struct run *r, struct run_daemon *d, int status)
 	d->pid = 0;
 	run_policy_describe(status, what, sizeof(what));
 	if (r->stopping) {
-		if (run_policy_failed(status))
+		if (run_policy_restart(status))
 			run_say("kerr-%s %s", d->name, what);
 		return;
 	}
-	if (!run_policy_failed(status)) {
+	if (!run_policy_restart(status)) {
 		run_say("kerr-%s %s; not restarting", d->name, what);
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == DAEMON_EXIT_RUNNING)
+			r->locked_out = 1;
 		return;
 	}
 	delay = run_policy_delay(&d->next_delay, now - d->started_ms);
@@ -421,6 +428,9 @@ main(int argc, char **argv)
 		run_signal_all(&r, SIGTERM);
 	else
 		run_say("stopped");
+	/* A second `make run` on the same state: say it did not run. */
+	if (r.locked_out && !r.stopping)
+		rv = -1;
 out:
 	if (r.signal_fd >= 0)
 		(void)close(r.signal_fd);

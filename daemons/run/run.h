@@ -25,11 +25,13 @@
 unsigned int	run_policy_delay(unsigned int *next, int64_t ran_ms);
 
 /*
- * 1 when a wait status is a failure to restart after; 0 for a clean exit:
- * status 0, or killed by SIGHUP, SIGINT, SIGTERM or SIGPIPE (someone asked
- * it to stop), as systemd counts them.
+ * 1 when a daemon that ended with this wait status is to be restarted:
+ * it failed.  0 for a clean exit (status 0, or killed by SIGHUP, SIGINT,
+ * SIGTERM or SIGPIPE: someone asked it to stop, as systemd counts them)
+ * and for DAEMON_EXIT_RUNNING: another copy holds its lock, so it is
+ * running already.
  */
-int		run_policy_failed(int status);
+int		run_policy_restart(int status);
 
 /* "exited with status 1", "killed by signal 9 (KILL)" into buf. */
 void		run_policy_describe(int status, char *buf, size_t len);

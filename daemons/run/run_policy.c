@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "run.h"
 
 unsigned int
@@ -23,10 +24,11 @@ run_policy_delay(unsigned int *next, int64_t ran_ms)
 }
 
 int
-run_policy_failed(int status)
+run_policy_restart(int status)
 {
 	if (WIFEXITED(status))
-		return (WEXITSTATUS(status) != 0);
+		return (WEXITSTATUS(status) != 0 &&
+		    WEXITSTATUS(status) != DAEMON_EXIT_RUNNING);
 	if (WIFSIGNALED(status))
 		switch (WTERMSIG(status)) {
 		case SIGHUP:
@@ -46,8 +48,9 @@ run_policy_describe(int status, char *buf, size_t len)
 	const char *abbrev;
 
 	if (WIFEXITED(status)) {
-		(void)snprintf(buf, len, "exited with status %d",
-		    WEXITSTATUS(status));
+		(void)snprintf(buf, len, "exited with status %d%s",
+		    WEXITSTATUS(status), WEXITSTATUS(status) ==
+		    DAEMON_EXIT_RUNNING ? " (another copy is running)" : "");
 		return;
 	}
 	if (!WIFSIGNALED(status)) {

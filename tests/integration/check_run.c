@@ -3,7 +3,8 @@
  * port: kill -9 of each daemon brings that one back after the backoff
  * while the other two keep running; the delay grows; a clean exit is not
  * restarted; SIGINT or SIGTERM, also during a backoff, leaves no daemon;
- * and a second copy of any daemon refuses to start, saying who runs.
+ * a second copy of any daemon refuses to start, saying who runs, and a
+ * second kerr-run on the same state gives up.
  * The daemons' pids come from their lock files, <runtime_dir>/kerr-*.lock.
  */
 #include <sys/types.h>
@@ -20,6 +21,7 @@
 
 #include <check.h>
 
+#include "daemon.h"
 #include "harness.h"
 #include "lockfile.h"
 
@@ -440,7 +442,8 @@ START_TEST(test_run_second_copy_refuses)
 		    harness_daemon_name((enum harness_daemon)i));
 		pid = harness_spawn_argv(&harness_env, argv);
 		ck_assert(harness_wait_pid(pid, 5000, &status));
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+		ck_assert_msg(WIFEXITED(status) &&
+		    WEXITSTATUS(status) == DAEMON_EXIT_RUNNING,
 		    "second kerr-%s: wait status 0x%x",
 		    harness_daemon_name((enum harness_daemon)i), status);
 		snprintf(log, sizeof(log), "%s/kerr-%s.log", harness_env.dir,
@@ -468,6 +471,48 @@ START_TEST(test_run_second_copy_refuses)
 }
 END_TEST
 
+/* A second `make run` in the same folder: it gives up, the first runs on. */
+START_TEST(test_run_second_runner_gives_up)
+{
+	char	bin[PATH_MAX], link[PATH_MAX], log[PATH_MAX];
+	char	*argv[] = { link, "-c", harness_env.conf_path, NULL };
+	char	*text;
+	pid_t	pids[HARNESS_NDAEMONS], pid;
+	FILE	*fp;
+	size_t	n;
+	int	i, status;
+
+	for (i = 0; i < HARNESS_NDAEMONS; i++)
+		pids[i] = lock_pid((enum harness_daemon)i);
+	/* Another name only for another log file (kerr-run-2.log). */
+	snprintf(bin, sizeof(bin), "%s/kerr-run", harness_env.build_dir);
+	snprintf(link, sizeof(link), "%s/kerr-run-2", harness_env.dir);
+	ck_assert_int_eq(symlink(bin, link), 0);
+	pid = harness_spawn_argv(&harness_env, argv);
+	ck_assert_msg(harness_wait_pid(pid, 5000, &status),
+	    "second kerr-run still running after 5 s");
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	    "second kerr-run: wait status 0x%x", status);
+	snprintf(log, sizeof(log), "%s/kerr-run-2.log", harness_env.dir);
+	ck_assert_ptr_nonnull(text = calloc(1, 65536));
+	ck_assert_ptr_nonnull(fp = fopen(log, "r"));
+	n = fread(text, 1, 65535, fp);
+	text[n] = '\0';
+	fclose(fp);
+	for (i = 0; i < HARNESS_NDAEMONS; i++) {
+		snprintf(bin, sizeof(bin), "kerr: kerr-%s exited with status "
+		    "75 (another copy is running); not restarting\n",
+		    harness_daemon_name((enum harness_daemon)i));
+		ck_assert_msg(strstr(text, bin) != NULL, "log: %s", text);
+		ck_assert_int_eq(lock_pid((enum harness_daemon)i), pids[i]);
+		ck_assert_int_eq(proc_parent(pids[i]), run_pid);
+	}
+	ck_assert_msg(strstr(text, "restarting in") == NULL, "log: %s", text);
+	free(text);
+	json_decref(http_json(&harness_env, "GET", V1 "/state", NULL, 200));
+}
+END_TEST
+
 Suite *
 run_suite(void)
 {
@@ -482,6 +527,7 @@ run_suite(void)
 	tcase_add_test(tc, test_run_interrupt_during_backoff_leaves_nothing);
 	tcase_add_test(tc, test_run_second_interrupt_kills_a_stuck_daemon);
 	tcase_add_test(tc, test_run_second_copy_refuses);
+	tcase_add_test(tc, test_run_second_runner_gives_up);
 	suite_add_tcase(s, tc);
 	return (s);
 }

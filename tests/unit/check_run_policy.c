@@ -1,7 +1,8 @@
 /*
  * Unit tests for daemons/run/run_policy.c, the restart policy of kerr-run:
  * the delays (1 s doubling to 30 s, back to 1 s after a minute of good
- * running), which exits count as failures, and the words for each.
+ * running), which exits are failures to restart after, and the words for
+ * each.
  */
 #include <sys/wait.h>
 
@@ -9,6 +10,7 @@
 
 #include <check.h>
 
+#include "daemon.h"
 #include "run.h"
 
 Suite	*run_policy_suite(void);
@@ -39,19 +41,22 @@ START_TEST(test_run_policy_delay_resets_after_a_minute)
 }
 END_TEST
 
-START_TEST(test_run_policy_failed_is_on_failure)
+START_TEST(test_run_policy_restart_is_on_failure)
 {
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, 0)), 0);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(1, 0)), 1);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(127, 0)), 1);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGKILL)), 1);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGSEGV)), 1);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGABRT)), 1);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, 0)), 0);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(1, 0)), 1);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(127, 0)), 1);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGKILL)), 1);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGSEGV)), 1);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGABRT)), 1);
 	/* Asked to stop: a clean exit, as systemd counts it. */
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGTERM)), 0);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGINT)), 0);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGHUP)), 0);
-	ck_assert_int_eq(run_policy_failed(W_EXITCODE(0, SIGPIPE)), 0);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGTERM)), 0);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGINT)), 0);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGHUP)), 0);
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(0, SIGPIPE)), 0);
+	/* Another copy holds the lock: it runs already. */
+	ck_assert_int_eq(run_policy_restart(W_EXITCODE(DAEMON_EXIT_RUNNING,
+	    0)), 0);
 }
 END_TEST
 
@@ -61,6 +66,10 @@ START_TEST(test_run_policy_describe_exit_and_signal)
 
 	run_policy_describe(W_EXITCODE(1, 0), buf, sizeof(buf));
 	ck_assert_str_eq(buf, "exited with status 1");
+	run_policy_describe(W_EXITCODE(DAEMON_EXIT_RUNNING, 0), buf,
+	    sizeof(buf));
+	ck_assert_str_eq(buf, "exited with status 75 (another copy is "
+	    "running)");
 	run_policy_describe(W_EXITCODE(0, SIGKILL), buf, sizeof(buf));
 	ck_assert_str_eq(buf, "killed by signal 9 (KILL)");
 	run_policy_describe(W_EXITCODE(0, SIGSEGV) | WCOREFLAG, buf,
@@ -80,7 +89,7 @@ run_policy_suite(void)
 
 	tcase_add_test(tc, test_run_policy_delay_doubles_to_30s);
 	tcase_add_test(tc, test_run_policy_delay_resets_after_a_minute);
-	tcase_add_test(tc, test_run_policy_failed_is_on_failure);
+	tcase_add_test(tc, test_run_policy_restart_is_on_failure);
 	tcase_add_test(tc, test_run_policy_describe_exit_and_signal);
 	suite_add_tcase(s, tc);
 	return (s);
