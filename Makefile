@@ -70,6 +70,7 @@ COMMON_SRCS	+= common/notify.c
 COMMON_SRCS	+= common/proc.c
 COMMON_SRCS	+= common/records.c
 COMMON_SRCS	+= common/request.c
+COMMON_SRCS	+= common/schema.c
 COMMON_SRCS	+= common/task_env.c
 COMMON_SRCS	+= common/task_id.c
 COMMON_SRCS	+= common/workq.c
@@ -123,6 +124,7 @@ UNIT_SRCS	+= tests/unit/check_healthcheck.c
 UNIT_SRCS	+= tests/unit/check_json_filter.c
 UNIT_SRCS	+= tests/unit/check_log.c
 UNIT_SRCS	+= tests/unit/check_request.c
+UNIT_SRCS	+= tests/unit/check_schema.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
 

@@ -17,6 +17,7 @@ Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
+Suite	*schema_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_id_suite(void);
 
@@ -30,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, db_suite());
 	srunner_add_suite(sr, bus_suite());
+	srunner_add_suite(sr, schema_suite());
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
 	srunner_add_suite(sr, cron_next_suite());
