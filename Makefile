@@ -59,6 +59,7 @@ COMMON_SRCS	+= common/db_state.c
 COMMON_SRCS	+= common/db_task.c
 COMMON_SRCS	+= common/db_task_cleanup.c
 COMMON_SRCS	+= common/deploy.c
+COMMON_SRCS	+= common/deploy_schema.c
 COMMON_SRCS	+= common/executor_local.c
 COMMON_SRCS	+= common/fs.c
 COMMON_SRCS	+= common/healthcheck.c

@@ -257,8 +257,8 @@ schema_element(const struct schema_field *f, const char *noun,
 		(void)snprintf(ename, sizeof(ename), "%s", name);
 	if (json_is_null(e) && el->type != SCHEMA_ENUM)
 		return (schema_fail(err, errlen, "%s%s%s cannot contain null "
-		    "values", noun != NULL ? noun : "", noun != NULL ? " " : "",
-		    ename));
+		    "values", noun != NULL ? noun : "",
+		    noun != NULL ? " " : "", ename));
 	if (el->type == SCHEMA_ENUM || schema_is_nested(el->type))
 		return (schema_value(el, noun, ename, e, ret, err, errlen));
 	if ((r = schema_value(el, noun, ename, e, ret, NULL, 0)) == -EINVAL)
@@ -325,8 +325,9 @@ schema_key(const struct schema_field *f, const char *name, const char *k,
 
 	*ret = k;
 	if (f->keys != NULL && schema_index(f->keys, k) < 0)
-		return (schema_fail(err, errlen, "%s key '%s' is not one of %s",
-		    name, k, schema_list(f->keys, list, sizeof(list))));
+		return (schema_fail(err, errlen,
+		    "%s key '%s' is not one of %s", name, k,
+		    schema_list(f->keys, list, sizeof(list))));
 	if (f->instance_keys) {
 		if ((r = schema_instance_key(name, k, buf, len, err,
 		    errlen)) < 0)

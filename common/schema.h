@@ -27,7 +27,7 @@ enum schema_type {
 	SCHEMA_DOUBLE,		/* written as a real, as Jackson does */
 	SCHEMA_ENUM,		/* a string among values */
 	SCHEMA_ARRAY,		/* [elem] */
-	SCHEMA_MAP,		/* {key: elem}, or anything when elem is NULL */
+	SCHEMA_MAP,		/* {key: elem}; anything when elem is NULL */
 	SCHEMA_OBJECT		/* the members of table */
 };
 
@@ -46,30 +46,34 @@ struct schema_table;
 struct schema_field {
 	const char			*in;	/* input name read first */
 	const char			*in2;	/* read when in is absent */
-	const char			*out;	/* output name, used by checks */
-	const char			*out2;	/* deprecated copy also written */
+	const char			*out;	/* output name, for checks */
+	const char			*out2;	/* old name, written too */
 	enum schema_type		 type;
-	int				 required;	/* "must not be null" */
+	int				 required; /* "must not be null" */
 	const char			*def;	/* JSON written when absent */
-	const struct schema_range	*range;		/* INT, LONG */
-	const char *const		*values;	/* ENUM, NULL-ended */
-	const struct schema_field	*elem;		/* ARRAY, MAP members */
-	int				 unique;	/* ARRAY: a Java Set */
-	const char *const		*keys;		/* MAP: allowed keys */
-	int				 instance_keys;	/* MAP: see below */
-	int				 skip_null;	/* MAP: null is absent */
-	const struct schema_table	*table;		/* OBJECT members */
-	const char			*strkey;	/* OBJECT: see below */
-	const char			*desc;	/* ARRAY, MAP: see below */
+	/* INT, LONG: bounds; ENUM: the spellings, NULL-ended */
+	const struct schema_range	*range;
+	const char *const		*values;
+	/* ARRAY, MAP: the members; an ARRAY may be a Java Set */
+	const struct schema_field	*elem;
+	int				 unique;
+	/* MAP: allowed keys, or instance numbers; null values absent */
+	const char *const		*keys;
+	int				 instance_keys;
+	int				 skip_null;
+	/* OBJECT: the members, and the member a bare string stands for */
+	const struct schema_table	*table;
+	const char			*strkey;
+	/* ARRAY, MAP: what the type message says it must be */
+	const char			*desc;
 };
 
 /*
  * instance_keys: keys are instance numbers, Java Integers from 1, written
  * without leading zeros.  strkey: a bare string "s" is read as the object
- * {strkey: "s"} (Singularity's string forms of uris and files).  desc:
- * what the type message says the value must be; by default "an array" or
- * "an object", followed by " of strings", " of integers" or " of arrays"
- * when elem is of such a type.
+ * {strkey: "s"} (Singularity's string forms of uris and files).  desc: by
+ * default "an array" or "an object", followed by " of strings",
+ * " of integers" or " of arrays" when elem is of such a type.
  */
 
 struct schema_table {
