@@ -74,6 +74,7 @@ COMMON_SRCS	+= common/request.c
 COMMON_SRCS	+= common/schema.c
 COMMON_SRCS	+= common/task_env.c
 COMMON_SRCS	+= common/task_id.c
+COMMON_SRCS	+= common/tzif.c
 COMMON_SRCS	+= common/workq.c
 
 APID_SRCS	+= daemons/apid/apid.c
@@ -128,6 +129,7 @@ UNIT_SRCS	+= tests/unit/check_request.c
 UNIT_SRCS	+= tests/unit/check_schema.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
+UNIT_SRCS	+= tests/unit/check_tzif.c
 
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c

@@ -9,26 +9,19 @@
  * day fields restricted, descending or stepped day-of-week ranges, a 6- or
  * 7-field cron with shifted day numbers or a dropped year) we either
  * convert faithfully or refuse with -EINVAL: spec 0A forbids silent
- * reinterpretation.  Time zone names are checked against the system
- * zoneinfo.  Pure logic apart from that one file read; nothing logs.
+ * reinterpretation.  Pure logic: no I/O, nothing logs.
  */
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "cron.h"
 #include "schema.h"
 
 #define CRON_FIELDS_MAX	7
 #define CRON_WHY_MAX	256
-#define CRON_ZONEINFO	"/usr/share/zoneinfo/"
-#define CRON_ZONE_MAX	128
 
 enum cron_extra {
 	CRON_PLAIN,
@@ -663,45 +656,4 @@ cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 	if (cf.n > 5)
 		return (cron_copy_quartz(&cf, cron, out, outlen, err, errlen));
 	return (cron_convert(&cf, cron, out, outlen, err, errlen));
-}
-
-/* Relative, no "..", only the characters IANA names use. */
-static int
-cron_zone_name_is_safe(const char *tz)
-{
-	size_t	 n = strlen(tz), i;
-
-	if (n == 0 || n >= CRON_ZONE_MAX || tz[0] == '/' || tz[n - 1] == '/' ||
-	    strstr(tz, "..") != NULL || strstr(tz, "//") != NULL)
-		return (0);
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)tz[i]) &&
-		    strchr("_+-/", tz[i]) == NULL)
-			return (0);
-	return (1);
-}
-
-int
-cron_zone_is_valid(const char *tz)
-{
-	struct stat	 st;
-	char		 path[sizeof(CRON_ZONEINFO) + CRON_ZONE_MAX];
-	char		 magic[4];
-	int		 fd, ok;
-
-	if (tz == NULL)
-		return (0);
-	if (strcmp(tz, "UTC") == 0 || strcmp(tz, "GMT") == 0)
-		return (1);
-	if (!cron_zone_name_is_safe(tz))
-		return (0);
-	(void)snprintf(path, sizeof(path), "%s%s", CRON_ZONEINFO, tz);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return (0);
-	/* zoneinfo also holds tables such as leapseconds: want TZif data */
-	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, "TZif", sizeof(magic)) == 0;
-	(void)close(fd);
-	return (ok);
 }

@@ -19,6 +19,7 @@
 #include "cron.h"
 #include "request.h"
 #include "schema.h"
+#include "tzif.h"
 
 static const char *const request_type_names[] = {
 	"SERVICE", "WORKER", "SCHEDULED", "ON_DEMAND", "RUN_ONCE", NULL
@@ -473,7 +474,7 @@ request_check_kerr(const json_t *fields, char *err, size_t errlen)
 	const char	*tz = request_str(fields, "scheduleTimeZone");
 	const char	*placement = request_str(fields, "agentPlacement");
 
-	if (tz != NULL && !cron_zone_is_valid(tz))
+	if (tz != NULL && !tzif_zone_is_valid(tz))
 		return (schema_fail(err, errlen,
 		    "Unknown scheduleTimeZone '%s'", tz));
 	if (request_true(fields, "loadBalanced"))

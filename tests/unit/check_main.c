@@ -20,6 +20,7 @@ Suite	*request_suite(void);
 Suite	*schema_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_id_suite(void);
+Suite	*tzif_suite(void);
 
 int
 main(void)
@@ -34,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, schema_suite());
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
+	srunner_add_suite(sr, tzif_suite());
 	srunner_add_suite(sr, cron_next_suite());
 	srunner_add_suite(sr, json_filter_suite());
 	srunner_add_suite(sr, healthcheck_suite());
