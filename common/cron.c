@@ -96,18 +96,18 @@ cron_has_empty_item(const char *s)
 	    strstr(s, ",,") != NULL);
 }
 
-/* At most 4 digits, so no overflow: 0 and *ret, or -1. */
-static int
+/* At most 4 digits, so no overflow. */
+int
 cron_number(const char *s, size_t len, int *ret)
 {
 	size_t	 i;
 	int	 v = 0;
 
 	if (len == 0 || len > 4)
-		return (-1);
+		return (-EINVAL);
 	for (i = 0; i < len; i++) {
 		if (!isdigit((unsigned char)s[i]))
-			return (-1);
+			return (-EINVAL);
 		v = v * 10 + (s[i] - '0');
 	}
 	*ret = v;

@@ -23,5 +23,7 @@ int	cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 	    size_t errlen);
 /* 0 when quartz is a valid 6- or 7-field Quartz expression, else -EINVAL. */
 int	cron_validate_quartz(const char *quartz, char *err, size_t errlen);
+/* The number s[0..len) of 1 to 4 digits: 0 and *ret, or -EINVAL. */
+int	cron_number(const char *s, size_t len, int *ret);
 
 #endif

@@ -105,23 +105,6 @@ cron_next_set_next(const struct cron_next_set *s, int from)
 	return (-1);
 }
 
-static int
-cron_next_number(const char *s, size_t len, int *ret)
-{
-	size_t	 i;
-	int	 v = 0;
-
-	if (len == 0 || len > 4)
-		return (-EINVAL);
-	for (i = 0; i < len; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return (-EINVAL);
-		v = v * 10 + (s[i] - '0');
-	}
-	*ret = v;
-	return (0);
-}
-
 /* A number or a name of the field, within its range. */
 static int
 cron_next_value(const struct cron_next_spec *sp, const char *s, size_t len,
@@ -133,7 +116,7 @@ cron_next_value(const struct cron_next_spec *sp, const char *s, size_t len,
 		for (i = 0; sp->names[i * 3] != '\0'; i++)
 			if (strncmp(sp->names + i * 3, s, 3) == 0)
 				v = sp->min + i;
-	if (v < 0 && cron_next_number(s, len, &v) < 0)
+	if (v < 0 && cron_number(s, len, &v) < 0)
 		return (-EINVAL);
 	if (v < sp->min || v > sp->max)
 		return (-EINVAL);
@@ -151,7 +134,7 @@ cron_next_range(const struct cron_next_spec *sp, char *item,
 
 	if ((slash = strchr(item, '/')) != NULL) {
 		*slash++ = '\0';
-		if (cron_next_number(slash, strlen(slash), &step) < 0 ||
+		if (cron_number(slash, strlen(slash), &step) < 0 ||
 		    step < 1)
 			return (-EINVAL);
 	}
@@ -207,7 +190,7 @@ cron_next_dom(char *s, struct cron_next_expr *e)
 	}
 	if (strncmp(s, "L-", 2) == 0) {
 		e->day = CRON_NEXT_LAST;
-		return (cron_next_number(s + 2, n - 2, &e->arg));
+		return (cron_number(s + 2, n - 2, &e->arg));
 	}
 	if (n > 1 && s[n - 1] == 'W') {
 		e->day = CRON_NEXT_NEAR;
@@ -228,7 +211,7 @@ cron_next_dow(char *s, struct cron_next_expr *e)
 
 	if ((hash = strchr(s, '#')) != NULL) {
 		e->day = CRON_NEXT_NTH;
-		if (cron_next_number(hash + 1, strlen(hash + 1), &e->nth) < 0 ||
+		if (cron_number(hash + 1, strlen(hash + 1), &e->nth) < 0 ||
 		    e->nth < 1 || e->nth > 5)
 			return (-EINVAL);
 		return (cron_next_value(sp, s, (size_t)(hash - s), &e->arg));
