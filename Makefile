@@ -19,7 +19,7 @@ WARNINGS	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=gnu11 $(WARNINGS) $(if $(WERROR),-Werror) \
 		   -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD -MP \
-		   -Icommon -DKERR_SRCDIR='"$(CURDIR)"'
+		   $(addprefix -iquote common/,$(COMMON_DIRS)) -DKERR_SRCDIR='"$(CURDIR)"'
 # Link only the libraries a binary really uses: the task supervisor, started
 # once per task, then skips libsystemd and its compression libraries.
 LDFLAGS		+= -Wl,--as-needed
@@ -28,6 +28,8 @@ CFLAGS		+= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 LDFLAGS		+= -fsanitize=address,undefined
 endif
+# common/ by concern; every program sees all of it, no daemon another's.
+COMMON_DIRS	 = base store model time executor
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
@@ -39,44 +41,39 @@ DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps
 
-COMMON_SRCS	+= common/bus.c
-COMMON_SRCS	+= common/cgroup.c
-COMMON_SRCS	+= common/clock.c
-COMMON_SRCS	+= common/conf.c
-COMMON_SRCS	+= common/cron.c
-COMMON_SRCS	+= common/cron_next.c
-COMMON_SRCS	+= common/daemon.c
-COMMON_SRCS	+= common/db.c
-COMMON_SRCS	+= common/db_deploy.c
-COMMON_SRCS	+= common/db_pending_request.c
-COMMON_SRCS	+= common/db_pending_task.c
-COMMON_SRCS	+= common/db_request.c
-COMMON_SRCS	+= common/db_request_cleanup.c
-COMMON_SRCS	+= common/db_request_expiring.c
-COMMON_SRCS	+= common/db_request_history.c
-COMMON_SRCS	+= common/db_schema.c
-COMMON_SRCS	+= common/db_state.c
-COMMON_SRCS	+= common/db_task.c
-COMMON_SRCS	+= common/db_task_cleanup.c
-COMMON_SRCS	+= common/deploy.c
-COMMON_SRCS	+= common/deploy_schema.c
-COMMON_SRCS	+= common/executor_local.c
-COMMON_SRCS	+= common/fs.c
-COMMON_SRCS	+= common/healthcheck.c
-COMMON_SRCS	+= common/host.c
-COMMON_SRCS	+= common/json_filter.c
-COMMON_SRCS	+= common/lockfile.c
-COMMON_SRCS	+= common/log.c
-COMMON_SRCS	+= common/log_journal.c
-COMMON_SRCS	+= common/notify.c
-COMMON_SRCS	+= common/proc.c
-COMMON_SRCS	+= common/records.c
-COMMON_SRCS	+= common/request.c
-COMMON_SRCS	+= common/schema.c
-COMMON_SRCS	+= common/task_env.c
-COMMON_SRCS	+= common/task_id.c
-COMMON_SRCS	+= common/tzif.c
-COMMON_SRCS	+= common/workq.c
+COMMON_SRCS	+= common/base/bus.c
+COMMON_SRCS	+= common/base/clock.c
+COMMON_SRCS	+= common/base/conf.c
+COMMON_SRCS	+= common/base/daemon.c
+COMMON_SRCS	+= common/base/fs.c
+COMMON_SRCS	+= common/base/host.c
+COMMON_SRCS	+= common/base/lockfile.c
+COMMON_SRCS	+= common/base/log.c
+COMMON_SRCS	+= common/base/log_journal.c
+COMMON_SRCS	+= common/base/notify.c
+COMMON_SRCS	+= common/base/workq.c
+COMMON_SRCS	+= common/store/db.c
+COMMON_SRCS	+= common/store/db_deploy.c
+COMMON_SRCS	+= common/store/db_pending_request.c
+COMMON_SRCS	+= common/store/db_pending_task.c
+COMMON_SRCS	+= common/store/db_request.c
+COMMON_SRCS	+= common/store/db_request_cleanup.c
+COMMON_SRCS	+= common/store/db_request_expiring.c
+COMMON_SRCS	+= common/store/db_request_history.c
+COMMON_SRCS	+= common/store/db_schema.c
+COMMON_SRCS	+= common/store/db_state.c
+COMMON_SRCS	+= common/store/db_task.c
+COMMON_SRCS	+= common/store/db_task_cleanup.c
+COMMON_SRCS	+= common/model/deploy.c
+COMMON_SRCS	+= common/model/deploy_schema.c
+COMMON_SRCS	+= common/model/records.c
+COMMON_SRCS	+= common/model/request.c
+COMMON_SRCS	+= common/model/schema.c
+COMMON_SRCS	+= common/model/task_id.c
+COMMON_SRCS	+= common/time/cron.c
+COMMON_SRCS	+= common/time/tzif.c
+COMMON_SRCS	+= common/executor/executor_local.c
+COMMON_SRCS	+= common/executor/proc.c
 
 APID_SRCS	+= daemons/apid/apid.c
 APID_SRCS	+= daemons/apid/api_http.c
@@ -93,6 +90,7 @@ APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
 APID_SRCS	+= daemons/apid/api_util.c
 APID_SRCS	+= daemons/apid/api_writer.c
+APID_SRCS	+= daemons/apid/json_filter.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
@@ -104,6 +102,9 @@ SCHEDULERD_SRCS	+= daemons/schedulerd/sched_pool.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_reconcile.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_scheduled.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_task.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/cron_next.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/healthcheck.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/task_env.c
 
 CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_bounce.c
@@ -114,6 +115,7 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
+SUPERVISOR_SRCS	+= daemons/supervisor/cgroup.c
 
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
@@ -138,6 +140,11 @@ UNIT_SRCS	+= tests/unit/check_task_id.c
 UNIT_SRCS	+= tests/unit/check_tzif.c
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
+UNIT_SRCS	+= daemons/apid/json_filter.c
+UNIT_SRCS	+= daemons/schedulerd/cron_next.c
+UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
+UNIT_SRCS	+= daemons/schedulerd/task_env.c
+UNIT_SRCS	+= daemons/supervisor/cgroup.c
 
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
@@ -195,7 +202,11 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(call obj,tests/unit/check_run_policy.c): CFLAGS += -Idaemons/run
+$(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
+$(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid
+$(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
+    tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
+$(call obj,tests/unit/check_executor.c): CFLAGS += -iquote daemons/supervisor
 
 $(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"

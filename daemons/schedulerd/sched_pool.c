@@ -1,5 +1,5 @@
 /*
- * The launch workers: a small pool of threads (common/workq.c) that hand
+ * The launch workers: a small pool of threads (common/base/workq.c) that hand
  * launch jobs to the executor, so a slow start (a cgroup to set up, a fork
  * from a big process) never stalls the scheduling pass.  A launch that
  * fails is recorded as TASK_FAILED by the worker on its own store

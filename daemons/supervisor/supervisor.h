@@ -1,6 +1,6 @@
 /*
  * kerr-supervisor: one process per task, started by the local executor
- * (common/executor_local.c).  It runs the task's command in its own
+ * (common/executor/executor_local.c).  It runs the task's command in its own
  * process group, records TASK_STARTING, TASK_RUNNING and one terminal
  * state in the store, and rings the bus after each.
  *
