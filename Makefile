@@ -68,6 +68,7 @@ COMMON_SRCS	+= common/healthcheck.c
 COMMON_SRCS	+= common/host.c
 COMMON_SRCS	+= common/json_filter.c
 COMMON_SRCS	+= common/log.c
+COMMON_SRCS	+= common/log_journal.c
 COMMON_SRCS	+= common/notify.c
 COMMON_SRCS	+= common/proc.c
 COMMON_SRCS	+= common/records.c

@@ -18,8 +18,10 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "db_state.h"
 #include "fs.h"
 #include "log.h"
+#include "log_journal.h"
 #include "notify.h"
 
 static void
@@ -71,6 +73,7 @@ daemon_load_conf(struct daemon *d)
 
 	(void)snprintf(ident, sizeof(ident), "kerr-%s", d->name);
 	log_init(ident, LOG_NOTICE);
+	(void)log_journal_attach();
 	conf_defaults(&d->conf);
 	r = conf_load(&d->conf, path, d->conf_path != NULL, errbuf,
 	    sizeof(errbuf));
@@ -209,7 +212,7 @@ daemon_read_signals(struct daemon *d)
 			log_info("Received SIGHUP, ignoring");
 			continue;
 		}
-		log_notice("Received %s, stopping", strsignal(
+		log_notice("Received %s", strsignal(
 		    (int)si.ssi_signo));
 		stop = 1;
 	}
@@ -293,6 +296,42 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 			daemon_drain_bus(d, h, arg);
 	}
 	return (0);
+}
+
+/* What the store holds for the daemons to act on, for the ready line. */
+static void
+daemon_log_work(struct daemon *d, const char *what)
+{
+	struct db_state_counts	c;
+	int			r;
+
+	if ((r = db_state_counts(d->db, clock_now_ms(), &c)) < 0) {
+		log_notice("%s (the store could not be counted: %s)", what,
+		    strerror(-r));
+		return;
+	}
+	log_notice("%s: %lld active tasks, %lld pending requests, %lld "
+	    "scheduled tasks (%lld due), %lld request cleanups, %lld task "
+	    "cleanups", what, (long long)c.active_tasks,
+	    (long long)c.pending_requests, (long long)c.scheduled_tasks,
+	    (long long)c.late_tasks, (long long)c.cleaning_requests,
+	    (long long)c.cleaning_tasks);
+}
+
+void
+daemon_ready(struct daemon *d, const char *status)
+{
+	daemon_log_work(d, "Ready");
+	d->ready = 1;
+	(void)notify_ready(status);
+}
+
+void
+daemon_stopping(struct daemon *d)
+{
+	(void)notify_stopping();
+	if (d->ready)
+		daemon_log_work(d, "Stopping");
 }
 
 void

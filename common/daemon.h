@@ -25,6 +25,7 @@ struct daemon {
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;
+	int		 ready;		/* READY=1 was sent */
 };
 
 struct daemon_handlers {
@@ -48,6 +49,10 @@ int	daemon_init(struct daemon *d, const char *name, int argc,
 /* Loop until SIGTERM/SIGINT.  0 on a clean stop, -1 on error. */
 int	daemon_run(struct daemon *d, const struct daemon_handlers *h,
 	    void *arg);
+/* Log what the store holds for the daemons to act on, then READY=1. */
+void	daemon_ready(struct daemon *d, const char *status);
+/* STOPPING=1, and the same counts as the ready line once it was sent. */
+void	daemon_stopping(struct daemon *d);
 void	daemon_fini(struct daemon *d);
 
 /* Open the store named by conf with its options (one per thread). */

@@ -17,10 +17,9 @@
 
 #include "log.h"
 
-#define LOG_LINE_MAX	2048
-
 int		 log_verbosity = LOG_NOTICE;
 static char	 log_ident[64] = "kerr";
+static log_sink_fn log_sink;
 
 /* Indexed by syslog priority; also the names the config file accepts. */
 static const char *const log_names[] = {
@@ -38,6 +37,18 @@ void
 log_set_level(int level)
 {
 	log_verbosity = level;
+}
+
+void
+log_set_sink(log_sink_fn sink)
+{
+	log_sink = sink;
+}
+
+const char *
+log_get_ident(void)
+{
+	return (log_ident);
 }
 
 int
@@ -89,11 +100,20 @@ log_tty_prefix(char *buf, size_t len, int pri)
 static void
 log_vemit(int pri, const char *errstr, const char *fmt, va_list ap)
 {
-	char	 line[LOG_LINE_MAX];
+	char	 msg[LOG_LINE_MAX], line[LOG_LINE_MAX + 128];
 	size_t	 n;
 	int	 r, saved_errno = errno;
 
 	pri &= LOG_PRIMASK;
+	r = vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = r < 0 ? 0 : (size_t)r;
+	if (errstr != NULL && n < sizeof(msg))
+		(void)snprintf(msg + n, sizeof(msg) - n, ": %s", errstr);
+	/* A sink that fails (journald gone) falls back to plain stderr. */
+	if (log_sink != NULL && log_sink(pri, msg) == 0) {
+		errno = saved_errno;
+		return;
+	}
 	if (isatty(STDERR_FILENO))
 		n = log_tty_prefix(line, sizeof(line), pri);
 	else {
@@ -101,11 +121,7 @@ log_vemit(int pri, const char *errstr, const char *fmt, va_list ap)
 		n = r < 0 ? 0 : (size_t)r;
 	}
 	if (n < sizeof(line)) {
-		r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-		n += r < 0 ? 0 : (size_t)r;
-	}
-	if (errstr != NULL && n < sizeof(line)) {
-		r = snprintf(line + n, sizeof(line) - n, ": %s", errstr);
+		r = snprintf(line + n, sizeof(line) - n, "%s", msg);
 		n += r < 0 ? 0 : (size_t)r;
 	}
 	/* A truncated line still ends in a newline. */

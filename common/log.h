@@ -10,10 +10,21 @@
 
 #include <syslog.h>
 
+#define LOG_LINE_MAX	2048		/* longer messages are cut */
+
 extern int log_verbosity;		/* highest priority printed */
 
 void	log_init(const char *ident, int level);
 void	log_set_level(int level);
+const char *log_get_ident(void);
+
+/*
+ * Where formatted lines go instead of stderr (NULL: stderr).  msg has no
+ * prefix and no newline; a sink returns 0 when it took the line, negative
+ * to have it written to stderr after all.
+ */
+typedef int (*log_sink_fn)(int pri, const char *msg);
+void	log_set_sink(log_sink_fn sink);
 /* Parse "err", "warning", "notice", "info", "debug"; -1 if unknown. */
 int	log_level_from_str(const char *s);
 const char *log_level_to_str(int level);

@@ -22,9 +22,9 @@ main(int argc, char **argv)
 		goto out;
 	if ((r = api_http_start(&d.conf, d.bus, &http)) < 0)
 		goto out;
-	(void)notify_ready("Serving the Singularity API");
+	daemon_ready(&d, "Serving the Singularity API");
 	r = daemon_run(&d, &handlers, NULL);
-	(void)notify_stopping();
+	daemon_stopping(&d);
 out:
 	api_http_stop(http);
 	daemon_fini(&d);

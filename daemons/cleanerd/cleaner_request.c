@@ -142,8 +142,8 @@ cleaner_request_scan(struct cleaner *c)
 	c->ring_pending = 0;
 	json_array_foreach(list, i, cleanup) {
 		if ((rc = cleaner_request_one(c, cleanup)) < 0)
-			log_warnx("Failed to carry out a cleanup of request "
-			    "'%s': %s, retrying on the next tick",
+			log_warnx("Failed to carry out a cleanup of "
+			    "request=%s: %s, retrying on the next tick",
 			    json_string_value(json_object_get(cleanup,
 			    "requestId")), strerror(-rc));
 	}

@@ -30,9 +30,9 @@ main(int argc, char **argv)
 		log_err("Failed to start kill workers: %s", strerror(-r));
 		goto out;
 	}
-	(void)notify_ready("Cleaning");
+	daemon_ready(&d, "Cleaning");
 	r = daemon_run(&d, &handlers, &c);
-	(void)notify_stopping();
+	daemon_stopping(&d);
 out:
 	cleaner_task_pool_stop(&c);
 	json_decref(c.kills);

@@ -342,7 +342,7 @@ sched_deploy_check(struct sched *s)
 	}
 	json_array_foreach(list, i, p)
 		if ((rc = sched_deploy_one(s, p)) < 0)
-			log_warnx("Failed to advance a deploy of '%s': %s, "
+			log_warnx("Failed to advance a deploy of request=%s: %s, "
 			    "retrying on the next tick", sched_deploy_str(
 			    json_object_get(p, "deployMarker"), "requestId"),
 			    strerror(-rc));

@@ -285,7 +285,7 @@ sched_pending_drain(struct sched *s)
 		    "seq")), json_object_get(e, "pending"));
 		if (rc < 0)
 			log_warnx("Failed to process a pending request of "
-			    "'%s': %s, retrying on the next tick",
+			    "request=%s: %s, retrying on the next tick",
 			    sched_str(json_object_get(e, "pending"),
 			    "requestId"), strerror(-rc));
 	}

@@ -26,9 +26,9 @@ main(int argc, char **argv)
 		goto out;
 	if ((r = sched_init(&s, &d)) < 0)
 		goto out;
-	(void)notify_ready("Scheduling");
+	daemon_ready(&d, "Scheduling");
 	r = daemon_run(&d, &handlers, &s);
-	(void)notify_stopping();
+	daemon_stopping(&d);
 out:
 	sched_fini(&s);
 	daemon_fini(&d);

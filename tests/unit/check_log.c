@@ -6,6 +6,8 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* posix_openpt, grantpt, unlockpt, ptsname */
 #endif
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
@@ -17,6 +19,7 @@
 #include <check.h>
 
 #include "log.h"
+#include "log_journal.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*log_suite(void);
@@ -217,6 +220,106 @@ START_TEST(test_log_tty_line)
 }
 END_TEST
 
+START_TEST(test_log_journal_ids_from_words)
+{
+	struct log_journal_ids	ids;
+
+	log_journal_ids("task=web-d1-1700000000000-1-host1-DEFAULT sent "
+	    "SIGTERM (bounce)", &ids);
+	ck_assert_str_eq(ids.task_id, "web-d1-1700000000000-1-host1-DEFAULT");
+	ck_assert_str_eq(ids.request_id, "web");
+	ck_assert_str_eq(ids.deploy_id, "d1");
+
+	log_journal_ids("request=my.app deploy=v2 succeeded.", &ids);
+	ck_assert_str_eq(ids.task_id, "");
+	ck_assert_str_eq(ids.request_id, "my.app");
+	ck_assert_str_eq(ids.deploy_id, "v2");
+
+	log_journal_ids("Failed to kill task=a-b-1-1-h-r: No such process",
+	    &ids);
+	ck_assert_str_eq(ids.task_id, "a-b-1-1-h-r");
+	ck_assert_str_eq(ids.request_id, "a");
+
+	/* Only at a word start, and only ids, not any text after "=". */
+	log_journal_ids("subtask=x prerequest=y deploy= z", &ids);
+	ck_assert_str_eq(ids.task_id, "");
+	ck_assert_str_eq(ids.request_id, "");
+	ck_assert_str_eq(ids.deploy_id, "");
+
+	/* A task id that does not parse still names the task. */
+	log_journal_ids("task=nodashes ended", &ids);
+	ck_assert_str_eq(ids.task_id, "nodashes");
+	ck_assert_str_eq(ids.request_id, "");
+}
+END_TEST
+
+START_TEST(test_log_journal_stream_must_be_stderr)
+{
+	struct stat	 st;
+	char		 val[64];
+	int		 fd;
+
+	fd = check_log_capture();
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	(void)snprintf(val, sizeof(val), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	ck_assert_int_eq(setenv("JOURNAL_STREAM", val, 1), 0);
+	ck_assert_int_eq(log_journal_stderr_is_journal(), 1);
+	/* Inherited by a child whose stderr went elsewhere: not ours. */
+	(void)snprintf(val, sizeof(val), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino + 1);
+	ck_assert_int_eq(setenv("JOURNAL_STREAM", val, 1), 0);
+	ck_assert_int_eq(log_journal_stderr_is_journal(), 0);
+	ck_assert_int_eq(setenv("JOURNAL_STREAM", "garbage", 1), 0);
+	ck_assert_int_eq(log_journal_stderr_is_journal(), 0);
+	ck_assert_int_eq(unsetenv("JOURNAL_STREAM"), 0);
+	ck_assert_int_eq(log_journal_stderr_is_journal(), 0);
+	ck_assert_int_eq(log_journal_attach(), 0);
+	check_log_restore();
+	close(fd);
+}
+END_TEST
+
+static char	check_log_sunk[LOG_LINE_MAX];
+static int	check_log_sunk_pri = -1;
+
+static int
+check_log_sink_take(int pri, const char *msg)
+{
+	check_log_sunk_pri = pri;
+	(void)snprintf(check_log_sunk, sizeof(check_log_sunk), "%s", msg);
+	return (0);
+}
+
+static int
+check_log_sink_refuse(int pri, const char *msg)
+{
+	(void)pri;
+	(void)msg;
+	return (-1);
+}
+
+START_TEST(test_log_sink_takes_or_falls_back)
+{
+	char	 out[256];
+	int	 fd;
+
+	log_init("kerr-test", LOG_NOTICE);
+	fd = check_log_capture();
+	log_set_sink(check_log_sink_take);
+	errno = EACCES;
+	log_warn("task=%s cannot start", "t1");
+	log_set_sink(check_log_sink_refuse);
+	log_notice("journald is gone");
+	log_set_sink(NULL);
+	check_log_collect(fd, out, sizeof(out));
+	ck_assert_int_eq(check_log_sunk_pri, LOG_WARNING);
+	ck_assert_str_eq(check_log_sunk, "task=t1 cannot start: "
+	    "Permission denied");
+	ck_assert_str_eq(out, "<5>kerr-test: journald is gone\n");
+}
+END_TEST
+
 START_TEST(test_log_fatalx_exits)
 {
 	/* Runs in the forked child; check compares its exit status. */
@@ -242,6 +345,9 @@ log_suite(void)
 	tcase_add_test(tc, test_log_init_copies_ident);
 	tcase_add_test(tc, test_log_long_line_truncated);
 	tcase_add_test(tc, test_log_tty_line);
+	tcase_add_test(tc, test_log_journal_ids_from_words);
+	tcase_add_test(tc, test_log_journal_stream_must_be_stderr);
+	tcase_add_test(tc, test_log_sink_takes_or_falls_back);
 	/* Without fork (CK_FORK=no, as under gdb) fatalx would end the run. */
 	if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0)
 		tcase_add_exit_test(tc, test_log_fatalx_exits, 1);
