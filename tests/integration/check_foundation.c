@@ -427,12 +427,33 @@ START_TEST(test_foundation_systemd_units_verify)
 }
 END_TEST
 
+/*
+ * The units under a booted systemd, in a throwaway container: lazy socket
+ * activation, the journal, restarts of apid under load.  Skipped (77) only
+ * where a container cannot boot; the script prints why.
+ */
+START_TEST(test_foundation_systemd_booted)
+{
+	char	cmd[PATH_MAX];
+	int	status;
+
+	snprintf(cmd, sizeof(cmd), "%s/tests/integration/systemd-boot.sh",
+	    KERR_SRCDIR);
+	status = system(cmd);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		return;
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *
 foundation_suite(void)
 {
 	Suite	*s = suite_create("foundation");
 	TCase	*live = tcase_create("live");
 	TCase	*own = tcase_create("own-daemons");
+	TCase	*booted = tcase_create("booted");
 
 	tcase_add_checked_fixture(live, harness_setup, harness_teardown);
 	tcase_set_timeout(live, 60);
@@ -450,5 +471,10 @@ foundation_suite(void)
 	tcase_add_test(own, test_foundation_config_check_flag);
 	tcase_add_test(own, test_foundation_systemd_units_verify);
 	suite_add_tcase(s, own);
+
+	/* About 3 s; the script bounds every wait it makes. */
+	tcase_set_timeout(booted, 120);
+	tcase_add_test(booted, test_foundation_systemd_booted);
+	suite_add_tcase(s, booted);
 	return (s);
 }
