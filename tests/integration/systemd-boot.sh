@@ -30,6 +30,7 @@ tmp=
 npid=
 leader=
 flowpid=
+cgroups=
 started=$(date +%s)
 
 say()
@@ -79,9 +80,43 @@ cleanup()
 		wait "$npid" 2>/dev/null
 	fi
 	[ -n "$flowpid" ] && wait "$flowpid" 2>/dev/null
+	for g in $cgroups; do
+		cgroup_remove "$g"
+	done
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	rmdir "/run/systemd/nspawn/propagate/$machine" 2>/dev/null
 	return 0
+}
+
+# The cgroups this process is in, for nspawn to run under: the named
+# systemd v1 hierarchy (hybrid hosts) and the unified one.
+cgroup_homes()
+{
+	v2=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		echo "/sys/fs/cgroup$v2"
+		return
+	fi
+	v1=$(sed -n 's/^[0-9]*:name=systemd://p' /proc/self/cgroup)
+	[ -n "$v1" ] && [ -d /sys/fs/cgroup/systemd ] &&
+	    echo "/sys/fs/cgroup/systemd$v1"
+	[ -n "$v2" ] &&
+	    [ "$(stat -fc %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
+	    echo "/sys/fs/cgroup/unified$v2"
+}
+
+# Remove a cgroup tree once the container's processes are gone: they are
+# all ours, so any left after the halt are killed.
+cgroup_remove()
+{
+	[ -d "$1" ] || return 0
+	n=0
+	until find "$1" -depth -type d -exec rmdir {} + 2>/dev/null; do
+		[ -e "$1/cgroup.kill" ] && echo 1 >"$1/cgroup.kill" 2>/dev/null
+		n=$((n + 1))
+		[ "$n" -lt 50 ] || { say "cannot remove cgroup $1"; return 1; }
+		sleep 0.1
+	done
 }
 
 # The container did not come up: say why, with nspawn's own words.
@@ -147,12 +182,25 @@ mkdir -p "$stage/usr/local" "$stage/etc/kerr" || exit 1
 # for the task lines.
 printf '[common]\nlog_level = info\n' > "$stage/etc/kerr/kerr.conf" || exit 1
 
-# With systemd as the host's PID 1 nspawn gets a scope of its own; without
-# it, there is no one to ask and the container stays in our cgroup.
-keep=--keep-unit
-[ -d /run/systemd/system ] && keep=
-# shellcheck disable=SC2086 # $keep is one option or none
-systemd-nspawn --quiet --directory=/ --volatile=yes --boot \
+# With systemd as the host's PID 1, nspawn asks it for a scope of its own.
+# Without, there is no one to ask: nspawn keeps the cgroup it starts in and
+# makes its "payload" and "supervisor" groups there, so each run starts it
+# in a cgroup of its own (two containers in one would share their units'
+# cgroups), removed by cleanup.
+keep=
+if [ ! -d /run/systemd/system ]; then
+	keep=--keep-unit
+	for home in $(cgroup_homes); do
+		mkdir "${home%/}/$machine" || fail "cannot make a cgroup"
+		cgroups="$cgroups ${home%/}/$machine"
+	done
+fi
+# shellcheck disable=SC2016,SC2086 # $$ is sh's; $keep is one option or none
+KERR_CGROUPS=$cgroups sh -c 'for g in $KERR_CGROUPS; do
+	echo $$ >"$g/cgroup.procs" || exit 1
+done
+unset KERR_CGROUPS
+exec "$@"' sh systemd-nspawn --quiet --directory=/ --volatile=yes --boot \
     --register=no $keep --private-network --machine="$machine" \
     --console=pipe --bind-ro="$stage/usr/local:/usr/local" \
     --bind-ro="$stage/etc/kerr:/etc/kerr" \
