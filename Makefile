@@ -67,6 +67,7 @@ COMMON_SRCS	+= common/fs.c
 COMMON_SRCS	+= common/healthcheck.c
 COMMON_SRCS	+= common/host.c
 COMMON_SRCS	+= common/json_filter.c
+COMMON_SRCS	+= common/lockfile.c
 COMMON_SRCS	+= common/log.c
 COMMON_SRCS	+= common/log_journal.c
 COMMON_SRCS	+= common/notify.c
@@ -114,6 +115,9 @@ SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
 
+RUN_SRCS	+= daemons/run/run.c
+RUN_SRCS	+= daemons/run/run_policy.c
+
 UNIT_SRCS	+= tests/unit/check_main.c
 UNIT_SRCS	+= tests/unit/check_bus.c
 UNIT_SRCS	+= tests/unit/check_conf.c
@@ -124,10 +128,14 @@ UNIT_SRCS	+= tests/unit/check_deploy.c
 UNIT_SRCS	+= tests/unit/check_executor.c
 UNIT_SRCS	+= tests/unit/check_healthcheck.c
 UNIT_SRCS	+= tests/unit/check_json_filter.c
+UNIT_SRCS	+= tests/unit/check_lockfile.c
 UNIT_SRCS	+= tests/unit/check_log.c
 UNIT_SRCS	+= tests/unit/check_request.c
+UNIT_SRCS	+= tests/unit/check_run_policy.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
+# Pure files of a daemon are tested as they are (OpenBSD regress style).
+UNIT_SRCS	+= daemons/run/run_policy.c
 
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
@@ -136,20 +144,23 @@ INTEG_SRCS	+= tests/integration/check_deploys.c
 INTEG_SRCS	+= tests/integration/check_foundation.c
 INTEG_SRCS	+= tests/integration/check_jobs.c
 INTEG_SRCS	+= tests/integration/check_requests.c
+INTEG_SRCS	+= tests/integration/check_run.c
 INTEG_SRCS	+= tests/integration/check_sandbox.c
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
 		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor
+# What `make run` runs; not installed (systemd supervises there).
+RUN_BIN		 = $(BUILD)/kerr-run
 LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 .PHONY: all check unit integration run bench deps install uninstall clean help
 
-all: $(BINS)
+all: $(BINS) $(RUN_BIN)
 
 help:
-	@echo "make            build the three daemons into $(BUILD)/"
+	@echo "make            build the three daemons and kerr-run into $(BUILD)/"
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
@@ -180,6 +191,12 @@ $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS)) $(LIBCOMMON)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(call obj,tests/unit/check_run_policy.c): CFLAGS += -Idaemons/run
+
+$(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -220,7 +237,7 @@ TEST_ENV	 = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 unit: $(BUILD)/check_unit $(BUILD)/kerr-supervisor
 	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_unit
 
-integration: $(BINS) $(BUILD)/check_integration $(BUILD)/kerr-test-httpd
+integration: $(BINS) $(RUN_BIN) $(BUILD)/check_integration $(BUILD)/kerr-test-httpd
 	@$(TEST_ENV) KERR_BUILD_DIR=$(CURDIR)/$(BUILD) $(BUILD)/check_integration
 
 check: deps
@@ -233,7 +250,7 @@ var/kerr.conf:
 
 run: deps
 	@$(MAKE) --no-print-directory all var/kerr.conf
-	@exec daemons/kerr-run.sh $(BUILD) var/kerr.conf
+	@exec $(RUN_BIN) -c var/kerr.conf
 
 # Benchmarks against this machine's own ceilings, in one run: bench/run.sh.
 bench: deps

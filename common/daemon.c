@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "db_state.h"
 #include "fs.h"
+#include "lockfile.h"
 #include "log.h"
 #include "log_journal.h"
 #include "notify.h"
@@ -131,6 +132,41 @@ daemon_make_dirs(struct daemon *d)
 	return (0);
 }
 
+/*
+ * One copy per runtime directory: a second one would schedule, launch and
+ * kill alongside the first.  Taken before the store is opened, so a copy
+ * that must not run never migrates the schema either.
+ */
+static int
+daemon_lock(struct daemon *d)
+{
+	char	path[PATH_MAX];
+	pid_t	holder = 0;
+	int	n, r;
+
+	n = snprintf(path, sizeof(path), "%s/kerr-%s.lock",
+	    d->conf.runtime_dir, d->name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		log_err("Lock file path under '%s' is too long",
+		    d->conf.runtime_dir);
+		return (-1);
+	}
+	r = lockfile_take(path, &d->lock_fd, &holder);
+	d->locked_out = r == -EWOULDBLOCK;
+	if (r == -EWOULDBLOCK && holder > 0)
+		log_err("kerr-%s is already running on state directory '%s' "
+		    "(lock '%s' held by pid %ld), not starting", d->name,
+		    d->conf.state_dir, path, (long)holder);
+	else if (r == -EWOULDBLOCK)
+		log_err("kerr-%s is already running on state directory '%s' "
+		    "(lock '%s' is held), not starting", d->name,
+		    d->conf.state_dir, path);
+	else if (r < 0)
+		log_err("Failed to take the lock '%s': %s", path,
+		    strerror(-r));
+	return (r < 0 ? -1 : 0);
+}
+
 int
 daemon_db_open(const struct conf *conf, struct db **ret)
 {
@@ -182,6 +218,7 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	d->signal_fd = -1;
+	d->lock_fd = -1;
 	if (daemon_parse_args(d, argc, argv) < 0 || daemon_load_conf(d) < 0)
 		return (-1);
 	if (d->check_only) {
@@ -189,7 +226,7 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 		return (1);
 	}
 	if (daemon_open_signals(d) < 0 || daemon_make_dirs(d) < 0 ||
-	    daemon_open_store(d) < 0)
+	    daemon_lock(d) < 0 || daemon_open_store(d) < 0)
 		return (-1);
 	if ((r = bus_open(d->conf.runtime_dir, name, subs, nsubs, 0,
 	    &d->bus)) < 0) {
@@ -344,4 +381,16 @@ daemon_fini(struct daemon *d)
 	if (d->signal_fd >= 0)
 		(void)close(d->signal_fd);
 	d->signal_fd = -1;
+	/* Last: the next copy may start once the store is closed. */
+	if (d->lock_fd >= 0)
+		(void)close(d->lock_fd);
+	d->lock_fd = -1;
+}
+
+int
+daemon_exit_status(const struct daemon *d, int r)
+{
+	if (r >= 0)
+		return (0);
+	return (d->locked_out ? DAEMON_EXIT_RUNNING : 1);
 }

@@ -1,7 +1,8 @@
 /*
  * The steps every kerr daemon's main() takes, in order: parse -c/-d/-n,
  * load the config, start logging, block the stop signals into a signalfd,
- * make the state and runtime directories, open and migrate the store, open
+ * make the state and runtime directories, take the daemon's lock file (one
+ * copy per runtime directory), open and migrate the store, open
  * the bus; then a loop woken by the bus, the tick and signals, which pets
  * the systemd watchdog; then teardown in reverse.
  */
@@ -15,6 +16,13 @@
 #include "conf.h"
 #include "db.h"
 
+/*
+ * The exit status of a daemon refused because another copy holds its lock
+ * (sysexits' EX_TEMPFAIL: try again once that one stops).  kerr-run does
+ * not restart it; the other copy is running already.
+ */
+#define DAEMON_EXIT_RUNNING	75
+
 struct daemon {
 	const char	*name;		/* "apid": bus address and log ident */
 	const char	*conf_path;
@@ -22,6 +30,8 @@ struct daemon {
 	int		 check_only;	/* -n: check the config and exit */
 	struct conf	 conf;
 	int		 signal_fd;
+	int		 lock_fd;	/* <runtime_dir>/kerr-<name>.lock */
+	int		 locked_out;	/* another copy holds that lock */
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;
@@ -54,6 +64,9 @@ void	daemon_ready(struct daemon *d, const char *status);
 /* STOPPING=1, and the same counts as the ready line once it was sent. */
 void	daemon_stopping(struct daemon *d);
 void	daemon_fini(struct daemon *d);
+/* main()'s exit status after r, its last step's result: 0, 1, or
+ * DAEMON_EXIT_RUNNING when daemon_init found another copy running. */
+int	daemon_exit_status(const struct daemon *d, int r);
 
 /* Open the store named by conf with its options (one per thread). */
 int	daemon_db_open(const struct conf *conf, struct db **ret);

@@ -30,7 +30,8 @@ int	api_action_run(struct api_req *req, struct api_reply *rep,
 /* message and actionId of the body; -EINVAL after a 400 reply. */
 int	api_action_common(struct api_action *act, struct api_reply *rep,
 	    const char **ret_message, const char **ret_action_id);
-int	api_action_history(struct api_req *req, const struct db_request *r,
+/* A request history row (CREATED, PAUSED, ...), and its log line. */
+int	api_action_history(struct api_req *req, const json_t *request,
 	    const char *event, const char *message, int64_t now);
 /* Queue a pending request for the deploy in use (none: nothing). */
 int	api_action_pending(struct api_req *req, struct api_action *act,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_action.h"
 #include "api_request.h"
 #include "clock.h"
 #include "db_deploy.h"
@@ -151,8 +152,8 @@ api_deploy_store(struct api_req *req, struct api_deploy_post *ctx,
 	if (rc == 0 && r->state == REQUEST_PAUSED && ctx->unpause &&
 	    (rc = db_request_set_state(req->db, ctx->request_id,
 	    REQUEST_PAUSED, REQUEST_DEPLOYING_TO_UNPAUSE, now)) == 0)
-		rc = db_request_history_add(req->db, r->request,
-		    "DEPLOYED_TO_UNPAUSE", api_user(req), ctx->message, now);
+		rc = api_action_history(req, r->request,
+		    "DEPLOYED_TO_UNPAUSE", ctx->message, now);
 out:
 	json_decref(p);
 	json_decref(pending);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_action.h"
 #include "api_request.h"
 #include "clock.h"
 #include "db_deploy.h"
@@ -244,11 +245,10 @@ api_request_update(struct api_req *req, struct api_request_post *ctx,
 		pending_type = "UPDATED_REQUEST";
 	}
 	if ((r = db_request_put(req->db, norm, state, now)) < 0 ||
-	    (r = db_request_history_add(req->db, norm, "UPDATED",
-	    api_user(req), NULL, now)) < 0)
+	    (r = api_action_history(req, norm, "UPDATED", NULL, now)) < 0)
 		return (r);
-	if (old->state == REQUEST_PAUSED && (r = db_request_history_add(
-	    req->db, norm, "UNPAUSED", api_user(req), NULL, now)) < 0)
+	if (old->state == REQUEST_PAUSED && (r = api_action_history(req,
+	    norm, "UNPAUSED", NULL, now)) < 0)
 		return (r);
 	if (pending_type == NULL || deploy == NULL)
 		return (0);
@@ -286,8 +286,8 @@ api_request_post_tx(struct api_req *req, struct api_reply *rep, void *arg)
 	if (!exists) {
 		if ((r = db_request_put(req->db, norm, REQUEST_ACTIVE,
 		    now)) == 0)
-			r = db_request_history_add(req->db, norm, "CREATED",
-			    api_user(req), NULL, now);
+			r = api_action_history(req, norm, "CREATED", NULL,
+			    now);
 	} else
 		r = api_request_update(req, ctx, &old, norm, now);
 	if (r == 0)

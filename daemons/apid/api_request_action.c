@@ -15,6 +15,7 @@
 #include "api_action.h"
 #include "clock.h"
 #include "db_task.h"
+#include "log.h"
 #include "records.h"
 
 #define API_BOUNCE_EXPIRY_MS	(60LL * 60 * 1000)
@@ -81,11 +82,16 @@ api_action_common(struct api_action *act, struct api_reply *rep,
 }
 
 int
-api_action_history(struct api_req *req, const struct db_request *r,
+api_action_history(struct api_req *req, const json_t *request,
     const char *event, const char *message, int64_t now)
 {
-	return (db_request_history_add(req->db, r->request, event,
-	    api_user(req), message, now));
+	const char *user = api_user(req);
+
+	log_info("request=%s %s%s%s", json_string_value(json_object_get(
+	    request, "id")), event, user != NULL ? " by " : "",
+	    user != NULL ? user : "");
+	return (db_request_history_add(req->db, request, event, user,
+	    message, now));
 }
 
 /* Queue a pending request of `type` for the deploy in use, if any. */
@@ -131,10 +137,11 @@ api_action_expiring(struct api_req *req, struct api_action *act,
 		}
 		action_id = uuid;
 	}
-	e = json_pack("{s:s, s:I, s:s, s:O}", "requestId", act->id,
+	/* "o" takes the one reference we hold, whichever object it is. */
+	e = json_pack("{s:s, s:I, s:s, s:o}", "requestId", act->id,
 	    "startMillis", (json_int_t)now, "actionId", action_id,
-	    "expiringAPIRequestObject", act->body != NULL ? act->body :
-	    json_object());
+	    "expiringAPIRequestObject", act->body != NULL ?
+	    json_incref(act->body) : json_object());
 	rc = e == NULL || (extra != NULL && json_object_update(e, extra) !=
 	    0) || records_set_opt_string(e, "user", api_user(req)) < 0;
 	json_decref(extra);
@@ -179,7 +186,7 @@ api_action_delete(struct api_req *req, struct api_reply *rep,
 		rc = db_request_set_state(req->db, act->id, r->state,
 		    REQUEST_DELETING, now);
 	if (rc == 0)
-		rc = api_action_history(req, r, "DELETING", message, now);
+		rc = api_action_history(req, r->request, "DELETING", message, now);
 	act->rings |= API_RING_CLEANUP;
 	act->reply = json_incref(r->request);	/* the deleted request */
 	return (rc);
@@ -255,7 +262,7 @@ api_action_pause(struct api_req *req, struct api_reply *rep,
 		rc = db_request_set_state(req->db, act->id, r->state,
 		    REQUEST_PAUSED, now);
 	if (rc == 0)
-		rc = api_action_history(req, r, "PAUSED", message, now);
+		rc = api_action_history(req, r->request, "PAUSED", message, now);
 	if (rc == 0 && duration > 0)
 		rc = api_action_expiring(req, act, "pause", action_id,
 		    duration, now, NULL);
@@ -294,7 +301,7 @@ api_action_unpause(struct api_req *req, struct api_reply *rep,
 		return (rc);
 	if ((rc = db_request_set_state(req->db, act->id, REQUEST_PAUSED,
 	    REQUEST_ACTIVE, now)) < 0 ||
-	    (rc = api_action_history(req, r, "UNPAUSED", message, now)) < 0)
+	    (rc = api_action_history(req, r->request, "UNPAUSED", message, now)) < 0)
 		return (rc);
 	if (request_type_of(r->request) == REQUEST_ON_DEMAND)
 		return (0);
@@ -326,7 +333,7 @@ api_action_exit_cooldown(struct api_req *req, struct api_reply *rep,
 		    request_state_to_str(r->state)));
 	if ((rc = db_request_set_state(req->db, act->id,
 	    REQUEST_SYSTEM_COOLDOWN, REQUEST_ACTIVE, now)) < 0 ||
-	    (rc = api_action_history(req, r, "EXITED_COOLDOWN", message,
+	    (rc = api_action_history(req, r->request, "EXITED_COOLDOWN", message,
 	    now)) < 0)
 		return (rc);
 	if (request_type_of(r->request) == REQUEST_ON_DEMAND)
@@ -409,7 +416,7 @@ api_action_bounce(struct api_req *req, struct api_reply *rep,
 		rc = db_request_set_state(req->db, act->id, r->state,
 		    REQUEST_ACTIVE, now);
 	if (rc == 0)
-		rc = api_action_history(req, r, "BOUNCED", message, now);
+		rc = api_action_history(req, r->request, "BOUNCED", message, now);
 	if (rc == 0)
 		rc = api_action_expiring(req, act, "bounce", action_id,
 		    duration, now, json_pack("{s:s}", "deployId",

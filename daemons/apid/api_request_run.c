@@ -298,8 +298,7 @@ api_scale_history(struct api_req *req, const json_t *norm,
 	else
 		(void)snprintf(text, sizeof(text), "Scaling from %d -> %d",
 		    from, to);
-	return (db_request_history_add(req->db, norm, "SCALED", api_user(req),
-	    text, now));
+	return (api_action_history(req, norm, "SCALED", text, now));
 }
 
 static int

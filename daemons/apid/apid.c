@@ -28,5 +28,5 @@ main(int argc, char **argv)
 out:
 	api_http_stop(http);
 	daemon_fini(&d);
-	return (r < 0 ? 1 : 0);
+	return (daemon_exit_status(&d, r));
 }

@@ -37,5 +37,5 @@ out:
 	cleaner_task_pool_stop(&c);
 	json_decref(c.kills);
 	daemon_fini(&d);
-	return (r < 0 ? 1 : 0);
+	return (daemon_exit_status(&d, r));
 }

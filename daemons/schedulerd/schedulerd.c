@@ -32,5 +32,5 @@ main(int argc, char **argv)
 out:
 	sched_fini(&s);
 	daemon_fini(&d);
-	return (r < 0 ? 1 : 0);
+	return (daemon_exit_status(&d, r));
 }

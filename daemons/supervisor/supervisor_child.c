@@ -248,11 +248,22 @@ supervisor_child_reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * Past the stdio step, fd 2 is the task's stderr file: say there why the
+ * command never ran, as a shell would, for whoever reads the sandbox.
+ */
 static void __attribute__((noreturn))
-supervisor_child_fail(int errfd, enum supervisor_child_step step)
+supervisor_child_fail(const struct supervisor *sv, int errfd,
+    enum supervisor_child_step step)
 {
 	struct supervisor_child_error e = { (int)step, errno };
 
+	if (step == SUPERVISOR_CHILD_EXEC)
+		(void)dprintf(STDERR_FILENO, "kerr: cannot execute '%s': %s\n",
+		    sv->spec.launch.argv[0], strerror(e.err));
+	else if (step > SUPERVISOR_CHILD_STDIO)
+		(void)dprintf(STDERR_FILENO, "kerr: cannot switch to the task "
+		    "user: %s\n", strerror(e.err));
 	(void)!write(errfd, &e, sizeof(e));
 	_exit(127);
 }
@@ -264,23 +275,23 @@ supervisor_child_exec(struct supervisor *sv, int errfd)
 	char *const *argv = sv->spec.launch.argv;
 
 	if (setpgid(0, 0) != 0)
-		supervisor_child_fail(errfd, SUPERVISOR_CHILD_SETPGID);
+		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_SETPGID);
 	if (sv->cg_made && cgroup_task_join(&sv->cg, sv->task_id,
 	    getpid()) < 0)
-		supervisor_child_fail(errfd, SUPERVISOR_CHILD_CGROUP);
+		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_CGROUP);
 	if (chdir(sv->sandbox) != 0)
-		supervisor_child_fail(errfd, SUPERVISOR_CHILD_CHDIR);
+		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_CHDIR);
 	if (supervisor_child_stdio(sv) < 0)
-		supervisor_child_fail(errfd, SUPERVISOR_CHILD_STDIO);
+		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_STDIO);
 	if (supervisor_child_identity(sv) < 0)
-		supervisor_child_fail(errfd, SUPERVISOR_CHILD_USER);
+		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_USER);
 	/* The daemon's sockets and the store: none of the task's business. */
 	supervisor_close_fds(STDERR_FILENO + 1, 1);
 	supervisor_child_reset_signals();
 	/* execvpe searches the PATH of environ: make it the task's. */
 	environ = sv->envp;
 	(void)execvpe(argv[0], argv, sv->envp);
-	supervisor_child_fail(errfd, SUPERVISOR_CHILD_EXEC);
+	supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_EXEC);
 }
 
 /* End of file: the exec happened.  Else the child's error, reaped. */

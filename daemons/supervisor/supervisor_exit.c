@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,11 +152,50 @@ supervisor_exit_signame(int sig, char *buf, size_t len)
 		(void)snprintf(buf, len, "%d", sig);
 }
 
+/*
+ * The last non-empty line the task wrote to its stderr file, cut to fit
+ * len; "" when there is none.  Shells exit 126 or 127 when the command
+ * cannot run at all and explain why only there ("sh: 1: /x: Permission
+ * denied"), so the task's status message repeats it.
+ */
+static void
+supervisor_exit_stderr_tail(const struct supervisor *sv, char *buf,
+    size_t len)
+{
+	char	 tail[512], path[PATH_MAX];
+	char	*end, *start;
+	ssize_t	 n;
+	off_t	 size;
+	int	 fd;
+
+	buf[0] = '\0';
+	if (snprintf(path, sizeof(path), "%s/stderr", sv->sandbox) >=
+	    (int)sizeof(path) ||
+	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	n = size < 0 ? -1 : pread(fd, tail, sizeof(tail) - 1,
+	    size > (off_t)sizeof(tail) - 1 ? size - (off_t)sizeof(tail) + 1 :
+	    0);
+	(void)close(fd);
+	if (n <= 0)
+		return;
+	tail[n] = '\0';
+	end = tail + n;
+	while (end > tail && (end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	start = strrchr(tail, '\n');
+	start = start != NULL ? start + 1 : tail;
+	n = (ssize_t)strnlen(start, len - 1);
+	memcpy(buf, start, (size_t)n);
+	buf[n] = '\0';
+}
+
 void
 supervisor_exit_outcome(struct supervisor *sv, int status,
     struct supervisor_outcome *o)
 {
-	char signame[32];
+	char signame[32], why[SUPERVISOR_MESSAGE_MAX - 32];
 
 	memset(o, 0, sizeof(*o));
 	o->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -178,6 +218,11 @@ supervisor_exit_outcome(struct supervisor *sv, int status,
 	} else if (o->exit_code == 0) {
 		o->state = "TASK_FINISHED";
 		o->reason = NULL;
+	} else if (o->exit_code == 126 || o->exit_code == 127) {
+		supervisor_exit_stderr_tail(sv, why, sizeof(why));
+		(void)snprintf(o->message, sizeof(o->message),
+		    "Exited with status %d%s%s", o->exit_code,
+		    why[0] != '\0' ? ": " : "", why);
 	} else if (o->exit_code > 0) {
 		(void)snprintf(o->message, sizeof(o->message),
 		    "Exited with status %d", o->exit_code);

@@ -4,6 +4,10 @@
  * the on-demand concurrency cap, run-once, retries, the execution time
  * limit, a finished schedule, and HTTP health checks deciding deploys.
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +37,7 @@ post_ok(const char *path, const char *body)
 static void
 deploy(const char *id, const char *command, const char *extra)
 {
-	char body[2048];
+	char body[8192];
 
 	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
 	    "\"id\":\"d1\",\"command\":\"%s\"%s}}", id, command,
@@ -238,13 +242,14 @@ END_TEST
 static void
 health_deploy(const char *id, const char *status)
 {
-	char cmd[1200], extra[256], body[256];
+	char cmd[PATH_MAX + 64], extra[256], body[256], prog[PATH_MAX];
 
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
 	    "\"SERVICE\"}", id);
 	post_ok(V1 "/requests", body);
-	snprintf(cmd, sizeof(cmd), "exec %s/kerr-test-httpd $PORT0 %s",
-	    harness_env.build_dir, status);
+	harness_task_program(&harness_env, "kerr-test-httpd", prog,
+	    sizeof(prog));
+	snprintf(cmd, sizeof(cmd), "exec %s $PORT0 %s", prog, status);
 	snprintf(extra, sizeof(extra), ",\"resources\":{\"cpus\":0.1,"
 	    "\"memoryMb\":32,\"numPorts\":1},\"healthcheck\":{\"uri\":\"/h\","
 	    "\"startupIntervalSeconds\":1,\"maxRetries\":2}");
@@ -281,6 +286,65 @@ START_TEST(test_jobs_healthcheck_decides_deploy)
 }
 END_TEST
 
+/* The failed task's last status message, and its stderr, for a run-once
+ * request whose command cannot run; both must contain `why`. */
+static void
+unrunnable_says_why(const char *id, const char *command, const char *extra,
+    const char *why, const char *in_stderr)
+{
+	char		 body[256], path[512], task[256];
+	json_t		*h, *updates, *chunk;
+	const char	*msg, *data;
+
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
+	    "\"RUN_ONCE\"}", id);
+	post_ok(V1 "/requests", body);
+	deploy(id, command, extra);
+	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
+	    " AND state = 'TASK_FAILED'", id, 1, 15);
+	snprintf(path, sizeof(path), "SELECT task_id FROM tasks WHERE "
+	    "request_id = '%s'", id);
+	harness_sql_text(&harness_env, path, task, sizeof(task));
+	snprintf(path, sizeof(path), V1 "/history/task/%s", task);
+	h = http_json(&harness_env, "GET", path, NULL, 200);
+	updates = json_object_get(h, "taskUpdates");
+	msg = json_string_value(json_object_get(json_array_get(updates,
+	    json_array_size(updates) - 1), "statusMessage"));
+	ck_assert_msg(msg != NULL && strstr(msg, why) != NULL,
+	    "status message '%s' does not say '%s'", msg, why);
+	json_decref(h);
+	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stderr"
+	    "&offset=0&length=65536", task);
+	chunk = http_json(&harness_env, "GET", path, NULL, 200);
+	data = json_string_value(json_object_get(chunk, "data"));
+	ck_assert_msg(data != NULL && strstr(data, in_stderr) != NULL,
+	    "stderr '%s' does not say '%s'", data, in_stderr);
+	json_decref(chunk);
+}
+
+START_TEST(test_jobs_unrunnable_command_says_why)
+{
+	char	cmd[PATH_MAX + 16], path[PATH_MAX];
+	int	fd;
+
+	/* Through the shell: a file the task user may not execute. */
+	snprintf(path, sizeof(path), "%s/bin", harness_env.dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bin/not-a-program", harness_env.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(close(fd), 0);
+	snprintf(cmd, sizeof(cmd), "exec %s", path);
+	unrunnable_says_why("noexec", cmd, NULL, "Permission denied",
+	    "Permission denied");
+	/* Without a shell: the supervisor's own exec fails. */
+	unrunnable_says_why("missing", "/nonexistent/program",
+	    ",\"arguments\":[\"x\"],\"shell\":false",
+	    "No such file or directory", "kerr: cannot execute "
+	    "'/nonexistent/program'");
+}
+END_TEST
+
 Suite *
 jobs_suite(void)
 {
@@ -297,6 +361,7 @@ jobs_suite(void)
 	tcase_add_test(tc, test_jobs_time_limit_kills);
 	tcase_add_test(tc, test_jobs_schedule_without_future_finishes);
 	tcase_add_test(tc, test_jobs_healthcheck_decides_deploy);
+	tcase_add_test(tc, test_jobs_unrunnable_command_says_why);
 	suite_add_tcase(s, tc);
 	return (s);
 }

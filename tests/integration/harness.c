@@ -63,6 +63,25 @@ harness_free_port(void)
 	return (port);
 }
 
+/*
+ * Every test directory of one runner starts with the runner's pid (the
+ * parent of the forked tests), so that its final sweep for stray tasks
+ * ends only its own, never those of another run on the same machine.
+ */
+const char *
+harness_run_prefix(void)
+{
+	static char	prefix[64];
+	static pid_t	runner;
+
+	if (runner == 0) {
+		runner = getpid();
+		snprintf(prefix, sizeof(prefix), "/tmp/kerr-test.%d.",
+		    (int)runner);
+	}
+	return (prefix);
+}
+
 void
 harness_prepare(struct kerr_env *env, const char *extra_conf)
 {
@@ -72,8 +91,12 @@ harness_prepare(struct kerr_env *env, const char *extra_conf)
 	memset(env, 0, sizeof(*env));
 	snprintf(env->build_dir, sizeof(env->build_dir), "%s",
 	    build != NULL ? build : "build");
-	snprintf(env->dir, sizeof(env->dir), "/tmp/kerr-test.XXXXXX");
+	snprintf(env->dir, sizeof(env->dir), "%s%s", harness_run_prefix(),
+	    "XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(env->dir));
+	/* Tasks run as another user (nobody) when the tests run as root:
+	 * they may pass through, not list (harness_task_program). */
+	ck_assert_int_eq(chmod(env->dir, 0711), 0);
 	snprintf(env->conf_path, sizeof(env->conf_path), "%s/kerr.conf",
 	    env->dir);
 	snprintf(env->db_path, sizeof(env->db_path), "%s/state/kerr.db",
@@ -87,6 +110,31 @@ harness_prepare(struct kerr_env *env, const char *extra_conf)
 	if (extra_conf != NULL)
 		fputs(extra_conf, fp);
 	ck_assert_int_eq(fclose(fp), 0);
+}
+
+void
+harness_task_program(const struct kerr_env *env, const char *name,
+    char *path, size_t len)
+{
+	char	 from[PATH_MAX], dir[PATH_MAX], buf[65536];
+	ssize_t	 n;
+	int	 in, out;
+
+	snprintf(dir, sizeof(dir), "%s/bin", env->dir);
+	ck_assert_int_eq(mkdir(dir, 0755) == 0 || errno == EEXIST, 1);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(from, sizeof(from), "%s/%s", env->build_dir, name);
+	ck_assert_int_lt(snprintf(path, len, "%s/%s", dir, name), (int)len);
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(in >= 0, "cannot open '%s'", from);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ck_assert_msg(out >= 0, "cannot create '%s'", path);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	ck_assert_int_eq(fchmod(out, 0755), 0);
+	ck_assert_int_eq(close(out), 0);
 }
 
 /* Fork and exec argv, output to <dir>/<binary>.log; with listen_fd >= 0
@@ -198,19 +246,58 @@ long
 harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
     long limit_ms)
 {
-	long start = harness_now_ms();
+	long	start = harness_now_ms();
+	int	status = 0;
 
 	if (env->pid[which] <= 0)
 		return (0);
 	kill(env->pid[which], SIGTERM);
-	if (!harness_wait_pid(env->pid[which], limit_ms, NULL)) {
+	if (!harness_wait_pid(env->pid[which], limit_ms, &status)) {
 		kill(env->pid[which], SIGKILL);
 		(void)harness_wait_pid(env->pid[which], 2000, NULL);
 		env->pid[which] = 0;
+		env->exit_status[which] = -1;
 		return (-1);
 	}
 	env->pid[which] = 0;
+	env->exit_status[which] = status;
 	return (harness_now_ms() - start);
+}
+
+/*
+ * How a daemon ended after SIGTERM, "" when it exited 0.  A sanitized
+ * daemon that leaked exits 23 (LeakSanitizer's exit code), so every test
+ * is also a leak check of the daemons' shutdown.
+ */
+static void
+harness_exit_problem(const struct kerr_env *env, enum harness_daemon which,
+    char *buf, size_t len)
+{
+	int st = env->exit_status[which];
+
+	buf[0] = '\0';
+	if (st == -1)
+		snprintf(buf, len, "kerr-%s did not stop within 5 s of "
+		    "SIGTERM", harness_names[which]);
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "kerr-%s was killed by signal %d",
+		    harness_names[which], WTERMSIG(st));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+		snprintf(buf, len, "kerr-%s exited with status %d%s",
+		    harness_names[which], WEXITSTATUS(st),
+		    WEXITSTATUS(st) == 23 ? " (LeakSanitizer found leaks)" :
+		    "");
+}
+
+void
+harness_stop_expect_clean(struct kerr_env *env, enum harness_daemon which)
+{
+	char problem[256];
+
+	(void)harness_stop_daemon(env, which, 5000);
+	harness_exit_problem(env, which, problem, sizeof(problem));
+	ck_assert_msg(problem[0] == '\0', "%s (logs in %s)", problem,
+	    env->dir);
 }
 
 static void
@@ -274,13 +361,21 @@ harness_kill_strays_of(const char *dir)
 void
 harness_cleanup(struct kerr_env *env)
 {
-	int i;
+	char	problem[256] = "";
+	int	i;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
+	for (i = 0; i < HARNESS_NDAEMONS; i++) {
 		(void)harness_stop_daemon(env, (enum harness_daemon)i, 5000);
+		if (problem[0] == '\0')
+			harness_exit_problem(env, (enum harness_daemon)i,
+			    problem, sizeof(problem));
+	}
 	/* Tasks outlive the daemons by design: end every one of this test,
 	 * found by its directory, never by a stored pid that may be reused. */
 	harness_kill_strays_of(env->dir);
+	/* Keep the logs of a daemon that did not stop cleanly. */
+	ck_assert_msg(problem[0] == '\0', "%s (logs in %s)", problem,
+	    env->dir);
 	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
 		harness_rm_rf(env->dir);
 }
@@ -475,6 +570,24 @@ harness_sql_int(const struct kerr_env *env, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return (v);
+}
+
+void
+harness_sql_text(const struct kerr_env *env, const char *sql, char *buf,
+    size_t len)
+{
+	sqlite3		*db = harness_sql_open(env);
+	sqlite3_stmt	*st = NULL;
+	const char	*v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = (const char *)sqlite3_column_text(st, 0);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_lt(snprintf(buf, len, "%s", v), (int)len);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 json_t *

@@ -28,6 +28,8 @@ struct kerr_env {
 	char	build_dir[1024];	/* where kerr-* binaries are */
 	int	port;
 	pid_t	pid[HARNESS_NDAEMONS];
+	/* Wait status after harness_stop_daemon; -1 when it had to SIGKILL. */
+	int	exit_status[HARNESS_NDAEMONS];
 };
 
 struct http_resp {
@@ -53,6 +55,13 @@ json_t	*harness_wait_json(const char *path, int (*pred)(json_t *, void *),
 
 /* Temp dir and config only (extra_conf appended: "[apid]\nx = y\n"). */
 void	harness_prepare(struct kerr_env *env, const char *extra_conf);
+/*
+ * Copy build_dir/name to <dir>/bin/name, where a task running as another
+ * user (the tests may run as root in a private clone) can execute it;
+ * its path into path.
+ */
+void	harness_task_program(const struct kerr_env *env, const char *name,
+	    char *path, size_t len);
 /* Start one daemon; argv after the binary given as NULL-terminated list. */
 pid_t	harness_spawn(struct kerr_env *env, enum harness_daemon which);
 pid_t	harness_spawn_argv(struct kerr_env *env, char *const argv[]);
@@ -65,10 +74,17 @@ void	harness_wait_api(struct kerr_env *env);
 /* SIGTERM a daemon and wait for it; returns ms it took, -1 if > limit. */
 long	harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
 	    long limit_ms);
+/* SIGTERM a daemon; fail unless it exits 0 (under SANITIZE: no leak). */
+void	harness_stop_expect_clean(struct kerr_env *env,
+	    enum harness_daemon which);
+/* Stop the daemons, end the tasks, remove the directory; fails the test
+ * when a daemon did not exit 0 after SIGTERM (a leak, under SANITIZE). */
 void	harness_cleanup(struct kerr_env *env);
 const char *harness_daemon_name(enum harness_daemon which);
 
 int	harness_free_port(void);
+/* "/tmp/kerr-test.<runner pid>.": the start of this run's test dirs. */
+const char *harness_run_prefix(void);
 /* SIGKILL every process whose command line or environment mentions dir
  * (supervisors and tasks of a test); the runner passes the common prefix
  * at the end so a failed test leaves nothing running. */
@@ -94,5 +110,8 @@ void	http_expect_error(const struct kerr_env *env, const char *method,
 void	harness_sql(const struct kerr_env *env, const char *sql);
 /* First column of the first row as an integer. */
 long long harness_sql_int(const struct kerr_env *env, const char *sql);
+/* First column of the first row as text, into buf. */
+void	harness_sql_text(const struct kerr_env *env, const char *sql,
+	    char *buf, size_t len);
 
 #endif

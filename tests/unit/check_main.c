@@ -15,8 +15,10 @@ Suite	*deploy_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
+Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
+Suite	*run_policy_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_id_suite(void);
 
@@ -39,6 +41,8 @@ main(void)
 	srunner_add_suite(sr, task_id_suite());
 	srunner_add_suite(sr, task_env_suite());
 	srunner_add_suite(sr, executor_suite());
+	srunner_add_suite(sr, lockfile_suite());
+	srunner_add_suite(sr, run_policy_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
