@@ -261,29 +261,22 @@ raw_reply(int fd, char *buf, size_t len)
 }
 
 /*
- * As under systemd: the test holds the listening socket and passes it to
- * apid.  A SIGTERM lets apid finish the request it is reading, and its
- * stop leaves the socket listening: a connection made while no apid runs
- * waits in the backlog and the next apid answers it.
+ * Start POST /requests {"id": id} on a new connection, SIGTERM apid while
+ * it reads the body, then send the body: the stopping apid answers it,
+ * with Connection: close, and exits cleanly after.
  */
-START_TEST(test_foundation_stop_finishes_requests_keeps_socket)
+static void
+post_across_sigterm(struct kerr_env *env, const char *id)
 {
-	static const char	 body[] = "{\"id\":\"drained\"}";
-	struct kerr_env		 env;
-	char			 head[256], reply[4096];
-	json_t			*req;
-	pid_t			 pid;
-	int			 lfd, c, status;
+	char	body[128], head[256], reply[4096];
+	pid_t	pid = env->pid[HARNESS_APID];
+	int	c, status;
 
-	harness_prepare(&env, NULL);
-	lfd = listen_socket(env.port);
-	pid = harness_spawn_listen(&env, HARNESS_APID, lfd);
-	harness_wait_api(&env);
-
+	snprintf(body, sizeof(body), "{\"id\":\"%s\"}", id);
 	snprintf(head, sizeof(head), "POST /singularity/v1/requests HTTP/1.1"
 	    "\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n\r\n", strlen(body));
-	c = raw_send(env.port, head);
+	c = raw_send(env->port, head);
 	usleep(300000);			/* accepted, headers read */
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
 	usleep(300000);
@@ -297,7 +290,47 @@ START_TEST(test_foundation_stop_finishes_requests_keeps_socket)
 	ck_assert_msg(harness_wait_pid(pid, 2000, &status),
 	    "kerr-apid still running 2 s after its last request");
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	env.pid[HARNESS_APID] = 0;
+	env->pid[HARNESS_APID] = 0;
+}
+
+/* apid on its own socket: SIGTERM finishes the request in flight. */
+START_TEST(test_foundation_sigterm_finishes_request_in_flight)
+{
+	struct kerr_env	 env;
+	json_t		*req;
+
+	harness_prepare(&env, NULL);
+	harness_spawn(&env, HARNESS_APID);
+	harness_wait_api(&env);
+	post_across_sigterm(&env, "drained");
+	harness_spawn(&env, HARNESS_APID);
+	harness_wait_api(&env);
+	req = http_json(&env, "GET", "/singularity/v1/requests/request/drained",
+	    NULL, 200);
+	json_decref(req);
+	ck_assert_int_ge(harness_stop_daemon(&env, HARNESS_APID, 2000), 0);
+	harness_cleanup(&env);
+}
+END_TEST
+
+/*
+ * As under systemd: the test holds the listening socket and passes it to
+ * apid.  A SIGTERM lets apid finish the request it is reading, and its
+ * stop leaves the socket listening: a connection made while no apid runs
+ * waits in the backlog and the next apid answers it.
+ */
+START_TEST(test_foundation_stop_finishes_requests_keeps_socket)
+{
+	struct kerr_env	 env;
+	char		 reply[4096];
+	json_t		*req;
+	int		 lfd, c;
+
+	harness_prepare(&env, NULL);
+	lfd = listen_socket(env.port);
+	harness_spawn_listen(&env, HARNESS_APID, lfd);
+	harness_wait_api(&env);
+	post_across_sigterm(&env, "drained");
 
 	ck_assert_msg(is_listening(lfd), "apid's stop shut the socket down");
 	c = raw_send(env.port, "GET /singularity/v1/state HTTP/1.1\r\n"
@@ -466,6 +499,7 @@ foundation_suite(void)
 
 	tcase_set_timeout(own, 60);
 	tcase_add_test(own, test_foundation_socket_activation);
+	tcase_add_test(own, test_foundation_sigterm_finishes_request_in_flight);
 	tcase_add_test(own, test_foundation_stop_finishes_requests_keeps_socket);
 	tcase_add_test(own, test_foundation_sd_notify_ready_watchdog_stopping);
 	tcase_add_test(own, test_foundation_config_check_flag);
