@@ -62,6 +62,7 @@ COMMON_SRCS	+= common/db_state.c
 COMMON_SRCS	+= common/db_task.c
 COMMON_SRCS	+= common/db_task_cleanup.c
 COMMON_SRCS	+= common/deploy.c
+COMMON_SRCS	+= common/deploy_schema.c
 COMMON_SRCS	+= common/executor_local.c
 COMMON_SRCS	+= common/fs.c
 COMMON_SRCS	+= common/healthcheck.c
@@ -74,8 +75,10 @@ COMMON_SRCS	+= common/notify.c
 COMMON_SRCS	+= common/proc.c
 COMMON_SRCS	+= common/records.c
 COMMON_SRCS	+= common/request.c
+COMMON_SRCS	+= common/schema.c
 COMMON_SRCS	+= common/task_env.c
 COMMON_SRCS	+= common/task_id.c
+COMMON_SRCS	+= common/tzif.c
 COMMON_SRCS	+= common/workq.c
 
 APID_SRCS	+= daemons/apid/apid.c
@@ -132,8 +135,10 @@ UNIT_SRCS	+= tests/unit/check_lockfile.c
 UNIT_SRCS	+= tests/unit/check_log.c
 UNIT_SRCS	+= tests/unit/check_request.c
 UNIT_SRCS	+= tests/unit/check_run_policy.c
+UNIT_SRCS	+= tests/unit/check_schema.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
+UNIT_SRCS	+= tests/unit/check_tzif.c
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
 

@@ -9,26 +9,19 @@
  * day fields restricted, descending or stepped day-of-week ranges, a 6- or
  * 7-field cron with shifted day numbers or a dropped year) we either
  * convert faithfully or refuse with -EINVAL: spec 0A forbids silent
- * reinterpretation.  Time zone names are checked against the system
- * zoneinfo.  Pure logic apart from that one file read; nothing logs.
+ * reinterpretation.  Pure logic: no I/O, nothing logs.
  */
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "cron.h"
+#include "schema.h"
 
 #define CRON_FIELDS_MAX	7
 #define CRON_WHY_MAX	256
-#define CRON_ZONEINFO	"/usr/share/zoneinfo/"
-#define CRON_ZONE_MAX	128
 
 enum cron_extra {
 	CRON_PLAIN,
@@ -72,22 +65,6 @@ static const struct cron_spec cron_specs[CRON_FIELDS_MAX] = {
 	{ "year", 1970, 2199, NULL, CRON_YEAR }
 };
 
-static int	cron_fail(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
-cron_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return (-EINVAL);
-}
-
 /* Split on blanks as Quartz's StringTokenizer does. */
 static int
 cron_split(const char *s, struct cron_fields *cf, char *err, size_t errlen)
@@ -95,7 +72,7 @@ cron_split(const char *s, struct cron_fields *cf, char *err, size_t errlen)
 	char	*p, *save = NULL;
 
 	if (strlen(s) >= sizeof(cf->buf))
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "Schedule is too long (at most %d characters)",
 		    CRON_EXPR_MAX - 1));
 	(void)snprintf(cf->buf, sizeof(cf->buf), "%s", s);
@@ -119,18 +96,18 @@ cron_has_empty_item(const char *s)
 	    strstr(s, ",,") != NULL);
 }
 
-/* At most 4 digits, so no overflow: 0 and *ret, or -1. */
-static int
+/* At most 4 digits, so no overflow. */
+int
 cron_number(const char *s, size_t len, int *ret)
 {
 	size_t	 i;
 	int	 v = 0;
 
 	if (len == 0 || len > 4)
-		return (-1);
+		return (-EINVAL);
 	for (i = 0; i < len; i++) {
 		if (!isdigit((unsigned char)s[i]))
-			return (-1);
+			return (-EINVAL);
 		v = v * 10 + (s[i] - '0');
 	}
 	*ret = v;
@@ -177,11 +154,11 @@ cron_check_value(const struct cron_spec *sp, const char *s, size_t len,
 	int	 v;
 
 	if (cron_value(sp, s, len, &v, isname) < 0)
-		return (cron_fail(err, errlen, "%s value '%.*s' is not a %s",
+		return (schema_fail(err, errlen, "%s value '%.*s' is not a %s",
 		    sp->name, (int)len, s,
 		    sp->names != NULL ? "number or name" : "number"));
 	if (v < sp->min || v > sp->max)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s value %d is out of range %d-%d", sp->name, v, sp->min,
 		    sp->max));
 	return (v);
@@ -196,7 +173,7 @@ cron_check_step(const struct cron_spec *sp, const char *s, char *err,
 
 	lim = sp->extra == CRON_YEAR ? sp->max - sp->min : sp->max;
 	if (cron_number(s, strlen(s), &step) < 0 || step < 1 || step > lim)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s step '%s' must be a number from 1 to %d", sp->name, s,
 		    lim));
 	return (0);
@@ -232,16 +209,16 @@ cron_check_range(const struct cron_spec *sp, char *item, char *err,
 	    strlen(dash + 1), &bname, err, errlen)) < 0)
 		return (-EINVAL);
 	if (aname != bname)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s range '%s' mixes a name and a number", sp->name,
 		    item));
 	if (aname && step != NULL)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s: Quartz ignores a step after a name ('%s/%s'); use "
 		    "numbers", sp->name, item, step));
 	if (sp->extra == CRON_YEAR && a > b)
-		return (cron_fail(err, errlen, "year range '%s' is descending",
-		    item));
+		return (schema_fail(err, errlen,
+		    "year range '%s' is descending", item));
 	return (0);
 }
 
@@ -272,13 +249,13 @@ cron_check_dom_special(const struct cron_spec *sp, const char *s, char *err,
 		return (0);
 	if (strncasecmp(s, "L-", 2) == 0) {
 		if (cron_number(s + 2, n - 2, &v) < 0 || v > 30)
-			return (cron_fail(err, errlen,
+			return (schema_fail(err, errlen,
 			    "%s offset in '%s' must be a number from 0 to 30",
 			    sp->name, s));
 		return (0);
 	}
 	if (cron_number(s, n - 1, &v) < 0 || v < 1 || v > 31)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s value '%s': W needs a day from 1 to 31", sp->name, s));
 	return (0);
 }
@@ -301,7 +278,7 @@ cron_check_dow_special(const struct cron_spec *sp, const char *s, char *err,
 		return (-EINVAL);
 	if (cron_number(hash + 1, strlen(hash + 1), &k) < 0 || k < 1 ||
 	    k > 5)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "%s value '%s': the number after # must be from 1 to 5",
 		    sp->name, s));
 	return (0);
@@ -316,13 +293,13 @@ cron_check_field(const struct cron_spec *sp, const char *text, char *err,
 
 	if (strcmp(text, "?") == 0) {
 		if (sp->extra != CRON_DOM && sp->extra != CRON_DOW)
-			return (cron_fail(err, errlen, "'?' can only be "
+			return (schema_fail(err, errlen, "'?' can only be "
 			    "specified for day-of-month or day-of-week, not "
 			    "for %s", sp->name));
 		return (0);
 	}
 	if (cron_has_empty_item(text))
-		return (cron_fail(err, errlen, "%s field '%s' has an empty "
+		return (schema_fail(err, errlen, "%s field '%s' has an empty "
 		    "list item", sp->name, text));
 	(void)snprintf(buf, sizeof(buf), "%s", text);
 	single = strchr(buf, ',') == NULL;
@@ -334,8 +311,9 @@ cron_check_field(const struct cron_spec *sp, const char *text, char *err,
 			continue;
 		}
 		if (!single)
-			return (cron_fail(err, errlen, "%s value '%s' cannot "
-			    "be combined with other values", sp->name, item));
+			return (schema_fail(err, errlen, "%s value '%s' "
+			    "cannot be combined with other values", sp->name,
+			    item));
 		if (sp->extra == CRON_DOM)
 			return (cron_check_dom_special(sp, item, err, errlen));
 		return (cron_check_dow_special(sp, item, err, errlen));
@@ -350,11 +328,11 @@ cron_check_days(const char *dom, const char *dow, char *err, size_t errlen)
 	int	 domq = strcmp(dom, "?") == 0, dowq = strcmp(dow, "?") == 0;
 
 	if (domq && dowq)
-		return (cron_fail(err, errlen, "'?' can only be specified for "
-		    "one of day-of-month and day-of-week"));
+		return (schema_fail(err, errlen, "'?' can only be specified "
+		    "for one of day-of-month and day-of-week"));
 	if (!domq && !dowq)
-		return (cron_fail(err, errlen, "Support for specifying both a "
-		    "day-of-week AND a day-of-month parameter is not "
+		return (schema_fail(err, errlen, "Support for specifying both "
+		    "a day-of-week AND a day-of-month parameter is not "
 		    "implemented (one of them must be '?')"));
 	return (0);
 }
@@ -368,7 +346,7 @@ cron_validate_quartz(const char *quartz, char *err, size_t errlen)
 	if (cron_split(quartz, &cf, err, errlen) < 0)
 		return (-EINVAL);
 	if (cf.n < 6 || cf.n > CRON_FIELDS_MAX)
-		return (cron_fail(err, errlen, "Quartz expression has %d "
+		return (schema_fail(err, errlen, "Quartz expression has %d "
 		    "fields, expected 6 or 7 (seconds minutes hours "
 		    "day-of-month month day-of-week [year])", cf.n));
 	for (i = 0; i < cf.n; i++)
@@ -397,7 +375,7 @@ cron_check_ascending(const struct cron_spec *sp, const char *text,
 		    cron_value(sp, dash + 1, strlen(dash + 1), &b, &bname) < 0)
 			continue;
 		if (a > b)
-			return (cron_fail(err, errlen, "Schedule %s is "
+			return (schema_fail(err, errlen, "Schedule %s is "
 			    "invalid, %s range %s is descending", cron,
 			    sp->name, item));
 	}
@@ -426,7 +404,7 @@ cron_dow_value(const char *s, size_t len, int *ret, int *isname)
 static int
 cron_dow_bad(const char *cron, int v, char *err, size_t errlen)
 {
-	return (cron_fail(err, errlen,
+	return (schema_fail(err, errlen,
 	    "Schedule %s is invalid, day of week (%d) is not 0-7", cron, v));
 }
 
@@ -471,7 +449,7 @@ cron_dow_step(char *item, char *slash, const char *cron, char *out,
 	int	 a, b, ra, rb, step, isname;
 
 	if (cron_number(slash + 1, strlen(slash + 1), &step) < 0 || step < 1)
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week step '%s' is not a positive number", cron,
 		    item));
 	if (slash - item == 1 && item[0] == '*') {
@@ -481,7 +459,7 @@ cron_dow_step(char *item, char *slash, const char *cron, char *out,
 	}
 	*slash = '\0';
 	if ((dash = strchr(item, '-')) == NULL)
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week step needs a range such as 1-5/2, not %s",
 		    cron, item));
 	ra = cron_dow_value(item, dash - item, &a, &isname);
@@ -489,10 +467,10 @@ cron_dow_step(char *item, char *slash, const char *cron, char *out,
 	if (ra == -2 || rb == -2)
 		return (cron_dow_bad(cron, ra == -2 ? a : b, err, errlen));
 	if (ra < 0 || rb < 0)
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week range %s is not understood", cron, item));
 	if (a > b)
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week range %s is descending", cron, item));
 	cron_dow_expand(a, b, step, out, outlen);
 	return (0);
@@ -513,7 +491,7 @@ cron_dow_range(const char *item, const char *dash, const char *cron,
 		return (0);
 	}
 	if (a > b)
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week range %s is descending", cron, item));
 	if (aname && bname)
 		(void)snprintf(out, outlen, "%s", item);
@@ -565,7 +543,7 @@ cron_dow_convert(const char *field, const char *cron, char *out,
 	int	 n;
 
 	if (cron_has_empty_item(field))
-		return (cron_fail(err, errlen, "Schedule %s is invalid, "
+		return (schema_fail(err, errlen, "Schedule %s is invalid, "
 		    "day of week field '%s' has an empty list item", cron,
 		    field));
 	(void)snprintf(buf, sizeof(buf), "%s", field);
@@ -577,7 +555,7 @@ cron_dow_convert(const char *field, const char *cron, char *out,
 		n = snprintf(out + used, outlen - used, "%s%s",
 		    used > 0 ? "," : "", piece);
 		if (n < 0 || (size_t)n >= outlen - used)
-			return (cron_fail(err, errlen, "Schedule %s is too "
+			return (schema_fail(err, errlen, "Schedule %s is too "
 			    "long once converted", cron));
 		used += n;
 	}
@@ -600,11 +578,10 @@ cron_days_to_quartz(struct cron_fields *cf, const char *cron,
 	}
 	if (strcmp(cf->f[4], "?") != 0) {
 		if (strcmp(*dom, "*") != 0 && strcmp(*dom, "?") != 0)
-			return (cron_fail(err, errlen, "Schedule %s restricts "
-			    "both day of month (%s) and day of week (%s), "
-			    "which Quartz cannot express; use ? or * in one "
-			    "of them",
-			    cron, *dom, cf->f[4]));
+			return (schema_fail(err, errlen, "Schedule %s "
+			    "restricts both day of month (%s) and day of week "
+			    "(%s), which Quartz cannot express; use ? or * in "
+			    "one of them", cron, *dom, cf->f[4]));
 		*dom = "?";
 	}
 	return (cron_dow_convert(cf->f[4], cron, dow, dowlen, err, errlen));
@@ -629,10 +606,10 @@ cron_convert(struct cron_fields *cf, const char *cron, char *out,
 	n = snprintf(q, sizeof(q), "0 %s %s %s %s %s", cf->f[0], cf->f[1],
 	    dom, cf->f[3], dow);
 	if (n < 0 || (size_t)n >= sizeof(q) || (size_t)n >= outlen)
-		return (cron_fail(err, errlen, "Schedule %s is too long once "
-		    "converted", cron));
+		return (schema_fail(err, errlen, "Schedule %s is too long "
+		    "once converted", cron));
 	if (cron_validate_quartz(q, why, sizeof(why)) < 0)
-		return (cron_fail(err, errlen,
+		return (schema_fail(err, errlen,
 		    "Schedule %s (from: %s) is not valid: %s", q, cron, why));
 	(void)snprintf(out, outlen, "%s", q);
 	return (0);
@@ -648,10 +625,10 @@ cron_copy_quartz(struct cron_fields *cf, const char *cron, char *out,
 	int	 i, n;
 
 	if (cron_validate_quartz(cron, why, sizeof(why)) < 0)
-		return (cron_fail(err, errlen, "Schedule %s is not valid: %s",
-		    cron, why));
+		return (schema_fail(err, errlen,
+		    "Schedule %s is not valid: %s", cron, why));
 	if (strlen(cron) >= outlen)
-		return (cron_fail(err, errlen, "Schedule %s is too long",
+		return (schema_fail(err, errlen, "Schedule %s is too long",
 		    cron));
 	for (i = 0; i < cf->n; i++) {
 		n = snprintf(out + used, outlen - used, "%s%s",
@@ -670,54 +647,13 @@ cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 	if (cron_split(cron, &cf, err, errlen) < 0)
 		return (-EINVAL);
 	if (cf.n < 5)
-		return (cron_fail(err, errlen, "Schedule %s is invalid "
+		return (schema_fail(err, errlen, "Schedule %s is invalid "
 		    "because it contained only %d splits (looking for at "
 		    "least 5)", cron, cf.n));
 	if (cf.n > CRON_FIELDS_MAX)
-		return (cron_fail(err, errlen, "Schedule %s is invalid "
+		return (schema_fail(err, errlen, "Schedule %s is invalid "
 		    "because it contained %d splits (at most 7)", cron, cf.n));
 	if (cf.n > 5)
 		return (cron_copy_quartz(&cf, cron, out, outlen, err, errlen));
 	return (cron_convert(&cf, cron, out, outlen, err, errlen));
-}
-
-/* Relative, no "..", only the characters IANA names use. */
-static int
-cron_zone_name_is_safe(const char *tz)
-{
-	size_t	 n = strlen(tz), i;
-
-	if (n == 0 || n >= CRON_ZONE_MAX || tz[0] == '/' || tz[n - 1] == '/' ||
-	    strstr(tz, "..") != NULL || strstr(tz, "//") != NULL)
-		return (0);
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)tz[i]) &&
-		    strchr("_+-/", tz[i]) == NULL)
-			return (0);
-	return (1);
-}
-
-int
-cron_zone_is_valid(const char *tz)
-{
-	struct stat	 st;
-	char		 path[sizeof(CRON_ZONEINFO) + CRON_ZONE_MAX];
-	char		 magic[4];
-	int		 fd, ok;
-
-	if (tz == NULL)
-		return (0);
-	if (strcmp(tz, "UTC") == 0 || strcmp(tz, "GMT") == 0)
-		return (1);
-	if (!cron_zone_name_is_safe(tz))
-		return (0);
-	(void)snprintf(path, sizeof(path), "%s%s", CRON_ZONEINFO, tz);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return (0);
-	/* zoneinfo also holds tables such as leapseconds: want TZif data */
-	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, "TZif", sizeof(magic)) == 0;
-	(void)close(fd);
-	return (ok);
 }

@@ -1,7 +1,8 @@
 /*
  * Schedule expressions of SCHEDULED requests: the conversion of a Unix cron
  * expression into the Quartz form Singularity stores in `quartzSchedule`,
- * Quartz syntax and range checks, and time zone names.  No fire times here.
+ * and Quartz syntax and range checks.  No fire times here (cron_next.h), no
+ * time zones (tzif.h).
  */
 #ifndef KERR_CRON_H
 #define KERR_CRON_H
@@ -22,7 +23,7 @@ int	cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 	    size_t errlen);
 /* 0 when quartz is a valid 6- or 7-field Quartz expression, else -EINVAL. */
 int	cron_validate_quartz(const char *quartz, char *err, size_t errlen);
-/* 1 when tz is "UTC", "GMT" or a safe name of a zoneinfo file, else 0. */
-int	cron_zone_is_valid(const char *tz);
+/* The number s[0..len) of 1 to 4 digits: 0 and *ret, or -EINVAL. */
+int	cron_number(const char *s, size_t len, int *ret);
 
 #endif

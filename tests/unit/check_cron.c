@@ -1,8 +1,7 @@
 /*
  * Unit tests for common/cron.c: the cron-to-Quartz conversion table
  * (Singularity's outputs, plus the cases where kerr converts faithfully
- * or refuses instead of reinterpreting), Quartz validation and time zone
- * names.  Zone tests read the system's /usr/share/zoneinfo (tzdata).
+ * or refuses instead of reinterpreting) and Quartz validation.
  */
 #include <errno.h>
 #include <string.h>
@@ -210,29 +209,6 @@ START_TEST(test_cron_quartz_validation)
 }
 END_TEST
 
-START_TEST(test_cron_zone_validity)
-{
-	ck_assert_int_eq(cron_zone_is_valid("America/New_York"), 1);
-	ck_assert_int_eq(cron_zone_is_valid("Europe/London"), 1);
-	ck_assert_int_eq(cron_zone_is_valid("Etc/GMT+5"), 1);
-	ck_assert_int_eq(cron_zone_is_valid("UTC"), 1);
-	ck_assert_int_eq(cron_zone_is_valid("GMT"), 1);
-	ck_assert_int_eq(cron_zone_is_valid("Mars/Base"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("../etc/passwd"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("America/../../../etc/passwd"),
-	    0);
-	ck_assert_int_eq(cron_zone_is_valid("/etc/localtime"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("America"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("America/"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("America//New_York"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("America/New York"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("zone.tab"), 0);
-	ck_assert_int_eq(cron_zone_is_valid("leapseconds"), 0);
-	ck_assert_int_eq(cron_zone_is_valid(""), 0);
-	ck_assert_int_eq(cron_zone_is_valid(NULL), 0);
-}
-END_TEST
-
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*cron_suite(void);
 
@@ -255,7 +231,6 @@ cron_suite(void)
 	tcase_add_test(tc, test_cron_small_out_buffer);
 	tcase_add_test(tc, test_cron_too_long_input);
 	tcase_add_loop_test(tc, test_cron_quartz_validation, 0, nq);
-	tcase_add_test(tc, test_cron_zone_validity);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -19,8 +19,10 @@ Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
+Suite	*schema_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_id_suite(void);
+Suite	*tzif_suite(void);
 
 int
 main(void)
@@ -32,8 +34,10 @@ main(void)
 	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, db_suite());
 	srunner_add_suite(sr, bus_suite());
+	srunner_add_suite(sr, schema_suite());
 	srunner_add_suite(sr, request_suite());
 	srunner_add_suite(sr, cron_suite());
+	srunner_add_suite(sr, tzif_suite());
 	srunner_add_suite(sr, cron_next_suite());
 	srunner_add_suite(sr, json_filter_suite());
 	srunner_add_suite(sr, healthcheck_suite());
