@@ -6,6 +6,7 @@ BINDIR		?= $(PREFIX)/bin
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR		?=
 
 SANITIZE	?=
@@ -36,10 +37,12 @@ CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 # Debian's libnng-dev ships no .pc file.
 LIBS		 = $(PKG_LIBS) -lnng -lpthread
 
-# Debian 12 packages needed to build, run and test.
+# Debian 12 packages needed to build, run and test (systemd-container: the
+# units are tested in a booted container, tests/integration/systemd-boot.sh).
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
-		   libcurl4-openssl-dev sqlite3 curl systemd procps
+		   libcurl4-openssl-dev sqlite3 curl systemd procps \
+		   systemd-container
 
 COMMON_SRCS	+= common/base/bus.c
 COMMON_SRCS	+= common/base/clock.c
@@ -174,7 +177,8 @@ help:
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
-	@echo "make install    install binaries, config and systemd units (PREFIX, DESTDIR)"
+	@echo "make install    install binaries, config, systemd units, sysusers.d and"
+	@echo "                tmpfiles.d entries (PREFIX, DESTDIR)"
 	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
 
 $(BUILD)/%.o: %.c
@@ -269,9 +273,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
 
+# Copies files only: creating the user and /var/lib/kerr is left to
+# systemd-sysusers and systemd-tmpfiles (see README.md), so this works in a
+# DESTDIR with no systemd running.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/kerr \
-	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/kerr/kerr.conf || \
 	  install -m 0644 etc/kerr.conf $(DESTDIR)$(SYSCONFDIR)/kerr/kerr.conf
@@ -280,11 +287,13 @@ install: all
 	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
 	done
 	install -m 0644 systemd/kerr.sysusers $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
+	install -m 0644 systemd/kerr.tmpfiles $(DESTDIR)$(TMPFILESDIR)/kerr.conf
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/kerr*.s* systemd/*.target)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
+	rm -f $(DESTDIR)$(TMPFILESDIR)/kerr.conf
 
 clean:
 	rm -rf build build-san

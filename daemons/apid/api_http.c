@@ -4,6 +4,12 @@
  * body (capped: 413 past max_body_bytes), parse it as JSON once, strip the
  * API root, route, run the handler and send its reply.  MHD runs a small
  * pool of threads; each opens its own store connection on first use.
+ *
+ * Stopping never shuts the listening socket down: it may be the one systemd
+ * passed, which must keep queueing connections for the next apid.  MHD is
+ * quiesced (it stops accepting and hands the socket back), the requests
+ * already accepted are finished, and only then is MHD stopped and our own
+ * descriptor closed.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,18 +19,26 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "api.h"
 #include "api_http.h"
 #include "api_writer.h"
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
+
+/* How long a stop waits for the requests already accepted. */
+#define API_HTTP_DRAIN_MS	10000
+#define API_HTTP_DRAIN_POLL_NS	20000000L
 
 static const char *const api_http_roots[] = {
 	"/singularity/v1",
@@ -37,6 +51,8 @@ struct api_http {
 	const struct conf	*conf;
 	struct bus		*bus;
 	char			 db_path[PATH_MAX];
+	/* Set once a stop began: replies then close their connection. */
+	atomic_int		 draining;
 };
 
 /* One upload being gathered. */
@@ -133,7 +149,8 @@ api_http_append(struct api_conn *c, const char *data, size_t len,
 }
 
 static enum MHD_Result
-api_http_send(struct MHD_Connection *conn, struct api_reply *rep)
+api_http_send(struct api_http *h, struct MHD_Connection *conn,
+    struct api_reply *rep)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
@@ -155,6 +172,10 @@ api_http_send(struct MHD_Connection *conn, struct api_reply *rep)
 	if (rep->allow != NULL)
 		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    rep->allow);
+	/* A keep-alive client must not hold a stopping apid up. */
+	if (atomic_load(&h->draining))
+		(void)MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, rep->status, resp);
 	MHD_destroy_response(resp);
 	return (ret);
@@ -236,7 +257,7 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 		api_http_dispatch(h, conn, url, method, c, &rep, allow,
 		    sizeof(allow));
 	log_debug("%s %s -> %u", method, url, rep.status);
-	return (api_http_send(conn, &rep));
+	return (api_http_send(h, conn, &rep));
 }
 
 static enum MHD_Result
@@ -359,8 +380,9 @@ api_http_start(const struct conf *conf, struct bus *bus,
 {
 	struct sockaddr_storage	 ss;
 	struct api_http		*h;
+	/* MHD_USE_ITC: MHD_quiesce_daemon needs it with internal threads. */
 	unsigned int		 flags = MHD_USE_AUTO_INTERNAL_THREAD |
-				     MHD_USE_ERROR_LOG;
+				     MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	int			 fd = -1, r;
 
 	(void)pthread_once(&api_http_db_once, api_http_db_key_create);
@@ -368,6 +390,7 @@ api_http_start(const struct conf *conf, struct bus *bus,
 		return (-ENOMEM);
 	h->conf = conf;
 	h->bus = bus;
+	atomic_init(&h->draining, 0);
 	if ((r = api_writer_start(conf, &h->writer)) < 0) {
 		log_err("Failed to start the store writer: %s", strerror(-r));
 		free(h);
@@ -405,13 +428,57 @@ fail:
 	return (r);
 }
 
+static unsigned int
+api_http_connections(struct api_http *h)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(h->mhd,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return (info != NULL ? info->num_connections : 0);
+}
+
+/* Wait, bounded, until the connections MHD accepted are all done. */
+static void
+api_http_drain(struct api_http *h)
+{
+	const struct timespec	 pause = { 0, API_HTTP_DRAIN_POLL_NS };
+	int64_t			 deadline = clock_mono_ms() + API_HTTP_DRAIN_MS;
+	unsigned int		 n;
+
+	if ((n = api_http_connections(h)) == 0)
+		return;
+	log_notice("Finishing %u open connection%s", n, n == 1 ? "" : "s");
+	while ((n = api_http_connections(h)) > 0 &&
+	    clock_mono_ms() < deadline)
+		(void)nanosleep(&pause, NULL);
+	if (n > 0)
+		log_warnx("%u connection%s still open after %d ms, closing "
+		    "them", n, n == 1 ? "" : "s", API_HTTP_DRAIN_MS);
+}
+
 void
 api_http_stop(struct api_http *h)
 {
+	MHD_socket fd = MHD_INVALID_SOCKET;
+
 	if (h == NULL)
 		return;
-	if (h->mhd != NULL)
+	if (h->mhd != NULL) {
+		atomic_store(&h->draining, 1);
+		/* From here the kernel queues new connections on the socket,
+		 * for the next apid when systemd passed it. */
+		if ((fd = MHD_quiesce_daemon(h->mhd)) == MHD_INVALID_SOCKET)
+			log_warnx("Failed to stop accepting connections, "
+			    "ignoring");
+		else
+			api_http_drain(h);
 		MHD_stop_daemon(h->mhd);
+		/* Quiesced, MHD left the socket to us: close, never shut
+		 * down, so systemd's copy keeps listening. */
+		if (fd != MHD_INVALID_SOCKET)
+			(void)close(fd);
+	}
 	api_writer_stop(h->writer);
 	free(h);
 }

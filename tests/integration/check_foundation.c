@@ -1,12 +1,15 @@
 /*
  * Foundation: the three real daemons on a temp state directory and a free
  * port.  GET /state under both roots, counts read from the store, the
- * plain-text errors, socket activation, sd_notify, config checking and a
- * clean stop on SIGTERM.
+ * plain-text errors, socket activation, sd_notify, config checking, a
+ * clean stop on SIGTERM that finishes the requests in flight and leaves a
+ * passed socket listening, and the systemd units (checked by scripts).
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <poll.h>
 #include <signal.h>
@@ -189,6 +192,161 @@ START_TEST(test_foundation_socket_activation)
 }
 END_TEST
 
+/* A listening socket on 127.0.0.1:port, as kerr-apid.socket makes. */
+static int
+listen_socket(int port)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	int			fd, on = 1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)), 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(fd, 64), 0);
+	return (fd);
+}
+
+static int
+is_listening(int fd)
+{
+	socklen_t	len = sizeof(int);
+	int		on = 0;
+
+	return (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 &&
+	    on);
+}
+
+/* Connect to 127.0.0.1:port and send text; the connected socket. */
+static int
+raw_send(int port, const char *text)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	int			fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	ck_assert_int_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
+	    (ssize_t)strlen(text));
+	return (fd);
+}
+
+/* Read the reply until the server closes (5 s at most) into buf; closes
+ * fd and returns the status code, or -1 when no reply came. */
+static int
+raw_reply(int fd, char *buf, size_t len)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	size_t		got = 0;
+	ssize_t		n;
+	int		status = -1;
+
+	while (got + 1 < len && poll(&pfd, 1, 5000) == 1) {
+		if ((n = recv(fd, buf + got, len - got - 1, 0)) <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(fd);
+	if (sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
+		return (-1);
+	return (status);
+}
+
+/*
+ * Start POST /requests {"id": id} on a new connection, SIGTERM apid while
+ * it reads the body, then send the body: the stopping apid answers it,
+ * with Connection: close, and exits cleanly after.
+ */
+static void
+post_across_sigterm(struct kerr_env *env, const char *id)
+{
+	char	body[128], head[256], reply[4096];
+	pid_t	pid = env->pid[HARNESS_APID];
+	int	c, status;
+
+	snprintf(body, sizeof(body), "{\"id\":\"%s\"}", id);
+	snprintf(head, sizeof(head), "POST /singularity/v1/requests HTTP/1.1"
+	    "\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n", strlen(body));
+	c = raw_send(env->port, head);
+	usleep(300000);			/* accepted, headers read */
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	usleep(300000);
+	ck_assert_msg(!harness_wait_pid(pid, 0, &status),
+	    "kerr-apid exited with a request in flight");
+	ck_assert_int_eq(send(c, body, strlen(body), MSG_NOSIGNAL),
+	    (ssize_t)strlen(body));
+	ck_assert_int_eq(raw_reply(c, reply, sizeof(reply)), 200);
+	ck_assert_msg(strstr(reply, "Connection: close") != NULL,
+	    "a reply while stopping keeps the connection: %s", reply);
+	ck_assert_msg(harness_wait_pid(pid, 2000, &status),
+	    "kerr-apid still running 2 s after its last request");
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	env->pid[HARNESS_APID] = 0;
+}
+
+/* apid on its own socket: SIGTERM finishes the request in flight. */
+START_TEST(test_foundation_sigterm_finishes_request_in_flight)
+{
+	struct kerr_env	 env;
+	json_t		*req;
+
+	harness_prepare(&env, NULL);
+	harness_spawn(&env, HARNESS_APID);
+	harness_wait_api(&env);
+	post_across_sigterm(&env, "drained");
+	harness_spawn(&env, HARNESS_APID);
+	harness_wait_api(&env);
+	req = http_json(&env, "GET", "/singularity/v1/requests/request/drained",
+	    NULL, 200);
+	json_decref(req);
+	ck_assert_int_ge(harness_stop_daemon(&env, HARNESS_APID, 2000), 0);
+	harness_cleanup(&env);
+}
+END_TEST
+
+/*
+ * As under systemd: the test holds the listening socket and passes it to
+ * apid.  A SIGTERM lets apid finish the request it is reading, and its
+ * stop leaves the socket listening: a connection made while no apid runs
+ * waits in the backlog and the next apid answers it.
+ */
+START_TEST(test_foundation_stop_finishes_requests_keeps_socket)
+{
+	struct kerr_env	 env;
+	char		 reply[4096];
+	json_t		*req;
+	int		 lfd, c;
+
+	harness_prepare(&env, NULL);
+	lfd = listen_socket(env.port);
+	harness_spawn_listen(&env, HARNESS_APID, lfd);
+	harness_wait_api(&env);
+	post_across_sigterm(&env, "drained");
+
+	ck_assert_msg(is_listening(lfd), "apid's stop shut the socket down");
+	c = raw_send(env.port, "GET /singularity/v1/state HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\nConnection: close\r\n\r\n");
+	harness_spawn_listen(&env, HARNESS_APID, lfd);
+	ck_assert_int_eq(raw_reply(c, reply, sizeof(reply)), 200);
+	req = http_json(&env, "GET", "/singularity/v1/requests/request/drained",
+	    NULL, 200);
+	json_decref(req);
+	ck_assert_int_ge(harness_stop_daemon(&env, HARNESS_APID, 2000), 0);
+	ck_assert(is_listening(lfd));
+	close(lfd);
+	harness_cleanup(&env);
+}
+END_TEST
+
 /* Read notify datagrams until one contains `want` or the time is up. */
 static int
 notify_wait_for(int fd, const char *want, int limit_ms, int *ret_count)
@@ -302,12 +460,33 @@ START_TEST(test_foundation_systemd_units_verify)
 }
 END_TEST
 
+/*
+ * The units under a booted systemd, in a throwaway container: lazy socket
+ * activation, the journal, restarts of apid under load.  Skipped (77) only
+ * where a container cannot boot; the script prints why.
+ */
+START_TEST(test_foundation_systemd_booted)
+{
+	char	cmd[PATH_MAX];
+	int	status;
+
+	snprintf(cmd, sizeof(cmd), "%s/tests/integration/systemd-boot.sh",
+	    KERR_SRCDIR);
+	status = system(cmd);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		return;
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *
 foundation_suite(void)
 {
 	Suite	*s = suite_create("foundation");
 	TCase	*live = tcase_create("live");
 	TCase	*own = tcase_create("own-daemons");
+	TCase	*booted = tcase_create("booted");
 
 	tcase_add_checked_fixture(live, harness_setup, harness_teardown);
 	tcase_set_timeout(live, 60);
@@ -320,9 +499,16 @@ foundation_suite(void)
 
 	tcase_set_timeout(own, 60);
 	tcase_add_test(own, test_foundation_socket_activation);
+	tcase_add_test(own, test_foundation_sigterm_finishes_request_in_flight);
+	tcase_add_test(own, test_foundation_stop_finishes_requests_keeps_socket);
 	tcase_add_test(own, test_foundation_sd_notify_ready_watchdog_stopping);
 	tcase_add_test(own, test_foundation_config_check_flag);
 	tcase_add_test(own, test_foundation_systemd_units_verify);
 	suite_add_tcase(s, own);
+
+	/* About 3 s; the script bounds every wait it makes. */
+	tcase_set_timeout(booted, 120);
+	tcase_add_test(booted, test_foundation_systemd_booted);
+	suite_add_tcase(s, booted);
 	return (s);
 }

@@ -137,10 +137,12 @@ harness_task_program(const struct kerr_env *env, const char *name,
 	ck_assert_int_eq(close(out), 0);
 }
 
-pid_t
-harness_spawn_argv(struct kerr_env *env, char *const argv[])
+/* Fork and exec argv, output to <dir>/<binary>.log; with listen_fd >= 0
+ * pass it as systemd does: fd 3, LISTEN_FDS=1, LISTEN_PID=<child>. */
+static pid_t
+harness_spawn_fd(struct kerr_env *env, char *const argv[], int listen_fd)
 {
-	char	logpath[PATH_MAX];
+	char	logpath[PATH_MAX], pidbuf[32];
 	pid_t	pid;
 	int	fd;
 
@@ -158,6 +160,17 @@ harness_spawn_argv(struct kerr_env *env, char *const argv[])
 			(void)dup2(fd, STDERR_FILENO);
 			close(fd);
 		}
+		if (listen_fd >= 0) {
+			/* dup2 onto itself would keep FD_CLOEXEC. */
+			if (listen_fd == 3)
+				(void)fcntl(3, F_SETFD, 0);
+			else if (dup2(listen_fd, 3) < 0)
+				_exit(127);
+			snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
+			if (setenv("LISTEN_PID", pidbuf, 1) != 0 ||
+			    setenv("LISTEN_FDS", "1", 1) != 0)
+				_exit(127);
+		}
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -165,15 +178,28 @@ harness_spawn_argv(struct kerr_env *env, char *const argv[])
 }
 
 pid_t
-harness_spawn(struct kerr_env *env, enum harness_daemon which)
+harness_spawn_argv(struct kerr_env *env, char *const argv[])
+{
+	return (harness_spawn_fd(env, argv, -1));
+}
+
+pid_t
+harness_spawn_listen(struct kerr_env *env, enum harness_daemon which,
+    int listen_fd)
 {
 	char	bin[PATH_MAX];
 	char	*argv[] = { bin, "-c", env->conf_path, NULL };
 
 	snprintf(bin, sizeof(bin), "%s/kerr-%s", env->build_dir,
 	    harness_names[which]);
-	env->pid[which] = harness_spawn_argv(env, argv);
+	env->pid[which] = harness_spawn_fd(env, argv, listen_fd);
 	return (env->pid[which]);
+}
+
+pid_t
+harness_spawn(struct kerr_env *env, enum harness_daemon which)
+{
+	return (harness_spawn_listen(env, which, -1));
 }
 
 void

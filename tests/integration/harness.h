@@ -65,6 +65,10 @@ void	harness_task_program(const struct kerr_env *env, const char *name,
 /* Start one daemon; argv after the binary given as NULL-terminated list. */
 pid_t	harness_spawn(struct kerr_env *env, enum harness_daemon which);
 pid_t	harness_spawn_argv(struct kerr_env *env, char *const argv[]);
+/* Start one daemon with listen_fd passed as systemd passes a socket (fd 3,
+ * LISTEN_FDS, LISTEN_PID); the caller keeps its own listen_fd open. */
+pid_t	harness_spawn_listen(struct kerr_env *env, enum harness_daemon which,
+	    int listen_fd);
 /* Wait until GET /state answers 200 (ck_abort after 10 s). */
 void	harness_wait_api(struct kerr_env *env);
 /* SIGTERM a daemon and wait for it; returns ms it took, -1 if > limit. */

@@ -7,9 +7,11 @@
 # values) as warnings and still exits 0, and it can also print warnings
 # about the host's own units or, in a container, about /proc: so any output
 # line naming one of our units is a failure, and so is a non-zero exit.
-# Two mistakes verify stays silent about are checked by hand: a dependency
-# on a kerr unit that does not exist, and an unknown capability name (which
-# systemd drops without a word).
+# Three mistakes verify stays silent about are checked by hand: a
+# dependency on a kerr unit that does not exist, an unknown capability name
+# (which systemd drops without a word), and anything but its socket
+# starting kerr-apid.service.  tests/integration/systemd-boot.sh runs the
+# units under a booted systemd.
 #
 # Exit: 0 pass, 1 failure, 77 skipped (no systemd-analyze).
 
@@ -55,6 +57,17 @@ for ref in $(sed -n 's/^[A-Za-z]*=//p' ./* | tr ' ' '\n' |
 	[ -e "$ref" ] ||
 	    echo "$ref: named in a dependency but not in systemd/" >> "$problems"
 done
+
+# apid starts on its socket's first connection, never with the target.
+for f in $(grep -l -E \
+    '^(Wants|Requires|Requisite|BindsTo|Upholds)=.*kerr-apid\.service' ./*); do
+	echo "${f#./}: pulls in kerr-apid.service, which only its socket" \
+	    "may start" >> "$problems"
+done
+if grep -q -E '^(WantedBy|RequiredBy|UpheldBy)=' kerr-apid.service; then
+	echo "kerr-apid.service: [Install] starts it with a target, not on" \
+	    "its socket's first connection" >> "$problems"
+fi
 
 # "systemd-analyze capability" (systemd 251+) fails on an unknown name.
 if systemd-analyze capability cap_kill >/dev/null 2>&1; then
