@@ -75,8 +75,10 @@ COMMON_SRCS	+= common/model/schema.c
 COMMON_SRCS	+= common/model/task_id.c
 COMMON_SRCS	+= common/time/cron.c
 COMMON_SRCS	+= common/time/tzif.c
+COMMON_SRCS	+= common/executor/event_channel.c
 COMMON_SRCS	+= common/executor/executor_local.c
 COMMON_SRCS	+= common/executor/proc.c
+COMMON_SRCS	+= common/executor/task_event.c
 
 APID_SRCS	+= daemons/apid/apid.c
 APID_SRCS	+= daemons/apid/api_http.c

@@ -1,19 +1,31 @@
 /*
- * The executor interface: how a task is started, signalled and looked at.
- * The scheduler and the cleaner only talk to a task through these three
- * verbs, so another engine (a cluster's batch system) can take the place
- * of the embedded local one without touching them.
+ * The executor interface: how tasks are started, signalled, looked at and
+ * heard from.  The scheduler and the cleaner only talk to a task through
+ * these verbs, so another engine (a cluster's batch system) can take the
+ * place of the embedded local one without touching them.
+ *
+ * Whatever runs a task reports what happens to it as task events
+ * (task_event.h): TASK_STARTING with where it lives, TASK_RUNNING with
+ * the command's process group and the moment of its exec, then exactly
+ * one terminal state with the exit status, signal or reason.  Events go
+ * to the scheduler's event channel (event_channel.h), the one writer of
+ * task states, which acknowledges them once committed; each reporter
+ * first appends them to the task's sandbox (.kerr/events), from which the
+ * scheduler replays what it missed.
  *
  * The local executor (executor_local.c) starts one small supervisor
- * process per task (kerr-supervisor), which outlives any daemon, runs the
- * command in its own process group inside the task's sandbox and records
- * TASK_STARTING, TASK_RUNNING and exactly one terminal state in the store.
+ * process per task (kerr-supervisor), which outlives any daemon and runs
+ * the command in its own process group inside the task's sandbox.
  */
 #ifndef KERR_EXECUTOR_H
 #define KERR_EXECUTOR_H
 
-#include <stdint.h>
 #include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "task_event.h"
 
 /* Everything needed to start one task, already resolved by the caller. */
 struct executor_launch {
@@ -24,10 +36,11 @@ struct executor_launch {
 	const char	 *user;		/* NULL: the daemon's own user */
 	double		  cpus;		/* 0: no limit */
 	double		  memory_mb;	/* 0: no limit */
-	const char	 *conf_path;	/* handed to the supervisor */
+	const char	 *events;	/* the scheduler's event channel */
+	int		  log_level;	/* the reporter's own log */
 };
 
-/* Where a launched task lives, as recorded in the store. */
+/* Where a launched task lives, as its events told the store. */
 struct executor_handle {
 	pid_t		pid;		/* the supervisor */
 	uint64_t	start_ticks;	/* its /proc start time: pid reuse */
@@ -37,9 +50,12 @@ struct executor_handle {
 
 struct executor_ops {
 	const char	*name;
-	/* Start the task.  0 with *ret filled, or negative errno. */
-	int		(*launch)(const struct executor_launch *launch,
-			    struct executor_handle *ret);
+	/*
+	 * Start n tasks; ret[i] is 0 when task i was handed over (its events
+	 * follow on the channel) or the negative errno why it was not.
+	 */
+	void		(*launch)(const struct executor_launch *l, size_t n,
+			    int *ret);
 	/*
 	 * Send sig to the task's process group (to the supervisor itself
 	 * while pgid is 0), but only while the handle still names the same
@@ -49,6 +65,14 @@ struct executor_ops {
 	int		(*kill)(const struct executor_handle *h, int sig);
 	/* 1 while the supervisor is alive, 0 when it is gone. */
 	int		(*probe)(const struct executor_handle *h);
+	/*
+	 * The events task_id's reporter recorded after seq `after`, oldest
+	 * first, each handed to fn (which returns 0 to go on).  0, or the
+	 * negative errno of reading them (-ENOENT: none were recorded).
+	 */
+	int		(*replay)(const char *sandbox_dir, const char *task_id,
+			    unsigned after, int (*fn)(void *arg,
+			    const struct task_event *e), void *arg);
 };
 
 extern const struct executor_ops executor_local;
