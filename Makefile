@@ -99,6 +99,7 @@ APID_SRCS	+= daemons/apid/json_filter.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_event.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_health.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_launch.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_loop.c
@@ -157,6 +158,7 @@ INTEG_SRCS	+= tests/integration/check_cleaner.c
 INTEG_SRCS	+= tests/integration/check_deploys.c
 INTEG_SRCS	+= tests/integration/check_foundation.c
 INTEG_SRCS	+= tests/integration/check_jobs.c
+INTEG_SRCS	+= tests/integration/check_pipeline.c
 INTEG_SRCS	+= tests/integration/check_requests.c
 INTEG_SRCS	+= tests/integration/check_run.c
 INTEG_SRCS	+= tests/integration/check_sandbox.c

@@ -219,6 +219,7 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 	d->name = name;
 	d->signal_fd = -1;
 	d->lock_fd = -1;
+	d->io_fd = -1;
 	if (daemon_parse_args(d, argc, argv) < 0 || daemon_load_conf(d) < 0)
 		return (-1);
 	if (d->check_only) {
@@ -292,7 +293,7 @@ daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
 int
 daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 {
-	struct pollfd	pfd[2];
+	struct pollfd	pfd[3];
 	uint64_t	wd_usec = notify_watchdog_usec();
 	int64_t		now, next_tick, next_wd = 0, wd_ms, wait;
 	nfds_t		n = 1;
@@ -300,11 +301,11 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 	/* Pet at half the interval, as sd_watchdog_enabled(3) advises. */
 	wd_ms = wd_usec > 0 ? (int64_t)(wd_usec / 2000) : 0;
 	pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
-	if (bus_fd(d->bus) >= 0) {
-		pfd[1] = (struct pollfd){ .fd = bus_fd(d->bus),
-		    .events = POLLIN };
-		n = 2;
-	}
+	/* Unused slots have fd -1, which poll() skips. */
+	pfd[1] = (struct pollfd){ .fd = bus_fd(d->bus), .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = d->on_io != NULL ? d->io_fd : -1,
+	    .events = POLLIN };
+	n = 3;
 	next_tick = clock_mono_ms();	/* the start-up re-scan */
 	while (!d->stopping) {
 		now = clock_mono_ms();
@@ -327,9 +328,13 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 			log_warn("poll");
 			return (-1);
 		}
-		if ((pfd[0].revents & POLLIN) && daemon_read_signals(d))
+		if ((pfd[0].revents & POLLIN) && daemon_read_signals(d)) {
 			d->stopping = 1;
-		else if (n == 2 && (pfd[1].revents & POLLIN))
+			break;
+		}
+		if (pfd[2].revents & POLLIN)
+			d->on_io(arg);
+		if (pfd[1].revents & POLLIN)
 			daemon_drain_bus(d, h, arg);
 	}
 	return (0);
@@ -385,6 +390,7 @@ daemon_fini(struct daemon *d)
 	if (d->lock_fd >= 0)
 		(void)close(d->lock_fd);
 	d->lock_fd = -1;
+	d->io_fd = -1;
 }
 
 int

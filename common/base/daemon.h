@@ -35,6 +35,10 @@ struct daemon {
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;
+	/* A descriptor of the daemon's own to poll beside the bus (-1:
+	 * none), and what to do when it is readable. */
+	int		 io_fd;
+	void		(*on_io)(void *arg);
 	int		 ready;		/* READY=1 was sent */
 };
 

@@ -165,12 +165,18 @@ static const char SQL_SCHEMA_V4[] =
 	"CREATE INDEX task_healthchecks_by_task"
 	"  ON task_healthchecks(task_id, seq);";
 
+/* Task events (task_event.h): the last sequence number applied, so a
+ * replayed or resent event is applied once. */
+static const char SQL_SCHEMA_V5[] =
+	"ALTER TABLE tasks ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
 	SQL_SCHEMA_V2,
 	SQL_SCHEMA_V3,
 	SQL_SCHEMA_V4,
+	SQL_SCHEMA_V5,
 };
 
 const int db_schema_current =

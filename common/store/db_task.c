@@ -34,6 +34,10 @@ static const char SQL_TASK_EXISTS[] =
 static const char SQL_TASK_SET_HANDLE[] =
 	"UPDATE tasks SET supervisor_pid = ?2, supervisor_start = ?3,"
 	" task_pgid = ?4 WHERE task_id = ?1";
+static const char SQL_TASK_EVENT_SEQ[] =
+	"SELECT event_seq, active FROM tasks WHERE task_id = ?1";
+static const char SQL_TASK_SET_EVENT_SEQ[] =
+	"UPDATE tasks SET event_seq = ?2 WHERE task_id = ?1";
 static const char SQL_TASK_GET_HANDLE[] =
 	"SELECT coalesce(supervisor_pid, 0), coalesce(supervisor_start, 0),"
 	" coalesce(task_pgid, 0) FROM tasks WHERE task_id = ?1";
@@ -254,6 +258,53 @@ db_task_record_update_handle(struct db *db, const char *task_id,
 		return (r);
 	}
 	return (db_commit(db));
+}
+
+int
+db_task_event_seq(struct db *db, const char *task_id, unsigned *ret_seq,
+    int *ret_active)
+{
+	int64_t	v[2];
+	int	r;
+
+	if ((r = db_query_ints(db, SQL_TASK_EVENT_SEQ, v, 2, "s", task_id))
+	    < 0)
+		return (r);
+	*ret_seq = (unsigned)v[0];
+	*ret_active = v[1] != 0;
+	return (0);
+}
+
+int
+db_task_apply_event(struct db *db, const char *task_id, unsigned seq,
+    const char *state, const char *message, const char *reason,
+    int64_t at, const struct executor_handle *h)
+{
+	unsigned	applied;
+	int		active, r;
+
+	if ((r = db_task_event_seq(db, task_id, &applied, &active)) < 0)
+		return (r);
+	if (seq <= applied)
+		return (1);
+	if ((r = db_savepoint(db)) < 0)
+		return (r);
+	r = db_run(db, SQL_TASK_SET_EVENT_SEQ, NULL, "si", task_id,
+	    (int64_t)seq);
+	if (r == 0 && !active)
+		r = -ESTALE;
+	else if (r == 0 && (h == NULL ||
+	    (r = db_task_set_handle(db, task_id, h)) == 0) &&
+	    (r = db_task_set_state(db, task_id, state, at)) == 0)
+		r = db_task_update_add(db, task_id, state, message, reason, at);
+	/* A stale event still moves the sequence on: it is not applied
+	 * again, and its reporter is answered. */
+	if (r < 0 && r != -ESTALE) {
+		db_savepoint_rollback(db);
+		return (r);
+	}
+	db_savepoint_release(db);
+	return (r);
 }
 
 int

@@ -54,6 +54,20 @@ int	db_task_record_update_handle(struct db *db, const char *task_id,
 	    const char *state, const char *message, const char *reason,
 	    int64_t now, const struct executor_handle *h);
 
+/*
+ * Apply the task event numbered seq (task_event.h), inside the caller's
+ * transaction: its state and update row at `at`, the handle when h is
+ * set, and seq as the last one applied.  0 applied; 1 seq was applied
+ * before (nothing written); -ESTALE the task had already ended (only
+ * seq recorded); -ENOENT no such task.
+ */
+int	db_task_apply_event(struct db *db, const char *task_id, unsigned seq,
+	    const char *state, const char *message, const char *reason,
+	    int64_t at, const struct executor_handle *h);
+/* The last event seq applied to a task, and whether it is active. */
+int	db_task_event_seq(struct db *db, const char *task_id,
+	    unsigned *ret_seq, int *ret_active);
+
 /* The executor handle of a task (zeros until the supervisor wrote it). */
 int	db_task_set_handle(struct db *db, const char *task_id,
 	    const struct executor_handle *h);

@@ -42,9 +42,6 @@ int	cleaner_task_decide(struct cleaner *c, const char *task_id,
 void	cleaner_task_send(struct cleaner *c);
 /* The pool of kill workers (kill_workers threads). */
 int	cleaner_task_pool_start(struct cleaner *c);
-/* Hand a kill to the pool (type names the cleanup, for the log). */
-int	cleaner_task_submit(struct cleaner *c, const char *task_id,
-	    const char *type, int sig);
 void	cleaner_task_pool_stop(struct cleaner *c);
 
 /* cleaner_bounce.c: one step of a BOUNCE/INCREMENTAL_BOUNCE request

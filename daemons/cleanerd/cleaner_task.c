@@ -3,12 +3,13 @@
  * kills at once gets SIGTERM to the task's process group (SIGKILL at once
  * for a destroy), then SIGKILL once the grace period has passed since the
  * first signal (stored, so a restarted cleanerd keeps the deadline).  The
- * task's supervisor records TASK_KILLED; the cleanup is removed once the
- * task is no longer active.  Cleanups that wait for something (bounces,
+ * task's end comes back to schedulerd as an event, which it records as
+ * TASK_KILLED; the cleanup is removed once the task is no longer active.  Cleanups that wait for something (bounces,
  * PAUSING of jobs allowed to finish) are signalled only once their owner
  * (cleaner_bounce.c) decided it is time.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,72 +58,56 @@ cleaner_task_plan(struct cleaner *c, const char *task_id, const char *type,
 		    SIGKILL : SIGTERM;
 	else if (now - sent >= c->d->conf.kill_grace_ms)
 		*ret_sig = SIGKILL;
-	/* Recorded, and committed, before the signal: the supervisor reads
-	 * it to tell a kill from a failure when the task ends. */
+	/* Recorded, and committed, before the signal: schedulerd reads it
+	 * to tell a kill from a failure when the task's end comes in. */
 	if (sent == 0)
 		rc = db_task_cleanup_set_kill_sent(c->d->db, task_id, now);
 	return (rc);
 }
 
-/* A kill worker: check the handle still names our supervisor, signal. */
-static int
-cleaner_task_signal(struct cleaner *c, struct db *db, const char *task_id,
-    const char *type, int sig)
-{
-	struct executor_handle	h;
-	int			rc;
-
-	if ((rc = db_task_get_handle(db, task_id, &h)) < 0)
-		return (rc);
-	rc = c->exec->kill(&h, sig);
-	if (rc == -ESRCH) {
-		/* Gone already: schedulerd's reconciliation records it. */
-		log_debug("task=%s has no live supervisor", task_id);
-		return (0);
-	}
-	if (rc < 0)
-		return (rc);
-	log_info("task=%s sent %s (%s)", task_id, sig == SIGKILL ? "SIGKILL" :
-	    "SIGTERM", type);
-	return (0);
-}
-
-/* ---- the kill workers: signals go out from their own connections ---- */
+/* ---- the kill workers: signals only, the handle comes decided ---- */
 
 struct cleaner_kill_job {
-	char	task_id[256];
-	char	type[64];
-	int	sig;
+	char			task_id[256];
+	char			type[64];
+	int			sig;
+	struct executor_handle	h;
 };
 
 static void *
 cleaner_task_worker_init(void *arg)
 {
-	struct cleaner	*c = arg;
-	struct db	*db = NULL;
-
-	if (daemon_db_open(&c->d->conf, &db) < 0)
-		log_warnx("A kill worker cannot open the store");
-	return (db);
+	(void)arg;
+	return (NULL);
 }
 
 static void
-cleaner_task_worker_fini(void *arg, void *db)
+cleaner_task_worker_fini(void *arg, void *unused)
 {
 	(void)arg;
-	db_close(db);
+	(void)unused;
 }
 
+/* The executor checks the handle still names the task's supervisor. */
 static void
-cleaner_task_worker_run(void *arg, void *db, void *vjob)
+cleaner_task_worker_run(void *arg, void *unused, void *vjob)
 {
+	struct cleaner		*c = arg;
 	struct cleaner_kill_job	*job = vjob;
 	int			 rc;
 
-	if (db != NULL && (rc = cleaner_task_signal(arg, db, job->task_id,
-	    job->type, job->sig)) < 0)
+	(void)unused;
+	rc = c->exec->kill(&job->h, job->sig);
+	if (rc == -ESRCH)
+		/* Gone already: its end comes as an event, or from
+		 * schedulerd's reconciliation. */
+		log_debug("task=%s has no live supervisor", job->task_id);
+	else if (rc < 0)
 		log_warnx("Failed to kill task=%s: %s, retrying on the next "
 		    "tick", job->task_id, strerror(-rc));
+	else
+		log_info("task=%s sent %s (%s)", job->task_id,
+		    job->sig == SIGKILL ? "SIGKILL" : "SIGTERM", job->type);
 	free(job);
 }
 
@@ -145,17 +130,22 @@ cleaner_task_pool_stop(struct cleaner *c)
 	c->pool = NULL;
 }
 
-int
-cleaner_task_submit(struct cleaner *c, const char *task_id, const char *type,
-    int sig)
+static int
+cleaner_task_submit(struct cleaner *c, const json_t *k)
 {
 	struct cleaner_kill_job *job;
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return (-ENOMEM);
-	(void)snprintf(job->task_id, sizeof(job->task_id), "%s", task_id);
-	(void)snprintf(job->type, sizeof(job->type), "%s", type);
-	job->sig = sig;
+	(void)snprintf(job->task_id, sizeof(job->task_id), "%s",
+	    json_string_value(json_object_get(k, "taskId")));
+	(void)snprintf(job->type, sizeof(job->type), "%s",
+	    json_string_value(json_object_get(k, "type")));
+	job->sig = (int)json_integer_value(json_object_get(k, "sig"));
+	job->h.pid = (pid_t)json_integer_value(json_object_get(k, "pid"));
+	job->h.start_ticks = (uint64_t)json_integer_value(json_object_get(k,
+	    "ticks"));
+	job->h.pgid = (pid_t)json_integer_value(json_object_get(k, "pgid"));
 	return (workq_submit(c->pool, job));
 }
 
@@ -167,24 +157,30 @@ cleaner_task_send(struct cleaner *c)
 	size_t	 i;
 
 	json_array_foreach(c->kills, i, k)
-		if (cleaner_task_submit(c, json_string_value(json_object_get(k,
-		    "taskId")), json_string_value(json_object_get(k, "type")),
-		    (int)json_integer_value(json_object_get(k, "sig"))) < 0)
+		if (cleaner_task_submit(c, k) < 0)
 			log_warnx("Failed to queue a kill, retrying on the "
 			    "next tick");
 	json_array_clear(c->kills);
 }
 
-/* Decide a kill inside the open transaction; sent after the commit. */
+/*
+ * Decide a kill inside the open transaction, with the handle to signal
+ * as the store has it now; sent after the commit.
+ */
 int
 cleaner_task_decide(struct cleaner *c, const char *task_id, const char *type)
 {
-	int sig = 0, rc;
+	struct executor_handle	h;
+	int			sig = 0, rc;
 
 	if ((rc = cleaner_task_plan(c, task_id, type, &sig)) < 0 || sig == 0)
 		return (rc);
-	return (json_array_append_new(c->kills, json_pack("{s:s, s:s, s:i}",
-	    "taskId", task_id, "type", type, "sig", sig)) == 0 ? 0 : -ENOMEM);
+	if ((rc = db_task_get_handle(c->d->db, task_id, &h)) < 0)
+		return (rc);
+	return (json_array_append_new(c->kills, json_pack("{s:s, s:s, s:i, "
+	    "s:I, s:I, s:I}", "taskId", task_id, "type", type, "sig", sig,
+	    "pid", (json_int_t)h.pid, "ticks", (json_int_t)h.start_ticks,
+	    "pgid", (json_int_t)h.pgid)) == 0 ? 0 : -ENOMEM);
 }
 
 /* A bounced task may die once its request has all instances healthy

@@ -29,12 +29,15 @@ struct sched {
 	char				 host_sanitized[256]; /* '-' -> '_' */
 	char				 rack_sanitized[256];
 	char				 sandbox_root[1024];
-	const char			*conf_path;
-	char				 conf_abs[4096];
 	int64_t				 last_started_at; /* unique ids */
 	int				 rings;		/* SCHED_RING_* */
 	int64_t				 last_pending;	/* STATUS= */
 	int64_t				 last_active;
+	int64_t				 next_reconcile;	/* ms, mono */
+	/* sched_event.c: the event channel and a burst's buffer. */
+	int				 event_fd;
+	char				 events_path[4096];
+	void				*event_buf;
 };
 
 #define SCHED_RING_TASK_CLEANUP		0x1
@@ -45,6 +48,18 @@ void	sched_fini(struct sched *s);
 
 void	sched_loop_on_wake(void *arg);
 void	sched_loop_on_tick(void *arg);
+
+/* sched_event.c: the event channel, applying and replaying events. */
+int	sched_event_open(struct sched *s);
+void	sched_event_close(struct sched *s);
+void	sched_event_on_io(void *arg);
+/* Apply one event in the caller's transaction; *ret_changed set when the
+ * store changed. */
+int	sched_event_apply(struct sched *s, const struct task_event *e,
+	    int *ret_changed);
+/* Replay what a task's reporter left in its sandbox (caller's tx). */
+int	sched_event_replay(struct sched *s, const char *task_id);
+void	sched_event_reap(void);
 
 void	sched_reconcile(struct sched *s);
 /* Both take the pass's active tasks (db_task_active), read once. */
@@ -57,6 +72,8 @@ void	sched_task_finished(struct sched *s);
 void	sched_deploy_check(struct sched *s);
 void	sched_pending_drain(struct sched *s);
 void	sched_launch_due(struct sched *s);
+/* At start: launches committed but perhaps never handed over. */
+void	sched_launch_resume(struct sched *s);
 
 /* sched_pending.c: queue `missing` pending tasks due at `next` with the
  * lowest free instance numbers. */

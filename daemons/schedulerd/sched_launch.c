@@ -358,3 +358,68 @@ sched_launch_due(struct sched *s)
 		(void)sched_pool_submit(s, jobs[i]);
 	}
 }
+
+/* The ports a launched task was given, from its mesosTask resources. */
+static int
+sched_launch_task_ports(const json_t *task, int *ports)
+{
+	const json_t	*res, *r, *range;
+	size_t		 i, j;
+	int		 n = 0;
+
+	res = json_object_get(json_object_get(task, "mesosTask"), "resources");
+	json_array_foreach(res, i, r) {
+		if (strcmp(sched_launch_str(r, "name") != NULL ?
+		    sched_launch_str(r, "name") : "", "ports") != 0)
+			continue;
+		json_array_foreach(json_object_get(json_object_get(r,
+		    "ranges"), "range"), j, range)
+			if (n < SCHED_PORTS_MAX)
+				ports[n++] = (int)json_integer_value(
+				    json_object_get(range, "begin"));
+	}
+	return (n);
+}
+
+/*
+ * At start: tasks committed as TASK_LAUNCHED by a scheduler that died
+ * before handing them to the executor get their launch now.  The
+ * executor's claim on the sandbox makes this safe for one whose launch
+ * did happen: it is not started twice.
+ */
+void
+sched_launch_resume(struct sched *s)
+{
+	struct executor_handle	 h;
+	struct sched_launch_job	*job;
+	json_t			*tasks, *t, *task;
+	const char		*id, *state;
+	size_t			 i;
+	int			 ports[SCHED_PORTS_MAX], n = 0;
+
+	if (db_task_active(s->d->db, NULL, NULL, &tasks) < 0)
+		return;
+	json_array_foreach(tasks, i, t) {
+		id = sched_launch_str(t, "taskId");
+		state = sched_launch_str(t, "state");
+		if (id == NULL || state == NULL ||
+		    strcmp(state, "TASK_LAUNCHED") != 0 ||
+		    db_task_get_handle(s->d->db, id, &h) < 0 || h.pid != 0 ||
+		    db_task_get(s->d->db, id, &task) < 0)
+			continue;
+		job = sched_launch_job_new(s, task, ports,
+		    sched_launch_task_ports(task, ports), json_integer_value(
+		    json_object_get(json_object_get(task, "taskId"),
+		    "startedAt")));
+		json_decref(task);
+		if (job == NULL)
+			continue;
+		log_info("task=%s launching (resumed)", id);
+		(void)sched_pool_submit(s, job);
+		n++;
+	}
+	json_decref(tasks);
+	if (n > 0)
+		log_notice("Resumed %d launches a previous run had committed",
+		    n);
+}

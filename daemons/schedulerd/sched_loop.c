@@ -18,6 +18,9 @@
 #include "notify.h"
 #include "sched.h"
 
+/* Reconcile every this many ticks (and at start). */
+#define SCHED_RECONCILE_EVERY	5
+
 static void
 sched_sanitize(char *dst, size_t len, const char *src)
 {
@@ -37,13 +40,6 @@ sched_init(struct sched *s, struct daemon *d)
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	s->last_pending = s->last_active = -1;
-	/* Supervisors start in the daemon's directory: give an absolute path. */
-	if (realpath(d->conf_path != NULL ? d->conf_path : CONF_PATH_DEFAULT,
-	    s->conf_abs) != NULL)
-		s->conf_path = s->conf_abs;
-	else
-		s->conf_path = d->conf_path != NULL ? d->conf_path :
-		    CONF_PATH_DEFAULT;
 	if ((s->exec = executor_find(d->conf.executor)) == NULL) {
 		log_err("Unknown executor '%s'", d->conf.executor);
 		return (-1);
@@ -53,11 +49,15 @@ sched_init(struct sched *s, struct daemon *d)
 	sched_sanitize(s->rack_sanitized, sizeof(s->rack_sanitized),
 	    d->conf.rack_id);
 	conf_sandbox_root(&d->conf, s->sandbox_root, sizeof(s->sandbox_root));
+	s->event_fd = -1;
+	if (sched_event_open(s) < 0)
+		return (-1);
 	if ((r = sched_pool_start(s, d->conf.launch_workers)) < 0 ||
 	    (r = sched_health_start(s)) < 0) {
 		log_err("Failed to start worker threads: %s", strerror(-r));
 		return (-1);
 	}
+	sched_launch_resume(s);
 	return (0);
 }
 
@@ -66,6 +66,7 @@ sched_fini(struct sched *s)
 {
 	sched_health_stop(s);
 	sched_pool_stop(s);
+	sched_event_close(s);
 }
 
 static void
@@ -90,7 +91,14 @@ sched_loop_pass(struct sched *s)
 	json_t *active;
 
 	s->rings = 0;
-	sched_reconcile(s);
+	sched_event_reap();
+	/* Probing every supervisor is the costly part of a pass: events
+	 * tell of changes, reconciliation only finds the silent deaths. */
+	if (clock_mono_ms() >= s->next_reconcile) {
+		sched_reconcile(s);
+		s->next_reconcile = clock_mono_ms() + SCHED_RECONCILE_EVERY *
+		    s->d->conf.tick_ms;
+	}
 	/* One read of the active tasks serves the time limits and health. */
 	if (db_task_active(s->d->db, NULL, NULL, &active) == 0) {
 		sched_reconcile_limits(s, active);

@@ -2,16 +2,18 @@
  * The launch workers: a small pool of threads (common/base/workq.c) that hand
  * launch jobs to the executor, so a slow start (a cgroup to set up, a fork
  * from a big process) never stalls the scheduling pass.  A launch that
- * fails is recorded as TASK_FAILED by the worker on its own store
- * connection; the scheduler replaces it like any other task that ended.
+ * fails is reported as TASK_FAILED on the event channel, as a supervisor
+ * would; the scheduler replaces it like any other task that ended.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
-#include "db_task.h"
+#include "event_channel.h"
 #include "log.h"
 #include "sched.h"
 #include "task_env.h"
@@ -34,27 +36,54 @@ sched_pool_free_job(void *job)
 	sched_launch_job_free(job);
 }
 
+/* Each worker reports launch failures as events, like any reporter. */
 static void *
 sched_pool_init(void *arg)
 {
-	struct sched	*s = arg;
-	struct db	*db = NULL;
+	int fd;
 
-	if (daemon_db_open(&s->d->conf, &db) < 0)
-		log_warnx("A launch worker cannot open the store; its launch "
-		    "failures will be found by reconciliation");
-	return (db);
+	(void)arg;
+	if ((fd = event_channel_connect(1000)) < 0) {
+		log_warnx("A launch worker cannot report on the event channel:"
+		    " %s; its launch failures will be found by reconciliation",
+		    strerror(-fd));
+		return (NULL);
+	}
+	return ((void *)(intptr_t)(fd + 1));	/* NULL means none */
 }
 
 static void
-sched_pool_fini(void *arg, void *db)
+sched_pool_fini(void *arg, void *fd)
 {
 	(void)arg;
-	db_close(db);
+	if (fd != NULL)
+		(void)close((int)(intptr_t)fd - 1);
+}
+
+/* The task never got a reporter: say so for it, as its first event. */
+static void
+sched_pool_failed(struct sched *s, void *fd, const char *task_id, int err)
+{
+	struct task_event	e;
+	int			r;
+
+	log_warnx("Failed to launch task=%s: %s", task_id, strerror(-err));
+	task_event_init(&e, task_id);
+	e.seq = 1;
+	e.at_ms = clock_now_ms();
+	(void)snprintf(e.state, sizeof(e.state), "TASK_FAILED");
+	(void)snprintf(e.reason, sizeof(e.reason),
+	    "REASON_EXECUTOR_TERMINATED");
+	(void)snprintf(e.message, sizeof(e.message), "Failed to launch: %s",
+	    strerror(-err));
+	if (fd != NULL && (r = event_channel_send((int)(intptr_t)fd - 1,
+	    s->events_path, &e)) < 0)
+		log_warnx("Failed to report the failed launch of task=%s: %s; "
+		    "reconciliation will", task_id, strerror(-r));
 }
 
 static void
-sched_pool_run(void *arg, void *db, void *vjob)
+sched_pool_run(void *arg, void *fd, void *vjob)
 {
 	struct sched		*s = arg;
 	struct sched_launch_job	*job = vjob;
@@ -62,26 +91,15 @@ sched_pool_run(void *arg, void *db, void *vjob)
 		.task_id = job->task_id, .sandbox_dir = job->sandbox,
 		.argv = job->argv, .envp = job->envp, .user = job->user,
 		.cpus = job->cpus, .memory_mb = job->memory_mb,
-		.conf_path = s->conf_path,
+		.events = s->events_path, .log_level = s->d->conf.log_level,
 	};
-	struct executor_handle	 h;
-	char			 msg[256];
-	int			 r;
+	int			 r = 0;
 
-	if ((r = s->exec->launch(&l, &h)) == 0)
-		log_debug("task=%s launched, supervisor pid %d", job->task_id,
-		    (int)h.pid);
-	else {
-		log_warnx("Failed to launch task=%s: %s", job->task_id,
-		    strerror(-r));
-		(void)snprintf(msg, sizeof(msg), "Failed to launch: %s",
-		    strerror(-r));
-		if (db != NULL && db_task_record_update(db, job->task_id,
-		    "TASK_FAILED", msg, "REASON_EXECUTOR_TERMINATED",
-		    clock_now_ms()) == 0)
-			(void)bus_send(s->d->bus, BUS_TASK_UPDATE,
-			    job->task_id);
-	}
+	s->exec->launch(&l, 1, &r);
+	if (r == 0)
+		log_debug("task=%s handed to the executor", job->task_id);
+	else
+		sched_pool_failed(s, fd, job->task_id, r);
 	sched_launch_job_free(job);
 }
 

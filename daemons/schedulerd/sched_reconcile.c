@@ -1,8 +1,8 @@
 /*
  * Reconciliation (spec 3.20, 4.3): every active task must have a live
- * supervisor.  When one vanished (machine reboot, kill -9) the exit it
- * wrote to <sandbox>/.kerr/exit.json before dying is recorded; without
- * one the task is TASK_LOST and gets replaced like any task that ended.
+ * supervisor.  When one vanished (machine reboot, kill -9) the events it
+ * recorded in its sandbox before dying are applied; a task still active
+ * after that is TASK_LOST and gets replaced like any task that ended.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,32 +27,26 @@ sched_reconcile_record(struct sched *s, const char *task_id,
 	    clock_now_ms());
 	if (rc == 0) {
 		log_notice("task=%s %s: %s", task_id, state, message);
-		(void)bus_send(s->d->bus, BUS_TASK_UPDATE, task_id);
 	}
 	return (rc == -ESTALE ? 0 : rc);
 }
 
-/* The exit the supervisor saved, recorded now; 0 when there is none. */
+/*
+ * What the task's reporter left in its sandbox, applied now; 1 when the
+ * task is still active after that (so it is lost), 0 when it ended.
+ */
 static int
-sched_reconcile_exit_file(struct sched *s, const char *task_id)
+sched_reconcile_replay(struct sched *s, const char *task_id)
 {
-	char	path[1400];
-	json_t	*e;
-	int	rc;
+	unsigned	seq;
+	int		active = 0, rc;
 
-	(void)snprintf(path, sizeof(path), "%s/%s/.kerr/exit.json",
-	    s->sandbox_root, task_id);
-	if ((e = json_load_file(path, 0, NULL)) == NULL)
-		return (0);
-	rc = sched_reconcile_record(s, task_id,
-	    json_string_value(json_object_get(e, "taskState")) != NULL ?
-	    json_string_value(json_object_get(e, "taskState")) : "TASK_LOST",
-	    json_string_value(json_object_get(e, "message")) != NULL ?
-	    json_string_value(json_object_get(e, "message")) :
-	    "Recovered from the supervisor's exit file",
-	    json_string_value(json_object_get(e, "reason")));
-	json_decref(e);
-	return (rc < 0 ? rc : 1);
+	if ((rc = db_begin(s->d->db)) < 0)
+		return (rc);
+	rc = db_end(s->d->db, sched_event_replay(s, task_id));
+	if (rc == 0)
+		rc = db_task_event_seq(s->d->db, task_id, &seq, &active);
+	return (rc < 0 ? rc : active);
 }
 
 static void
@@ -65,17 +59,16 @@ sched_reconcile_one(struct sched *s, const json_t *t, int64_t now)
 
 	if (db_task_get_handle(s->d->db, id, &h) < 0)
 		return;
-	if (h.pid == 0) {
-		if (now - json_integer_value(json_object_get(t, "startedAt")) <
-		    SCHED_RECONCILE_START_GRACE_MS)
-			return;
-		rc = sched_reconcile_record(s, id, "TASK_LOST",
-		    "The task's supervisor never started",
-		    "REASON_EXECUTOR_UNREGISTERED");
-	} else if (s->exec->probe(&h))
+	if (h.pid == 0 && now - json_integer_value(json_object_get(t,
+	    "startedAt")) < SCHED_RECONCILE_START_GRACE_MS)
 		return;
-	else if ((rc = sched_reconcile_exit_file(s, id)) == 0)
-		rc = sched_reconcile_record(s, id, "TASK_LOST",
+	if (h.pid != 0 && s->exec->probe(&h))
+		return;
+	if ((rc = sched_reconcile_replay(s, id)) == 1)
+		rc = h.pid == 0 ? sched_reconcile_record(s, id, "TASK_LOST",
+		    "The task's supervisor never started",
+		    "REASON_EXECUTOR_UNREGISTERED") :
+		    sched_reconcile_record(s, id, "TASK_LOST",
 		    "The task's supervisor is gone",
 		    "REASON_EXECUTOR_TERMINATED");
 	if (rc < 0)

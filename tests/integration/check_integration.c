@@ -15,6 +15,7 @@ Suite	*deploys_suite(void);
 Suite	*sandbox_suite(void);
 Suite	*cleaner_suite(void);
 Suite	*jobs_suite(void);
+Suite	*pipeline_suite(void);
 Suite	*run_suite(void);
 
 int
@@ -32,6 +33,7 @@ main(void)
 	srunner_add_suite(sr, sandbox_suite());
 	srunner_add_suite(sr, cleaner_suite());
 	srunner_add_suite(sr, jobs_suite());
+	srunner_add_suite(sr, pipeline_suite());
 	srunner_add_suite(sr, run_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -1,0 +1,272 @@
+/*
+ * The one writer of task states.  Executors report task events
+ * (task_event.h) on the event channel; here they are read in bursts,
+ * applied in one transaction per burst with each event's own timestamp,
+ * and acknowledged once committed, so a reporter stops resending only what
+ * is durable.  A sequence number per task makes a resent or replayed event
+ * harmless.  At start, and when reconciliation finds a reporter gone,
+ * the events it left in the task's sandbox are replayed: nothing a
+ * reporter saw is lost while this daemon is down.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "db_task.h"
+#include "event_channel.h"
+#include "log.h"
+#include "sched.h"
+
+/* Events applied per transaction; the rest wait for the next burst. */
+#define SCHED_EVENT_BATCH	512
+
+struct sched_event_in {
+	struct task_event		e;
+	struct event_channel_peer	from;
+};
+
+/* A reporter of a task that had already ended: its command must go. */
+static void
+sched_event_kill_orphan(struct sched *s, const struct task_event *e)
+{
+	struct executor_handle h = { e->pid, e->start_ticks, e->pgid };
+
+	if (e->pid <= 0 || task_event_is_terminal(e->state))
+		return;
+	log_notice("task=%s reported %s after it ended: killing it", e->task_id,
+	    e->state);
+	(void)s->exec->kill(&h, SIGKILL);
+}
+
+/*
+ * Apply one event inside the caller's transaction.  A terminal state of
+ * a task the cleaner signalled is TASK_KILLED, named after the cleanup
+ * (spec 3.12): the reporter saw only a signal.  *ret_changed is set when
+ * the store changed.
+ */
+int
+sched_event_apply(struct sched *s, const struct task_event *e,
+    int *ret_changed)
+{
+	struct executor_handle	 h = { e->pid, e->start_ticks, e->pgid };
+	const char		*state = e->state, *message, *reason;
+	char			 kill_type[64];
+	int64_t			 at = e->at_ms > 0 ? e->at_ms : clock_now_ms();
+	int			 terminal = task_event_is_terminal(e->state);
+	int			 r;
+
+	message = e->message[0] != '\0' ? e->message : NULL;
+	reason = e->reason[0] != '\0' ? e->reason : NULL;
+	if (terminal && db_task_kill_type(s->d->db, e->task_id, kill_type,
+	    sizeof(kill_type)) == 1) {
+		state = "TASK_KILLED";
+		message = kill_type;
+		reason = NULL;
+	}
+	r = db_task_apply_event(s->d->db, e->task_id, e->seq, state, message,
+	    reason, at, terminal ? NULL : &h);
+	if (r == 0) {
+		*ret_changed = 1;
+		if (terminal)
+			log_info("task=%s %s%s%s", e->task_id, state,
+			    message != NULL ? ": " : "",
+			    message != NULL ? message : "");
+		else
+			log_debug("task=%s %s", e->task_id, state);
+	} else if (r == -ESTALE) {
+		sched_event_kill_orphan(s, e);
+		r = 0;
+	} else if (r == -ENOENT) {
+		log_warnx("task=%s: an event for an unknown task, ignoring",
+		    e->task_id);
+		r = 0;
+	}
+	return (r > 0 ? 0 : r);
+}
+
+/* Read up to SCHED_EVENT_BATCH events; how many. */
+static size_t
+sched_event_read(struct sched *s, struct sched_event_in *in, size_t max)
+{
+	size_t	n = 0;
+	int	r;
+
+	while (n < max && (r = event_channel_recv(s->event_fd, &in[n].e,
+	    &in[n].from)) != 0) {
+		if (r == -EPROTO) {
+			log_warnx("A malformed task event, ignoring");
+			continue;
+		}
+		if (r < 0) {
+			log_warnx("Failed to read task events: %s",
+			    strerror(-r));
+			break;
+		}
+		n++;
+	}
+	return (n);
+}
+
+/* Apply a burst in one transaction; 0 or the error that undid it. */
+static int
+sched_event_commit(struct sched *s, const struct sched_event_in *in,
+    size_t n, int *ret_changed)
+{
+	size_t	i;
+	int	r;
+
+	if ((r = db_begin(s->d->db)) < 0)
+		return (r);
+	for (i = 0; i < n && r == 0; i++)
+		r = sched_event_apply(s, &in[i].e, ret_changed);
+	return (db_end(s->d->db, r));
+}
+
+static void
+sched_event_ack_all(struct sched *s, const struct sched_event_in *in,
+    size_t n)
+{
+	struct task_event_ack	a;
+	size_t			i;
+	int			r;
+
+	for (i = 0; i < n; i++) {
+		(void)snprintf(a.task_id, sizeof(a.task_id), "%s",
+		    in[i].e.task_id);
+		a.seq = in[i].e.seq;
+		if ((r = event_channel_ack(s->event_fd, &in[i].from, &a)) < 0)
+			log_debug("task=%s: ack %u not sent: %s", a.task_id,
+			    a.seq, strerror(-r));
+	}
+}
+
+/* Supervisors are our children: collect the ones that exited. */
+void
+sched_event_reap(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+void
+sched_event_on_io(void *arg)
+{
+	struct sched		*s = arg;
+	struct sched_event_in	*in = s->event_buf;
+	size_t			 n;
+	int			 changed = 0, r;
+
+	while ((n = sched_event_read(s, in, SCHED_EVENT_BATCH)) > 0) {
+		if ((r = sched_event_commit(s, in, n, &changed)) < 0) {
+			/* Unacknowledged: the reporters send them again. */
+			log_warnx("Failed to commit %zu task events: %s, "
+			    "waiting for them again", n, strerror(-r));
+			break;
+		}
+		sched_event_ack_all(s, in, n);
+		if (n < SCHED_EVENT_BATCH)
+			break;
+	}
+	sched_event_reap();
+	if (changed)
+		sched_loop_on_wake(s);
+}
+
+struct sched_event_replay {
+	struct sched	*s;
+	int		 changed;
+};
+
+static int
+sched_event_replay_one(void *arg, const struct task_event *e)
+{
+	struct sched_event_replay *rp = arg;
+
+	return (sched_event_apply(rp->s, e, &rp->changed));
+}
+
+int
+sched_event_replay(struct sched *s, const char *task_id)
+{
+	struct sched_event_replay	rp = { s, 0 };
+	char				sandbox[1400];
+	unsigned			seq;
+	int				active, r;
+
+	if ((r = db_task_event_seq(s->d->db, task_id, &seq, &active)) < 0)
+		return (r);
+	if (!active)
+		return (0);
+	(void)snprintf(sandbox, sizeof(sandbox), "%s/%s", s->sandbox_root,
+	    task_id);
+	r = s->exec->replay(sandbox, task_id, seq, sched_event_replay_one, &rp);
+	if (r == -ENOENT)
+		r = 0;
+	if (r == 0 && rp.changed)
+		log_info("task=%s: events replayed from its sandbox", task_id);
+	return (r);
+}
+
+/* What every reporter recorded while we were away, in one transaction. */
+static int
+sched_event_replay_all(struct sched *s)
+{
+	json_t	*tasks, *t;
+	size_t	 i;
+	int	 r;
+
+	if ((r = db_task_active(s->d->db, NULL, NULL, &tasks)) < 0)
+		return (r);
+	if ((r = db_begin(s->d->db)) == 0) {
+		json_array_foreach(tasks, i, t)
+			if ((r = sched_event_replay(s, json_string_value(
+			    json_object_get(t, "taskId")))) < 0)
+				break;
+		r = db_end(s->d->db, r);
+	}
+	json_decref(tasks);
+	return (r);
+}
+
+int
+sched_event_open(struct sched *s)
+{
+	int fd, r;
+
+	if (snprintf(s->events_path, sizeof(s->events_path), "%s/%s",
+	    s->d->conf.runtime_dir, TASK_EVENT_SOCKET) >=
+	    (int)sizeof(s->events_path))
+		return (-ENAMETOOLONG);
+	if ((s->event_buf = calloc(SCHED_EVENT_BATCH,
+	    sizeof(struct sched_event_in))) == NULL)
+		return (-ENOMEM);
+	if ((fd = event_channel_listen(s->events_path)) < 0) {
+		log_err("Failed to listen for task events on '%s': %s",
+		    s->events_path, strerror(-fd));
+		return (fd);
+	}
+	s->event_fd = fd;
+	/* Listen first: what is reported while we replay waits queued. */
+	if ((r = sched_event_replay_all(s)) < 0)
+		log_warnx("Failed to replay task events: %s, reconciliation "
+		    "will", strerror(-r));
+	s->d->io_fd = fd;
+	s->d->on_io = sched_event_on_io;
+	return (0);
+}
+
+void
+sched_event_close(struct sched *s)
+{
+	if (s->event_fd > 0)
+		(void)close(s->event_fd);
+	s->event_fd = -1;
+	free(s->event_buf);
+	s->event_buf = NULL;
+}
