@@ -19,8 +19,14 @@
 #define BUS_REDIAL_MIN_MS	10
 #define BUS_REDIAL_MAX_MS	250
 
+/*
+ * One pub socket per peer daemon, each dialed to that daemon alone: a
+ * message goes only to the daemons bus_msg.h names as its readers, so a
+ * daemon with nothing to do for a change is not woken by it.
+ */
 struct bus {
-	nng_socket	pub;
+	nng_socket	pub[BUS_NDAEMONS];
+	int		has_pub[BUS_NDAEMONS];
 	nng_socket	sub;
 	int		has_sub;
 	int		recv_fd;
@@ -31,6 +37,25 @@ static const char *const bus_topics[] = {
 	BUS_MESSAGES(BUS_MSG_TOPIC)
 #undef BUS_MSG_TOPIC
 };
+
+static const char *const bus_readers[] = {
+#define BUS_MSG_TO(id, topic, from, to, what)	to,
+	BUS_MESSAGES(BUS_MSG_TO)
+#undef BUS_MSG_TO
+};
+
+/* 1 when daemon is among the readers of type (a ","-separated list). */
+static int
+bus_is_reader(enum bus_msg_type type, const char *daemon)
+{
+	const char	*to = bus_readers[type], *p;
+	size_t		 n = strlen(daemon);
+
+	for (p = to; (p = strstr(p, daemon)) != NULL; p += n)
+		if ((p == to || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return (1);
+	return (0);
+}
 
 const char *
 bus_msg_topic(enum bus_msg_type type)
@@ -114,22 +139,23 @@ bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
 	size_t	i;
 	int	r;
 
-	if ((r = bus_errno(nng_pub0_open(&bus->pub))) < 0)
-		return (r);
-	(void)nng_socket_set_ms(bus->pub, NNG_OPT_RECONNMINT,
-	    BUS_REDIAL_MIN_MS);
-	(void)nng_socket_set_ms(bus->pub, NNG_OPT_RECONNMAXT,
-	    BUS_REDIAL_MAX_MS);
 	for (i = 0; i < BUS_NDAEMONS; i++) {
 		if (strcmp(daemons[i], self) == 0)
 			continue;
 		if ((r = bus_url(url, sizeof(url), runtime_dir, daemons[i])) < 0)
 			return (r);
+		if ((r = bus_errno(nng_pub0_open(&bus->pub[i]))) < 0)
+			return (r);
+		bus->has_pub[i] = 1;
+		(void)nng_socket_set_ms(bus->pub[i], NNG_OPT_RECONNMINT,
+		    BUS_REDIAL_MIN_MS);
+		(void)nng_socket_set_ms(bus->pub[i], NNG_OPT_RECONNMAXT,
+		    BUS_REDIAL_MAX_MS);
 		/* A failed blocking dial (peer not up) falls back to redials. */
 		if ((flags & BUS_DIAL_WAIT) &&
-		    nng_dial(bus->pub, url, NULL, 0) == 0)
+		    nng_dial(bus->pub[i], url, NULL, 0) == 0)
 			continue;
-		if ((r = bus_errno(nng_dial(bus->pub, url, NULL,
+		if ((r = bus_errno(nng_dial(bus->pub[i], url, NULL,
 		    NNG_FLAG_NONBLOCK))) < 0)
 			return (r);
 	}
@@ -163,8 +189,9 @@ bus_close(struct bus *bus)
 {
 	if (bus == NULL)
 		return;
-	/* nng_close on a never-opened (zero) socket is a harmless error. */
-	(void)nng_close(bus->pub);
+	for (size_t i = 0; i < BUS_NDAEMONS; i++)
+		if (bus->has_pub[i])
+			(void)nng_close(bus->pub[i]);
 	if (bus->has_sub)
 		(void)nng_close(bus->sub);
 	free(bus);
@@ -173,11 +200,12 @@ bus_close(struct bus *bus)
 int
 bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 {
+	static const char *const daemons[] = BUS_DAEMONS;
 	const char	*topic = bus_msg_topic(type);
 	json_t		*body;
 	char		*text, *wire;
 	size_t		 tlen, blen;
-	int		 r;
+	int		 r, rv;
 
 	/* Receivers drop ids this long: refuse them here, visibly. */
 	if (topic == NULL || id == NULL || strlen(id) >= BUS_ID_MAX)
@@ -197,7 +225,12 @@ bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 	memcpy(wire + tlen, text, blen);
 	free(text);
 	/* Without a reader pub/sub drops the message: that is acceptable. */
-	r = bus_errno(nng_send(bus->pub, wire, tlen + blen, NNG_FLAG_NONBLOCK));
+	r = 0;
+	for (size_t i = 0; i < BUS_NDAEMONS; i++)
+		if (bus->has_pub[i] && bus_is_reader(type, daemons[i]) &&
+		    (rv = bus_errno(nng_send(bus->pub[i], wire, tlen + blen,
+		    NNG_FLAG_NONBLOCK))) < 0)
+			r = rv;
 	free(wire);
 	return (r);
 }

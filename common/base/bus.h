@@ -2,10 +2,10 @@
  * The event bus: nng pub/sub over ipc:// in the runtime directory.
  *
  * Topology: every daemon that wants wake-ups *listens* with a SUB socket on
- * <runtime_dir>/<daemon>.sub, and every sender *dials* all of them with one
- * PUB socket.  This is the reverse of the usual "publisher listens" shape on
- * purpose: the task supervisors are short-lived, many, and must be able to
- * ring the scheduler's bell, which only works when senders dial.
+ * <runtime_dir>/<daemon>.sub, and every sender *dials* each of them with a
+ * PUB socket of its own, so that a message goes only to the daemons the
+ * catalogue (bus_msg.h) names as its readers: a change no daemon acts on
+ * wakes none.  Senders dial so that a new sender needs no listener.
  *
  * Delivery is best effort (nng pub/sub drops when a reader lags or is not
  * there yet); every reader also re-scans the store on its tick.
@@ -34,7 +34,8 @@ int	bus_open(const char *runtime_dir, const char *self,
 	    struct bus **ret);
 void	bus_close(struct bus *bus);		/* accepts NULL */
 
-/* Publish after commit.  0, or negative errno (the message is dropped). */
+/* Publish after commit, to the readers bus_msg.h names for type.  0, or
+ * negative errno (the message is dropped). */
 int	bus_send(struct bus *bus, enum bus_msg_type type, const char *id);
 
 /*

@@ -10,6 +10,8 @@
 #define KERR_BUS_MSG_H
 
 #define BUS_PROTOCOL_VERSION	1	/* topics unchanged: only readers moved */
+/* The "to" column routes: a message goes to those daemons only.  Task
+ * states no longer ride the bus: they are task events (task_event.h). */
 
 /*	  id			  topic			  from		to			id names */
 #define BUS_MESSAGES(X)								\
@@ -18,7 +20,7 @@
 	X(BUS_REQUEST_CLEANUP,	  "request.cleanup",	  "apid",	"cleanerd",		"request")	\
 	X(BUS_DEPLOY_PENDING,	  "deploy.pending",	  "apid",	"schedulerd",		"request")	\
 	X(BUS_TASK_CLEANUP,	  "task.cleanup",	  "apid,schedulerd", "cleanerd",	"task")		\
-	X(BUS_TASK_UPDATE,	  "task.update",	  "supervisor,cleanerd", "schedulerd",	"task")		\
+	X(BUS_TASK_UPDATE,	  "task.update",	  "(retired)",	"schedulerd",	"task")		\
 	X(BUS_TASK_KILLED,	  "task.killed",	  "cleanerd",	"schedulerd",		"task")
 
 enum bus_msg_type {
