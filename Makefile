@@ -149,6 +149,7 @@ UNIT_SRCS	+= tests/unit/check_request.c
 UNIT_SRCS	+= tests/unit/check_run_policy.c
 UNIT_SRCS	+= tests/unit/check_schema.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
+UNIT_SRCS	+= tests/unit/check_task_event.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
 UNIT_SRCS	+= tests/unit/check_tzif.c
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
