@@ -308,6 +308,8 @@ supervisor_fini(struct supervisor *sv)
 {
 	int r;
 
+	/* What of the swept group died meanwhile; init takes the rest. */
+	supervisor_child_reap(sv);
 	if (sv->cg_made && (r = cgroup_task_remove(&sv->cg, sv->task_id)) < 0)
 		log_warnx("Failed to remove the cgroup of task %s: %s, "
 		    "ignoring", sv->task_id, strerror(-r));
