@@ -67,8 +67,9 @@ struct executor_ops {
 	int		(*probe)(const struct executor_handle *h);
 	/*
 	 * The events task_id's reporter recorded after seq `after`, oldest
-	 * first, each handed to fn (which returns 0 to go on).  0, or the
-	 * negative errno of reading them (-ENOENT: none were recorded).
+	 * first, each handed to fn (which returns 0 to go on; anything else
+	 * stops the replay and is returned).  0, or the negative errno of
+	 * reading them (-ENOENT: none were recorded).
 	 */
 	int		(*replay)(const char *sandbox_dir, const char *task_id,
 			    unsigned after, int (*fn)(void *arg,

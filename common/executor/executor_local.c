@@ -1,18 +1,18 @@
 /*
  * The local executor: each task is one kerr-supervisor process on this
- * host (executor.h).  launch() makes the sandbox, writes the launch as
- * <sandbox>/.kerr/launch.json and spawns the supervisor, which forks
- * itself off for good and reports that long-lived pid on a pipe; the
- * short-lived process is reaped here at once, so no daemon keeps zombies
- * and a supervisor outlives a restart of the daemon that started it.
- * kill() and probe() check the pid against its /proc start time first:
- * a bare pid may by now name another process.
+ * host (executor.h).  launch() makes the sandbox (the task user's) and
+ * its root-only .kerr directory, then spawns the supervisor
+ * (executor_local.h) as a direct child of the caller, in a session of
+ * its own, with the task's environment as its environment.  It does not
+ * wait: the supervisor reports through its events, and the caller reaps
+ * it when it exits.  kill() and probe() check the pid against its /proc
+ * start time first: a bare pid may by now name another process.
+ * replay() reads back the events a supervisor appended to the sandbox.
  *
- * No table, no bus message: the supervisor writes the store itself.
+ * No table, no bus message: the events go to the scheduler.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,18 +25,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "fs.h"
 #include "executor.h"
 #include "executor_local.h"
 #include "proc.h"
 
 #define EXECUTOR_LOCAL_PW_BUF		16384
-#define EXECUTOR_LOCAL_REPORT_MAX	64
-#define EXECUTOR_LOCAL_ARGV_MAX		8
-
-extern char **environ;
+/* The supervisor's own options, at most: see executor_local_argv. */
+#define EXECUTOR_LOCAL_ARGV_OWN		18
+#define EXECUTOR_LOCAL_NUM_MAX		32
+/* Lines read at once by replay(); a longer line is not an event. */
+#define EXECUTOR_LOCAL_REPLAY_BUF	(4 * TASK_EVENT_LINE_MAX)
 
 static int
 executor_local_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid)
@@ -60,14 +59,40 @@ executor_local_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid)
 	return (r);
 }
 
+/*
+ * <sandbox>/.kerr: ours (root), 0700.  The task user owns the sandbox
+ * and may have put something in its place: only a real directory of
+ * ours will do.
+ */
+static int
+executor_local_make_state_dir(const char *sandbox)
+{
+	struct stat	st;
+	char		path[PATH_MAX];
+	int		n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", sandbox,
+	    EXECUTOR_LOCAL_DIR);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-ENAMETOOLONG);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return (-errno);
+	if (lstat(path, &st) != 0)
+		return (-errno);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return (-EEXIST);
+	if ((st.st_mode & 07777) != 0700 && chmod(path, 0700) != 0)
+		return (-errno);
+	return (0);
+}
+
 /* The sandbox (the task user's) and its root-only .kerr directory. */
 static int
-executor_local_make_sandbox(const struct executor_launch *l, int *ret_dirfd)
+executor_local_make_sandbox(const struct executor_launch *l)
 {
-	char	path[PATH_MAX];
 	uid_t	uid;
 	gid_t	gid;
-	int	fd, n, r;
+	int	r;
 
 	if ((r = fs_mkdirs(l->sandbox_dir, 0755)) < 0)
 		return (r);
@@ -79,61 +104,7 @@ executor_local_make_sandbox(const struct executor_launch *l, int *ret_dirfd)
 	    executor_local_lookup(l->user, &uid, &gid) == 0 &&
 	    chown(l->sandbox_dir, uid, gid) != 0)
 		return (-errno);
-	n = snprintf(path, sizeof(path), "%s/%s", l->sandbox_dir,
-	    EXECUTOR_LOCAL_DIR);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return (-ENAMETOOLONG);
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return (-errno);
-	/* O_NOFOLLOW: the task user owns the directory around it. */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return (-errno);
-	*ret_dirfd = fd;
-	return (0);
-}
-
-/* A string vector as a JSON array (NULL: empty); NULL on OOM. */
-static json_t *
-executor_local_strv_json(char *const *v)
-{
-	json_t	*a;
-	size_t	 i;
-
-	if ((a = json_array()) == NULL)
-		return (NULL);
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		if (json_array_append_new(a, json_string(v[i])) != 0) {
-			json_decref(a);
-			return (NULL);
-		}
-	return (a);
-}
-
-static int
-executor_local_write_spec(const struct executor_launch *l, int dirfd)
-{
-	json_t	*doc;
-	int	 fd, r = 0;
-
-	doc = json_pack("{s:s, s:s, s:o, s:o, s:s?, s:f, s:f, s:s?}",
-	    "task_id", l->task_id, "sandbox_dir", l->sandbox_dir,
-	    "argv", executor_local_strv_json(l->argv),
-	    "envp", executor_local_strv_json(l->envp),
-	    "user", l->user, "cpus", l->cpus, "memory_mb", l->memory_mb,
-	    "conf_path", l->conf_path);
-	if (doc == NULL)
-		return (-ENOMEM);
-	fd = openat(dirfd, EXECUTOR_LOCAL_LAUNCH, O_WRONLY | O_CREAT |
-	    O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		r = -errno;
-	else if (json_dumpfd(doc, fd, JSON_COMPACT) != 0)
-		r = -EIO;
-	if (fd >= 0 && close(fd) != 0 && r == 0)
-		r = -errno;
-	json_decref(doc);
-	return (r);
+	return (executor_local_make_state_dir(l->sandbox_dir));
 }
 
 static int
@@ -166,83 +137,120 @@ executor_local_argv_free(char **argv)
 {
 	size_t i;
 
+	if (argv == NULL)
+		return;
 	for (i = 0; argv[i] != NULL; i++)
 		free(argv[i]);
+	free(argv);
 }
 
-/* kerr-supervisor [-c conf] -t task_id -s sandbox, as owned copies. */
+/* Append a copy of s; the vector has room (executor_local_argv). */
+static int
+executor_local_argv_add(char **argv, size_t *n, const char *s)
+{
+	if ((argv[*n] = strdup(s)) == NULL)
+		return (-ENOMEM);
+	(*n)++;
+	return (0);
+}
+
+/* An option and its value, or nothing when the value is NULL. */
+static int
+executor_local_argv_opt(char **argv, size_t *n, const char *opt,
+    const char *value)
+{
+	int r;
+
+	if (value == NULL)
+		return (0);
+	if ((r = executor_local_argv_add(argv, n, opt)) < 0)
+		return (r);
+	return (executor_local_argv_add(argv, n, value));
+}
+
+/* "%.15g": the number back as it was written, in the fewest digits. */
+static const char *
+executor_local_number(char *buf, size_t len, double v)
+{
+	if (v <= 0)
+		return (NULL);
+	(void)snprintf(buf, len, "%.15g", v);
+	return (buf);
+}
+
+/*
+ * kerr-supervisor -t TASK_ID -s SANDBOX -e EVENTS [-u USER] [-c CPUS]
+ * [-m MEMORY_MB] [-v LOG_LEVEL] -- COMMAND [ARG...], as owned copies.
+ */
 static int
 executor_local_argv(const struct executor_launch *l, const char *path,
-    char **argv)
+    char ***ret)
 {
-	const char	*src[EXECUTOR_LOCAL_ARGV_MAX];
-	size_t		 i, n = 0;
+	char	  cpus[EXECUTOR_LOCAL_NUM_MAX], mem[EXECUTOR_LOCAL_NUM_MAX];
+	char	  level[EXECUTOR_LOCAL_NUM_MAX];
+	char	**argv;
+	size_t	  i, n = 0;
+	int	  r;
 
-	src[n++] = path;
-	if (l->conf_path != NULL) {
-		src[n++] = "-c";
-		src[n++] = l->conf_path;
-	}
-	src[n++] = "-t";
-	src[n++] = l->task_id;
-	src[n++] = "-s";
-	src[n++] = l->sandbox_dir;
-	memset(argv, 0, EXECUTOR_LOCAL_ARGV_MAX * sizeof(*argv));
-	for (i = 0; i < n; i++)
-		if ((argv[i] = strdup(src[i])) == NULL) {
-			executor_local_argv_free(argv);
-			return (-ENOMEM);
-		}
+	for (i = 0; l->argv[i] != NULL; i++)
+		;
+	if ((argv = calloc(i + EXECUTOR_LOCAL_ARGV_OWN, sizeof(*argv))) ==
+	    NULL)
+		return (-ENOMEM);
+	(void)snprintf(level, sizeof(level), "%d", l->log_level);
+	if ((r = executor_local_argv_add(argv, &n, path)) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-t", l->task_id)) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-s", l->sandbox_dir)) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-e", l->events)) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-u", l->user)) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-c",
+	    executor_local_number(cpus, sizeof(cpus), l->cpus))) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-m",
+	    executor_local_number(mem, sizeof(mem), l->memory_mb))) < 0 ||
+	    (r = executor_local_argv_opt(argv, &n, "-v",
+	    l->log_level > 0 ? level : NULL)) < 0 ||
+	    (r = executor_local_argv_add(argv, &n, "--")) < 0)
+		goto fail;
+	for (i = 0; l->argv[i] != NULL; i++)
+		if ((r = executor_local_argv_add(argv, &n, l->argv[i])) < 0)
+			goto fail;
+	*ret = argv;
 	return (0);
+fail:
+	executor_local_argv_free(argv);
+	return (r);
 }
 
 /*
  * A clean start for the supervisor whatever the caller did: its own
  * session, no blocked signals (the daemons block SIGTERM for their
- * signalfd) and default dispositions.
+ * signalfd) and every disposition back to its default.
  */
 static int
 executor_local_attr(posix_spawnattr_t *attr)
 {
-	static const int	 defsigs[] = { SIGTERM, SIGINT, SIGHUP,
-				    SIGPIPE, SIGCHLD };
-	sigset_t		 none, def;
-	size_t			 i;
-	int			 r;
+	sigset_t	none, all;
+	int		r;
 
 	sigemptyset(&none);
-	sigemptyset(&def);
-	for (i = 0; i < sizeof(defsigs) / sizeof(defsigs[0]); i++)
-		sigaddset(&def, defsigs[i]);
+	sigfillset(&all);
 	if ((r = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID |
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
 	    (r = posix_spawnattr_setsigmask(attr, &none)) != 0 ||
-	    (r = posix_spawnattr_setsigdefault(attr, &def)) != 0)
+	    (r = posix_spawnattr_setsigdefault(attr, &all)) != 0)
 		return (-r);
 	return (0);
 }
 
-/* stdin from /dev/null, the report pipe on EXECUTOR_LOCAL_REPORT_FD. */
+/* Spawn and leave it: its exit is the caller's to reap. */
 static int
-executor_local_actions(posix_spawn_file_actions_t *fa, int wfd)
+executor_local_spawn(const char *path, char *const *argv, char *const *envp)
 {
-	int r;
-
-	if ((r = posix_spawn_file_actions_addopen(fa, STDIN_FILENO,
-	    "/dev/null", O_RDONLY, 0)) != 0 ||
-	    (r = posix_spawn_file_actions_adddup2(fa, wfd,
-	    EXECUTOR_LOCAL_REPORT_FD)) != 0)
-		return (-r);
-	return (0);
-}
-
-static int
-executor_local_spawn(const char *path, char *const *argv, int wfd,
-    pid_t *ret_pid)
-{
-	posix_spawnattr_t		attr;
-	posix_spawn_file_actions_t	fa;
-	int				r;
+	static char *const		 noenv[] = { NULL };
+	posix_spawnattr_t		 attr;
+	posix_spawn_file_actions_t	 fa;
+	pid_t				 pid;
+	int				 r;
 
 	if ((r = posix_spawnattr_init(&attr)) != 0)
 		return (-r);
@@ -251,128 +259,54 @@ executor_local_spawn(const char *path, char *const *argv, int wfd,
 		return (-r);
 	}
 	if ((r = executor_local_attr(&attr)) == 0 &&
-	    (r = executor_local_actions(&fa, wfd)) == 0)
-		r = -posix_spawn(ret_pid, path, &fa, &attr, argv, environ);
+	    (r = -posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    "/dev/null", O_RDONLY, 0)) == 0)
+		r = -posix_spawn(&pid, path, &fa, &attr, argv,
+		    envp != NULL ? envp : noenv);
 	(void)posix_spawn_file_actions_destroy(&fa);
 	(void)posix_spawnattr_destroy(&attr);
 	return (r);
 }
 
-/* Read "<pid> <start_ticks>\n" up to the newline or end of file. */
+/* What the supervisor would refuse: said here, as an error, instead. */
 static int
-executor_local_read_report(int fd, struct executor_handle *ret)
+executor_local_valid(const struct executor_launch *l)
 {
-	char			 buf[EXECUTOR_LOCAL_REPORT_MAX];
-	char			*end;
-	size_t			 off = 0;
-	ssize_t			 n;
-	long			 pid;
-	unsigned long long	 ticks;
-
-	while (off < sizeof(buf) - 1 && memchr(buf, '\n', off) == NULL) {
-		if ((n = read(fd, buf + off, sizeof(buf) - 1 - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return (-errno);
-		}
-		if (n == 0)
-			break;
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	errno = 0;
-	pid = strtol(buf, &end, 10);
-	if (end == buf || *end != ' ' || pid <= 1 || errno != 0)
-		return (-EIO);
-	ticks = strtoull(end + 1, &end, 10);
-	if (*end != '\n' || errno != 0)
-		return (-EIO);
-	memset(ret, 0, sizeof(*ret));
-	ret->pid = (pid_t)pid;
-	ret->start_ticks = (uint64_t)ticks;
+	if (l->task_id == NULL || l->task_id[0] == '\0' ||
+	    strpbrk(l->task_id, " \t\r\n") != NULL ||
+	    l->sandbox_dir == NULL || l->sandbox_dir[0] != '/' ||
+	    l->events == NULL || l->events[0] == '\0' ||
+	    l->argv == NULL || l->argv[0] == NULL ||
+	    l->cpus < 0 || l->memory_mb < 0)
+		return (-EINVAL);
 	return (0);
 }
 
 static int
-executor_local_reap(pid_t pid)
+executor_local_launch_one(const struct executor_launch *l, const char *path)
 {
-	int status;
+	char	**argv = NULL;
+	int	  r;
 
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return (-errno);
-	return (WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO);
-}
-
-/* Spawn the supervisor, read where it lives, reap the short-lived one. */
-static int
-executor_local_start(const struct executor_launch *l,
-    struct executor_handle *ret)
-{
-	char	 path[PATH_MAX];
-	char	*argv[EXECUTOR_LOCAL_ARGV_MAX];
-	int	 p[2] = { -1, -1 };
-	pid_t	 pid = -1;
-	int	 r, r2;
-
-	if ((r = executor_local_supervisor_path(path, sizeof(path))) < 0)
+	if ((r = executor_local_valid(l)) < 0 ||
+	    (r = executor_local_make_sandbox(l)) < 0 ||
+	    (r = executor_local_argv(l, path, &argv)) < 0)
 		return (r);
-	if ((r = executor_local_argv(l, path, argv)) < 0)
-		return (r);
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		r = -errno;
-		goto out;
-	}
-	/* dup2 onto itself would keep O_CLOEXEC: move it out of the way. */
-	if (p[1] == EXECUTOR_LOCAL_REPORT_FD) {
-		if ((r = fcntl(p[1], F_DUPFD_CLOEXEC,
-		    EXECUTOR_LOCAL_REPORT_FD + 1)) < 0) {
-			r = -errno;
-			goto out;
-		}
-		(void)close(p[1]);
-		p[1] = r;
-	}
-	if ((r = executor_local_spawn(path, argv, p[1], &pid)) < 0)
-		goto out;
-	/* Our copy closed, end of file means every writer is gone. */
-	(void)close(p[1]);
-	p[1] = -1;
-	r = executor_local_read_report(p[0], ret);
-	/* Always reaped; its status only matters when nothing came. */
-	if ((r2 = executor_local_reap(pid)) < 0 && r < 0 && r2 != -ECHILD)
-		r = r2;
-out:
-	if (p[0] >= 0)
-		(void)close(p[0]);
-	if (p[1] >= 0)
-		(void)close(p[1]);
+	r = executor_local_spawn(path, argv, l->envp);
 	executor_local_argv_free(argv);
 	return (r);
 }
 
-static int
-executor_local_launch(const struct executor_launch *l,
-    struct executor_handle *ret)
+static void
+executor_local_launch(const struct executor_launch *l, size_t n, int *ret)
 {
-	struct executor_handle	h;
-	int			dirfd = -1, r;
+	char	path[PATH_MAX];
+	size_t	i;
+	int	r;
 
-	if (l->task_id == NULL || l->sandbox_dir == NULL ||
-	    l->sandbox_dir[0] != '/' || l->argv == NULL ||
-	    l->argv[0] == NULL)
-		return (-EINVAL);
-	if ((r = executor_local_make_sandbox(l, &dirfd)) < 0)
-		goto out;
-	if ((r = executor_local_write_spec(l, dirfd)) < 0)
-		goto out;
-	if ((r = executor_local_start(l, &h)) < 0)
-		goto out;
-	*ret = h;
-out:
-	if (dirfd >= 0)
-		(void)close(dirfd);
-	return (r);
+	r = executor_local_supervisor_path(path, sizeof(path));
+	for (i = 0; i < n; i++)
+		ret[i] = r < 0 ? r : executor_local_launch_one(&l[i], path);
 }
 
 /* 0 while h->pid is still the supervisor it names, else -ESRCH. */
@@ -415,11 +349,89 @@ executor_local_probe(const struct executor_handle *h)
 	return (r == 0 || (r != -ESRCH && r != -EINVAL));
 }
 
+/* One line of the events file: fn's answer, 0 for a line to skip. */
+static int
+executor_local_replay_line(const char *line, size_t len,
+    const char *task_id, unsigned after,
+    int (*fn)(void *, const struct task_event *), void *arg)
+{
+	struct task_event e;
+
+	if (task_event_parse(line, len, &e) < 0 || e.seq <= after ||
+	    strcmp(e.task_id, task_id) != 0)
+		return (0);
+	return (fn(arg, &e));
+}
+
+/*
+ * The events file line by line.  A line without its newline is one being
+ * written (or cut short by a full disk): it is left for the channel.
+ * A line too long for the buffer is no event and is skipped whole.
+ */
+static int
+executor_local_replay_fd(int fd, const char *task_id, unsigned after,
+    int (*fn)(void *, const struct task_event *), void *arg)
+{
+	char	 buf[EXECUTOR_LOCAL_REPLAY_BUF];
+	char	*nl;
+	size_t	 off = 0, start;
+	ssize_t	 n;
+	int	 skipping = 0, r;
+
+	for (;;) {
+		if ((n = read(fd, buf + off, sizeof(buf) - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-errno);
+		}
+		if (n == 0)
+			return (0);
+		off += (size_t)n;
+		start = 0;
+		while ((nl = memchr(buf + start, '\n', off - start)) != NULL) {
+			r = skipping ? 0 : executor_local_replay_line(
+			    buf + start, (size_t)(nl - buf - start), task_id,
+			    after, fn, arg);
+			if (r != 0)
+				return (r);
+			skipping = 0;
+			start = (size_t)(nl - buf) + 1;
+		}
+		if (start == 0 && off == sizeof(buf)) {
+			skipping = 1;
+			start = off;
+		}
+		memmove(buf, buf + start, off - start);
+		off -= start;
+	}
+}
+
+/* fn returns 0 to go on; anything else stops and is returned. */
+static int
+executor_local_replay(const char *sandbox_dir, const char *task_id,
+    unsigned after, int (*fn)(void *, const struct task_event *),
+    void *arg)
+{
+	char	path[PATH_MAX];
+	int	fd, n, r;
+
+	n = snprintf(path, sizeof(path), "%s/%s/%s", sandbox_dir,
+	    EXECUTOR_LOCAL_DIR, TASK_EVENT_FILE);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-ENAMETOOLONG);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return (-errno);
+	r = executor_local_replay_fd(fd, task_id, after, fn, arg);
+	(void)close(fd);
+	return (r);
+}
+
 const struct executor_ops executor_local = {
 	.name = "local",
 	.launch = executor_local_launch,
 	.kill = executor_local_kill,
 	.probe = executor_local_probe,
+	.replay = executor_local_replay,
 };
 
 const struct executor_ops *
@@ -428,115 +440,4 @@ executor_find(const char *name)
 	if (name != NULL && strcmp(name, executor_local.name) == 0)
 		return (&executor_local);
 	return (NULL);
-}
-
-/* Copies of the strings of a JSON array, NULL-terminated. */
-static int
-executor_local_strv(const json_t *a, char ***ret)
-{
-	char	**v;
-	size_t	  i, n = json_array_size(a);
-
-	if (!json_is_array(a))
-		return (-EINVAL);
-	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
-		return (-ENOMEM);
-	for (i = 0; i < n; i++) {
-		const char *s = json_string_value(json_array_get(a, i));
-
-		if (s == NULL || (v[i] = strdup(s)) == NULL) {
-			executor_local_argv_free(v);
-			free(v);
-			return (s == NULL ? -EINVAL : -ENOMEM);
-		}
-	}
-	*ret = v;
-	return (0);
-}
-
-static int
-executor_local_spec_parse(json_t *doc, struct executor_local_spec *spec)
-{
-	struct executor_launch	*l = &spec->launch;
-	int			 r;
-
-	l->task_id = json_string_value(json_object_get(doc, "task_id"));
-	l->sandbox_dir = json_string_value(json_object_get(doc,
-	    "sandbox_dir"));
-	l->user = json_string_value(json_object_get(doc, "user"));
-	l->conf_path = json_string_value(json_object_get(doc, "conf_path"));
-	l->cpus = json_number_value(json_object_get(doc, "cpus"));
-	l->memory_mb = json_number_value(json_object_get(doc, "memory_mb"));
-	if (l->task_id == NULL || l->sandbox_dir == NULL)
-		return (-EINVAL);
-	if ((r = executor_local_strv(json_object_get(doc, "argv"),
-	    &spec->argv)) < 0 ||
-	    (r = executor_local_strv(json_object_get(doc, "envp"),
-	    &spec->envp)) < 0)
-		return (r);
-	if (spec->argv[0] == NULL)
-		return (-EINVAL);
-	l->argv = spec->argv;
-	l->envp = spec->envp;
-	return (0);
-}
-
-int
-executor_local_spec_read(int dirfd, struct executor_local_spec *ret)
-{
-	struct executor_local_spec	 spec;
-	json_error_t			 err;
-	int				 fd, r;
-
-	memset(&spec, 0, sizeof(spec));
-	fd = openat(dirfd, EXECUTOR_LOCAL_LAUNCH, O_RDONLY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (fd < 0)
-		return (-errno);
-	spec.doc = json_loadfd(fd, JSON_REJECT_DUPLICATES, &err);
-	(void)close(fd);
-	if (spec.doc == NULL)
-		return (-EINVAL);
-	if ((r = executor_local_spec_parse(spec.doc, &spec)) < 0) {
-		executor_local_spec_free(&spec);
-		return (r);
-	}
-	*ret = spec;
-	return (0);
-}
-
-void
-executor_local_spec_free(struct executor_local_spec *spec)
-{
-	if (spec->argv != NULL)
-		executor_local_argv_free(spec->argv);
-	if (spec->envp != NULL)
-		executor_local_argv_free(spec->envp);
-	free(spec->argv);
-	free(spec->envp);
-	json_decref(spec->doc);
-	memset(spec, 0, sizeof(*spec));
-}
-
-int
-executor_local_report(int fd, const struct executor_handle *h)
-{
-	char	buf[EXECUTOR_LOCAL_REPORT_MAX];
-	size_t	off = 0;
-	ssize_t	n;
-	int	len;
-
-	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)h->pid,
-	    (unsigned long long)h->start_ticks);
-	if (len < 0 || (size_t)len >= sizeof(buf))
-		return (-EINVAL);
-	while (off < (size_t)len) {
-		if ((n = write(fd, buf + off, (size_t)len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return (-errno);
-		}
-		off += (size_t)n;
-	}
-	return (0);
 }

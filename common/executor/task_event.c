@@ -67,7 +67,9 @@ task_event_format(const struct task_event *e, char *buf, size_t len)
 	if (r < 0 || (size_t)r >= len)
 		return (-ENOBUFS);
 	n = (size_t)r;
-	for (i = 0; e->message[i] != '\0' && i < sizeof(e->message); i++) {
+	/* A message filling its array whole is cut where parse() stops. */
+	for (i = 0; i < sizeof(e->message) - 1 && e->message[i] != '\0';
+	    i++) {
 		if (n + 2 >= len)
 			return (-ENOBUFS);
 		buf[n++] = e->message[i] == '\n' || e->message[i] == '\r' ?

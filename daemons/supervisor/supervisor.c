@@ -1,89 +1,41 @@
 /*
  * kerr-supervisor: the per-task supervisor of the local executor.
  *
- * The executor spawns "kerr-supervisor -c conf -t task_id -s sandbox"
- * with the write end of a pipe on descriptor 3.  That process forks the
- * real supervisor and exits at once; the supervisor reports "<pid>
- * <start_ticks>" on the pipe, so the daemon that spawned it reaps the
- * short-lived one immediately and keeps no zombie.  The supervisor then
- * runs in its own session, as a child subreaper (orphans of the task come
- * back to it to be reaped), logging to <sandbox>/.kerr/supervisor.log.
+ * The scheduler spawns it (executor_local.h)
  *
- * Tables: tasks (executor handle and state), task_updates, task_cleanups
- * (read: was a kill asked for?).  Bus: BUS_TASK_UPDATE after every update
- * it records.
+ *   kerr-supervisor -t TASK_ID -s SANDBOX -e EVENTS [-u USER] [-c CPUS]
+ *                   [-m MEMORY_MB] [-v LOG_LEVEL] -- COMMAND [ARG...]
+ *
+ * in a session of its own, with the task's environment as its own, and
+ * reaps it.  It logs to <sandbox>/.kerr/supervisor.log, becomes a child
+ * subreaper (orphans of the task come back to it to be reaped), and
+ * waits in one poll loop for the exec, the command's exit (SIGCHLD on a
+ * signalfd), acknowledgements on the event channel and resend timeouts.
+ * It leaves, with status 0, once the terminal event is acknowledged.
+ *
+ * No table, no bus: events go to kerr-schedulerd's event channel.
  */
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "executor_local.h"
 #include "log.h"
 #include "proc.h"
 #include "supervisor.h"
 
-static volatile sig_atomic_t	supervisor_stop;
-static volatile sig_atomic_t	supervisor_pgid;	/* forward to this */
-
-static void
-supervisor_on_signal(int sig)
-{
-	int saved_errno = errno;
-
-	if (supervisor_pgid > 0)
-		(void)kill(-(pid_t)supervisor_pgid, sig);
-	else
-		supervisor_stop = 1;
-	errno = saved_errno;
-}
-
-/*
- * SIGTERM/SIGINT before the command exists end the task as killed;
- * SIGHUP never concerns us; a closed pipe is an error, not a death;
- * SIGCHLD must be default for waitpid to see the command.
- */
-static void
-supervisor_catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = supervisor_on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)signal(SIGHUP, SIG_IGN);
-	(void)signal(SIGPIPE, SIG_IGN);
-	(void)signal(SIGCHLD, SIG_DFL);
-}
-
-int
-supervisor_stop_requested(void)
-{
-	return (supervisor_stop);
-}
-
-void
-supervisor_forward_signals(pid_t pgid)
-{
-	supervisor_pgid = pgid;
-}
-
-/* The cleaner signals the task's group itself from now on. */
-void
-supervisor_ignore_signals(void)
-{
-	(void)signal(SIGTERM, SIG_IGN);
-	(void)signal(SIGINT, SIG_IGN);
-}
+#define SUPERVISOR_POLL_ERROR_MS	1000
 
 void
 supervisor_close_fds(unsigned int from, int cloexec)
@@ -104,31 +56,127 @@ supervisor_close_fds(unsigned int from, int cloexec)
 }
 
 /*
- * Keep stdin, stdout, stderr and the report pipe; anything else came
- * from the daemon (its sockets, its database) and must not stay open
- * for the life of the task.
+ * First thing: the signals the loop reads are blocked, so a stop that
+ * comes from now on waits in the signalfd instead of killing us.  SIGHUP
+ * never concerns us; a closed pipe is an error, not a death.
  */
 static void
-supervisor_inherit_fds(struct supervisor *sv)
+supervisor_block_signals(sigset_t *ret)
 {
-	struct stat st;
+	sigemptyset(ret);
+	sigaddset(ret, SIGCHLD);
+	sigaddset(ret, SIGTERM);
+	sigaddset(ret, SIGINT);
+	(void)sigprocmask(SIG_BLOCK, ret, NULL);
+	(void)signal(SIGHUP, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
+}
 
-	supervisor_close_fds(EXECUTOR_LOCAL_REPORT_FD + 1, 0);
-	if (fstat(EXECUTOR_LOCAL_REPORT_FD, &st) == 0 && S_ISFIFO(st.st_mode))
-		sv->report_fd = EXECUTOR_LOCAL_REPORT_FD;
-	else
-		(void)close(EXECUTOR_LOCAL_REPORT_FD);
+/* SIGTERM or SIGINT: who sent it does not know the command's group. */
+static void
+supervisor_signals_stop(struct supervisor *sv, int sig)
+{
+	if (sv->child == 0 && !sv->ended) {
+		log_notice("task=%s stopped by SIG%s before its command "
+		    "started", sv->task_id, sigabbrev_np(sig));
+		sv->stop = 1;
+		return;
+	}
+	/* Until the scheduler has the group, stops come to us: pass on. */
+	if (sv->child > 0 && !supervisor_report_pgid_known(&sv->report)) {
+		log_info("task=%s passing SIG%s on to group %d", sv->task_id,
+		    sigabbrev_np(sig), (int)sv->child);
+		if (kill(-sv->child, sig) != 0 && errno != ESRCH)
+			log_warn("Failed to signal the group of task %s",
+			    sv->task_id);
+		return;
+	}
+	/* The cleaner signals the command's group itself. */
+	log_info("task=%s ignoring SIG%s", sv->task_id, sigabbrev_np(sig));
+}
+
+void
+supervisor_signals(struct supervisor *sv)
+{
+	struct signalfd_siginfo	si;
+
+	if (sv->sigfd < 0)
+		return;
+	while (read(sv->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			supervisor_child_reap(sv);
+		else
+			supervisor_signals_stop(sv, (int)si.ssi_signo);
+	}
 }
 
 static void
 supervisor_usage(void)
 {
-	fprintf(stderr, "usage: kerr-supervisor [-c file] -t task_id "
-	    "-s sandbox\n"
-	    "  -c file     configuration file (default %s)\n"
-	    "  -t task_id  the task to run, as launched in the store\n"
-	    "  -s sandbox  its sandbox, holding .kerr/launch.json\n",
-	    CONF_PATH_DEFAULT);
+	fprintf(stderr, "usage: kerr-supervisor -t task_id -s sandbox "
+	    "-e events [-u user] [-c cpus]\n"
+	    "                       [-m memory_mb] [-v log_level] -- "
+	    "command [arg ...]\n");
+}
+
+/* A limit: a finite number >= 0. */
+static int
+supervisor_parse_limit(const char *s, double *ret)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0)
+		return (-1);
+	*ret = v;
+	return (0);
+}
+
+/* A syslog level, by number (0-7) or by name ("info"). */
+static int
+supervisor_parse_level(const char *s)
+{
+	int level;
+
+	if (s[0] >= '0' && s[0] <= '7' && s[1] == '\0')
+		return (s[0] - '0');
+	if ((level = log_level_from_str(s)) < 0)
+		return (-1);
+	return (level);
+}
+
+static int
+supervisor_parse_opt(struct supervisor *sv, int ch, const char *arg)
+{
+	int level;
+
+	switch (ch) {
+	case 't':
+		sv->task_id = arg;
+		return (0);
+	case 's':
+		sv->sandbox = arg;
+		return (0);
+	case 'e':
+		sv->events = arg;
+		return (0);
+	case 'u':
+		sv->user = arg;
+		return (0);
+	case 'c':
+		return (supervisor_parse_limit(arg, &sv->cpus));
+	case 'm':
+		return (supervisor_parse_limit(arg, &sv->memory_mb));
+	case 'v':
+		if ((level = supervisor_parse_level(arg)) < 0)
+			return (-1);
+		log_set_level(level);
+		return (0);
+	default:
+		return (-1);
+	}
 }
 
 static int
@@ -136,27 +184,20 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:t:s:")) != -1) {
-		switch (ch) {
-		case 'c':
-			sv->conf_path = optarg;
-			break;
-		case 't':
-			sv->task_id = optarg;
-			break;
-		case 's':
-			sv->sandbox = optarg;
-			break;
-		default:
+	/* "+": the command's own options are not ours. */
+	while ((ch = getopt(argc, argv, "+t:s:e:u:c:m:v:")) != -1)
+		if (supervisor_parse_opt(sv, ch, optarg) < 0) {
 			supervisor_usage();
 			return (-1);
 		}
-	}
-	if (optind != argc || sv->task_id == NULL || sv->sandbox == NULL ||
-	    sv->sandbox[0] != '/') {
+	if (optind >= argc || sv->task_id == NULL || sv->sandbox == NULL ||
+	    sv->events == NULL || sv->sandbox[0] != '/' ||
+	    sv->task_id[0] == '\0' || strpbrk(sv->task_id, " \t\r\n") !=
+	    NULL) {
 		supervisor_usage();
 		return (-1);
 	}
+	sv->argv = argv + optind;
 	return (0);
 }
 
@@ -165,175 +206,101 @@ static int
 supervisor_open_log(struct supervisor *sv)
 {
 	char	path[PATH_MAX];
-	int	fd, n;
+	int	fd, n, r = 0;
 
 	n = snprintf(path, sizeof(path), "%s/%s", sv->sandbox,
 	    EXECUTOR_LOCAL_DIR);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		log_err("Sandbox path '%s' is too long", sv->sandbox);
-		return (-1);
-	}
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-ENAMETOOLONG);
+	/* O_NOFOLLOW: the task user owns the sandbox around it. */
 	sv->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
-	if (sv->dirfd < 0) {
-		log_warn("Failed to open '%s'", path);
-		return (-1);
-	}
+	if (sv->dirfd < 0)
+		return (-errno);
 	fd = openat(sv->dirfd, EXECUTOR_LOCAL_LOG, O_WRONLY | O_CREAT |
 	    O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		log_warn("Failed to open '%s/%s'", path, EXECUTOR_LOCAL_LOG);
-		return (-1);
-	}
-	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) {
-		log_warn("Failed to redirect output to '%s/%s'", path,
-		    EXECUTOR_LOCAL_LOG);
-		(void)close(fd);
-		return (-1);
-	}
+	if (fd < 0)
+		return (-errno);
+	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+		r = -errno;
 	(void)close(fd);
-	return (0);
+	return (r);
 }
 
-static int
-supervisor_load_conf(struct supervisor *sv)
-{
-	char	errbuf[4096] = "";
-	int	r;
-
-	conf_defaults(&sv->conf);
-	r = conf_load(&sv->conf, sv->conf_path, 1, errbuf, sizeof(errbuf));
-	if (r == -EINVAL) {
-		fputs(errbuf, stderr);
-		log_err("Configuration '%s' has errors", sv->conf_path);
-		return (-1);
-	}
-	if (r < 0) {
-		log_err("Failed to read configuration '%s': %s",
-		    sv->conf_path, strerror(-r));
-		return (-1);
-	}
-	log_set_level(sv->conf.log_level);
-	return (0);
-}
-
-/* Tell the executor where the long-lived supervisor is. */
 static void
-supervisor_report(struct supervisor *sv)
+supervisor_starting(struct supervisor *sv)
 {
-	int r;
+	struct task_event e;
 
-	if (sv->report_fd < 0)
-		return;
-	if ((r = executor_local_report(sv->report_fd, &sv->handle)) < 0)
-		log_warnx("Failed to report pid %d to the executor: %s, "
-		    "ignoring", (int)sv->handle.pid, strerror(-r));
-	(void)close(sv->report_fd);
-	sv->report_fd = -1;
+	task_event_init(&e, sv->task_id);
+	(void)snprintf(e.state, sizeof(e.state), "TASK_STARTING");
+	supervisor_report_record(sv, &e);
 }
 
 /*
- * Fork the long-lived supervisor; the parent, the process the executor
- * spawned and waits for, leaves at once (_exit: no atexit work of a
- * process that only handed over).
+ * Everything the loop needs, then TASK_STARTING.  A failure here ends
+ * the task before it runs: the events still go out, saying why.
  */
 static int
-supervisor_detach(struct supervisor *sv)
+supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 {
-	pid_t	pid;
-	int	r;
+	struct supervisor_report	*rp = &sv->report;
+	int				 log_r, sig_err, r;
 
-	if ((pid = fork()) < 0) {
-		log_warn("Failed to fork the supervisor of task %s",
-		    sv->task_id);
-		return (-1);
-	}
-	if (pid > 0)
-		_exit(EXIT_SUCCESS);
-	if (setsid() < 0)
-		log_warn("Failed to start a session, ignoring");
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
-		log_warn("Failed to become a child subreaper, ignoring");
-	sv->handle.pid = getpid();
-	if ((r = proc_start_ticks(sv->handle.pid, &sv->handle.start_ticks))
-	    < 0) {
-		log_err("Failed to read our own start time: %s",
-		    strerror(-r));
-		return (-1);
-	}
-	supervisor_report(sv);
+	log_r = supervisor_open_log(sv);
 	(void)umask(022);
 	if (chdir("/") != 0)
 		log_warn("Failed to change directory to /, ignoring");
-	return (0);
-}
-
-static int
-supervisor_open_store(struct supervisor *sv)
-{
-	struct db_options	opt = {
-		.busy_timeout_ms = sv->conf.db_busy_timeout_ms,
-		.synchronous_full = sv->conf.db_synchronous_full,
-	};
-	char			path[PATH_MAX];
-	int			r;
-
-	conf_db_path(&sv->conf, path, sizeof(path));
-	if ((r = db_open(path, &opt, &sv->db)) < 0) {
-		log_err("Failed to open database '%s': %s", path,
-		    strerror(-r));
-		return (-1);
-	}
-	/* The bus is opened only to report the end (supervisor_exit.c):
-	 * nng's threads in every starting supervisor cost a 200-task
-	 * deploy seconds. */
-	return (0);
-}
-
-/* Read launch.json and claim the task: handle, then TASK_STARTING. */
-static int
-supervisor_claim(struct supervisor *sv)
-{
-	int r;
-
-	if ((r = executor_local_spec_read(sv->dirfd, &sv->spec)) < 0)
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0)
+		log_warn("Failed to become a child subreaper, ignoring");
+	sv->sigfd = signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	sig_err = errno;
+	rp->pid = getpid();
+	r = proc_start_ticks(rp->pid, &rp->start_ticks);
+	supervisor_report_open(sv);
+	supervisor_starting(sv);
+	if (log_r < 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to read %s/%s/%s: %s",
-		    sv->sandbox, EXECUTOR_LOCAL_DIR, EXECUTOR_LOCAL_LAUNCH,
-		    strerror(-r)));
-	if (strcmp(sv->spec.launch.task_id, sv->task_id) != 0)
+		    SUPERVISOR_REASON_FAILED, "Failed to open %s/%s: %s",
+		    sv->sandbox, EXECUTOR_LOCAL_DIR, strerror(-log_r)));
+	if (sv->sigfd < 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "The launch in %s is for "
-		    "task %s", sv->sandbox, sv->spec.launch.task_id));
-	/* The handle and TASK_STARTING go in one commit. */
-	r = supervisor_exit_record_handle(sv, "TASK_STARTING", NULL, NULL, 1);
-	if (r == -ENOENT) {
-		log_err("No task %s in the store, not starting it",
-		    sv->task_id);
-		return (-1);
-	}
-	/* Already ended (killed while launching): nothing to run. */
-	if (r == -ESTALE)
-		return (-1);
+		    SUPERVISOR_REASON_FAILED, "Failed to watch signals: %s",
+		    strerror(sig_err)));
 	if (r < 0)
-		log_warnx("Failed to record the start of task %s: %s, "
-		    "ignoring", sv->task_id, strerror(-r));
+		return (supervisor_exit_early(sv, "TASK_FAILED",
+		    SUPERVISOR_REASON_FAILED, "Failed to read our own start "
+		    "time: %s", strerror(-r)));
 	return (0);
 }
 
-static int
-supervisor_run(struct supervisor *sv)
+/* Until the end is acknowledged and the command reaped. */
+static void
+supervisor_loop(struct supervisor *sv)
 {
-	struct supervisor_outcome	o;
-	int				status;
+	struct pollfd pfd[3];
 
-	if (supervisor_open_store(sv) < 0 || supervisor_claim(sv) < 0 ||
-	    supervisor_child_setup(sv) < 0 || supervisor_child_start(sv) < 0)
-		return (-1);
-	if (supervisor_child_wait(sv, &status) < 0)
-		return (-1);
-	supervisor_exit_outcome(sv, status, &o);
-	return (supervisor_exit_finish(sv, &o));
+	while (!supervisor_report_done(&sv->report) || sv->child > 0) {
+		/* Negative descriptors (none yet, or no more) are skipped. */
+		pfd[0] = (struct pollfd){ .fd = sv->exec_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = sv->report.fd,
+		    .events = POLLIN };
+		if (poll(pfd, 3, supervisor_report_timeout(&sv->report)) < 0 &&
+		    errno != EINTR) {
+			log_warn("Failed to wait for task %s", sv->task_id);
+			(void)poll(NULL, 0, SUPERVISOR_POLL_ERROR_MS);
+			continue;
+		}
+		/* The exec before the exit: RUNNING comes before the end. */
+		if (pfd[0].revents != 0 && sv->exec_fd >= 0)
+			supervisor_child_exec_done(sv);
+		if (pfd[1].revents != 0)
+			supervisor_signals(sv);
+		if (pfd[2].revents != 0)
+			supervisor_report_acks(sv);
+		supervisor_report_resend(sv);
+	}
 }
 
 static void
@@ -341,40 +308,36 @@ supervisor_fini(struct supervisor *sv)
 {
 	int r;
 
+	/* What of the swept group died meanwhile; init takes the rest. */
+	supervisor_child_reap(sv);
 	if (sv->cg_made && (r = cgroup_task_remove(&sv->cg, sv->task_id)) < 0)
 		log_warnx("Failed to remove the cgroup of task %s: %s, "
 		    "ignoring", sv->task_id, strerror(-r));
-	bus_close(sv->bus);
-	db_close(sv->db);
-	executor_local_spec_free(&sv->spec);
-	free(sv->envp);
-	free(sv->sandbox_env);
-	free(sv->groups);
+	supervisor_report_close(&sv->report);
+	if (sv->sigfd >= 0)
+		(void)close(sv->sigfd);
 	if (sv->dirfd >= 0)
 		(void)close(sv->dirfd);
-	if (sv->report_fd >= 0)
-		(void)close(sv->report_fd);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct supervisor	sv;
-	int			r = -1;
+	static struct supervisor	sv;	/* 8 KiB of cgroup paths */
+	sigset_t			mask;
 
-	memset(&sv, 0, sizeof(sv));
-	sv.conf_path = CONF_PATH_DEFAULT;
-	sv.dirfd = -1;
-	sv.report_fd = -1;
-	sv.state = "TASK_LAUNCHED";
+	supervisor_block_signals(&mask);
+	/* The scheduler's descriptors are none of our business. */
+	supervisor_close_fds(STDERR_FILENO + 1, 0);
+	sv.dirfd = sv.sigfd = sv.exec_fd = -1;
+	sv.report.fd = sv.report.file = -1;
 	log_init("kerr-supervisor", LOG_NOTICE);
-	supervisor_catch_signals();
-	supervisor_inherit_fds(&sv);
 	if (supervisor_parse_args(&sv, argc, argv) < 0)
 		return (2);
-	if (supervisor_open_log(&sv) == 0 && supervisor_load_conf(&sv) == 0 &&
-	    supervisor_detach(&sv) == 0)
-		r = supervisor_run(&sv);
+	if (supervisor_setup(&sv, &mask) == 0 &&
+	    supervisor_child_limits(&sv) == 0)
+		(void)supervisor_child_start(&sv);
+	supervisor_loop(&sv);
 	supervisor_fini(&sv);
-	return (r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (EXIT_SUCCESS);
 }

@@ -1,24 +1,29 @@
 /*
- * kerr-supervisor: one process per task, started by the local executor
- * (common/executor/executor_local.c).  It runs the task's command in its own
- * process group, records TASK_STARTING, TASK_RUNNING and one terminal
- * state in the store, and rings the bus after each.
+ * kerr-supervisor: one process per task, the direct child of the
+ * scheduler that launched it (common/executor/executor_local.c).  It runs
+ * the task's command in a process group of its own inside the sandbox and
+ * reports what happens as task events (task_event.h): TASK_STARTING as
+ * soon as it runs, TASK_RUNNING once the command is executed, then
+ * exactly one terminal event.  Each event is appended to
+ * <sandbox>/.kerr/events, then sent on the scheduler's event channel and
+ * sent again until the scheduler, the one writer of task states,
+ * acknowledges it.  It reads no store and no config file: libc only.
  *
- * supervisor.c		main: arguments, log, detach, the steps in order
- * supervisor_child.c	the command: user, cgroup, fork, exec, wait
- * supervisor_exit.c	recording updates, the terminal state, exit.json
+ * supervisor.c		main: arguments, log, signals, the loop
+ * supervisor_child.c	the command: limits, fork, exec, exit, sweep
+ * supervisor_user.c	the task user, from /etc/passwd and /etc/group
+ * supervisor_exit.c	how the task ended, as its terminal event
+ * supervisor_report.c	recording events and delivering them
  */
 #ifndef KERR_SUPERVISOR_H
 #define KERR_SUPERVISOR_H
 
 #include <sys/types.h>
 
-#include "bus.h"
+#include <stdint.h>
+
 #include "cgroup.h"
-#include "conf.h"
-#include "db.h"
-#include "executor.h"
-#include "executor_local.h"
+#include "task_event.h"
 
 /* Mesos TaskStatus.Reason names we report. */
 #define SUPERVISOR_REASON_FAILED	"REASON_COMMAND_EXECUTOR_FAILED"
@@ -26,72 +31,85 @@
 #define SUPERVISOR_REASON_LAUNCH	"REASON_CONTAINER_LAUNCH_FAILED"
 #define SUPERVISOR_REASON_KILLED_EARLY	"REASON_TASK_KILLED_DURING_LAUNCH"
 
-#define SUPERVISOR_MESSAGE_MAX		512
+/* TASK_STARTING, TASK_RUNNING and the end: all a task ever reports. */
+#define SUPERVISOR_REPORT_EVENTS	3
+
+/* The events of the task, from recorded to acknowledged. */
+struct supervisor_report {
+	int			 fd;		/* the channel, -1 none yet */
+	int			 file;		/* .kerr/events, -1 none */
+	pid_t			 pid;		/* ourselves, in every event */
+	uint64_t		 start_ticks;
+	pid_t			 pgid;		/* the command's, once it ran */
+	struct task_event	 events[SUPERVISOR_REPORT_EVENTS];
+	unsigned		 recorded;	/* seq of the last one */
+	unsigned		 sent;		/* sent in order in this round */
+	unsigned		 acked;		/* committed by the scheduler */
+	int64_t			 resend_at;	/* monotonic ms, 0: none due */
+	int			 pause_ms;	/* before the next resend */
+};
 
 struct supervisor {
-	const char			*conf_path;
-	const char			*task_id;
-	const char			*sandbox;
-	struct conf			 conf;
-	int				 dirfd;		/* <sandbox>/.kerr */
-	struct db			*db;
-	struct bus			*bus;		/* NULL: no doorbell */
-	int				 report_fd;	/* -1: none */
-	struct executor_local_spec	 spec;
-	char				**envp;		/* the task's + ours */
-	char				*sandbox_env;	/* MESOS_SANDBOX=... */
-	struct executor_handle		 handle;
-	const char			*state;		/* last recorded */
-	struct cgroup_env		 cg;
-	int				 cg_made;
-	/* The task user, resolved before the fork. */
-	int				 has_user;
-	uid_t				 uid;
-	gid_t				 gid;
-	gid_t				*groups;
-	int				 ngroups;
-	pid_t				 child;		/* the command, or 0 */
+	/* The command line (executor_local.h). */
+	const char		 *task_id;
+	const char		 *sandbox;
+	const char		 *events;	/* the scheduler's socket */
+	const char		 *user;		/* NULL: our own */
+	double			  cpus;		/* 0: no limit */
+	double			  memory_mb;	/* 0: no limit */
+	char			**argv;		/* the command */
+
+	int			  dirfd;	/* <sandbox>/.kerr, or -1 */
+	int			  sigfd;	/* SIGCHLD, SIGTERM, SIGINT */
+	struct cgroup_env	  cg;
+	int			  cg_made;
+	pid_t			  child;	/* the command, until reaped */
+	int			  exec_fd;	/* its exec pipe, until EOF */
+	int			  stop;		/* asked to stop before it ran */
+	int			  ended;	/* the terminal event exists */
+	struct supervisor_report  report;
 };
 
-/* How the task ended, as exit.json and the store record it. */
-struct supervisor_outcome {
-	const char	*state;
-	const char	*reason;	/* may be NULL */
-	char		 message[SUPERVISOR_MESSAGE_MAX];	/* "" none */
-	int		 exit_code;	/* -1 when it did not exit */
-	int		 signal;	/* 0 when no signal ended it */
-};
-
-/* supervisor.c: set by SIGTERM/SIGINT before the command exists. */
-int	supervisor_stop_requested(void);
+/* supervisor.c */
+/* Read the pending signals: reap on SIGCHLD, note or forward stops. */
+void	supervisor_signals(struct supervisor *sv);
 /* Close every descriptor from `from` up, or mark it close-on-exec: only
  * system calls, so a child may call it between fork and exec. */
 void	supervisor_close_fds(unsigned int from, int cloexec);
-/* Forward SIGTERM/SIGINT to this group from now on, or ignore them. */
-void	supervisor_forward_signals(pid_t pgid);
-void	supervisor_ignore_signals(void);
 
 /* supervisor_child.c */
-int	supervisor_child_setup(struct supervisor *sv);
+/* Make the task's cgroup and limits; -1 when that ended the task. */
+int	supervisor_child_limits(struct supervisor *sv);
+/* Fork the command; -1 when that ended the task. */
 int	supervisor_child_start(struct supervisor *sv);
-int	supervisor_child_wait(struct supervisor *sv, int *ret_status);
+/* The exec pipe is readable: TASK_RUNNING, or the child's failure. */
+void	supervisor_child_exec_done(struct supervisor *sv);
+/* Reap every child that ended; the command's exit ends the task. */
+void	supervisor_child_reap(struct supervisor *sv);
 
 /* supervisor_exit.c */
-int	supervisor_exit_set_handle(struct supervisor *sv);
-int	supervisor_exit_record_handle(struct supervisor *sv,
-	    const char *state, const char *message, const char *reason,
-	    int with_handle);
-int	supervisor_exit_record(struct supervisor *sv, const char *state,
-	    const char *message, const char *reason);
-int	supervisor_exit_kill_requested(struct supervisor *sv);
+/* The terminal event of a command that ended with wait status. */
 void	supervisor_exit_outcome(struct supervisor *sv, int status,
-	    struct supervisor_outcome *ret);
-int	supervisor_exit_finish(struct supervisor *sv,
-	    const struct supervisor_outcome *o);
-/* End a task that never ran: TASK_FAILED (or TASK_KILLED) with a
- * message, then stop.  Always returns -1 for the caller to pass on. */
+	    struct task_event *ret);
+/* End a task that never ran with a terminal event; always -1. */
 int	supervisor_exit_early(struct supervisor *sv, const char *state,
 	    const char *reason, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
+
+/* supervisor_report.c */
+void	supervisor_report_open(struct supervisor *sv);
+/* Number, journal and send e (seq, pid, ticks, pgid and at filled in). */
+void	supervisor_report_record(struct supervisor *sv, struct task_event *e);
+/* Milliseconds until the next resend is due, -1 when none is. */
+int	supervisor_report_timeout(const struct supervisor_report *rp);
+/* Resend what is unacknowledged when it is time. */
+void	supervisor_report_resend(struct supervisor *sv);
+/* Take the acknowledgements waiting on the channel. */
+void	supervisor_report_acks(struct supervisor *sv);
+/* 1 once the scheduler has the command's process group. */
+int	supervisor_report_pgid_known(const struct supervisor_report *rp);
+/* 1 once the terminal event is acknowledged. */
+int	supervisor_report_done(const struct supervisor_report *rp);
+void	supervisor_report_close(struct supervisor_report *rp);
 
 #endif

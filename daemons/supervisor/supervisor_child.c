@@ -1,12 +1,12 @@
 /*
- * The task's command: its resource limits, its user, and the child that
- * runs it in a process group of its own inside the sandbox.  Everything
- * that allocates or reads files (the user and its groups, the cgroup
- * limits, the environment) is done before the fork: the child only makes
- * system calls between fork and exec, because the bus's threads may hold
- * locks at the moment of the fork.  The child reports a failure before
- * exec as {step, errno} on a close-on-exec pipe; end of file there means
- * the exec happened.
+ * The task's command: its resource limits, and the child that runs it in
+ * a process group of its own inside the sandbox, as the task user.  The
+ * child reports a failure before exec as a whole terminal event (reason
+ * and message) on a close-on-exec pipe; end of file there means the exec
+ * happened, which is the moment of TASK_RUNNING.  The supervisor has a
+ * single thread, so the child may allocate and read files between fork
+ * and exec; what it does there (the user lookup above all) costs the
+ * long-lived supervisor no memory.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -14,25 +14,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
 #include "supervisor.h"
+#include "supervisor_user.h"
 
-#define SUPERVISOR_CHILD_PW_BUF		16384
-#define SUPERVISOR_CHILD_GROUPS		32	/* first guess */
-#define SUPERVISOR_CHILD_SWEEP_MS	2000
-#define SUPERVISOR_CHILD_SWEEP_NS	10000000L
-#define SUPERVISOR_CHILD_ENV		"MESOS_SANDBOX="
-
-extern char **environ;
+#define SUPERVISOR_CHILD_ENV	"MESOS_SANDBOX"
+#define SUPERVISOR_CHILD_STATUS	127	/* the child's, when it cannot exec */
 
 /* Where the child failed, for the message. */
 enum supervisor_child_step {
@@ -49,150 +45,121 @@ static const char *const supervisor_child_steps[] = {
 	"opening stdout and stderr", "switching user", "exec"
 };
 
+/* What a child that cannot exec says: its terminal event, in short. */
 struct supervisor_child_error {
-	int	step;
-	int	err;
+	char	reason[TASK_EVENT_REASON_MAX];
+	char	message[TASK_EVENT_MESSAGE_MAX];
 };
 
 /* Limits: a failed mkdir runs the task without; a failed memory limit
  * is the task's failure, since it asked not to use more. */
-static int
-supervisor_child_cgroup(struct supervisor *sv)
+int
+supervisor_child_limits(struct supervisor *sv)
 {
-	const struct executor_launch	*l = &sv->spec.launch;
-	int				 r;
+	int r;
 
-	if (l->cpus <= 0 && l->memory_mb <= 0)
+	if (sv->cpus <= 0 && sv->memory_mb <= 0)
 		return (0);
 	if ((r = cgroup_detect(&sv->cg)) < 0 || sv->cg.mode == CGROUP_NONE) {
 		log_notice("No cgroup controllers: task %s runs without "
 		    "resource limits", sv->task_id);
 		return (0);
 	}
-	if ((r = cgroup_task_mkdir(&sv->cg, sv->task_id, l->cpus,
-	    l->memory_mb)) < 0) {
+	if ((r = cgroup_task_mkdir(&sv->cg, sv->task_id, sv->cpus,
+	    sv->memory_mb)) < 0) {
 		log_warnx("Failed to create the cgroups of task %s: %s, "
 		    "running it without limits", sv->task_id, strerror(-r));
 		return (0);
 	}
 	sv->cg_made = 1;
 	if ((r = cgroup_task_limit_memory(&sv->cg, sv->task_id,
-	    l->memory_mb)) < 0)
+	    sv->memory_mb)) < 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
 		    SUPERVISOR_REASON_LAUNCH, "Failed to set memory limit: %s",
 		    strerror(-r)));
-	if ((r = cgroup_task_limit_cpu(&sv->cg, sv->task_id, l->cpus)) < 0)
+	if ((r = cgroup_task_limit_cpu(&sv->cg, sv->task_id, sv->cpus)) < 0)
 		log_warnx("Failed to set the CPU limit of task %s: %s, "
 		    "ignoring", sv->task_id, strerror(-r));
 	return (0);
 }
 
-static int
-supervisor_child_groups(struct supervisor *sv, const char *user)
+/* In the child: say why on the pipe, and go. */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+supervisor_child_fail(int errfd, const char *reason, const char *fmt, ...)
 {
-	gid_t	*groups;
-	int	 n = SUPERVISOR_CHILD_GROUPS, prev;
+	struct supervisor_child_error	e;
+	va_list				ap;
 
-	for (;;) {
-		if ((groups = reallocarray(sv->groups, (size_t)n,
-		    sizeof(*groups))) == NULL)
-			return (-ENOMEM);
-		sv->groups = groups;
-		prev = n;
-		if (getgrouplist(user, sv->gid, sv->groups, &n) >= 0)
-			break;
-		/* n now holds the size needed. */
-		if (n <= prev)
-			return (-EIO);
-	}
-	sv->ngroups = n;
-	return (0);
+	memset(&e, 0, sizeof(e));
+	(void)snprintf(e.reason, sizeof(e.reason), "%s", reason);
+	va_start(ap, fmt);
+	(void)vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	va_end(ap);
+	/* One write below PIPE_BUF: the parent reads all of it or none. */
+	(void)!write(errfd, &e, sizeof(e));
+	_exit(SUPERVISOR_CHILD_STATUS);
 }
 
-/* Look the user up now: the child cannot read /etc/passwd safely. */
-static int
-supervisor_child_user(struct supervisor *sv)
+/*
+ * Past the stdio step, fd 2 is the task's stderr file: say there why the
+ * command never ran, as a shell would, for whoever reads the sandbox.
+ */
+static void __attribute__((noreturn))
+supervisor_child_fail_step(const struct supervisor *sv, int errfd,
+    enum supervisor_child_step step, int err)
 {
-	const char	*user = sv->spec.launch.user;
-	struct passwd	 pw, *res = NULL;
-	char		*buf;
+	const char *argv0 = sv->argv[0];
+
+	if (step == SUPERVISOR_CHILD_EXEC) {
+		(void)dprintf(STDERR_FILENO, "kerr: cannot execute '%s': %s\n",
+		    argv0, strerror(err));
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Failed to execute '%s': %s", argv0, strerror(err));
+	}
+	if (step > SUPERVISOR_CHILD_STDIO)
+		(void)dprintf(STDERR_FILENO, "kerr: cannot switch to the task "
+		    "user: %s\n", strerror(err));
+	supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+	    "Failed to start '%s': %s: %s", argv0,
+	    supervisor_child_steps[step], strerror(err));
+}
+
+/* The task user: 1 to switch to u, 0 to stay ourselves; else it fails. */
+static int
+supervisor_child_user(const struct supervisor *sv, int errfd,
+    struct supervisor_user *u)
+{
+	const char	*user = sv->user;
 	int		 r;
 
 	if (user == NULL)
 		return (0);
-	if ((buf = malloc(SUPERVISOR_CHILD_PW_BUF)) == NULL)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Out of memory"));
-	r = getpwnam_r(user, &pw, buf, SUPERVISOR_CHILD_PW_BUF, &res);
-	if (r == 0 && res != NULL) {
-		sv->uid = pw.pw_uid;
-		sv->gid = pw.pw_gid;
-	}
-	free(buf);
-	if (r != 0 || res == NULL)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to find user '%s': %s",
-		    user, r != 0 ? strerror(r) : "no such user"));
+	if ((r = supervisor_user_find(user, u)) < 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Failed to find user '%s': %s", user,
+		    r == -ENOENT ? "no such user" : strerror(-r));
 	/* Root only when asked for by name, never through an alias. */
-	if (sv->uid == 0 && strcmp(user, "root") != 0)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Refusing to run as user '%s': "
-		    "uid 0 is only for user 'root'", user));
+	if (u->uid == 0 && strcmp(user, "root") != 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Refusing to run as user '%s': uid 0 is only for user "
+		    "'root'", user);
 	if (geteuid() != 0) {
 		/* Not root: we can only run it as ourselves. */
-		if (sv->uid == geteuid())
+		if (u->uid == geteuid())
 			return (0);
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Cannot run as user '%s' "
-		    "without root", user));
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Cannot run as user '%s' without root", user);
 	}
-	if ((r = supervisor_child_groups(sv, user)) < 0)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to read the groups of "
-		    "user '%s': %s", user, strerror(-r)));
-	sv->has_user = 1;
-	return (0);
+	if ((r = supervisor_user_groups(user, u)) < 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Failed to read the groups of user '%s': %s", user,
+		    strerror(-r));
+	return (1);
 }
 
-/* The task's environment plus MESOS_SANDBOX, which we own. */
+/* stdout or stderr: the file in the sandbox, the task user's. */
 static int
-supervisor_child_env(struct supervisor *sv)
-{
-	char *const	*env = sv->spec.launch.envp;
-	size_t		 i, n = 0, len = strlen(SUPERVISOR_CHILD_ENV);
-
-	for (i = 0; env[i] != NULL; i++)
-		;
-	if ((sv->envp = calloc(i + 2, sizeof(*sv->envp))) == NULL ||
-	    asprintf(&sv->sandbox_env, "%s%s", SUPERVISOR_CHILD_ENV,
-	    sv->sandbox) < 0) {
-		sv->sandbox_env = NULL;
-		return (-ENOMEM);
-	}
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], SUPERVISOR_CHILD_ENV, len) != 0)
-			sv->envp[n++] = env[i];
-	sv->envp[n] = sv->sandbox_env;
-	return (0);
-}
-
-int
-supervisor_child_setup(struct supervisor *sv)
-{
-	int r;
-
-	if (supervisor_child_user(sv) < 0 || supervisor_child_cgroup(sv) < 0)
-		return (-1);
-	if ((r = supervisor_child_env(sv)) < 0)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to build the "
-		    "environment: %s", strerror(-r)));
-	return (0);
-}
-
-/* In the child: stdin from /dev/null, stdout and stderr to the files. */
-static int
-supervisor_child_output(const struct supervisor *sv, const char *name,
+supervisor_child_output(const struct supervisor_user *u, const char *name,
     int target)
 {
 	int fd, r = 0;
@@ -201,7 +168,7 @@ supervisor_child_output(const struct supervisor *sv, const char *name,
 	    O_CLOEXEC, 0644);
 	if (fd < 0)
 		return (-1);
-	if ((sv->has_user && fchown(fd, sv->uid, sv->gid) != 0) ||
+	if ((u != NULL && fchown(fd, u->uid, u->gid) != 0) ||
 	    dup2(fd, target) < 0)
 		r = -1;
 	(void)close(fd);
@@ -209,7 +176,7 @@ supervisor_child_output(const struct supervisor *sv, const char *name,
 }
 
 static int
-supervisor_child_stdio(const struct supervisor *sv)
+supervisor_child_stdio(const struct supervisor_user *u)
 {
 	int fd, r = 0;
 
@@ -218,24 +185,23 @@ supervisor_child_stdio(const struct supervisor *sv)
 	if (dup2(fd, STDIN_FILENO) < 0)
 		r = -1;
 	(void)close(fd);
-	if (r == 0 && (supervisor_child_output(sv, "stdout",
-	    STDOUT_FILENO) < 0 || supervisor_child_output(sv, "stderr",
+	if (r == 0 && (supervisor_child_output(u, "stdout",
+	    STDOUT_FILENO) < 0 || supervisor_child_output(u, "stderr",
 	    STDERR_FILENO) < 0))
 		r = -1;
 	return (r);
 }
 
 static int
-supervisor_child_identity(const struct supervisor *sv)
+supervisor_child_identity(const struct supervisor_user *u)
 {
-	if (!sv->has_user)
-		return (0);
-	if (setgroups((size_t)sv->ngroups, sv->groups) != 0 ||
-	    setgid(sv->gid) != 0 || setuid(sv->uid) != 0)
+	if (setgroups(u->ngroups, u->groups) != 0 || setgid(u->gid) != 0 ||
+	    setuid(u->uid) != 0)
 		return (-1);
 	return (0);
 }
 
+/* The command starts with no signal blocked or ignored. */
 static void
 supervisor_child_reset_signals(void)
 {
@@ -248,182 +214,143 @@ supervisor_child_reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/*
- * Past the stdio step, fd 2 is the task's stderr file: say there why the
- * command never ran, as a shell would, for whoever reads the sandbox.
- */
+/* The child, from fork to exec; signals stay blocked until the end. */
 static void __attribute__((noreturn))
-supervisor_child_fail(const struct supervisor *sv, int errfd,
-    enum supervisor_child_step step)
+supervisor_child_exec(const struct supervisor *sv, int errfd)
 {
-	struct supervisor_child_error e = { (int)step, errno };
+	struct supervisor_user	u;
+	int			switch_user, r;
 
-	if (step == SUPERVISOR_CHILD_EXEC)
-		(void)dprintf(STDERR_FILENO, "kerr: cannot execute '%s': %s\n",
-		    sv->spec.launch.argv[0], strerror(e.err));
-	else if (step > SUPERVISOR_CHILD_STDIO)
-		(void)dprintf(STDERR_FILENO, "kerr: cannot switch to the task "
-		    "user: %s\n", strerror(e.err));
-	(void)!write(errfd, &e, sizeof(e));
-	_exit(127);
-}
-
-/* The child, from fork to exec.  Signals stay blocked until reset. */
-static void __attribute__((noreturn))
-supervisor_child_exec(struct supervisor *sv, int errfd)
-{
-	char *const *argv = sv->spec.launch.argv;
-
+	memset(&u, 0, sizeof(u));
 	if (setpgid(0, 0) != 0)
-		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_SETPGID);
-	if (sv->cg_made && cgroup_task_join(&sv->cg, sv->task_id,
-	    getpid()) < 0)
-		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_CGROUP);
+		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_SETPGID,
+		    errno);
+	if (sv->cg_made && (r = cgroup_task_join(&sv->cg, sv->task_id,
+	    getpid())) < 0)
+		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_CGROUP,
+		    -r);
 	if (chdir(sv->sandbox) != 0)
-		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_CHDIR);
-	if (supervisor_child_stdio(sv) < 0)
-		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_STDIO);
-	if (supervisor_child_identity(sv) < 0)
-		supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_USER);
-	/* The daemon's sockets and the store: none of the task's business. */
+		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_CHDIR,
+		    errno);
+	switch_user = supervisor_child_user(sv, errfd, &u);
+	if (supervisor_child_stdio(switch_user ? &u : NULL) < 0)
+		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_STDIO,
+		    errno);
+	if (switch_user && supervisor_child_identity(&u) < 0)
+		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_USER,
+		    errno);
+	/* Ours (the channel, the journal, the log): not the task's. */
 	supervisor_close_fds(STDERR_FILENO + 1, 1);
+	if (setenv(SUPERVISOR_CHILD_ENV, sv->sandbox, 1) != 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Failed to build the environment: %s", strerror(errno));
 	supervisor_child_reset_signals();
-	/* execvpe searches the PATH of environ: make it the task's. */
-	environ = sv->envp;
-	(void)execvpe(argv[0], argv, sv->envp);
-	supervisor_child_fail(sv, errfd, SUPERVISOR_CHILD_EXEC);
-}
-
-/* End of file: the exec happened.  Else the child's error, reaped. */
-static int
-supervisor_child_started(struct supervisor *sv, int fd)
-{
-	struct supervisor_child_error	e;
-	const char			*argv0 = sv->spec.launch.argv[0];
-	ssize_t				n;
-
-	while ((n = read(fd, &e, sizeof(e))) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(e))
-		return (0);
-	while (waitpid(sv->child, NULL, 0) < 0 && errno == EINTR)
-		;
-	sv->child = 0;
-	if (e.step == SUPERVISOR_CHILD_EXEC)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to execute '%s': %s",
-		    argv0, strerror(e.err)));
-	if (e.step < 0 || e.step > SUPERVISOR_CHILD_EXEC)
-		e.step = SUPERVISOR_CHILD_EXEC;
-	return (supervisor_exit_early(sv, "TASK_FAILED",
-	    SUPERVISOR_REASON_FAILED, "Failed to start '%s': %s: %s", argv0,
-	    supervisor_child_steps[e.step], strerror(e.err)));
-}
-
-/* Fork with the stop signals held, so none is lost or runs in the child. */
-static int
-supervisor_child_fork(struct supervisor *sv, int errfd)
-{
-	sigset_t	block, old;
-	pid_t		pid;
-	int		err;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	(void)sigprocmask(SIG_BLOCK, &block, &old);
-	if (supervisor_stop_requested() ||
-	    supervisor_exit_kill_requested(sv) == 1) {
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-		return (supervisor_exit_early(sv, "TASK_KILLED",
-		    SUPERVISOR_REASON_KILLED_EARLY, "Killed"));
-	}
-	if ((pid = fork()) == 0)
-		supervisor_child_exec(sv, errfd);
-	err = errno;
-	if (pid > 0) {
-		/* Also here: a signal may come before the child's setpgid. */
-		(void)setpgid(pid, pid);
-		sv->child = pid;
-		supervisor_forward_signals(pid);
-	}
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid < 0)
-		return (supervisor_exit_early(sv, "TASK_FAILED",
-		    SUPERVISOR_REASON_FAILED, "Failed to start '%s': fork: %s",
-		    sv->spec.launch.argv[0], strerror(err)));
-	return (0);
+	/* Our environment is the task's: PATH is searched as it says. */
+	(void)execvp(sv->argv[0], sv->argv);
+	supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_EXEC, errno);
 }
 
 int
 supervisor_child_start(struct supervisor *sv)
 {
 	int	p[2];
-	int	r;
+	pid_t	pid;
+	int	err;
 
+	/* Stops are blocked and read here: none can slip past this check. */
+	supervisor_signals(sv);
+	if (sv->stop)
+		return (supervisor_exit_early(sv, "TASK_KILLED",
+		    SUPERVISOR_REASON_KILLED_EARLY, "Killed"));
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
 		    SUPERVISOR_REASON_FAILED, "Failed to start '%s': pipe: %s",
-		    sv->spec.launch.argv[0], strerror(errno)));
-	r = supervisor_child_fork(sv, p[1]);
+		    sv->argv[0], strerror(errno)));
+	if ((pid = fork()) == 0) {
+		(void)close(p[0]);
+		supervisor_child_exec(sv, p[1]);
+	}
+	err = errno;
 	(void)close(p[1]);
-	if (r == 0)
-		r = supervisor_child_started(sv, p[0]);
-	(void)close(p[0]);
-	if (r < 0)
-		return (r);
-	sv->handle.pgid = sv->child;
-	/* The process group and TASK_RUNNING go in one commit; the group
-	 * is stored even when the task already ended, so it can be killed. */
-	if (supervisor_exit_record_handle(sv, "TASK_RUNNING", NULL, NULL,
-	    1) == -ESTALE && (r = supervisor_exit_set_handle(sv)) < 0)
-		log_warnx("Failed to record the process group of task %s: "
-		    "%s, ignoring", sv->task_id, strerror(-r));
-	supervisor_ignore_signals();
+	if (pid < 0) {
+		(void)close(p[0]);
+		return (supervisor_exit_early(sv, "TASK_FAILED",
+		    SUPERVISOR_REASON_FAILED, "Failed to start '%s': fork: %s",
+		    sv->argv[0], strerror(err)));
+	}
+	/* Also here: a stop may be forwarded before the child's setpgid. */
+	(void)setpgid(pid, pid);
+	sv->child = pid;
+	sv->exec_fd = p[0];
 	return (0);
 }
 
-/* Kill what is left of the group and reap it: we are its subreaper. */
-static void
-supervisor_child_sweep(struct supervisor *sv)
+void
+supervisor_child_exec_done(struct supervisor *sv)
 {
-	struct timespec	ts = { 0, SUPERVISOR_CHILD_SWEEP_NS };
-	int64_t		deadline;
-	pid_t		pid;
+	struct supervisor_child_error	e;
+	struct task_event		ev;
+	int64_t				now = clock_now_ms();
+	ssize_t				n;
 
-	if (kill(-sv->child, SIGKILL) != 0 && errno != ESRCH)
-		log_warn("Failed to kill what is left of task %s",
-		    sv->task_id);
-	deadline = clock_mono_ms() + SUPERVISOR_CHILD_SWEEP_MS;
-	for (;;) {
-		pid = waitpid(-sv->child, NULL, WNOHANG);
-		if (pid > 0 || (pid < 0 && errno == EINTR))
-			continue;
-		if (pid < 0 || clock_mono_ms() >= deadline)
-			break;
-		(void)nanosleep(&ts, NULL);
+	while ((n = read(sv->exec_fd, &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		log_warn("Failed to read the exec pipe of task %s, assuming "
+		    "it started", sv->task_id);
+	(void)close(sv->exec_fd);
+	sv->exec_fd = -1;
+	if (n == (ssize_t)sizeof(e)) {
+		e.reason[sizeof(e.reason) - 1] = '\0';
+		e.message[sizeof(e.message) - 1] = '\0';
+		(void)supervisor_exit_early(sv, "TASK_FAILED", e.reason, "%s",
+		    e.message);
+		return;
 	}
+	sv->report.pgid = sv->child;
+	task_event_init(&ev, sv->task_id);
+	(void)snprintf(ev.state, sizeof(ev.state), "TASK_RUNNING");
+	ev.at_ms = now;
+	supervisor_report_record(sv, &ev);
 }
 
-int
-supervisor_child_wait(struct supervisor *sv, int *ret_status)
+/* The command is over: its group goes with it, then its event. */
+static void
+supervisor_child_ended(struct supervisor *sv, int status)
+{
+	struct task_event	e;
+	pid_t			pgid = sv->child;
+
+	log_info("task=%s command exited with wait status 0x%x",
+	    sv->task_id, (unsigned int)status);
+	/* Its pipe is at end of file, or holds why it never ran. */
+	if (sv->exec_fd >= 0)
+		supervisor_child_exec_done(sv);
+	sv->child = 0;
+	/* The rest of the group dies now and is reaped as it comes back. */
+	if (kill(-pgid, SIGKILL) != 0 && errno != ESRCH)
+		log_warn("Failed to kill what is left of task %s",
+		    sv->task_id);
+	if (sv->ended)
+		return;
+	supervisor_exit_outcome(sv, status, &e);
+	supervisor_report_record(sv, &e);
+}
+
+void
+supervisor_child_reap(struct supervisor *sv)
 {
 	pid_t	pid;
 	int	status;
 
 	for (;;) {
-		pid = waitpid(-1, &status, 0);
-		if (pid == sv->child)
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
 			break;
-		if (pid < 0 && errno != EINTR) {
-			log_warn("Failed to wait for task %s", sv->task_id);
-			return (-1);
-		}
 		/* Else an orphan of the task, handed to us and now reaped. */
+		if (pid == sv->child)
+			supervisor_child_ended(sv, status);
 	}
-	log_info("task=%s command exited with wait status 0x%x",
-	    sv->task_id, (unsigned int)status);
-	supervisor_child_sweep(sv);
-	*ret_status = status;
-	return (0);
 }

@@ -21,6 +21,7 @@ Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
 Suite	*schema_suite(void);
 Suite	*task_env_suite(void);
+Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
 Suite	*tzif_suite(void);
 
@@ -44,6 +45,7 @@ main(void)
 	srunner_add_suite(sr, deploy_suite());
 	srunner_add_suite(sr, task_id_suite());
 	srunner_add_suite(sr, task_env_suite());
+	srunner_add_suite(sr, task_event_suite());
 	srunner_add_suite(sr, executor_suite());
 	srunner_add_suite(sr, lockfile_suite());
 	srunner_add_suite(sr, run_policy_suite());
