@@ -115,6 +115,7 @@ SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
+UNIT_SRCS	+= tests/fixture.c
 UNIT_SRCS	+= tests/unit/check_main.c
 UNIT_SRCS	+= tests/unit/check_bus.c
 UNIT_SRCS	+= tests/unit/check_conf.c
@@ -134,6 +135,7 @@ UNIT_SRCS	+= tests/unit/check_task_id.c
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
 
+INTEG_SRCS	+= tests/fixture.c
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
 INTEG_SRCS	+= tests/integration/check_cleaner.c
@@ -191,6 +193,8 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS)) $(LIBCOMMON)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -Idaemons/run
+# Both test binaries share tests/fixture.[ch].
+$(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS))): CFLAGS += -Itests
 
 $(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"

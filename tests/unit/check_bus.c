@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -34,6 +33,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "db_state.h"
+#include "fixture.h"
 #include "fs.h"
 #include "log.h"
 
@@ -56,42 +56,17 @@ static const char CHECK_SQL_INSERT_PENDING_REQUEST[] =
 	" pending_type, pending_json)"
 	" VALUES (?1, NULL, ?2, 'IMMEDIATE', '{}')";
 
-/* Remove the runtime directory and everything under it. */
-static void
-check_bus_rmtree(const char *top)
-{
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
-
-	if ((dir = opendir(top)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", top, de->d_name);
-		if (de->d_type == DT_DIR)
-			check_bus_rmtree(path);
-		else
-			(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(top);
-}
-
 static void
 check_bus_setup(void)
 {
-	snprintf(check_bus_dir, sizeof(check_bus_dir),
-	    "/tmp/kerr-check-bus-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_bus_dir));
+	fixture_tmpdir("/tmp/kerr-check-bus-", check_bus_dir,
+	    sizeof(check_bus_dir));
 }
 
 static void
 check_bus_teardown(void)
 {
-	check_bus_rmtree(check_bus_dir);
+	fixture_rmtree(check_bus_dir);
 }
 
 static void
@@ -639,22 +614,21 @@ END_TEST
 Suite *
 bus_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	static const struct fixture_tcase tc = { .name = "core",
+	    .setup = check_bus_setup, .teardown = check_bus_teardown,
+	    .timeout = 20 };
+	const struct fixture_test tests[] = {
+		FIXTURE_TEST(test_bus_crosses_processes),
+		FIXTURE_TEST(test_bus_exact_topic),
+		FIXTURE_TEST(test_bus_topic_filter_includes_nul),
+		FIXTURE_TEST(test_bus_malformed_is_eproto),
+		FIXTURE_TEST(test_bus_id_length_limit),
+		FIXTURE_TEST(test_bus_recv_empty_is_eagain),
+		FIXTURE_TEST(test_bus_msg_topics),
+		FIXTURE_TEST(test_bus_bad_arguments),
+		FIXTURE_TEST(test_bus_lost_message_rescan),
+		FIXTURE_END
+	};
 
-	s = suite_create("bus");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_bus_setup, check_bus_teardown);
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_bus_crosses_processes);
-	tcase_add_test(tc, test_bus_exact_topic);
-	tcase_add_test(tc, test_bus_topic_filter_includes_nul);
-	tcase_add_test(tc, test_bus_malformed_is_eproto);
-	tcase_add_test(tc, test_bus_id_length_limit);
-	tcase_add_test(tc, test_bus_recv_empty_is_eagain);
-	tcase_add_test(tc, test_bus_msg_topics);
-	tcase_add_test(tc, test_bus_bad_arguments);
-	tcase_add_test(tc, test_bus_lost_message_rescan);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("bus", &tc, tests));
 }

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +25,7 @@
 
 #include "db.h"
 #include "db_state.h"
+#include "fixture.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*db_suite(void);
@@ -84,34 +84,11 @@ static const char *const check_db_tables[] = {
 	"request_cleanups", "tasks", "pending_tasks", "task_cleanups",
 };
 
-/* Remove every file in check_db_dir (db, -wal, -shm, extras), then it. */
-static void
-check_db_rmdir(void)
-{
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
-
-	if ((dir = opendir(check_db_dir)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", check_db_dir,
-		    de->d_name);
-		(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(check_db_dir);
-}
-
 static void
 check_db_setup(void)
 {
-	snprintf(check_db_dir, sizeof(check_db_dir),
-	    "/tmp/kerr-check-db-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_db_dir));
+	fixture_tmpdir("/tmp/kerr-check-db-", check_db_dir,
+	    sizeof(check_db_dir));
 	snprintf(check_db_path, sizeof(check_db_path), "%s/kerr.db",
 	    check_db_dir);
 	ck_assert_int_eq(db_open(check_db_path, &check_db_opt, &check_db), 0);
@@ -123,7 +100,7 @@ check_db_teardown(void)
 {
 	db_close(check_db);
 	check_db = NULL;
-	check_db_rmdir();
+	fixture_rmtree(check_db_dir);
 }
 
 /* A path for another database file in the test's directory. */
@@ -767,31 +744,33 @@ END_TEST
 Suite *
 db_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	static const struct fixture_tcase core = { .name = "core",
+	    .setup = check_db_setup, .teardown = check_db_teardown };
+	static const struct fixture_tcase concurrency = {
+	    .name = "concurrency", .setup = check_db_setup,
+	    .teardown = check_db_teardown, .timeout = 30 };
+	const struct fixture_test core_tests[] = {
+		FIXTURE_TEST(test_db_migrate_from_empty_file),
+		FIXTURE_TEST(test_db_migrate_twice_is_idempotent),
+		FIXTURE_TEST(test_db_migrate_refuses_newer_version),
+		FIXTURE_TEST(test_db_wal_is_on),
+		FIXTURE_TEST(test_db_pragmas),
+		FIXTURE_TEST(test_db_stmt_cache),
+		FIXTURE_TEST(test_db_constraint_is_eexist),
+		FIXTURE_TEST(test_db_rollback_discards),
+		FIXTURE_TEST(test_db_begin_takes_write_lock),
+		FIXTURE_TEST(test_db_state_counts_empty),
+		FIXTURE_TEST(test_db_state_counts),
+		FIXTURE_TEST(test_db_state_counts_error_keeps_ret),
+		FIXTURE_END
+	};
+	const struct fixture_test concurrency_tests[] = {
+		FIXTURE_TEST(test_db_concurrent_writers),
+		FIXTURE_TEST(test_db_concurrent_first_open),
+		FIXTURE_END
+	};
+	Suite *s = fixture_suite("db", &core, core_tests);
 
-	s = suite_create("db");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_db_setup, check_db_teardown);
-	tcase_add_test(tc, test_db_migrate_from_empty_file);
-	tcase_add_test(tc, test_db_migrate_twice_is_idempotent);
-	tcase_add_test(tc, test_db_migrate_refuses_newer_version);
-	tcase_add_test(tc, test_db_wal_is_on);
-	tcase_add_test(tc, test_db_pragmas);
-	tcase_add_test(tc, test_db_stmt_cache);
-	tcase_add_test(tc, test_db_constraint_is_eexist);
-	tcase_add_test(tc, test_db_rollback_discards);
-	tcase_add_test(tc, test_db_begin_takes_write_lock);
-	tcase_add_test(tc, test_db_state_counts_empty);
-	tcase_add_test(tc, test_db_state_counts);
-	tcase_add_test(tc, test_db_state_counts_error_keeps_ret);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("concurrency");
-	tcase_add_checked_fixture(tc, check_db_setup, check_db_teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_db_concurrent_writers);
-	tcase_add_test(tc, test_db_concurrent_first_open);
-	suite_add_tcase(s, tc);
+	fixture_suite_add(s, &concurrency, concurrency_tests);
 	return (s);
 }

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +34,7 @@
 #include "db_task.h"
 #include "executor.h"
 #include "executor_local.h"
+#include "fixture.h"
 #include "proc.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
@@ -45,7 +45,6 @@ Suite	*executor_suite(void);
 #define CHECK_EXECUTOR_QUIET_MS	500	/* alive after SIGTERM */
 #define CHECK_EXECUTOR_POLL_NS	10000000L
 #define CHECK_EXECUTOR_UPDATES	8
-#define CHECK_EXECUTOR_OUT_MAX	4096
 
 static char		 check_executor_dir[64];
 static char		 check_executor_conf[PATH_MAX];
@@ -83,56 +82,6 @@ struct check_update {
 };
 
 static void
-check_executor_rmtree(const char *top)
-{
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
-
-	if ((dir = opendir(top)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", top, de->d_name);
-		if (de->d_type == DT_DIR)
-			check_executor_rmtree(path);
-		else
-			(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(top);
-}
-
-static void
-check_executor_write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_ge(fputs(text, fp), 0);
-	ck_assert_int_eq(fclose(fp), 0);
-}
-
-/* The whole file as a string ("" when missing); caller frees. */
-static char *
-check_executor_read_file(const char *path)
-{
-	char	*buf = calloc(1, CHECK_EXECUTOR_OUT_MAX);
-	FILE	*fp;
-	size_t	 n;
-
-	ck_assert_ptr_nonnull(buf);
-	if ((fp = fopen(path, "r")) == NULL)
-		return (buf);
-	n = fread(buf, 1, CHECK_EXECUTOR_OUT_MAX - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return (buf);
-}
-
-static void
 check_executor_setenv_supervisor(void)
 {
 	const char	*build = getenv("KERR_BUILD_DIR");
@@ -155,9 +104,8 @@ check_executor_setup(void)
 	char	path[PATH_MAX];
 	char	conf[2 * PATH_MAX];
 
-	snprintf(check_executor_dir, sizeof(check_executor_dir),
-	    "/tmp/kerr-check-exec-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_executor_dir));
+	fixture_tmpdir("/tmp/kerr-check-exec-", check_executor_dir,
+	    sizeof(check_executor_dir));
 	/* Another task user must reach its sandbox below. */
 	ck_assert_int_eq(chmod(check_executor_dir, 0711), 0);
 	snprintf(path, sizeof(path), "%s/run", check_executor_dir);
@@ -166,7 +114,7 @@ check_executor_setup(void)
 	    "runtime_dir = %s\n", check_executor_dir, path);
 	snprintf(check_executor_conf, sizeof(check_executor_conf),
 	    "%s/kerr.conf", check_executor_dir);
-	check_executor_write_file(check_executor_conf, conf);
+	fixture_write_file(check_executor_conf, conf);
 	snprintf(path, sizeof(path), "%s/kerr.db", check_executor_dir);
 	ck_assert_int_eq(db_open(path, &check_executor_opt,
 	    &check_executor_db), 0);
@@ -193,7 +141,7 @@ check_executor_teardown(void)
 	}
 	db_close(check_executor_db);
 	check_executor_db = NULL;
-	check_executor_rmtree(check_executor_dir);
+	fixture_rmtree(check_executor_dir);
 }
 
 static void
@@ -349,7 +297,7 @@ check_executor_sandbox_file(const struct check_task *t, const char *name)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", t->sandbox, name);
-	return (check_executor_read_file(path));
+	return (fixture_read_file(path, NULL));
 }
 
 /*
@@ -471,22 +419,22 @@ START_TEST(test_executor_cgroup_detect)
 	ck_assert_int_eq(env.mode, CGROUP_NONE);
 	snprintf(path, sizeof(path), "%s/cgroup.controllers",
 	    check_executor_dir);
-	check_executor_write_file(path, "cpuset cpu io memory pids\n");
+	fixture_write_file(path, "cpuset cpu io memory pids\n");
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
 	    check_executor_dir);
-	check_executor_write_file(path, "cpuset memory\n");
+	fixture_write_file(path, "cpuset memory\n");
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V2);
 	ck_assert_int_eq(env.has_memory, 1);
 	ck_assert_int_eq(env.has_cpu, 0);	/* cpuset is not cpu */
 	snprintf(want, sizeof(want), "%s/kerr", check_executor_dir);
 	ck_assert_str_eq(env.memory, want);
-	check_executor_write_file(path, "");
+	fixture_write_file(path, "");
 	/* Listed but not handed down: fall back to v1, absent here too. */
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_NONE);
 	ck_assert_int_eq(setenv(CGROUP_ROOT_ENV, check_executor_dir, 1), 0);
-	check_executor_write_file(path, "memory cpu\n");
+	fixture_write_file(path, "memory cpu\n");
 	ck_assert_int_eq(cgroup_detect(&env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V2);
 	ck_assert_int_eq(env.has_cpu, 1);
@@ -515,10 +463,10 @@ START_TEST(test_executor_cgroup_v1_files)
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/memory/memory.limit_in_bytes",
 	    check_executor_dir);
-	check_executor_write_file(path, "");
+	fixture_write_file(path, "");
 	snprintf(path, sizeof(path), "%s/cpu/cpu.cfs_quota_us",
 	    check_executor_dir);
-	check_executor_write_file(path, "");
+	fixture_write_file(path, "");
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V1);
 	ck_assert_int_eq(cgroup_task_mkdir(&env, "../x", 1, 1), -EINVAL);
@@ -526,28 +474,28 @@ START_TEST(test_executor_cgroup_v1_files)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", check_executor_dir,
 		    files[i]);
-		check_executor_write_file(path, "");
+		fixture_write_file(path, "");
 	}
 	ck_assert_int_eq(cgroup_task_limit_memory(&env, "t", 32), 0);
 	ck_assert_int_eq(cgroup_task_limit_cpu(&env, "t", 0.5), 0);
 	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[1]);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "33554432");
 	free(s);
 	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[4]);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "50000");
 	free(s);
 	/* The kernel's floor is 1 ms of every 100. */
 	ck_assert_int_eq(cgroup_task_limit_cpu(&env, "t", 0.001), 0);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "1000");
 	free(s);
 	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[2]);
-	check_executor_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
+	fixture_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
 	    "oom_kill 0\n");
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "t"), 0);
-	check_executor_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
+	fixture_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
 	    "oom_kill 2\n");
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "t"), 1);
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "other"), 0);
@@ -855,11 +803,11 @@ START_TEST(test_executor_cgroup_real)
 	ck_assert_int_eq(cgroup_task_create(&env, id, 0.5, 32), 0);
 	snprintf(path, sizeof(path), "%s/%s/memory.limit_in_bytes",
 	    env.memory, id);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "33554432\n");
 	free(s);
 	snprintf(path, sizeof(path), "%s/%s/cpu.cfs_quota_us", env.cpu, id);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "50000\n");
 	free(s);
 	/* A child joins and leaves: the group must be empty to go. */
@@ -926,38 +874,38 @@ END_TEST
 Suite *
 executor_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	static const struct fixture_tcase core = { .name = "core",
+	    .setup = check_executor_setup,
+	    .teardown = check_executor_teardown, .timeout = 30 };
+	static const struct fixture_tcase slow = { .name = "slow",
+	    .setup = check_executor_setup,
+	    .teardown = check_executor_teardown, .timeout = 30,
+	    .tags = "slow" };
+	const struct fixture_test core_tests[] = {
+		FIXTURE_TEST(test_executor_proc_start_ticks),
+		FIXTURE_TEST(test_executor_find),
+		FIXTURE_TEST(test_executor_cgroup_detect),
+		FIXTURE_TEST(test_executor_cgroup_v1_files),
+		FIXTURE_TEST(test_executor_cgroup_real),
+		FIXTURE_TEST(test_executor_exit_status),
+		FIXTURE_TEST(test_executor_finished),
+		FIXTURE_TEST(test_executor_kill_term),
+		FIXTURE_TEST(test_executor_kill_stale_handle),
+		FIXTURE_TEST(test_executor_env_argv),
+		FIXTURE_TEST(test_executor_user_unknown),
+		FIXTURE_TEST(test_executor_exec_missing),
+		FIXTURE_TEST(test_executor_killed_during_launch),
+		FIXTURE_TEST(test_executor_launch_bad_supervisor),
+		FIXTURE_TEST(test_executor_user_nobody),
+		FIXTURE_TEST(test_executor_memory_limit),
+		FIXTURE_END
+	};
+	const struct fixture_test slow_tests[] = {
+		FIXTURE_TEST(test_executor_kill_trapped),
+		FIXTURE_END
+	};
+	Suite *s = fixture_suite("executor", &core, core_tests);
 
-	s = suite_create("executor");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_executor_setup,
-	    check_executor_teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_executor_proc_start_ticks);
-	tcase_add_test(tc, test_executor_find);
-	tcase_add_test(tc, test_executor_cgroup_detect);
-	tcase_add_test(tc, test_executor_cgroup_v1_files);
-	tcase_add_test(tc, test_executor_cgroup_real);
-	tcase_add_test(tc, test_executor_exit_status);
-	tcase_add_test(tc, test_executor_finished);
-	tcase_add_test(tc, test_executor_kill_term);
-	tcase_add_test(tc, test_executor_kill_stale_handle);
-	tcase_add_test(tc, test_executor_env_argv);
-	tcase_add_test(tc, test_executor_user_unknown);
-	tcase_add_test(tc, test_executor_exec_missing);
-	tcase_add_test(tc, test_executor_killed_during_launch);
-	tcase_add_test(tc, test_executor_launch_bad_supervisor);
-	tcase_add_test(tc, test_executor_user_nobody);
-	tcase_add_test(tc, test_executor_memory_limit);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("slow");
-	tcase_add_checked_fixture(tc, check_executor_setup,
-	    check_executor_teardown);
-	tcase_set_tags(tc, "slow");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_executor_kill_trapped);
-	suite_add_tcase(s, tc);
+	fixture_suite_add(s, &slow, slow_tests);
 	return (s);
 }

@@ -25,12 +25,12 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "healthcheck.h"
 
 #define CHECK_HC_WAIT_MS	2000	/* server gives up on a lost client */
 #define CHECK_HC_TIMEOUT_MS	2000	/* client timeout when none is meant */
 #define CHECK_HC_LONG_BODY	20000
-#define CHECK_HC_N(a)		((int)(sizeof(a) / sizeof((a)[0])))
 
 struct check_hc_server {
 	int		 lfd;
@@ -689,34 +689,32 @@ Suite	*healthcheck_suite(void);
 Suite *
 healthcheck_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_test tests[] = {
+		FIXTURE_TEST(test_healthcheck_content_length),
+		FIXTURE_TEST(test_healthcheck_server_error),
+		FIXTURE_TEST(test_healthcheck_chunked),
+		FIXTURE_TEST(test_healthcheck_body_until_close),
+		FIXTURE_TEST(test_healthcheck_no_content),
+		FIXTURE_TEST(test_healthcheck_interim_response_skipped),
+		FIXTURE_LOOP(test_healthcheck_body_truncated, 2),
+		FIXTURE_TEST(test_healthcheck_body_utf8),
+		FIXTURE_TEST(test_healthcheck_timeout),
+		FIXTURE_TEST(test_healthcheck_timeout_in_body),
+		FIXTURE_TEST(test_healthcheck_closed_early),
+		FIXTURE_TEST(test_healthcheck_connection_refused),
+		FIXTURE_TEST(test_healthcheck_post_method),
+		FIXTURE_TEST(test_healthcheck_uri_without_slash),
+		FIXTURE_LOOP(test_healthcheck_malformed_status_line,
+		    FIXTURE_N(check_hc_malformed)),
+		FIXTURE_TEST(test_healthcheck_malformed_framing),
+		FIXTURE_TEST(test_healthcheck_ipv6),
+		FIXTURE_TEST(test_healthcheck_host_name),
+		FIXTURE_TEST(test_healthcheck_bad_arguments),
+		FIXTURE_TEST(test_healthcheck_json_response),
+		FIXTURE_TEST(test_healthcheck_json_no_response),
+		FIXTURE_TEST(test_healthcheck_fatal_status_codes),
+		FIXTURE_END
+	};
 
-	s = suite_create("healthcheck");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_healthcheck_content_length);
-	tcase_add_test(tc, test_healthcheck_server_error);
-	tcase_add_test(tc, test_healthcheck_chunked);
-	tcase_add_test(tc, test_healthcheck_body_until_close);
-	tcase_add_test(tc, test_healthcheck_no_content);
-	tcase_add_test(tc, test_healthcheck_interim_response_skipped);
-	tcase_add_loop_test(tc, test_healthcheck_body_truncated, 0, 2);
-	tcase_add_test(tc, test_healthcheck_body_utf8);
-	tcase_add_test(tc, test_healthcheck_timeout);
-	tcase_add_test(tc, test_healthcheck_timeout_in_body);
-	tcase_add_test(tc, test_healthcheck_closed_early);
-	tcase_add_test(tc, test_healthcheck_connection_refused);
-	tcase_add_test(tc, test_healthcheck_post_method);
-	tcase_add_test(tc, test_healthcheck_uri_without_slash);
-	tcase_add_loop_test(tc, test_healthcheck_malformed_status_line, 0,
-	    CHECK_HC_N(check_hc_malformed));
-	tcase_add_test(tc, test_healthcheck_malformed_framing);
-	tcase_add_test(tc, test_healthcheck_ipv6);
-	tcase_add_test(tc, test_healthcheck_host_name);
-	tcase_add_test(tc, test_healthcheck_bad_arguments);
-	tcase_add_test(tc, test_healthcheck_json_response);
-	tcase_add_test(tc, test_healthcheck_json_no_response);
-	tcase_add_test(tc, test_healthcheck_fatal_status_codes);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("healthcheck", NULL, tests));
 }

@@ -18,6 +18,7 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "log.h"
 #include "log_journal.h"
 
@@ -332,25 +333,21 @@ END_TEST
 Suite *
 log_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_test tests[] = {
+		FIXTURE_TEST(test_log_level_round_trip),
+		FIXTURE_TEST(test_log_warnx_journal_line),
+		FIXTURE_TEST(test_log_levels_filtered),
+		FIXTURE_TEST(test_log_debug_silent_at_notice),
+		FIXTURE_TEST(test_log_warn_appends_strerror),
+		FIXTURE_TEST(test_log_init_copies_ident),
+		FIXTURE_TEST(test_log_long_line_truncated),
+		FIXTURE_TEST(test_log_tty_line),
+		FIXTURE_TEST(test_log_journal_ids_from_words),
+		FIXTURE_TEST(test_log_journal_stream_must_be_stderr),
+		FIXTURE_TEST(test_log_sink_takes_or_falls_back),
+		FIXTURE_EXIT(test_log_fatalx_exits, 1),
+		FIXTURE_END
+	};
 
-	s = suite_create("log");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_log_level_round_trip);
-	tcase_add_test(tc, test_log_warnx_journal_line);
-	tcase_add_test(tc, test_log_levels_filtered);
-	tcase_add_test(tc, test_log_debug_silent_at_notice);
-	tcase_add_test(tc, test_log_warn_appends_strerror);
-	tcase_add_test(tc, test_log_init_copies_ident);
-	tcase_add_test(tc, test_log_long_line_truncated);
-	tcase_add_test(tc, test_log_tty_line);
-	tcase_add_test(tc, test_log_journal_ids_from_words);
-	tcase_add_test(tc, test_log_journal_stream_must_be_stderr);
-	tcase_add_test(tc, test_log_sink_takes_or_falls_back);
-	/* Without fork (CK_FORK=no, as under gdb) fatalx would end the run. */
-	if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0)
-		tcase_add_exit_test(tc, test_log_fatalx_exits, 1);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("log", NULL, tests));
 }

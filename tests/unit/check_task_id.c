@@ -10,6 +10,7 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "task_id.h"
 
 #define CHECK_TASK_ID_EXAMPLE						\
@@ -258,28 +259,24 @@ END_TEST
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*task_id_suite(void);
 
-#define CHECK_TASK_ID_N(a)	((int)(sizeof(a) / sizeof((a)[0])))
-
 Suite *
 task_id_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_test tests[] = {
+		FIXTURE_TEST(test_task_id_format_sanitizes_host_and_rack),
+		FIXTURE_TEST(test_task_id_parse_spec_example),
+		FIXTURE_LOOP(test_task_id_round_trip,
+		    FIXTURE_N(check_task_id_trips)),
+		FIXTURE_LOOP(test_task_id_parse_malformed,
+		    FIXTURE_N(check_task_id_malformed)),
+		FIXTURE_TEST(test_task_id_parse_null),
+		FIXTURE_TEST(test_task_id_is_valid_file_name_safe),
+		FIXTURE_TEST(test_task_id_format_errors),
+		FIXTURE_TEST(test_task_id_json),
+		FIXTURE_TEST(test_task_id_pending_round_trip),
+		FIXTURE_TEST(test_task_id_pending_invalid),
+		FIXTURE_END
+	};
 
-	s = suite_create("task_id");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_task_id_format_sanitizes_host_and_rack);
-	tcase_add_test(tc, test_task_id_parse_spec_example);
-	tcase_add_loop_test(tc, test_task_id_round_trip, 0,
-	    CHECK_TASK_ID_N(check_task_id_trips));
-	tcase_add_loop_test(tc, test_task_id_parse_malformed, 0,
-	    CHECK_TASK_ID_N(check_task_id_malformed));
-	tcase_add_test(tc, test_task_id_parse_null);
-	tcase_add_test(tc, test_task_id_is_valid_file_name_safe);
-	tcase_add_test(tc, test_task_id_format_errors);
-	tcase_add_test(tc, test_task_id_json);
-	tcase_add_test(tc, test_task_id_pending_round_trip);
-	tcase_add_test(tc, test_task_id_pending_invalid);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("task_id", NULL, tests));
 }
