@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -60,7 +61,11 @@ fixture_write_file(const char *path, const char *text)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
-/* /proc files say they are empty, so read until EOF, not to a size. */
+/*
+ * /proc files say they are empty, so read until EOF, not to a size.  No
+ * check assert: the runner reads /proc between tests too, and there a
+ * passing ck_assert already complains.
+ */
 char *
 fixture_read_file(const char *path, size_t *ret_len)
 {
@@ -68,12 +73,14 @@ fixture_read_file(const char *path, size_t *ret_len)
 	char	*buf, *nbuf;
 	size_t	 cap = 4096, len = 0, n;
 
-	ck_assert_ptr_nonnull(buf = malloc(cap));
+	if ((buf = malloc(cap)) == NULL)
+		abort();
 	if ((fp = fopen(path, "r")) != NULL) {
 		while ((n = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
 			if ((len += n) + 1 < cap)
 				continue;
-			ck_assert_ptr_nonnull(nbuf = realloc(buf, cap * 2));
+			if ((nbuf = realloc(buf, cap * 2)) == NULL)
+				abort();
 			buf = nbuf;
 			cap *= 2;
 		}
@@ -113,43 +120,44 @@ fixture_forks(void)
 	return (f == NULL || strcmp(f, "no") != 0);
 }
 
-void
-fixture_suite_add(Suite *s, const struct fixture_tcase *tc,
-    const struct fixture_test *tests)
-{
-	static const struct fixture_tcase	 core = { .name = "core" };
-	const struct fixture_test		*t;
-	TCase					*c;
-
-	if (tc == NULL)
-		tc = &core;
-	c = tcase_create(tc->name);
-	if (tc->setup != NULL || tc->teardown != NULL)
-		tcase_add_checked_fixture(c, tc->setup, tc->teardown);
-	if (tc->timeout > 0)
-		tcase_set_timeout(c, tc->timeout);
-	if (tc->tags != NULL)
-		tcase_set_tags(c, tc->tags);
-	for (t = tests; t->test != NULL; t++) {
-		if (t->exit_status != 0) {
-			if (fixture_forks())
-				tcase_add_exit_test(c, t->test,
-				    t->exit_status);
-		} else if (t->loop > 0)
-			tcase_add_loop_test(c, t->test, 0, t->loop);
-		else
-			tcase_add_test(c, t->test);
-	}
-	suite_add_tcase(s, c);
-}
-
 Suite *
-fixture_suite(const char *name, const struct fixture_tcase *tc,
-    const struct fixture_test *tests)
+fixture_suite(const char *name, const struct fixture_row *table)
 {
-	Suite *s = suite_create(name);
+	const struct fixture_row	*r;
+	Suite				*s = suite_create(name);
+	TCase				*tc = NULL;
 
-	fixture_suite_add(s, tc, tests);
+	for (r = table; r->kind != FIXTURE_ROW_END; r++) {
+		if (r->kind == FIXTURE_ROW_CASE) {
+			tc = tcase_create(r->name);
+			suite_add_tcase(s, tc);
+			continue;
+		}
+		assert(tc != NULL);	/* a table opens with FIXTURE_CASE */
+		switch (r->kind) {
+		case FIXTURE_ROW_CHECKED:
+			tcase_add_checked_fixture(tc, r->setup, r->teardown);
+			break;
+		case FIXTURE_ROW_TIMEOUT:
+			tcase_set_timeout(tc, r->n);
+			break;
+		case FIXTURE_ROW_TAGS:
+			tcase_set_tags(tc, r->name);
+			break;
+		case FIXTURE_ROW_TEST:
+			tcase_add_test(tc, r->test);
+			break;
+		case FIXTURE_ROW_LOOP:
+			tcase_add_loop_test(tc, r->test, 0, r->n);
+			break;
+		case FIXTURE_ROW_EXIT:
+			if (fixture_forks())
+				tcase_add_exit_test(tc, r->test, r->n);
+			break;
+		default:
+			abort();
+		}
+	}
 	return (s);
 }
 

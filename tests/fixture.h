@@ -14,30 +14,43 @@
 
 #define FIXTURE_N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
-/* One TCase of a suite.  Zero fields mean check's defaults. */
-struct fixture_tcase {
-	const char	*name;
-	SFun		 setup;		/* checked: runs in the forked test */
-	SFun		 teardown;
-	double		 timeout;	/* seconds; 0: CK_DEFAULT_TIMEOUT */
-	const char	*tags;		/* e.g. "slow", for CK_EXCLUDE_TAGS */
-};
-
 /*
- * One entry of a TCase's test table, written with the macros below and
- * ended by FIXTURE_END.  START_TEST makes each test a `const TTest *`, so
- * the table is a local array.
+ * A suite as one table of rows, each what a tcase_* call would say: a
+ * FIXTURE_CASE row opens a TCase, the rows after it set it up and add its
+ * tests, FIXTURE_END closes the table.  START_TEST makes each test a
+ * `const TTest *`, so the table is a local array.
  */
-struct fixture_test {
-	const TTest	*test;
-	int		 loop;		/* > 0: once for each _i in [0, loop) */
-	int		 exit_status;	/* != 0: must exit with it (forks only) */
+enum fixture_row_kind {
+	FIXTURE_ROW_END,
+	FIXTURE_ROW_CASE,		/* tcase_create(name) */
+	FIXTURE_ROW_CHECKED,		/* tcase_add_checked_fixture */
+	FIXTURE_ROW_TIMEOUT,		/* tcase_set_timeout(n seconds) */
+	FIXTURE_ROW_TAGS,		/* tcase_set_tags(name) */
+	FIXTURE_ROW_TEST,		/* tcase_add_test */
+	FIXTURE_ROW_LOOP,		/* tcase_add_loop_test(0, n) */
+	FIXTURE_ROW_EXIT		/* tcase_add_exit_test(n), under fork */
 };
 
-#define FIXTURE_TEST(t)		{ (t), 0, 0 }
-#define FIXTURE_LOOP(t, n)	{ (t), (n), 0 }
-#define FIXTURE_EXIT(t, status)	{ (t), 0, (status) }
-#define FIXTURE_END		{ NULL, 0, 0 }
+struct fixture_row {
+	enum fixture_row_kind	 kind;
+	const char		*name;
+	const TTest		*test;
+	int			 n;
+	SFun			 setup;
+	SFun			 teardown;
+};
+
+#define FIXTURE_CASE(s)		{ .kind = FIXTURE_ROW_CASE, .name = (s) }
+#define FIXTURE_CHECKED(f, g)	{ .kind = FIXTURE_ROW_CHECKED,	\
+				    .setup = (f), .teardown = (g) }
+#define FIXTURE_TIMEOUT(secs)	{ .kind = FIXTURE_ROW_TIMEOUT, .n = (secs) }
+#define FIXTURE_TAGS(s)		{ .kind = FIXTURE_ROW_TAGS, .name = (s) }
+#define FIXTURE_TEST(t)		{ .kind = FIXTURE_ROW_TEST, .test = (t) }
+#define FIXTURE_LOOP(t, end)	{ .kind = FIXTURE_ROW_LOOP,	\
+				    .test = (t), .n = (end) }
+#define FIXTURE_EXIT(t, status)	{ .kind = FIXTURE_ROW_EXIT,	\
+				    .test = (t), .n = (status) }
+#define FIXTURE_END		{ .kind = FIXTURE_ROW_END }
 
 /* Make a new directory "<prefix>XXXXXX" (mkdtemp); its name into buf. */
 void	 fixture_tmpdir(const char *prefix, char *buf, size_t len);
@@ -48,7 +61,8 @@ void	 fixture_write_file(const char *path, const char *text);
 /*
  * The whole file, NUL-terminated, in a buffer the caller frees; "" when it
  * cannot be opened.  *ret_len, when asked for, counts the NUL bytes inside
- * too (/proc/<pid>/environ is a list of them).
+ * too (/proc/<pid>/environ is a list of them).  Asserts nothing, so the
+ * runner may call it between tests.
  */
 char	*fixture_read_file(const char *path, size_t *ret_len);
 /*
@@ -58,12 +72,8 @@ char	*fixture_read_file(const char *path, size_t *ret_len);
  */
 json_t	*fixture_json(const char *text);
 
-/* A suite of one TCase; tc NULL is "core" with check's defaults. */
-Suite	*fixture_suite(const char *name, const struct fixture_tcase *tc,
-	    const struct fixture_test *tests);
-/* Add another TCase to s. */
-void	 fixture_suite_add(Suite *s, const struct fixture_tcase *tc,
-	    const struct fixture_test *tests);
+/* The suite a table describes. */
+Suite	*fixture_suite(const char *name, const struct fixture_row *table);
 /*
  * Run every suite of a NULL-terminated list of constructors in one
  * SRunner; the exit status for main(): failure if any test failed.

@@ -17,6 +17,7 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*sandbox_suite(void);
@@ -60,13 +61,10 @@ make_dir(const char *path, mode_t mode)
 static void
 write_file(const char *id, const char *name, const char *content)
 {
-	char	path[PATH_MAX];
-	FILE	*fp;
+	char path[PATH_MAX];
 
 	sandbox_path(id, name, path, sizeof(path));
-	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
-	ck_assert_int_eq(fputs(content, fp) >= 0, 1);
-	ck_assert_int_eq(fclose(fp), 0);
+	fixture_write_file(path, content);
 	ck_assert_int_eq(chmod(path, 0644), 0);
 }
 
@@ -112,12 +110,6 @@ sandbox_fixture(void)
 	make_link(TASK, "escape", "/etc");
 	make_link(TASK, "passwd", "/etc/passwd");
 	make_link(TASK, "latest", "stdout");
-}
-
-static json_t *
-get_json(const char *path)
-{
-	return (http_json(&harness_env, "GET", path, NULL, 200));
 }
 
 static const char *
@@ -174,7 +166,7 @@ expect_chunk(const char *query, const char *data, long long offset,
 	json_t	*c;
 
 	snprintf(path, sizeof(path), V1 "/sandbox/" TASK "/read?%s", query);
-	c = get_json(path);
+	c = harness_get_json(path);
 	ck_assert_msg(strcmp(jstr(c, "data"), data) == 0,
 	    "%s: data '%s', expected '%s'", query, jstr(c, "data"), data);
 	ck_assert_int_eq(jint(c, "offset"), offset);
@@ -191,7 +183,7 @@ START_TEST(test_sandbox_browse_root)
 	size_t	 i;
 
 	sandbox_fixture();
-	sb = get_json(V1 "/sandbox/" TASK "/browse");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse");
 	files = json_object_get(sb, "files");
 	ck_assert_int_eq(json_array_size(files), 7);
 	for (i = 0; i < 7; i++)
@@ -216,7 +208,7 @@ START_TEST(test_sandbox_browse_root)
 	    jstr(sb, "slaveHostname"));
 	json_decref(sb);
 	/* The other root, and "/" as the root. */
-	sb = get_json(API "/sandbox/" TASK "/browse?path=/");
+	sb = harness_get_json(API "/sandbox/" TASK "/browse?path=/");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 7);
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "");
 	json_decref(sb);
@@ -228,18 +220,18 @@ START_TEST(test_sandbox_browse_subdirectory)
 	json_t *sb, *f;
 
 	sandbox_fixture();
-	sb = get_json(API "/sandbox/" TASK "/browse?path=logs//");
+	sb = harness_get_json(API "/sandbox/" TASK "/browse?path=logs//");
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "logs");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 1);
 	f = json_array_get(json_object_get(sb, "files"), 0);
 	ck_assert_str_eq(jstr(f, "name"), "app.log");
 	ck_assert_int_eq(jint(f, "size"), 4);
 	json_decref(sb);
-	sb = get_json(V1 "/sandbox/" TASK "/browse?path=./logs/.");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse?path=./logs/.");
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "logs");
 	json_decref(sb);
 	/* As Singularity: a directory that is not there lists nothing. */
-	sb = get_json(V1 "/sandbox/" TASK "/browse?path=nothere");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse?path=nothere");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 0);
 	json_decref(sb);
 	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
@@ -275,7 +267,7 @@ START_TEST(test_sandbox_read_whole_and_size)
 	expect_chunk("path=latest&offset=0", STDOUT, 0, strlen(STDOUT));
 	expect_chunk("path=logs/app.log&offset=0", "abc\n", 0, 4);
 	/* No offset: the size, to start tailing at the end (spec 4.5). */
-	c = get_json(API "/sandbox/" TASK "/read?path=stdout");
+	c = harness_get_json(API "/sandbox/" TASK "/read?path=stdout");
 	ck_assert_str_eq(jstr(c, "data"), "");
 	ck_assert_int_eq(jint(c, "offset"), strlen(STDOUT));
 	json_decref(c);
@@ -426,22 +418,23 @@ END_TEST
 Suite *
 sandbox_suite(void)
 {
-	Suite	*s = suite_create("sandbox");
-	TCase	*tc = tcase_create("api");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("api"),
+		FIXTURE_CHECKED(harness_setup, harness_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_sandbox_browse_root),
+		FIXTURE_TEST(test_sandbox_browse_subdirectory),
+		FIXTURE_TEST(test_sandbox_browse_outside),
+		FIXTURE_TEST(test_sandbox_read_whole_and_size),
+		FIXTURE_TEST(test_sandbox_read_offset_length),
+		FIXTURE_TEST(test_sandbox_read_utf8_edges),
+		FIXTURE_TEST(test_sandbox_read_grep),
+		FIXTURE_TEST(test_sandbox_read_outside),
+		FIXTURE_TEST(test_sandbox_read_missing_and_special),
+		FIXTURE_TEST(test_sandbox_unknown_task_and_no_sandbox),
+		FIXTURE_TEST(test_sandbox_bad_task_ids),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_sandbox_browse_root);
-	tcase_add_test(tc, test_sandbox_browse_subdirectory);
-	tcase_add_test(tc, test_sandbox_browse_outside);
-	tcase_add_test(tc, test_sandbox_read_whole_and_size);
-	tcase_add_test(tc, test_sandbox_read_offset_length);
-	tcase_add_test(tc, test_sandbox_read_utf8_edges);
-	tcase_add_test(tc, test_sandbox_read_grep);
-	tcase_add_test(tc, test_sandbox_read_outside);
-	tcase_add_test(tc, test_sandbox_read_missing_and_special);
-	tcase_add_test(tc, test_sandbox_unknown_task_and_no_sandbox);
-	tcase_add_test(tc, test_sandbox_bad_task_ids);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("sandbox", tests));
 }

@@ -614,10 +614,10 @@ END_TEST
 Suite *
 bus_suite(void)
 {
-	static const struct fixture_tcase tc = { .name = "core",
-	    .setup = check_bus_setup, .teardown = check_bus_teardown,
-	    .timeout = 20 };
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_bus_setup, check_bus_teardown),
+		FIXTURE_TIMEOUT(20),
 		FIXTURE_TEST(test_bus_crosses_processes),
 		FIXTURE_TEST(test_bus_exact_topic),
 		FIXTURE_TEST(test_bus_topic_filter_includes_nul),
@@ -630,5 +630,5 @@ bus_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("bus", &tc, tests));
+	return (fixture_suite("bus", tests));
 }

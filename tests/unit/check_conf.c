@@ -533,7 +533,8 @@ END_TEST
 Suite *
 conf_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_conf_defaults),
 		FIXTURE_TEST(test_conf_good_file),
 		FIXTURE_TEST(test_conf_bool_spellings),
@@ -551,5 +552,5 @@ conf_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("conf", NULL, tests));
+	return (fixture_suite("conf", tests));
 }

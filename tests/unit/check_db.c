@@ -744,12 +744,9 @@ END_TEST
 Suite *
 db_suite(void)
 {
-	static const struct fixture_tcase core = { .name = "core",
-	    .setup = check_db_setup, .teardown = check_db_teardown };
-	static const struct fixture_tcase concurrency = {
-	    .name = "concurrency", .setup = check_db_setup,
-	    .teardown = check_db_teardown, .timeout = 30 };
-	const struct fixture_test core_tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_db_setup, check_db_teardown),
 		FIXTURE_TEST(test_db_migrate_from_empty_file),
 		FIXTURE_TEST(test_db_migrate_twice_is_idempotent),
 		FIXTURE_TEST(test_db_migrate_refuses_newer_version),
@@ -762,15 +759,13 @@ db_suite(void)
 		FIXTURE_TEST(test_db_state_counts_empty),
 		FIXTURE_TEST(test_db_state_counts),
 		FIXTURE_TEST(test_db_state_counts_error_keeps_ret),
-		FIXTURE_END
-	};
-	const struct fixture_test concurrency_tests[] = {
+		FIXTURE_CASE("concurrency"),
+		FIXTURE_CHECKED(check_db_setup, check_db_teardown),
+		FIXTURE_TIMEOUT(30),
 		FIXTURE_TEST(test_db_concurrent_writers),
 		FIXTURE_TEST(test_db_concurrent_first_open),
 		FIXTURE_END
 	};
-	Suite *s = fixture_suite("db", &core, core_tests);
 
-	fixture_suite_add(s, &concurrency, concurrency_tests);
-	return (s);
+	return (fixture_suite("db", tests));
 }

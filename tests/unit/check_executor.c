@@ -874,14 +874,10 @@ END_TEST
 Suite *
 executor_suite(void)
 {
-	static const struct fixture_tcase core = { .name = "core",
-	    .setup = check_executor_setup,
-	    .teardown = check_executor_teardown, .timeout = 30 };
-	static const struct fixture_tcase slow = { .name = "slow",
-	    .setup = check_executor_setup,
-	    .teardown = check_executor_teardown, .timeout = 30,
-	    .tags = "slow" };
-	const struct fixture_test core_tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_executor_setup, check_executor_teardown),
+		FIXTURE_TIMEOUT(30),
 		FIXTURE_TEST(test_executor_proc_start_ticks),
 		FIXTURE_TEST(test_executor_find),
 		FIXTURE_TEST(test_executor_cgroup_detect),
@@ -898,14 +894,13 @@ executor_suite(void)
 		FIXTURE_TEST(test_executor_launch_bad_supervisor),
 		FIXTURE_TEST(test_executor_user_nobody),
 		FIXTURE_TEST(test_executor_memory_limit),
-		FIXTURE_END
-	};
-	const struct fixture_test slow_tests[] = {
+		FIXTURE_CASE("slow"),
+		FIXTURE_CHECKED(check_executor_setup, check_executor_teardown),
+		FIXTURE_TIMEOUT(30),
+		FIXTURE_TAGS("slow"),
 		FIXTURE_TEST(test_executor_kill_trapped),
 		FIXTURE_END
 	};
-	Suite *s = fixture_suite("executor", &core, core_tests);
 
-	fixture_suite_add(s, &slow, slow_tests);
-	return (s);
+	return (fixture_suite("executor", tests));
 }

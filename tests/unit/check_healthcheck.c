@@ -689,7 +689,8 @@ Suite	*healthcheck_suite(void);
 Suite *
 healthcheck_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_healthcheck_content_length),
 		FIXTURE_TEST(test_healthcheck_server_error),
 		FIXTURE_TEST(test_healthcheck_chunked),
@@ -716,5 +717,5 @@ healthcheck_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("healthcheck", NULL, tests));
+	return (fixture_suite("healthcheck", tests));
 }

@@ -126,7 +126,8 @@ Suite	*json_filter_suite(void);
 Suite *
 json_filter_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_LOOP(test_json_filter_cases,
 		    FIXTURE_N(check_json_filter_cases)),
 		FIXTURE_TEST(test_json_filter_input_untouched),
@@ -134,5 +135,5 @@ json_filter_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("json_filter", NULL, tests));
+	return (fixture_suite("json_filter", tests));
 }

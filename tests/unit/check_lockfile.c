@@ -108,10 +108,9 @@ END_TEST
 Suite *
 lockfile_suite(void)
 {
-	static const struct fixture_tcase tc = { .name = "core",
-	    .setup = check_lockfile_setup,
-	    .teardown = check_lockfile_teardown };
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_lockfile_setup, check_lockfile_teardown),
 		FIXTURE_TEST(test_lockfile_take_writes_our_pid),
 		FIXTURE_TEST(test_lockfile_second_taker_refused_with_holder),
 		FIXTURE_TEST(test_lockfile_stale_file_does_not_block),
@@ -119,5 +118,5 @@ lockfile_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("lockfile", &tc, tests));
+	return (fixture_suite("lockfile", tests));
 }

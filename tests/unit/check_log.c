@@ -333,7 +333,8 @@ END_TEST
 Suite *
 log_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_log_level_round_trip),
 		FIXTURE_TEST(test_log_warnx_journal_line),
 		FIXTURE_TEST(test_log_levels_filtered),
@@ -349,5 +350,5 @@ log_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("log", NULL, tests));
+	return (fixture_suite("log", tests));
 }

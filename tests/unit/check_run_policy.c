@@ -85,7 +85,8 @@ END_TEST
 Suite *
 run_policy_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_run_policy_delay_doubles_to_30s),
 		FIXTURE_TEST(test_run_policy_delay_resets_after_a_minute),
 		FIXTURE_TEST(test_run_policy_restart_is_on_failure),
@@ -93,5 +94,5 @@ run_policy_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("run_policy", NULL, tests));
+	return (fixture_suite("run_policy", tests));
 }

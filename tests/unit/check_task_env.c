@@ -403,7 +403,8 @@ Suite	*task_env_suite(void);
 Suite *
 task_env_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_task_env_builtins),
 		FIXTURE_LOOP(test_task_env_precedence,
 		    FIXTURE_N(check_task_env_layers)),
@@ -419,5 +420,5 @@ task_env_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("task_env", NULL, tests));
+	return (fixture_suite("task_env", tests));
 }

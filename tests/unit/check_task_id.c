@@ -262,7 +262,8 @@ Suite	*task_id_suite(void);
 Suite *
 task_id_suite(void)
 {
-	const struct fixture_test tests[] = {
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
 		FIXTURE_TEST(test_task_id_format_sanitizes_host_and_rack),
 		FIXTURE_TEST(test_task_id_parse_spec_example),
 		FIXTURE_LOOP(test_task_id_round_trip,
@@ -278,5 +279,5 @@ task_id_suite(void)
 		FIXTURE_END
 	};
 
-	return (fixture_suite("task_id", NULL, tests));
+	return (fixture_suite("task_id", tests));
 }
