@@ -60,16 +60,6 @@ first_alive(const char *id)
 	return (pgid > 0 && kill(-pgid, 0) == 0);
 }
 
-static void
-wait_deployed(const char *id)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), V1 "/requests/request/%s", id);
-	json_decref(harness_wait_json(path, harness_active_deploy_is, NULL,
-	    15000));
-}
-
 START_TEST(test_cleaner_delete_kills_and_removes)
 {
 	char	task[256], path[512];
@@ -86,8 +76,7 @@ START_TEST(test_cleaner_delete_kills_and_removes)
 	harness_wait_count(alive_groups, "del", 0, 10);
 	json_decref(harness_wait_json(V1 "/requests", harness_is_empty, NULL,
 	    10000));
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_KILLED'", "del"), 3);
+	ck_assert_int_eq(harness_tasks("del", "TASK_KILLED"), 3);
 	/* History outlives the request. */
 	snprintf(path, sizeof(path), V1 "/history/task/%s", task);
 	json_decref(harness_get_json(path));
@@ -118,8 +107,7 @@ START_TEST(test_cleaner_sigterm_trap_dies_by_sigkill)
 	    " WHERE cleanup_type = '%s'", "USER_REQUESTED"), 1);
 	/* SIGKILL after the 1.5 s grace period (a replacement may start). */
 	harness_wait_count(first_alive, "stubborn", 0, 10);
-	ck_assert_int_ge(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_KILLED'", "stubborn"), 1);
+	ck_assert_int_ge(harness_tasks("stubborn", "TASK_KILLED"), 1);
 	/* A killed worker task is replaced. */
 	harness_wait_count(running, "stubborn", 1, 10);
 	json_decref(harness_wait_json(V1 "/tasks/cleaning", harness_is_empty,
@@ -163,7 +151,7 @@ bounce_and_check(const char *body)
 	json_t *q;
 
 	start("bn", "SERVICE", 2, "sleep 1000");
-	wait_deployed("bn");
+	harness_wait_deployed("bn", NULL, 15000);
 	snprintf(bounce_before, sizeof(bounce_before), "%lld",
 	    harness_count("SELECT max(started_at) FROM tasks WHERE"
 	    " request_id = '%s'", "bn"));
@@ -179,8 +167,7 @@ bounce_and_check(const char *body)
 	/* Once the new ones are healthy the old ones die; two remain. */
 	harness_wait_count(old_running, "bn", 0, 15);
 	harness_wait_count(running, "bn", 2, 10);
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_KILLED'", "bn"), 2);
+	ck_assert_int_eq(harness_tasks("bn", "TASK_KILLED"), 2);
 	json_decref(harness_wait_json(V1 "/requests/queued/cleanup",
 	    harness_is_empty, NULL, 10000));
 	ck_assert_int_eq(harness_count("SELECT count(DISTINCT instance_no) FROM"

@@ -48,6 +48,15 @@ wait_running(const char *request, const char *deploy_id, long long n)
 	    deploy_id), n);
 }
 
+/* n instances of `sleep 1000` as deploy d1, once that is active. */
+static void
+deployed(const char *request, const char *type, int n)
+{
+	harness_request(request, type, n);
+	harness_deploy(request, "d1", "sleep 1000", HARNESS_HEALTHY_1S);
+	harness_wait_deployed(request, "d1", 15000);
+}
+
 /* The process groups of a request's running tasks, checked in /proc. */
 static int
 live_task_processes(const char *request, pid_t *pids, int max)
@@ -143,16 +152,13 @@ START_TEST(test_deploys_failed_task_is_replaced)
 
 	harness_request("flaky", "WORKER", 1);
 	harness_deploy("flaky", "d1", "sleep 4; exit 3", HARNESS_HEALTHY_1S);
-	json_decref(harness_wait_json(V1 "/requests/request/flaky",
-	    harness_active_deploy_is, "d1", 10000));
+	harness_wait_deployed("flaky", "d1", 10000);
 	/* The first task fails with 3, and a second one is started. */
-	harness_wait_sql(2, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = 'flaky'");
+	harness_wait_tasks("flaky", NULL, 2, 10);
 	ck_assert_int_ge(harness_sql_int(&harness_env, "SELECT count(*) FROM"
 	    " task_updates WHERE state = 'TASK_FAILED' AND"
 	    " message = 'Exited with status 3'"), 1);
-	ck_assert_int_ge(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'flaky'"), 2);
+	ck_assert_int_ge(harness_tasks("flaky", NULL), 2);
 	hist = harness_get_json(V1 "/history/request/flaky/tasks");
 	ck_assert_int_ge(json_array_size(hist), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(hist,
@@ -163,21 +169,15 @@ END_TEST
 
 START_TEST(test_deploys_new_deploy_replaces_old_after_healthy)
 {
-	pid_t	old[4];
-	json_t	*p;
+	pid_t old[4];
 
-	harness_request("svc", "SERVICE", 2);
-	harness_deploy("svc", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
-	json_decref(harness_wait_json(V1 "/requests/request/svc",
-	    harness_active_deploy_is, "d1", 15000));
+	deployed("svc", "SERVICE", 2);
 	ck_assert_int_eq(live_task_processes("svc", old, 4), 2);
 	harness_deploy("svc", "d2", "sleep 1001", HARNESS_HEALTHY_1S);
 	wait_running("svc", "d2", 2);
 	/* Old tasks still alive while the new ones are not healthy yet. */
 	ck_assert_int_eq(kill(old[0], 0), 0);
-	p = harness_wait_json(V1 "/requests/request/svc",
-	    harness_active_deploy_is, "d2", 15000);
-	json_decref(p);
+	harness_wait_deployed("svc", "d2", 15000);
 	wait_running("svc", "d1", 0);
 	for (int i = 0; i < 100 && (kill(old[0], 0) == 0 ||
 	    kill(old[1], 0) == 0); i++)
@@ -194,10 +194,7 @@ START_TEST(test_deploys_failing_deploy_keeps_old)
 	pid_t	old[4];
 	json_t	*p;
 
-	harness_request("keep", "WORKER", 1);
-	harness_deploy("keep", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
-	json_decref(harness_wait_json(V1 "/requests/request/keep",
-	    harness_active_deploy_is, "d1", 15000));
+	deployed("keep", "WORKER", 1);
 	ck_assert_int_eq(live_task_processes("keep", old, 4), 1);
 	harness_deploy("keep", "d2", "exit 1", HARNESS_HEALTHY_1S);
 	json_decref(harness_wait_json(V1 "/history/request/keep/deploy/d2",
@@ -236,10 +233,7 @@ START_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced)
 {
 	pid_t	sup, pgid;
 
-	harness_request("lost", "WORKER", 1);
-	harness_deploy("lost", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
-	json_decref(harness_wait_json(V1 "/requests/request/lost",
-	    harness_active_deploy_is, "d1", 15000));
+	deployed("lost", "WORKER", 1);
 	sup = (pid_t)harness_sql_int(&harness_env, "SELECT supervisor_pid FROM"
 	    " tasks WHERE request_id = 'lost' AND active = 1");
 	pgid = (pid_t)harness_sql_int(&harness_env, "SELECT task_pgid FROM"
@@ -248,13 +242,10 @@ START_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced)
 	ck_assert_int_gt(pgid, 1);
 	ck_assert_int_eq(kill(sup, SIGKILL), 0);
 	ck_assert_int_eq(kill(-pgid, SIGKILL), 0);
-	harness_wait_sql(1, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = 'lost' AND state = 'TASK_LOST'");
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'lost' AND state = 'TASK_LOST'"), 1);
+	harness_wait_tasks("lost", "TASK_LOST", 1, 10);
+	ck_assert_int_eq(harness_tasks("lost", "TASK_LOST"), 1);
 	wait_running("lost", "d1", 1);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'lost'"), 2);
+	ck_assert_int_eq(harness_tasks("lost", NULL), 2);
 }
 END_TEST
 
@@ -280,8 +271,7 @@ START_TEST(test_deploys_validation)
 	http_expect_error(&harness_env, "POST", V1 "/deploys",
 	    "{\"deploy\":{\"requestId\":\"val\",\"id\":\"d2\","
 	    "\"command\":\"true\"}}", 409, "val");
-	json_decref(harness_wait_json(V1 "/requests/request/val",
-	    harness_active_deploy_is, "d1", 15000));
+	harness_wait_deployed("val", "d1", 15000);
 	http_expect_error(&harness_env, "POST", V1 "/deploys",
 	    "{\"deploy\":{\"requestId\":\"val\",\"id\":\"d1\","
 	    "\"command\":\"true\"}}", 400, "already been deployed");
@@ -299,8 +289,7 @@ START_TEST(test_deploys_kill9_each_daemon_loses_nothing)
 	/* schedulerd dies in the middle of the deploy. */
 	harness_kill9_and_restart(HARNESS_SCHEDULERD);
 	wait_running("dur", "d1", 3);
-	json_decref(harness_wait_json(V1 "/requests/request/dur",
-	    harness_active_deploy_is, "d1", 20000));
+	harness_wait_deployed("dur", "d1", 20000);
 	ck_assert_int_eq(live_task_processes("dur", before, 4), 3);
 	for (d = 0; d < HARNESS_NDAEMONS; d++) {
 		harness_kill9_and_restart((enum harness_daemon)d);
@@ -310,8 +299,7 @@ START_TEST(test_deploys_kill9_each_daemon_loses_nothing)
 	usleep(1500000);	/* a few scheduler passes */
 	ck_assert_int_eq(live_task_processes("dur", after, 4), 3);
 	ck_assert_int_eq(memcmp(before, after, sizeof(pid_t) * 3), 0);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'dur'"), 3);
+	ck_assert_int_eq(harness_tasks("dur", NULL), 3);
 }
 END_TEST
 
@@ -331,8 +319,7 @@ START_TEST(test_deploys_pause_kills_unpause_relaunches)
 	ck_assert_int_eq(kill(pids[0], 0), -1);
 	ck_assert_int_eq(kill(pids[1], 0), -1);
 	wait_running("pz", NULL, 0);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'pz' AND state = 'TASK_KILLED'"), 2);
+	ck_assert_int_eq(harness_tasks("pz", "TASK_KILLED"), 2);
 	harness_post_ok(V1 "/requests/request/pz/unpause", NULL);
 	wait_running("pz", "d1", 2);
 }

@@ -42,8 +42,7 @@ START_TEST(test_jobs_cron_runs_on_time_without_overlap)
 	    json_object_get(json_array_get(sched, 0), "pendingTask"),
 	    "pendingTaskId"), "nextRunAt")));
 	json_decref(sched);
-	harness_wait_sql(2, 12, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_FINISHED'", "tick");
+	harness_wait_tasks("tick", "TASK_FINISHED", 2, 12);
 	/* Never two runs at once. */
 	ck_assert_int_le(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND active = 1", "tick"), 1);
@@ -71,8 +70,7 @@ START_TEST(test_jobs_run_now_with_arguments)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p,
 	    "pendingRequest"), "pendingType")), "IMMEDIATE");
 	json_decref(p);
-	harness_wait_sql(1, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_FINISHED'", "later");
+	harness_wait_tasks("later", "TASK_FINISHED", 1, 10);
 	h = harness_get_json(V1 "/history/request/later/run/r1");
 	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout&offset=0",
 	    json_string_value(json_object_get(json_object_get(h, "taskId"),
@@ -92,13 +90,11 @@ START_TEST(test_jobs_on_demand_cap_and_delete_pending)
 	    "\"ON_DEMAND\",\"instances\":1}");
 	harness_deploy("od", "d1", "sleep 1000", NULL);
 	usleep(400000);
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "od"), 0);
+	ck_assert_int_eq(harness_tasks("od", NULL), 0);
 	harness_post_ok(V1 "/requests/request/od/run", NULL);
 	http_expect_error(&harness_env, "POST", V1 "/requests/request/od/run",
 	    NULL, 429, "od");
-	harness_wait_sql(1, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_RUNNING'", "od");
+	harness_wait_tasks("od", "TASK_RUNNING", 1, 10);
 }
 END_TEST
 
@@ -107,11 +103,9 @@ START_TEST(test_jobs_run_once_runs_once)
 	harness_post_ok(V1 "/requests", "{\"id\":\"once\",\"requestType\":"
 	    "\"RUN_ONCE\"}");
 	harness_deploy("once", "d1", "echo once", NULL);
-	harness_wait_sql(1, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_FINISHED'", "once");
+	harness_wait_tasks("once", "TASK_FINISHED", 1, 10);
 	usleep(1500000);
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "once"), 1);
+	ck_assert_int_eq(harness_tasks("once", NULL), 1);
 }
 END_TEST
 
@@ -122,12 +116,10 @@ START_TEST(test_jobs_retries_counted)
 	harness_deploy("rt", "d1", "exit 1", NULL);
 	usleep(400000);
 	harness_post_ok(V1 "/requests/request/rt/run", "{\"runId\":\"x\"}");
-	harness_wait_sql(3, 15, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_FAILED'", "rt");
+	harness_wait_tasks("rt", "TASK_FAILED", 3, 15);
 	usleep(1500000);
 	/* The run and exactly two retries, all with the run's id. */
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "rt"), 3);
+	ck_assert_int_eq(harness_tasks("rt", NULL), 3);
 	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND run_id = 'x'", "rt"), 3);
 }
@@ -140,8 +132,7 @@ START_TEST(test_jobs_time_limit_kills)
 	harness_deploy("tl", "d1", "sleep 1000", NULL);
 	usleep(400000);
 	harness_post_ok(V1 "/requests/request/tl/run", NULL);
-	harness_wait_sql(1, 10, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_KILLED'", "tl");
+	harness_wait_tasks("tl", "TASK_KILLED", 1, 10);
 	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND active = 1", "tl"), 0);
 }
@@ -168,8 +159,7 @@ START_TEST(test_jobs_schedule_without_future_finishes)
 	p = harness_get_json(V1 "/requests/finished");
 	ck_assert_int_eq(json_array_size(p), 1);
 	json_decref(p);
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "past"), 0);
+	ck_assert_int_eq(harness_tasks("past", NULL), 0);
 }
 END_TEST
 
@@ -233,8 +223,7 @@ unrunnable_says_why(const char *id, const char *command, const char *extra,
 	    "\"RUN_ONCE\"}", id);
 	harness_post_ok(V1 "/requests", body);
 	harness_deploy(id, "d1", command, extra);
-	harness_wait_sql(1, 15, "SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_FAILED'", id);
+	harness_wait_tasks(id, "TASK_FAILED", 1, 15);
 	snprintf(path, sizeof(path), "SELECT task_id FROM tasks WHERE "
 	    "request_id = '%s'", id);
 	harness_sql_text(&harness_env, path, task, sizeof(task));

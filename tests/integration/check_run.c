@@ -61,6 +61,16 @@ lock_pid(enum harness_daemon which)
 	return (pid);
 }
 
+/* The pids the three lock files name, by enum harness_daemon. */
+static void
+lock_pids(pid_t pids[HARNESS_NDAEMONS])
+{
+	int i;
+
+	for (i = 0; i < HARNESS_NDAEMONS; i++)
+		pids[i] = lock_pid((enum harness_daemon)i);
+}
+
 /* The pid of a daemon kerr-run started, other than `old`, within limit. */
 static pid_t
 wait_daemon(enum harness_daemon which, pid_t old, long limit_ms)
@@ -242,8 +252,7 @@ START_TEST(test_run_kill9_each_daemon_comes_back)
 	long	t0, took;
 	int	i, d;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	start_worker("keep");
 	task = wait_task("keep", 0);
 	for (d = 0; d < HARNESS_NDAEMONS; d++) {
@@ -308,11 +317,9 @@ END_TEST
 /* As systemd's on-failure: a daemon asked to stop stays stopped. */
 START_TEST(test_run_clean_exit_not_restarted)
 {
-	pid_t	pids[HARNESS_NDAEMONS];
-	int	i;
+	pid_t pids[HARNESS_NDAEMONS];
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	ck_assert_int_eq(kill(pids[HARNESS_APID], SIGTERM), 0);
 	wait_log("kerr: kerr-apid exited with status 0; not restarting\n",
 	    5000);
@@ -372,8 +379,7 @@ START_TEST(test_run_second_copy_refuses)
 	pid_t		 pids[HARNESS_NDAEMONS], pid;
 	int		 i, status;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	for (i = 0; i < HARNESS_NDAEMONS; i++) {
 		snprintf(bin, sizeof(bin), "%s/kerr-%s", harness_env.build_dir,
 		    harness_daemon_name((enum harness_daemon)i));
@@ -414,8 +420,7 @@ START_TEST(test_run_second_runner_gives_up)
 	pid_t	pids[HARNESS_NDAEMONS], pid;
 	int	i, status;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	/* Another name only for another log file (kerr-run-2.log). */
 	snprintf(bin, sizeof(bin), "%s/kerr-run", harness_env.build_dir);
 	snprintf(link, sizeof(link), "%s/kerr-run-2", harness_env.dir);

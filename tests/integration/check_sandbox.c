@@ -157,6 +157,29 @@ expect_refused(const char *path)
 	http_resp_free(&resp);
 }
 
+/* GET <root>/sandbox/TASK/<verb>?path=<p><rest>: refused as outside. */
+static void
+expect_outside(const char *root, const char *verb, const char *p,
+    const char *rest)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/sandbox/" TASK "/%s?path=%s%s", root,
+	    verb, p, rest);
+	http_expect_error(&harness_env, "GET", path, NULL, 400,
+	    "outside the sandbox");
+}
+
+/* Read ?query: refused with status and a message that says needle. */
+static void
+expect_read_error(const char *query, long status, const char *needle)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), V1 "/sandbox/" TASK "/read?%s", query);
+	http_expect_error(&harness_env, "GET", path, NULL, status, needle);
+}
+
 /* Read ?query and check the whole chunk object. */
 static void
 expect_chunk(const char *query, const char *data, long long offset,
@@ -244,16 +267,11 @@ START_TEST(test_sandbox_browse_outside)
 	static const char *const paths[] = { "..", "../", "../../",
 	    "logs/../..", "logs/..", "escape", "escape/", "escape/ssl",
 	    "escape/nothere", "%2E%2E" };
-	char	path[256];
-	size_t	i;
+	size_t i;
 
 	sandbox_fixture();
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(path, sizeof(path), V1 "/sandbox/" TASK
-		    "/browse?path=%s", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
-	}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		expect_outside(V1, "browse", paths[i], "");
 }
 END_TEST
 
@@ -282,14 +300,10 @@ START_TEST(test_sandbox_read_offset_length)
 	expect_chunk("path=stdout&offset=5&length=8", "one\nline", 5, 13);
 	expect_chunk("path=stdout&offset=18&length=1000", "match me\n", 18,
 	    27);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=-1", NULL, 400, "offset");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&length=0", NULL, 400, "length");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=x", NULL, 400, "offset");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?offset=0", NULL, 400, "path is required");
+	expect_read_error("path=stdout&offset=-1", 400, "offset");
+	expect_read_error("path=stdout&offset=0&length=0", 400, "length");
+	expect_read_error("path=stdout&offset=x", 400, "offset");
+	expect_read_error("offset=0", 400, "path is required");
 }
 END_TEST
 
@@ -317,14 +331,11 @@ START_TEST(test_sandbox_read_grep)
 	    "line one\nline two\n", 0, 27);
 	/* nextOffset covers the whole chunk, matched or not. */
 	expect_chunk("path=stdout&offset=0&length=12&grep=nothing", "", 0, 12);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=%5B", NULL, 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=%5B", 400, "grep");
 	/* Nested bounds that glibc would unroll into gigabytes. */
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=((a%7B1,1000%7D)%7B1,1000%7D)"
-	    "%7B1,1000%7D", NULL, 400, "grep");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=(a*)*%5C1", NULL, 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=((a%7B1,1000%7D)"
+	    "%7B1,1000%7D)%7B1,1000%7D", 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=(a*)*%5C1", 400, "grep");
 	expect_chunk("path=stdout&offset=0&grep=m%7B1%7Da%5C.?t", "match me\n",
 	    0, 27);
 }
@@ -335,23 +346,15 @@ START_TEST(test_sandbox_read_outside)
 	static const char *const paths[] = { "passwd", "escape/passwd",
 	    "../../kerr.conf", "..%2F..%2Fkerr.conf",
 	    "logs/../../../kerr.conf", "escape/nothere" };
-	char	path[256];
-	size_t	i;
+	size_t i;
 
 	sandbox_fixture();
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(path, sizeof(path), V1 "/sandbox/" TASK
-		    "/read?path=%s&offset=0", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
-		snprintf(path, sizeof(path), API "/sandbox/" TASK
-		    "/read?path=%s", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
+		expect_outside(V1, "read", paths[i], "&offset=0");
+		expect_outside(API, "read", paths[i], "");
 	}
 	/* An absolute path is taken relative to the sandbox. */
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=/etc/passwd&offset=0", NULL, 404, "not found");
+	expect_read_error("path=/etc/passwd&offset=0", 404, "not found");
 }
 END_TEST
 
@@ -360,18 +363,14 @@ START_TEST(test_sandbox_read_missing_and_special)
 	char path[PATH_MAX];
 
 	sandbox_fixture();
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=nothere&offset=0", NULL, 404,
+	expect_read_error("path=nothere&offset=0", 404,
 	    "File nothere not found");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout/x&offset=0", NULL, 404, "not found");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=logs&offset=0", NULL, 400, "directory");
+	expect_read_error("path=stdout/x&offset=0", 404, "not found");
+	expect_read_error("path=logs&offset=0", 400, "directory");
 	/* A FIFO is refused at once rather than waited on. */
 	sandbox_path(TASK, "fifo", path, sizeof(path));
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=fifo&offset=0", NULL, 400, "not a regular file");
+	expect_read_error("path=fifo&offset=0", 400, "not a regular file");
 }
 END_TEST
 

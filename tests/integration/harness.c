@@ -466,6 +466,20 @@ http_resp_free(struct http_resp *resp)
 	resp->body = NULL;
 }
 
+/* Do the call; assert an answer with the status and content type. */
+static void
+http_expect(const struct kerr_env *env, const char *method, const char *path,
+    const char *body, long expect_status, const char *content_type,
+    struct http_resp *ret)
+{
+	ck_assert_msg(http_do(env, method, path, body, ret) == 0,
+	    "%s %s: no answer", method, path);
+	ck_assert_msg(ret->status == expect_status,
+	    "%s %s: status %ld, expected %ld: %s", method, path, ret->status,
+	    expect_status, ret->body);
+	ck_assert_str_eq(ret->content_type, content_type);
+}
+
 json_t *
 http_json(const struct kerr_env *env, const char *method, const char *path,
     const char *body, long expect_status)
@@ -474,12 +488,8 @@ http_json(const struct kerr_env *env, const char *method, const char *path,
 	json_error_t		 err;
 	json_t			*json;
 
-	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
-	    "%s %s: no answer", method, path);
-	ck_assert_msg(resp.status == expect_status,
-	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
-	    expect_status, resp.body);
-	ck_assert_str_eq(resp.content_type, "application/json");
+	http_expect(env, method, path, body, expect_status,
+	    "application/json", &resp);
 	json = json_loadb(resp.body, resp.len, JSON_DECODE_ANY, &err);
 	ck_assert_msg(json != NULL, "%s %s: bad JSON: %s", method, path,
 	    err.text);
@@ -494,12 +504,8 @@ http_expect_error(const struct kerr_env *env, const char *method,
 {
 	struct http_resp resp;
 
-	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
-	    "%s %s: no answer", method, path);
-	ck_assert_msg(resp.status == expect_status,
-	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
-	    expect_status, resp.body);
-	ck_assert_str_eq(resp.content_type, "text/plain; charset=utf-8");
+	http_expect(env, method, path, body, expect_status,
+	    "text/plain; charset=utf-8", &resp);
 	ck_assert_msg(strchr(resp.body, '\n') == NULL,
 	    "error body is not one line: %s", resp.body);
 	ck_assert_msg(strstr(resp.body, needle) != NULL,
@@ -569,8 +575,8 @@ harness_sql_text(const struct kerr_env *env, const char *sql, char *buf,
 }
 
 json_t *
-harness_wait_json(const char *path, int (*pred)(json_t *, void *), void *arg,
-    long limit_ms)
+harness_wait_json(const char *path, int (*pred)(json_t *, const void *),
+    const void *arg, long limit_ms)
 {
 	struct http_resp	 resp;
 	json_t			*j = NULL;
@@ -669,6 +675,28 @@ harness_wait_sql(long long want, int seconds, const char *fmt, ...)
 	}
 }
 
+/* The statement of harness_tasks: state '' matches every state. */
+#define HARNESS_SQL_TASKS						\
+	"SELECT count(*) FROM tasks WHERE request_id = '%s'"		\
+	" AND ('%s' = '' OR state = '%s')"
+
+long long
+harness_tasks(const char *request, const char *state)
+{
+	const char *st = state != NULL ? state : "";
+
+	return (harness_count(HARNESS_SQL_TASKS, request, st, st));
+}
+
+void
+harness_wait_tasks(const char *request, const char *state, long long want,
+    int seconds)
+{
+	const char *st = state != NULL ? state : "";
+
+	harness_wait_sql(want, seconds, HARNESS_SQL_TASKS, request, st, st);
+}
+
 void
 harness_wait_count(long long (*count)(const char *), const char *arg,
     long long want, int seconds)
@@ -692,14 +720,14 @@ harness_kill9_and_restart(enum harness_daemon which)
 }
 
 int
-harness_is_empty(json_t *list, void *arg)
+harness_is_empty(json_t *list, const void *arg)
 {
 	(void)arg;
 	return (json_array_size(list) == 0);
 }
 
 int
-harness_has_data(json_t *chunk, void *text)
+harness_has_data(json_t *chunk, const void *text)
 {
 	const char *d = json_string_value(json_object_get(chunk, "data"));
 
@@ -707,7 +735,7 @@ harness_has_data(json_t *chunk, void *text)
 }
 
 int
-harness_deploy_state_is(json_t *history, void *state)
+harness_deploy_state_is(json_t *history, const void *state)
 {
 	const char *s = json_string_value(json_object_get(json_object_get(
 	    history, "deployResult"), "deployState"));
@@ -716,7 +744,7 @@ harness_deploy_state_is(json_t *history, void *state)
 }
 
 int
-harness_active_deploy_is(json_t *request, void *deploy_id)
+harness_active_deploy_is(json_t *request, const void *deploy_id)
 {
 	json_t *active = json_object_get(json_object_get(request,
 	    "requestDeployState"), "activeDeploy");
@@ -725,4 +753,16 @@ harness_active_deploy_is(json_t *request, void *deploy_id)
 	if (deploy_id == NULL)
 		return (active != NULL);
 	return (d != NULL && strcmp(d, deploy_id) == 0);
+}
+
+void
+harness_wait_deployed(const char *request, const char *deploy_id,
+    long limit_ms)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), HARNESS_V1 "/requests/request/%s",
+	    request);
+	json_decref(harness_wait_json(path, harness_active_deploy_is,
+	    deploy_id, limit_ms));
 }

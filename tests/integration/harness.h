@@ -57,8 +57,8 @@ void	harness_setup_with(const char *extra_conf);
 void	harness_setup_short_grace(void);
 /* Poll GET path until pred(json) holds; ck_abort after limit_ms. Returns
  * the last JSON (caller decrefs). */
-json_t	*harness_wait_json(const char *path, int (*pred)(json_t *, void *),
-	    void *arg, long limit_ms);
+json_t	*harness_wait_json(const char *path,
+	    int (*pred)(json_t *, const void *), const void *arg, long limit_ms);
 
 /* Temp dir and config only (extra_conf appended: "[apid]\nx = y\n"). */
 void	harness_prepare(struct kerr_env *env, const char *extra_conf);
@@ -146,16 +146,24 @@ void	harness_wait_sql(long long want, int seconds, const char *fmt, ...)
 /* Wait up to seconds until count(arg) is exactly want. */
 void	harness_wait_count(long long (*count)(const char *),
 	    const char *arg, long long want, int seconds);
+/* Tasks of request in state (NULL: in any), from the store. */
+long long harness_tasks(const char *request, const char *state);
+/* Wait up to seconds until at least want of them are. */
+void	harness_wait_tasks(const char *request, const char *state,
+	    long long want, int seconds);
 /* kill -9 a daemon, reap it and start it again. */
 void	harness_kill9_and_restart(enum harness_daemon which);
 
 /* Predicates for harness_wait_json. */
-int	harness_is_empty(json_t *list, void *unused);
+int	harness_is_empty(json_t *list, const void *unused);
 /* A sandbox read whose "data" contains the text. */
-int	harness_has_data(json_t *chunk, void *text);
+int	harness_has_data(json_t *chunk, const void *text);
 /* A deploy's history whose deployResult.deployState is state. */
-int	harness_deploy_state_is(json_t *history, void *state);
+int	harness_deploy_state_is(json_t *history, const void *state);
 /* A request whose active deploy is deploy_id (NULL: any). */
-int	harness_active_deploy_is(json_t *request, void *deploy_id);
+int	harness_active_deploy_is(json_t *request, const void *deploy_id);
+/* Wait until request's active deploy is deploy_id (NULL: any). */
+void	harness_wait_deployed(const char *request, const char *deploy_id,
+	    long limit_ms);
 
 #endif
