@@ -181,6 +181,21 @@ check_bus_assert_quiet(struct bus *bus)
 	ck_assert_int_eq(check_bus_readable(bus, 0), 0);
 }
 
+/* The next message is type and id, and nothing comes after it. */
+static void
+check_bus_expect_last(struct bus *sub, enum bus_msg_type type,
+    const char *id)
+{
+	enum bus_msg_type	got = BUS_MSG_COUNT;
+	char			buf[BUS_ID_MAX];
+
+	ck_assert_int_eq(check_bus_next(sub, &got, buf, sizeof(buf),
+	    CHECK_BUS_WAIT_MS), 0);
+	ck_assert_int_eq(got, type);
+	ck_assert_str_eq(buf, id);
+	check_bus_assert_quiet(sub);
+}
+
 /* Open a raw PUB socket dialled (blocking) to daemon's subscriber. */
 static nng_socket
 check_bus_raw_pub(const char *daemon)
@@ -256,9 +271,7 @@ END_TEST
 
 START_TEST(test_bus_exact_topic)
 {
-	enum bus_msg_type	 type = BUS_MSG_COUNT;
-	struct bus		*sub = NULL, *from = NULL;
-	char			 id[BUS_ID_MAX];
+	struct bus *sub = NULL, *from = NULL;
 
 	ck_assert_int_eq(bus_open(check_bus_dir, "cleanerd",
 	    check_bus_cleanup, 1, 0, &sub), 0);
@@ -269,11 +282,7 @@ START_TEST(test_bus_exact_topic)
 	ck_assert_int_eq(bus_send(from, BUS_TASK_UPDATE, "t-update"), 0);
 	ck_assert_int_eq(bus_send(from, BUS_TASK_CLEANUP, "t-cleanup"), 0);
 	/* Sent first on the same pipe, the update would arrive first. */
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_TASK_CLEANUP);
-	ck_assert_str_eq(id, "t-cleanup");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_TASK_CLEANUP, "t-cleanup");
 
 	bus_close(from);
 	bus_close(sub);
@@ -282,10 +291,8 @@ END_TEST
 
 START_TEST(test_bus_topic_filter_includes_nul)
 {
-	enum bus_msg_type	 type = BUS_MSG_COUNT;
-	struct bus		*sub = NULL;
-	nng_socket		 raw;
-	char			 id[BUS_ID_MAX];
+	struct bus	*sub = NULL;
+	nng_socket	 raw;
 
 	ck_assert_int_eq(bus_open(check_bus_dir, "cleanerd",
 	    check_bus_cleanup, 1, 0, &sub), 0);
@@ -300,11 +307,7 @@ START_TEST(test_bus_topic_filter_includes_nul)
 	check_bus_raw_send(raw, "task.cleanup.more",
 	    "{\"v\":1,\"id\":\"p-2\"}");
 	check_bus_raw_send(raw, "task.cleanup", "{\"v\":1,\"id\":\"good\"}");
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_TASK_CLEANUP);
-	ck_assert_str_eq(id, "good");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_TASK_CLEANUP, "good");
 
 	(void)nng_close(raw);
 	bus_close(sub);
@@ -349,11 +352,7 @@ START_TEST(test_bus_malformed_is_eproto)
 		ck_assert_msg(check_bus_next(sub, &type, id, sizeof(id),
 		    CHECK_BUS_WAIT_MS) == -EPROTO, "bad[%zu] '%s' accepted", i,
 		    bad[i]);
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_REQUEST_PENDING);
-	ck_assert_str_eq(id, "ok");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_REQUEST_PENDING, "ok");
 
 	(void)nng_close(raw);
 	bus_close(sub);

@@ -181,6 +181,20 @@ check_db_peer(const char *path)
 	return (h);
 }
 
+/* Another kerr connection to the fixture's database, with these options. */
+static struct db *
+check_db_other(int busy_timeout_ms, int synchronous_full)
+{
+	struct db_options	 opt = {
+		.busy_timeout_ms = busy_timeout_ms,
+		.synchronous_full = synchronous_full,
+	};
+	struct db		*db = NULL;
+
+	ck_assert_int_eq(db_open(check_db_path, &opt, &db), 0);
+	return (db);
+}
+
 /* Close the fixture's connection before a fork (see the top comment). */
 static void
 check_db_close_fixture(void)
@@ -300,12 +314,8 @@ END_TEST
 
 START_TEST(test_db_pragmas)
 {
-	struct db_options	 opt = {
-		.busy_timeout_ms = 1234,
-		.synchronous_full = 0,
-	};
-	struct db		*db = NULL;
-	sqlite3			*h = db_handle(check_db);
+	struct db	*db;
+	sqlite3		*h = db_handle(check_db);
 
 	ck_assert_int_eq(check_db_int(h, "PRAGMA foreign_keys", NULL), 1);
 	ck_assert_int_eq(check_db_int(h, "PRAGMA synchronous", NULL), 2);
@@ -313,7 +323,7 @@ START_TEST(test_db_pragmas)
 	 * test_db_concurrent_writers shows that it waits. */
 
 	/* Both are per connection, so a second one gets its own. */
-	ck_assert_int_eq(db_open(check_db_path, &opt, &db), 0);
+	db = check_db_other(1234, 0);
 	ck_assert_int_eq(check_db_int(db_handle(db), "PRAGMA synchronous",
 	    NULL), 1);
 	ck_assert_int_eq(check_db_int(db_handle(db), "PRAGMA foreign_keys",
@@ -423,13 +433,8 @@ END_TEST
 
 START_TEST(test_db_begin_takes_write_lock)
 {
-	struct db_options	 opt = {
-		.busy_timeout_ms = 0,
-		.synchronous_full = 1,
-	};
-	struct db		*other = NULL;
+	struct db *other = check_db_other(0, 1);
 
-	ck_assert_int_eq(db_open(check_db_path, &opt, &other), 0);
 	ck_assert_int_eq(db_begin(check_db), 0);
 	/* IMMEDIATE: the second writer is refused at BEGIN, not later. */
 	ck_assert_int_eq(db_begin(other), -EBUSY);

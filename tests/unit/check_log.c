@@ -223,34 +223,29 @@ END_TEST
 
 START_TEST(test_log_journal_ids_from_words)
 {
+	/* The line, then the task, request and deploy ids (NULL: any). */
+	static const char *const cases[][4] = {
+		{ "task=web-d1-1700000000000-1-host1-DEFAULT sent SIGTERM "
+		    "(bounce)", "web-d1-1700000000000-1-host1-DEFAULT", "web",
+		    "d1" },
+		{ "request=my.app deploy=v2 succeeded.", "", "my.app", "v2" },
+		{ "Failed to kill task=a-b-1-1-h-r: No such process",
+		    "a-b-1-1-h-r", "a", NULL },
+		/* Only at a word start, and only ids, not text after "=". */
+		{ "subtask=x prerequest=y deploy= z", "", "", "" },
+		/* A task id that does not parse still names the task. */
+		{ "task=nodashes ended", "nodashes", "", NULL },
+	};
 	struct log_journal_ids	ids;
+	size_t			i;
 
-	log_journal_ids("task=web-d1-1700000000000-1-host1-DEFAULT sent "
-	    "SIGTERM (bounce)", &ids);
-	ck_assert_str_eq(ids.task_id, "web-d1-1700000000000-1-host1-DEFAULT");
-	ck_assert_str_eq(ids.request_id, "web");
-	ck_assert_str_eq(ids.deploy_id, "d1");
-
-	log_journal_ids("request=my.app deploy=v2 succeeded.", &ids);
-	ck_assert_str_eq(ids.task_id, "");
-	ck_assert_str_eq(ids.request_id, "my.app");
-	ck_assert_str_eq(ids.deploy_id, "v2");
-
-	log_journal_ids("Failed to kill task=a-b-1-1-h-r: No such process",
-	    &ids);
-	ck_assert_str_eq(ids.task_id, "a-b-1-1-h-r");
-	ck_assert_str_eq(ids.request_id, "a");
-
-	/* Only at a word start, and only ids, not any text after "=". */
-	log_journal_ids("subtask=x prerequest=y deploy= z", &ids);
-	ck_assert_str_eq(ids.task_id, "");
-	ck_assert_str_eq(ids.request_id, "");
-	ck_assert_str_eq(ids.deploy_id, "");
-
-	/* A task id that does not parse still names the task. */
-	log_journal_ids("task=nodashes ended", &ids);
-	ck_assert_str_eq(ids.task_id, "nodashes");
-	ck_assert_str_eq(ids.request_id, "");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		log_journal_ids(cases[i][0], &ids);
+		ck_assert_str_eq(ids.task_id, cases[i][1]);
+		ck_assert_str_eq(ids.request_id, cases[i][2]);
+		if (cases[i][3] != NULL)
+			ck_assert_str_eq(ids.deploy_id, cases[i][3]);
+	}
 }
 END_TEST
 

@@ -207,13 +207,17 @@ START_TEST(test_task_env_ports)
 {
 	struct check_task_env_case	 c = { "{'id':'d1','requestId':'r-1',"
 	    "'command':'x'}", NULL, check_task_env_port_list, 3 };
-	char				**envp;
+	char				**envp, key[16], want[16];
+	int				 i;
 
 	envp = check_task_env_build(&c);
+	/* PORT is PORT0; PORT<i> is the i-th port given, and no more. */
 	ck_assert_str_eq(check_task_env_get(envp, "PORT"), "31000");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT0"), "31000");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT1"), "31001");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT2"), "31002");
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(key, sizeof(key), "PORT%d", i);
+		(void)snprintf(want, sizeof(want), "%d", 31000 + i);
+		ck_assert_str_eq(check_task_env_get(envp, key), want);
+	}
 	ck_assert_ptr_null(check_task_env_get(envp, "PORT3"));
 	task_strv_free(envp);
 }

@@ -124,15 +124,18 @@ END_TEST
 
 START_TEST(test_task_id_is_valid_file_name_safe)
 {
+	static const char *const good[] = { "r-d-1-1-h-r", "r.x-d-1-1-h-r" };
+	static const char *const bad[] = { "r-d-1-1-h/../x-r", "r/x-d-1-1-h-r",
+	    "r x-d-1-1-h-r", "r-d-1-1-h-r\n", "r-d-1-1-h\xc3\xa9-r" };
 	char	 id[TASK_ID_MAX + 2];
+	size_t	 i;
 
-	ck_assert(task_id_is_valid("r-d-1-1-h-r"));
-	ck_assert(task_id_is_valid("r.x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h/../x-r"));
-	ck_assert(!task_id_is_valid("r/x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h-r\n"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h\xc3\xa9-r"));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(task_id_is_valid(good[i]), "'%s' refused",
+		    good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!task_id_is_valid(bad[i]), "'%s' accepted",
+		    bad[i]);
 	/* 255 bytes is the limit, whatever the host length */
 	memset(id, 'h', sizeof(id));
 	memcpy(id, "r-d-1-1-", 8);
