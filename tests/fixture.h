@@ -1,8 +1,9 @@
 /*
  * Test fixtures shared by the unit and the integration runner: temp
  * directories, files, JSON written with single quotes, suites built from
- * tables, and the runner's main.  Every helper asserts with check, so a
- * test calls it without checking a result.
+ * tables, and the runner's main.  The helpers a test calls assert with
+ * check, so it need not check their results; fixture_suite() and
+ * fixture_run() run outside any test and assert nothing.
  */
 #ifndef KERR_FIXTURE_H
 #define KERR_FIXTURE_H
