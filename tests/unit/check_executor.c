@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +34,7 @@
 #include "db_task.h"
 #include "executor.h"
 #include "executor_local.h"
+#include "fixture.h"
 #include "proc.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
@@ -45,7 +45,6 @@ Suite	*executor_suite(void);
 #define CHECK_EXECUTOR_QUIET_MS	500	/* alive after SIGTERM */
 #define CHECK_EXECUTOR_POLL_NS	10000000L
 #define CHECK_EXECUTOR_UPDATES	8
-#define CHECK_EXECUTOR_OUT_MAX	4096
 
 static char		 check_executor_dir[64];
 static char		 check_executor_conf[PATH_MAX];
@@ -82,54 +81,24 @@ struct check_update {
 	char	reason[64];
 };
 
+/* Write text to <state dir>/<name>. */
 static void
-check_executor_rmtree(const char *top)
+check_executor_put(const char *name, const char *text)
 {
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
+	char path[PATH_MAX];
 
-	if ((dir = opendir(top)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", top, de->d_name);
-		if (de->d_type == DT_DIR)
-			check_executor_rmtree(path);
-		else
-			(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(top);
+	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, name);
+	fixture_write_file(path, text);
 }
 
-static void
-check_executor_write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_ge(fputs(text, fp), 0);
-	ck_assert_int_eq(fclose(fp), 0);
-}
-
-/* The whole file as a string ("" when missing); caller frees. */
+/* <state dir>/<name> as fixture_read_file() returns it. */
 static char *
-check_executor_read_file(const char *path)
+check_executor_get(const char *name)
 {
-	char	*buf = calloc(1, CHECK_EXECUTOR_OUT_MAX);
-	FILE	*fp;
-	size_t	 n;
+	char path[PATH_MAX];
 
-	ck_assert_ptr_nonnull(buf);
-	if ((fp = fopen(path, "r")) == NULL)
-		return (buf);
-	n = fread(buf, 1, CHECK_EXECUTOR_OUT_MAX - 1, fp);
-	buf[n] = '\0';
-	fclose(fp);
-	return (buf);
+	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, name);
+	return (fixture_read_file(path, NULL));
 }
 
 static void
@@ -155,9 +124,8 @@ check_executor_setup(void)
 	char	path[PATH_MAX];
 	char	conf[2 * PATH_MAX];
 
-	snprintf(check_executor_dir, sizeof(check_executor_dir),
-	    "/tmp/kerr-check-exec-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_executor_dir));
+	fixture_tmpdir("/tmp/kerr-check-exec-", check_executor_dir,
+	    sizeof(check_executor_dir));
 	/* Another task user must reach its sandbox below. */
 	ck_assert_int_eq(chmod(check_executor_dir, 0711), 0);
 	snprintf(path, sizeof(path), "%s/run", check_executor_dir);
@@ -166,7 +134,7 @@ check_executor_setup(void)
 	    "runtime_dir = %s\n", check_executor_dir, path);
 	snprintf(check_executor_conf, sizeof(check_executor_conf),
 	    "%s/kerr.conf", check_executor_dir);
-	check_executor_write_file(check_executor_conf, conf);
+	fixture_write_file(check_executor_conf, conf);
 	snprintf(path, sizeof(path), "%s/kerr.db", check_executor_dir);
 	ck_assert_int_eq(db_open(path, &check_executor_opt,
 	    &check_executor_db), 0);
@@ -193,7 +161,7 @@ check_executor_teardown(void)
 	}
 	db_close(check_executor_db);
 	check_executor_db = NULL;
-	check_executor_rmtree(check_executor_dir);
+	fixture_rmtree(check_executor_dir);
 }
 
 static void
@@ -257,17 +225,27 @@ check_executor_launch(struct check_task *t, const char *name,
 	    memory_mb);
 }
 
+/* sql prepared on the fixture's store, with the task's id bound to ?1. */
+static sqlite3_stmt *
+check_executor_stmt(const char *sql, const struct check_task *t)
+{
+	sqlite3_stmt *st = NULL;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(check_executor_db), sql,
+	    -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC),
+	    SQLITE_OK);
+	return (st);
+}
+
 /* The task's state now; *active set to its active flag. */
 static void
 check_executor_state(const struct check_task *t, char *state,
     size_t len, int *active)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(check_executor_db),
-	    CHECK_SQL_TASK_STATE, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_bind_text(st, 1, t->id, -1,
-	    SQLITE_STATIC), SQLITE_OK);
+	st = check_executor_stmt(CHECK_SQL_TASK_STATE, t);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	snprintf(state, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	*active = sqlite3_column_int(st, 1);
@@ -305,13 +283,10 @@ check_executor_end(const struct check_task *t, char *state,
 static int
 check_executor_updates(const struct check_task *t, struct check_update *up)
 {
-	sqlite3_stmt	*st = NULL;
+	sqlite3_stmt	*st;
 	int		 n = 0;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(check_executor_db),
-	    CHECK_SQL_TASK_UPDATES, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_bind_text(st, 1, t->id, -1,
-	    SQLITE_STATIC), SQLITE_OK);
+	st = check_executor_stmt(CHECK_SQL_TASK_UPDATES, t);
 	while (n < CHECK_EXECUTOR_UPDATES && sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(up[n].state, sizeof(up[n].state), "%s",
 		    (const char *)sqlite3_column_text(st, 0));
@@ -343,13 +318,32 @@ check_executor_history(const struct check_task *t, char *buf,
 	*last = up[n - 1];
 }
 
+/*
+ * Wait for the task's end, which must be `state`.  With last, its last
+ * update goes there and, with hist, the states recorded must read hist.
+ */
+static void
+check_executor_ended(const struct check_task *t, const char *state,
+    const char *hist, struct check_update *last)
+{
+	char got[32], states[256];
+
+	check_executor_end(t, got, sizeof(got));
+	ck_assert_str_eq(got, state);
+	if (last == NULL)
+		return;
+	check_executor_history(t, states, sizeof(states), last);
+	if (hist != NULL)
+		ck_assert_str_eq(states, hist);
+}
+
 static char *
 check_executor_sandbox_file(const struct check_task *t, const char *name)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", t->sandbox, name);
-	return (check_executor_read_file(path));
+	return (fixture_read_file(path, NULL));
 }
 
 /*
@@ -384,12 +378,9 @@ check_executor_gone(const struct check_task *t)
 static void
 check_executor_request_kill(const struct check_task *t)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(check_executor_db),
-	    CHECK_SQL_INSERT_CLEANUP, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_bind_text(st, 1, t->id, -1,
-	    SQLITE_STATIC), SQLITE_OK);
+	st = check_executor_stmt(CHECK_SQL_INSERT_CLEANUP, t);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 }
@@ -465,28 +456,24 @@ END_TEST
 START_TEST(test_executor_cgroup_detect)
 {
 	struct cgroup_env	env;
-	char			path[PATH_MAX], want[PATH_MAX];
+	char			want[PATH_MAX];
 
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_NONE);
-	snprintf(path, sizeof(path), "%s/cgroup.controllers",
-	    check_executor_dir);
-	check_executor_write_file(path, "cpuset cpu io memory pids\n");
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
-	    check_executor_dir);
-	check_executor_write_file(path, "cpuset memory\n");
+	check_executor_put("cgroup.controllers", "cpuset cpu io memory pids\n");
+	check_executor_put("cgroup.subtree_control", "cpuset memory\n");
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V2);
 	ck_assert_int_eq(env.has_memory, 1);
 	ck_assert_int_eq(env.has_cpu, 0);	/* cpuset is not cpu */
 	snprintf(want, sizeof(want), "%s/kerr", check_executor_dir);
 	ck_assert_str_eq(env.memory, want);
-	check_executor_write_file(path, "");
+	check_executor_put("cgroup.subtree_control", "");
 	/* Listed but not handed down: fall back to v1, absent here too. */
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_NONE);
 	ck_assert_int_eq(setenv(CGROUP_ROOT_ENV, check_executor_dir, 1), 0);
-	check_executor_write_file(path, "memory cpu\n");
+	check_executor_put("cgroup.subtree_control", "memory cpu\n");
 	ck_assert_int_eq(cgroup_detect(&env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V2);
 	ck_assert_int_eq(env.has_cpu, 1);
@@ -513,41 +500,31 @@ START_TEST(test_executor_cgroup_v1_files)
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/cpu", check_executor_dir);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/memory/memory.limit_in_bytes",
-	    check_executor_dir);
-	check_executor_write_file(path, "");
-	snprintf(path, sizeof(path), "%s/cpu/cpu.cfs_quota_us",
-	    check_executor_dir);
-	check_executor_write_file(path, "");
+	check_executor_put("memory/memory.limit_in_bytes", "");
+	check_executor_put("cpu/cpu.cfs_quota_us", "");
 	ck_assert_int_eq(cgroup_detect_root(check_executor_dir, &env), 0);
 	ck_assert_int_eq(env.mode, CGROUP_V1);
 	ck_assert_int_eq(cgroup_task_mkdir(&env, "../x", 1, 1), -EINVAL);
 	ck_assert_int_eq(cgroup_task_mkdir(&env, "t", 0.5, 32), 0);
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", check_executor_dir,
-		    files[i]);
-		check_executor_write_file(path, "");
-	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		check_executor_put(files[i], "");
 	ck_assert_int_eq(cgroup_task_limit_memory(&env, "t", 32), 0);
 	ck_assert_int_eq(cgroup_task_limit_cpu(&env, "t", 0.5), 0);
-	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[1]);
-	s = check_executor_read_file(path);
+	s = check_executor_get(files[1]);
 	ck_assert_str_eq(s, "33554432");
 	free(s);
-	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[4]);
-	s = check_executor_read_file(path);
+	s = check_executor_get(files[4]);
 	ck_assert_str_eq(s, "50000");
 	free(s);
 	/* The kernel's floor is 1 ms of every 100. */
 	ck_assert_int_eq(cgroup_task_limit_cpu(&env, "t", 0.001), 0);
-	s = check_executor_read_file(path);
+	s = check_executor_get(files[4]);
 	ck_assert_str_eq(s, "1000");
 	free(s);
-	snprintf(path, sizeof(path), "%s/%s", check_executor_dir, files[2]);
-	check_executor_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
+	check_executor_put(files[2], "oom_kill_disable 0\nunder_oom 0\n"
 	    "oom_kill 0\n");
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "t"), 0);
-	check_executor_write_file(path, "oom_kill_disable 0\nunder_oom 0\n"
+	check_executor_put(files[2], "oom_kill_disable 0\nunder_oom 0\n"
 	    "oom_kill 2\n");
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "t"), 1);
 	ck_assert_int_eq(cgroup_task_oom_killed(&env, "other"), 0);
@@ -570,16 +547,13 @@ START_TEST(test_executor_exit_status)
 				    NULL };
 	struct check_task	 t;
 	struct check_update	 last;
-	char			 state[32], hist[256];
 	char			*s;
 	json_t			*e;
 
 	check_executor_launch(&t, "status", argv, NULL, 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FAILED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(hist, "TASK_LAUNCHED TASK_STARTING TASK_RUNNING "
-	    "TASK_FAILED");
+	check_executor_ended(&t, "TASK_FAILED",
+	    "TASK_LAUNCHED TASK_STARTING TASK_RUNNING "
+	    "TASK_FAILED", &last);
 	ck_assert_str_eq(last.message, "Exited with status 3");
 	ck_assert_str_eq(last.reason, "REASON_COMMAND_EXECUTOR_FAILED");
 	s = check_executor_sandbox_file(&t, "stdout");
@@ -608,14 +582,11 @@ START_TEST(test_executor_finished)
 	static char		*argv[] = { "sh", "-c", "exit 0", NULL };
 	struct check_task	 t;
 	struct check_update	 last;
-	char			 state[32], hist[256];
 
 	check_executor_launch(&t, "finished", argv, NULL, 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FINISHED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(hist, "TASK_LAUNCHED TASK_STARTING TASK_RUNNING "
-	    "TASK_FINISHED");
+	check_executor_ended(&t, "TASK_FINISHED",
+	    "TASK_LAUNCHED TASK_STARTING TASK_RUNNING "
+	    "TASK_FINISHED", &last);
 	ck_assert_str_eq(last.reason, "");
 	check_executor_gone(&t);
 }
@@ -668,8 +639,7 @@ START_TEST(test_executor_kill_trapped)
 	ck_assert_int_eq(kill(-h.pgid, 0), 0);
 	check_executor_request_kill(&t);
 	ck_assert_int_eq(executor_local.kill(&h, SIGKILL), 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_KILLED");
+	check_executor_ended(&t, "TASK_KILLED", NULL, NULL);
 	ck_assert_int_eq(kill(-h.pgid, 0), -1);
 	check_executor_gone(&t);
 }
@@ -681,7 +651,7 @@ START_TEST(test_executor_kill_stale_handle)
 	struct check_task	 t;
 	struct executor_handle	 h, stale;
 	struct check_update	 last;
-	char			 state[32], hist[256];
+	char			 state[32];
 	int			 active;
 
 	check_executor_launch(&t, "stale", argv, NULL, 0);
@@ -701,9 +671,7 @@ START_TEST(test_executor_kill_stale_handle)
 	ck_assert_int_eq(kill(h.pgid, 0), 0);
 	/* Without a cleanup a signal is a failure, not a kill. */
 	ck_assert_int_eq(executor_local.kill(&h, SIGKILL), 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FAILED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
+	check_executor_ended(&t, "TASK_FAILED", NULL, &last);
 	ck_assert_str_eq(last.message, "Terminated by signal SIGKILL");
 	ck_assert_str_eq(last.reason, "REASON_COMMAND_EXECUTOR_FAILED");
 	check_executor_gone(&t);
@@ -719,13 +687,12 @@ START_TEST(test_executor_env_argv)
 				    "PATH=/usr/bin:/bin",
 				    "MESOS_SANDBOX=/wrong", NULL };
 	struct check_task	 t;
-	char			 state[32], want[2 * PATH_MAX];
+	char			 want[2 * PATH_MAX];
 	char			*out;
 
 	check_executor_prepare(&t, "env");
 	check_executor_start(&t, argv, envp, NULL, 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FINISHED");
+	check_executor_ended(&t, "TASK_FINISHED", NULL, NULL);
 	out = check_executor_sandbox_file(&t, "stdout");
 	snprintf(want, sizeof(want), "bar baz\nzero one\n%s\n%s\n",
 	    t.sandbox, t.sandbox);
@@ -741,7 +708,7 @@ START_TEST(test_executor_user_nobody)
 	struct check_task	 t;
 	struct passwd		*pw;
 	struct stat		 st;
-	char			 state[32], want[32], path[PATH_MAX];
+	char			 want[32], path[PATH_MAX];
 	char			*out;
 
 	if (geteuid() != 0 || (pw = getpwnam("nobody")) == NULL) {
@@ -751,8 +718,7 @@ START_TEST(test_executor_user_nobody)
 	}
 	snprintf(want, sizeof(want), "%u\n", (unsigned int)pw->pw_uid);
 	check_executor_launch(&t, "nobody", argv, "nobody", 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FINISHED");
+	check_executor_ended(&t, "TASK_FINISHED", NULL, NULL);
 	out = check_executor_sandbox_file(&t, "stdout");
 	ck_assert_str_eq(out, want);
 	ck_assert_str_eq(out, "65534\n");
@@ -771,13 +737,10 @@ START_TEST(test_executor_user_unknown)
 	static char		*argv[] = { "true", NULL };
 	struct check_task	 t;
 	struct check_update	 last;
-	char			 state[32], hist[256];
 
 	check_executor_launch(&t, "nouser", argv, "kerr-no-such-user", 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FAILED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(hist, "TASK_LAUNCHED TASK_STARTING TASK_FAILED");
+	check_executor_ended(&t, "TASK_FAILED",
+	    "TASK_LAUNCHED TASK_STARTING TASK_FAILED", &last);
 	ck_assert_ptr_nonnull(strstr(last.message, "kerr-no-such-user"));
 	check_executor_gone(&t);
 }
@@ -818,16 +781,13 @@ START_TEST(test_executor_killed_during_launch)
 	static char		*argv[] = { "sh", "-c", "echo ran", NULL };
 	struct check_task	 t;
 	struct check_update	 last;
-	char			 state[32], hist[256];
 	char			*out;
 
 	check_executor_prepare(&t, "early");
 	check_executor_request_kill(&t);
 	check_executor_start(&t, argv, check_executor_path_env, NULL, 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_KILLED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(hist, "TASK_LAUNCHED TASK_STARTING TASK_KILLED");
+	check_executor_ended(&t, "TASK_KILLED",
+	    "TASK_LAUNCHED TASK_STARTING TASK_KILLED", &last);
 	ck_assert_str_eq(last.reason, "REASON_TASK_KILLED_DURING_LAUNCH");
 	out = check_executor_sandbox_file(&t, "stdout");
 	ck_assert_str_eq(out, "");
@@ -855,11 +815,11 @@ START_TEST(test_executor_cgroup_real)
 	ck_assert_int_eq(cgroup_task_create(&env, id, 0.5, 32), 0);
 	snprintf(path, sizeof(path), "%s/%s/memory.limit_in_bytes",
 	    env.memory, id);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "33554432\n");
 	free(s);
 	snprintf(path, sizeof(path), "%s/%s/cpu.cfs_quota_us", env.cpu, id);
-	s = check_executor_read_file(path);
+	s = fixture_read_file(path, NULL);
 	ck_assert_str_eq(s, "50000\n");
 	free(s);
 	/* A child joins and leaves: the group must be empty to go. */
@@ -880,13 +840,10 @@ START_TEST(test_executor_exec_missing)
 	static char		*argv[] = { "kerr-no-such-program", NULL };
 	struct check_task	 t;
 	struct check_update	 last;
-	char			 state[32], hist[256];
 
 	check_executor_launch(&t, "missing", argv, NULL, 0);
-	check_executor_end(&t, state, sizeof(state));
-	ck_assert_str_eq(state, "TASK_FAILED");
-	check_executor_history(&t, hist, sizeof(hist), &last);
-	ck_assert_str_eq(hist, "TASK_LAUNCHED TASK_STARTING TASK_FAILED");
+	check_executor_ended(&t, "TASK_FAILED",
+	    "TASK_LAUNCHED TASK_STARTING TASK_FAILED", &last);
 	ck_assert_str_eq(last.message, "Failed to execute "
 	    "'kerr-no-such-program': No such file or directory");
 	ck_assert_str_eq(last.reason, "REASON_COMMAND_EXECUTOR_FAILED");
@@ -926,38 +883,33 @@ END_TEST
 Suite *
 executor_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_executor_setup, check_executor_teardown),
+		FIXTURE_TIMEOUT(30),
+		FIXTURE_TEST(test_executor_proc_start_ticks),
+		FIXTURE_TEST(test_executor_find),
+		FIXTURE_TEST(test_executor_cgroup_detect),
+		FIXTURE_TEST(test_executor_cgroup_v1_files),
+		FIXTURE_TEST(test_executor_cgroup_real),
+		FIXTURE_TEST(test_executor_exit_status),
+		FIXTURE_TEST(test_executor_finished),
+		FIXTURE_TEST(test_executor_kill_term),
+		FIXTURE_TEST(test_executor_kill_stale_handle),
+		FIXTURE_TEST(test_executor_env_argv),
+		FIXTURE_TEST(test_executor_user_unknown),
+		FIXTURE_TEST(test_executor_exec_missing),
+		FIXTURE_TEST(test_executor_killed_during_launch),
+		FIXTURE_TEST(test_executor_launch_bad_supervisor),
+		FIXTURE_TEST(test_executor_user_nobody),
+		FIXTURE_TEST(test_executor_memory_limit),
+		FIXTURE_CASE("slow"),
+		FIXTURE_CHECKED(check_executor_setup, check_executor_teardown),
+		FIXTURE_TIMEOUT(30),
+		FIXTURE_TAGS("slow"),
+		FIXTURE_TEST(test_executor_kill_trapped),
+		FIXTURE_END
+	};
 
-	s = suite_create("executor");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_executor_setup,
-	    check_executor_teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_executor_proc_start_ticks);
-	tcase_add_test(tc, test_executor_find);
-	tcase_add_test(tc, test_executor_cgroup_detect);
-	tcase_add_test(tc, test_executor_cgroup_v1_files);
-	tcase_add_test(tc, test_executor_cgroup_real);
-	tcase_add_test(tc, test_executor_exit_status);
-	tcase_add_test(tc, test_executor_finished);
-	tcase_add_test(tc, test_executor_kill_term);
-	tcase_add_test(tc, test_executor_kill_stale_handle);
-	tcase_add_test(tc, test_executor_env_argv);
-	tcase_add_test(tc, test_executor_user_unknown);
-	tcase_add_test(tc, test_executor_exec_missing);
-	tcase_add_test(tc, test_executor_killed_during_launch);
-	tcase_add_test(tc, test_executor_launch_bad_supervisor);
-	tcase_add_test(tc, test_executor_user_nobody);
-	tcase_add_test(tc, test_executor_memory_limit);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("slow");
-	tcase_add_checked_fixture(tc, check_executor_setup,
-	    check_executor_teardown);
-	tcase_set_tags(tc, "slow");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_executor_kill_trapped);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("executor", tests));
 }
