@@ -134,6 +134,7 @@ SUPERVISOR_SRCS	+= common/executor/task_event.c
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
+UNIT_SRCS	+= tests/fixture.c
 UNIT_SRCS	+= tests/unit/check_main.c
 UNIT_SRCS	+= tests/unit/check_bus.c
 UNIT_SRCS	+= tests/unit/check_conf.c
@@ -161,6 +162,7 @@ UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
 UNIT_SRCS	+= daemons/supervisor/cgroup.c
 
+INTEG_SRCS	+= tests/fixture.c
 INTEG_SRCS	+= tests/integration/check_integration.c
 INTEG_SRCS	+= tests/integration/harness.c
 INTEG_SRCS	+= tests/integration/check_cleaner.c
@@ -230,6 +232,8 @@ $(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
 $(call obj,tests/unit/check_executor.c): CFLAGS += -iquote daemons/supervisor
+# Both test binaries share tests/fixture.[ch].
+$(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS))): CFLAGS += -iquote tests
 
 $(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"

@@ -15,60 +15,22 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*deploys_suite(void);
 
 #define V1	"/singularity/v1"
 
-/* Short grace so a kill is quick; tasks healthy after 1 s. */
-static void
-deploys_setup(void)
-{
-	harness_setup_with("[cleanerd]\nkill_grace_ms = 1500\n");
-}
-
-static void
-post_ok(const char *path, const char *body)
-{
-	json_decref(http_json(&harness_env, "POST", path, body, 200));
-}
-
-static void
-make_request(const char *id, const char *type, int instances)
-{
-	char body[256];
-
-	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":\"%s\","
-	    "\"instances\":%d}", id, type, instances);
-	post_ok(V1 "/requests", body);
-}
-
-static void
-deploy(const char *request, const char *deploy_id, const char *command,
-    const char *extra)
-{
-	char body[1024];
-
-	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
-	    "\"id\":\"%s\",\"command\":\"%s\","
-	    "\"considerHealthyAfterRunningForSeconds\":1%s}}", request,
-	    deploy_id, command, extra != NULL ? extra : "");
-	post_ok(V1 "/deploys", body);
-}
-
 /* Active tasks of a request that are RUNNING (from the store). */
 static long long
 running_tasks(const char *request, const char *deploy_id)
 {
-	char sql[512];
+	const char *d = deploy_id != NULL ? deploy_id : "";
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM tasks WHERE active = 1"
+	return (harness_count("SELECT count(*) FROM tasks WHERE active = 1"
 	    " AND state = 'TASK_RUNNING' AND request_id = '%s'"
-	    " AND ('%s' = '' OR deploy_id = '%s')", request,
-	    deploy_id != NULL ? deploy_id : "", deploy_id != NULL ? deploy_id :
-	    "");
-	return (harness_sql_int(&harness_env, sql));
+	    " AND ('%s' = '' OR deploy_id = '%s')", request, d, d));
 }
 
 static void
@@ -86,75 +48,33 @@ wait_running(const char *request, const char *deploy_id, long long n)
 	    deploy_id), n);
 }
 
+/* n instances of `sleep 1000` as deploy d1, once that is active. */
+static void
+deployed(const char *request, const char *type, int n)
+{
+	harness_request(request, type, n);
+	harness_deploy(request, "d1", "sleep 1000", HARNESS_HEALTHY_1S);
+	harness_wait_deployed(request, "d1", 15000);
+}
+
 /* The process groups of a request's running tasks, checked in /proc. */
 static int
 live_task_processes(const char *request, pid_t *pids, int max)
 {
-	char	 sql[512];
-	int	 n, i;
+	int n, i;
 
 	n = 0;
 	for (i = 0; i < max; i++) {
-		snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT task_pgid"
-		    " FROM tasks WHERE active = 1 AND request_id = '%s'"
-		    " ORDER BY instance_no LIMIT 1 OFFSET %d), 0)", request, i);
-		pids[i] = (pid_t)harness_sql_int(&harness_env, sql);
+		pids[i] = (pid_t)harness_count("SELECT coalesce((SELECT"
+		    " task_pgid FROM tasks WHERE active = 1"
+		    " AND request_id = '%s' ORDER BY instance_no"
+		    " LIMIT 1 OFFSET %d), 0)", request, i);
 		if (pids[i] <= 0)
 			break;
 		if (kill(pids[i], 0) == 0)
 			n++;
 	}
 	return (n);
-}
-
-static char *
-read_proc_file(pid_t pid, const char *name, size_t *ret_len)
-{
-	char	 path[64], *buf = calloc(1, 65536);
-	FILE	*fp;
-	size_t	 n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	if (buf != NULL && (fp = fopen(path, "r")) != NULL) {
-		n = fread(buf, 1, 65535, fp);
-		fclose(fp);
-	}
-	*ret_len = n;
-	return (buf);
-}
-
-/* Whether NAME=VALUE is in the process's environment. */
-static int
-proc_has_env(pid_t pid, const char *kv)
-{
-	size_t	 len, off;
-	char	*env = read_proc_file(pid, "environ", &len);
-	int	 found = 0;
-
-	for (off = 0; env != NULL && off < len; off += strlen(env + off) + 1)
-		if (strcmp(env + off, kv) == 0)
-			found = 1;
-	free(env);
-	return (found);
-}
-
-static int
-has_active_deploy(json_t *parent, void *arg)
-{
-	const char *d = json_string_value(json_object_get(json_object_get(
-	    json_object_get(parent, "requestDeployState"), "activeDeploy"),
-	    "deployId"));
-
-	return (d != NULL && strcmp(d, arg) == 0);
-}
-
-static int
-deploy_result_is(json_t *h, void *arg)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(h,
-	    "deployResult"), "deployState"));
-
-	return (s != NULL && strcmp(s, arg) == 0);
 }
 
 START_TEST(test_deploys_seed_example_runs_sleep)
@@ -164,7 +84,7 @@ START_TEST(test_deploys_seed_example_runs_sleep)
 	size_t	 len;
 	char	*cmd;
 
-	post_ok(V1 "/requests", "{\"id\":\"test-singularity-1\"}");
+	harness_post_ok(V1 "/requests", "{\"id\":\"test-singularity-1\"}");
 	p = http_json(&harness_env, "POST", V1 "/requests/request/"
 	    "test-singularity-1/deploy", "{\"id\":\"deploy1\",\"requestId\":"
 	    "\"test-singularity-1\",\"command\":\"sleep 1000\"}", 200);
@@ -176,18 +96,18 @@ START_TEST(test_deploys_seed_example_runs_sleep)
 	wait_running("test-singularity-1", "deploy1", 1);
 	ck_assert_int_eq(live_task_processes("test-singularity-1", pids, 4),
 	    1);
-	cmd = read_proc_file(pids[0], "cmdline", &len);
+	cmd = harness_proc_file(pids[0], "cmdline", &len);
 	ck_assert_msg(memmem(cmd, len, "sleep", 5) != NULL, "not sleep: %s",
 	    cmd);
 	free(cmd);
 	/* Healthy after the default 5 s: the deploy becomes active. */
 	p = harness_wait_json(V1 "/requests/request/test-singularity-1",
-	    has_active_deploy, "deploy1", 15000);
+	    harness_active_deploy_is, "deploy1", 15000);
 	ck_assert_ptr_nonnull(json_object_get(p, "activeDeploy"));
 	ck_assert_ptr_null(json_object_get(p, "pendingDeploy"));
 	json_decref(p);
 	p = harness_wait_json(V1 "/history/request/test-singularity-1/deploy/"
-	    "deploy1", deploy_result_is, "SUCCEEDED", 5000);
+	    "deploy1", harness_deploy_state_is, "SUCCEEDED", 5000);
 	json_decref(p);
 }
 END_TEST
@@ -198,25 +118,28 @@ START_TEST(test_deploys_service_two_instances_environment)
 	json_t	*active;
 	int	i;
 
-	make_request("web", "SERVICE", 2);
-	deploy("web", "d1", "sleep 1000", ",\"env\":{\"GREETING\":"
-	    "\"hi-${TASK_INSTANCE_NO}\"},\"resources\":{\"cpus\":0.1,"
-	    "\"memoryMb\":64,\"numPorts\":1}");
+	harness_request("web", "SERVICE", 2);
+	harness_deploy("web", "d1", "sleep 1000", HARNESS_HEALTHY_1S
+	    ",\"env\":{\"GREETING\":\"hi-${TASK_INSTANCE_NO}\"},"
+	    "\"resources\":{\"cpus\":0.1,\"memoryMb\":64,\"numPorts\":1}");
 	wait_running("web", "d1", 2);
-	active = http_json(&harness_env, "GET", V1 "/tasks/active", NULL,
-	    200);
+	active = harness_get_json(V1 "/tasks/active");
 	ck_assert_int_eq(json_array_size(active), 2);
 	json_decref(active);
 	ck_assert_int_eq(live_task_processes("web", pids, 4), 2);
 	for (i = 0; i < 2; i++) {
 		char kv[64];
 
-		ck_assert(proc_has_env(pids[i], "TASK_REQUEST_ID=web"));
-		ck_assert(proc_has_env(pids[i], "TASK_DEPLOY_ID=d1"));
+		ck_assert(harness_proc_has(pids[i], "environ",
+		    "TASK_REQUEST_ID=web"));
+		ck_assert(harness_proc_has(pids[i], "environ",
+		    "TASK_DEPLOY_ID=d1"));
 		snprintf(kv, sizeof(kv), "INSTANCE_NO=%d", i + 1);
-		ck_assert_msg(proc_has_env(pids[i], kv), "missing %s", kv);
+		ck_assert_msg(harness_proc_has(pids[i], "environ", kv),
+		    "missing %s", kv);
 		snprintf(kv, sizeof(kv), "GREETING=hi-%d", i + 1);
-		ck_assert_msg(proc_has_env(pids[i], kv), "missing %s", kv);
+		ck_assert_msg(harness_proc_has(pids[i], "environ", kv),
+		    "missing %s", kv);
 	}
 	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
 	    " tasks WHERE request_id = 'web' AND ports LIKE '[%]'"), 2);
@@ -227,21 +150,16 @@ START_TEST(test_deploys_failed_task_is_replaced)
 {
 	json_t *hist;
 
-	make_request("flaky", "WORKER", 1);
-	deploy("flaky", "d1", "sleep 4; exit 3", NULL);
-	json_decref(harness_wait_json(V1 "/requests/request/flaky",
-	    has_active_deploy, "d1", 10000));
+	harness_request("flaky", "WORKER", 1);
+	harness_deploy("flaky", "d1", "sleep 4; exit 3", HARNESS_HEALTHY_1S);
+	harness_wait_deployed("flaky", "d1", 10000);
 	/* The first task fails with 3, and a second one is started. */
-	for (int i = 0; i < 200 && harness_sql_int(&harness_env, "SELECT"
-	    " count(*) FROM tasks WHERE request_id = 'flaky'") < 2; i++)
-		usleep(50000);
+	harness_wait_tasks("flaky", NULL, 2, 10);
 	ck_assert_int_ge(harness_sql_int(&harness_env, "SELECT count(*) FROM"
 	    " task_updates WHERE state = 'TASK_FAILED' AND"
 	    " message = 'Exited with status 3'"), 1);
-	ck_assert_int_ge(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'flaky'"), 2);
-	hist = http_json(&harness_env, "GET", V1 "/history/request/flaky/tasks",
-	    NULL, 200);
+	ck_assert_int_ge(harness_tasks("flaky", NULL), 2);
+	hist = harness_get_json(V1 "/history/request/flaky/tasks");
 	ck_assert_int_ge(json_array_size(hist), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(hist,
 	    0), "lastTaskState")), "TASK_FAILED");
@@ -251,21 +169,15 @@ END_TEST
 
 START_TEST(test_deploys_new_deploy_replaces_old_after_healthy)
 {
-	pid_t	old[4];
-	json_t	*p;
+	pid_t old[4];
 
-	make_request("svc", "SERVICE", 2);
-	deploy("svc", "d1", "sleep 1000", NULL);
-	json_decref(harness_wait_json(V1 "/requests/request/svc",
-	    has_active_deploy, "d1", 15000));
+	deployed("svc", "SERVICE", 2);
 	ck_assert_int_eq(live_task_processes("svc", old, 4), 2);
-	deploy("svc", "d2", "sleep 1001", NULL);
+	harness_deploy("svc", "d2", "sleep 1001", HARNESS_HEALTHY_1S);
 	wait_running("svc", "d2", 2);
 	/* Old tasks still alive while the new ones are not healthy yet. */
 	ck_assert_int_eq(kill(old[0], 0), 0);
-	p = harness_wait_json(V1 "/requests/request/svc", has_active_deploy,
-	    "d2", 15000);
-	json_decref(p);
+	harness_wait_deployed("svc", "d2", 15000);
 	wait_running("svc", "d1", 0);
 	for (int i = 0; i < 100 && (kill(old[0], 0) == 0 ||
 	    kill(old[1], 0) == 0); i++)
@@ -282,47 +194,36 @@ START_TEST(test_deploys_failing_deploy_keeps_old)
 	pid_t	old[4];
 	json_t	*p;
 
-	make_request("keep", "WORKER", 1);
-	deploy("keep", "d1", "sleep 1000", NULL);
-	json_decref(harness_wait_json(V1 "/requests/request/keep",
-	    has_active_deploy, "d1", 15000));
+	deployed("keep", "WORKER", 1);
 	ck_assert_int_eq(live_task_processes("keep", old, 4), 1);
-	deploy("keep", "d2", "exit 1", NULL);
+	harness_deploy("keep", "d2", "exit 1", HARNESS_HEALTHY_1S);
 	json_decref(harness_wait_json(V1 "/history/request/keep/deploy/d2",
-	    deploy_result_is, "FAILED", 15000));
-	p = http_json(&harness_env, "GET", V1 "/requests/request/keep", NULL,
-	    200);
-	ck_assert(has_active_deploy(p, "d1"));
+	    harness_deploy_state_is, "FAILED", 15000));
+	p = harness_get_json(V1 "/requests/request/keep");
+	ck_assert(harness_active_deploy_is(p, "d1"));
 	json_decref(p);
 	ck_assert_int_eq(kill(old[0], 0), 0);
 	wait_running("keep", "d1", 1);
 }
 END_TEST
 
-static int
-has_data(json_t *chunk, void *arg)
-{
-	const char *data = json_string_value(json_object_get(chunk, "data"));
-
-	return (data != NULL && strstr(data, arg) != NULL);
-}
-
 START_TEST(test_deploys_stdout_readable_through_sandbox)
 {
 	char	path[512], task[256];
 	json_t	*ids;
 
-	make_request("echo", "WORKER", 1);
-	deploy("echo", "d1", "echo hello-$TASK_REQUEST_ID; sleep 1000", NULL);
+	harness_request("echo", "WORKER", 1);
+	harness_deploy("echo", "d1", "echo hello-$TASK_REQUEST_ID; sleep 1000",
+	    HARNESS_HEALTHY_1S);
 	wait_running("echo", "d1", 1);
-	ids = http_json(&harness_env, "GET", V1 "/tasks/active/ids", NULL,
-	    200);
+	ids = harness_get_json(V1 "/tasks/active/ids");
 	snprintf(task, sizeof(task), "%s", json_string_value(json_object_get(
 	    json_array_get(ids, 0), "id")));
 	json_decref(ids);
 	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout&offset=0",
 	    task);
-	json_decref(harness_wait_json(path, has_data, "hello-echo", 5000));
+	json_decref(harness_wait_json(path, harness_has_data, "hello-echo",
+	    5000));
 }
 END_TEST
 
@@ -332,10 +233,7 @@ START_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced)
 {
 	pid_t	sup, pgid;
 
-	make_request("lost", "WORKER", 1);
-	deploy("lost", "d1", "sleep 1000", NULL);
-	json_decref(harness_wait_json(V1 "/requests/request/lost",
-	    has_active_deploy, "d1", 15000));
+	deployed("lost", "WORKER", 1);
 	sup = (pid_t)harness_sql_int(&harness_env, "SELECT supervisor_pid FROM"
 	    " tasks WHERE request_id = 'lost' AND active = 1");
 	pgid = (pid_t)harness_sql_int(&harness_env, "SELECT task_pgid FROM"
@@ -344,21 +242,16 @@ START_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced)
 	ck_assert_int_gt(pgid, 1);
 	ck_assert_int_eq(kill(sup, SIGKILL), 0);
 	ck_assert_int_eq(kill(-pgid, SIGKILL), 0);
-	for (int i = 0; i < 200 && harness_sql_int(&harness_env, "SELECT"
-	    " count(*) FROM tasks WHERE request_id = 'lost' AND"
-	    " state = 'TASK_LOST'") == 0; i++)
-		usleep(50000);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'lost' AND state = 'TASK_LOST'"), 1);
+	harness_wait_tasks("lost", "TASK_LOST", 1, 10);
+	ck_assert_int_eq(harness_tasks("lost", "TASK_LOST"), 1);
 	wait_running("lost", "d1", 1);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'lost'"), 2);
+	ck_assert_int_eq(harness_tasks("lost", NULL), 2);
 }
 END_TEST
 
 START_TEST(test_deploys_validation)
 {
-	make_request("val", "WORKER", 1);
+	harness_request("val", "WORKER", 1);
 	http_expect_error(&harness_env, "POST", V1 "/deploys",
 	    "{\"deploy\":{\"requestId\":\"nope\",\"id\":\"d1\","
 	    "\"command\":\"true\"}}", 404, "nope");
@@ -374,12 +267,11 @@ START_TEST(test_deploys_validation)
 	http_expect_error(&harness_env, "POST", V1 "/requests/request/val/"
 	    "deploy", "{\"id\":\"d1\",\"requestId\":\"other\",\"command\":"
 	    "\"true\"}", 400, "other");
-	deploy("val", "d1", "sleep 1000", NULL);
+	harness_deploy("val", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
 	http_expect_error(&harness_env, "POST", V1 "/deploys",
 	    "{\"deploy\":{\"requestId\":\"val\",\"id\":\"d2\","
 	    "\"command\":\"true\"}}", 409, "val");
-	json_decref(harness_wait_json(V1 "/requests/request/val",
-	    has_active_deploy, "d1", 15000));
+	harness_wait_deployed("val", "d1", 15000);
 	http_expect_error(&harness_env, "POST", V1 "/deploys",
 	    "{\"deploy\":{\"requestId\":\"val\",\"id\":\"d1\","
 	    "\"command\":\"true\"}}", 400, "already been deployed");
@@ -387,37 +279,27 @@ START_TEST(test_deploys_validation)
 END_TEST
 
 /* kill -9 of a daemon: tasks keep running, nothing lost or doubled. */
-static void
-kill9_and_restart(enum harness_daemon which)
-{
-	kill(harness_env.pid[which], SIGKILL);
-	ck_assert(harness_wait_pid(harness_env.pid[which], 2000, NULL));
-	harness_spawn(&harness_env, which);
-}
-
 START_TEST(test_deploys_kill9_each_daemon_loses_nothing)
 {
 	pid_t	before[4], after[4];
 	int	d;
 
-	make_request("dur", "SERVICE", 3);
-	deploy("dur", "d1", "sleep 1000", NULL);
+	harness_request("dur", "SERVICE", 3);
+	harness_deploy("dur", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
 	/* schedulerd dies in the middle of the deploy. */
-	kill9_and_restart(HARNESS_SCHEDULERD);
+	harness_kill9_and_restart(HARNESS_SCHEDULERD);
 	wait_running("dur", "d1", 3);
-	json_decref(harness_wait_json(V1 "/requests/request/dur",
-	    has_active_deploy, "d1", 20000));
+	harness_wait_deployed("dur", "d1", 20000);
 	ck_assert_int_eq(live_task_processes("dur", before, 4), 3);
 	for (d = 0; d < HARNESS_NDAEMONS; d++) {
-		kill9_and_restart((enum harness_daemon)d);
+		harness_kill9_and_restart((enum harness_daemon)d);
 		if (d == HARNESS_APID)
 			harness_wait_api(&harness_env);
 	}
 	usleep(1500000);	/* a few scheduler passes */
 	ck_assert_int_eq(live_task_processes("dur", after, 4), 3);
 	ck_assert_int_eq(memcmp(before, after, sizeof(pid_t) * 3), 0);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'dur'"), 3);
+	ck_assert_int_eq(harness_tasks("dur", NULL), 3);
 }
 END_TEST
 
@@ -426,28 +308,27 @@ START_TEST(test_deploys_pause_kills_unpause_relaunches)
 	pid_t	pids[4];
 	int	i;
 
-	make_request("pz", "WORKER", 2);
-	deploy("pz", "d1", "sleep 1000", NULL);
+	harness_request("pz", "WORKER", 2);
+	harness_deploy("pz", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
 	wait_running("pz", "d1", 2);
 	ck_assert_int_eq(live_task_processes("pz", pids, 4), 2);
-	post_ok(V1 "/requests/request/pz/pause", NULL);
+	harness_post_ok(V1 "/requests/request/pz/pause", NULL);
 	for (i = 0; i < 100 && (kill(pids[0], 0) == 0 ||
 	    kill(pids[1], 0) == 0); i++)
 		usleep(50000);
 	ck_assert_int_eq(kill(pids[0], 0), -1);
 	ck_assert_int_eq(kill(pids[1], 0), -1);
 	wait_running("pz", NULL, 0);
-	ck_assert_int_eq(harness_sql_int(&harness_env, "SELECT count(*) FROM"
-	    " tasks WHERE request_id = 'pz' AND state = 'TASK_KILLED'"), 2);
-	post_ok(V1 "/requests/request/pz/unpause", NULL);
+	ck_assert_int_eq(harness_tasks("pz", "TASK_KILLED"), 2);
+	harness_post_ok(V1 "/requests/request/pz/unpause", NULL);
 	wait_running("pz", "d1", 2);
 }
 END_TEST
 
 START_TEST(test_deploys_scale_up_and_down)
 {
-	make_request("sc", "WORKER", 1);
-	deploy("sc", "d1", "sleep 1000", NULL);
+	harness_request("sc", "WORKER", 1);
+	harness_deploy("sc", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
 	wait_running("sc", "d1", 1);
 	json_decref(http_json(&harness_env, "PUT", V1 "/requests/request/sc/"
 	    "scale", "{\"instances\":3}", 200));
@@ -463,22 +344,23 @@ END_TEST
 Suite *
 deploys_suite(void)
 {
-	Suite	*s = suite_create("deploys");
-	TCase	*tc = tcase_create("executor");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("executor"),
+		FIXTURE_CHECKED(harness_setup_short_grace, harness_teardown),
+		FIXTURE_TIMEOUT(90),
+		FIXTURE_TEST(test_deploys_seed_example_runs_sleep),
+		FIXTURE_TEST(test_deploys_service_two_instances_environment),
+		FIXTURE_TEST(test_deploys_failed_task_is_replaced),
+		FIXTURE_TEST(test_deploys_new_deploy_replaces_old_after_healthy),
+		FIXTURE_TEST(test_deploys_failing_deploy_keeps_old),
+		FIXTURE_TEST(test_deploys_validation),
+		FIXTURE_TEST(test_deploys_stdout_readable_through_sandbox),
+		FIXTURE_TEST(test_deploys_vanished_supervisor_is_lost_and_replaced),
+		FIXTURE_TEST(test_deploys_kill9_each_daemon_loses_nothing),
+		FIXTURE_TEST(test_deploys_pause_kills_unpause_relaunches),
+		FIXTURE_TEST(test_deploys_scale_up_and_down),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, deploys_setup, harness_teardown);
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_deploys_seed_example_runs_sleep);
-	tcase_add_test(tc, test_deploys_service_two_instances_environment);
-	tcase_add_test(tc, test_deploys_failed_task_is_replaced);
-	tcase_add_test(tc, test_deploys_new_deploy_replaces_old_after_healthy);
-	tcase_add_test(tc, test_deploys_failing_deploy_keeps_old);
-	tcase_add_test(tc, test_deploys_validation);
-	tcase_add_test(tc, test_deploys_stdout_readable_through_sandbox);
-	tcase_add_test(tc, test_deploys_vanished_supervisor_is_lost_and_replaced);
-	tcase_add_test(tc, test_deploys_kill9_each_daemon_loses_nothing);
-	tcase_add_test(tc, test_deploys_pause_kills_unpause_relaunches);
-	tcase_add_test(tc, test_deploys_scale_up_and_down);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("deploys", tests));
 }

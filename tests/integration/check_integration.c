@@ -7,6 +7,7 @@
 #include <check.h>
 #include <curl/curl.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*foundation_suite(void);
@@ -21,24 +22,19 @@ Suite	*run_suite(void);
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
+	static Suite *(*const suites[])(void) = {
+		foundation_suite, requests_suite, deploys_suite,
+		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite, run_suite,
+		NULL
+	};
+	int r;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return (EXIT_FAILURE);
 	(void)harness_run_prefix();	/* fixed before the tests fork */
-	sr = srunner_create(foundation_suite());
-	srunner_add_suite(sr, requests_suite());
-	srunner_add_suite(sr, deploys_suite());
-	srunner_add_suite(sr, sandbox_suite());
-	srunner_add_suite(sr, cleaner_suite());
-	srunner_add_suite(sr, jobs_suite());
-	srunner_add_suite(sr, pipeline_suite());
-	srunner_add_suite(sr, run_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	r = fixture_run(suites);
+	/* Whatever a failed test left running, by this run's directories. */
 	harness_kill_strays_of(harness_run_prefix());
-	srunner_free(sr);
 	curl_global_cleanup();
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (r);
 }

@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,104 +15,40 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*jobs_suite(void);
 
 #define V1	"/singularity/v1"
 
-static void
-jobs_setup(void)
-{
-	harness_setup_with("[cleanerd]\nkill_grace_ms = 1500\n");
-}
-
-static void
-post_ok(const char *path, const char *body)
-{
-	json_decref(http_json(&harness_env, "POST", path, body, 200));
-}
-
-static void
-deploy(const char *id, const char *command, const char *extra)
-{
-	char body[8192];
-
-	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
-	    "\"id\":\"d1\",\"command\":\"%s\"%s}}", id, command,
-	    extra != NULL ? extra : "");
-	post_ok(V1 "/deploys", body);
-}
-
-static long long
-count(const char *fmt, const char *id)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql), fmt, id);
-	return (harness_sql_int(&harness_env, sql));
-}
-
-static void
-wait_until(const char *fmt, const char *id, long long want, int seconds)
-{
-	int i;
-
-	for (i = 0; i < seconds * 20; i++) {
-		if (count(fmt, id) >= want)
-			return;
-		usleep(50000);
-	}
-	ck_abort_msg("%s (%s): %lld, wanted %lld", fmt, id, count(fmt, id),
-	    want);
-}
-
-static int
-has_data(json_t *chunk, void *arg)
-{
-	const char *d = json_string_value(json_object_get(chunk, "data"));
-
-	return (d != NULL && strstr(d, arg) != NULL);
-}
-
-static int
-deploy_state_is(json_t *h, void *arg)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(h,
-	    "deployResult"), "deployState"));
-
-	return (s != NULL && strcmp(s, arg) == 0);
-}
-
 START_TEST(test_jobs_cron_runs_on_time_without_overlap)
 {
 	json_t *sched;
 
-	post_ok(V1 "/requests", "{\"id\":\"tick\",\"requestType\":"
+	harness_post_ok(V1 "/requests", "{\"id\":\"tick\",\"requestType\":"
 	    "\"SCHEDULED\",\"schedule\":\"*/2 * * * * ?\","
 	    "\"scheduleType\":\"QUARTZ\"}");
-	deploy("tick", "echo tick; sleep 1", NULL);
+	harness_deploy("tick", "d1", "echo tick; sleep 1", NULL);
 	/* The next run is visible before it happens. */
-	sched = http_json(&harness_env, "GET", V1 "/tasks/scheduled", NULL,
-	    200);
+	sched = harness_get_json(V1 "/tasks/scheduled");
 	for (int i = 0; i < 40 && json_array_size(sched) == 0; i++) {
 		json_decref(sched);
 		usleep(50000);
-		sched = http_json(&harness_env, "GET", V1 "/tasks/scheduled",
-		    NULL, 200);
+		sched = harness_get_json(V1 "/tasks/scheduled");
 	}
 	ck_assert_int_eq(json_array_size(sched), 1);
 	ck_assert(json_is_integer(json_object_get(json_object_get(
 	    json_object_get(json_array_get(sched, 0), "pendingTask"),
 	    "pendingTaskId"), "nextRunAt")));
 	json_decref(sched);
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_FINISHED'", "tick", 2, 12);
+	harness_wait_tasks("tick", "TASK_FINISHED", 2, 12);
 	/* Never two runs at once. */
-	ck_assert_int_le(count("SELECT count(*) FROM tasks WHERE"
+	ck_assert_int_le(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND active = 1", "tick"), 1);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks a JOIN tasks b"
-	    " ON a.request_id = b.request_id AND a.task_id < b.task_id"
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks a"
+	    " JOIN tasks b ON a.request_id = b.request_id"
+	    " AND a.task_id < b.task_id"
 	    " WHERE a.request_id = '%s' AND b.started_at < a.updated_at"
 	    " AND a.state = 'TASK_FINISHED'", "tick"), 0);
 }
@@ -124,10 +59,10 @@ START_TEST(test_jobs_run_now_with_arguments)
 	json_t	*p, *h;
 	char	 path[512];
 
-	post_ok(V1 "/requests", "{\"id\":\"later\",\"requestType\":"
+	harness_post_ok(V1 "/requests", "{\"id\":\"later\",\"requestType\":"
 	    "\"SCHEDULED\",\"schedule\":\"0 0 12 1 1 ? 2199\","
 	    "\"scheduleType\":\"QUARTZ\"}");
-	deploy("later", "echo", NULL);
+	harness_deploy("later", "d1", "echo", NULL);
 	usleep(400000);
 	p = http_json(&harness_env, "POST", V1 "/requests/request/later/run",
 	    "{\"runId\":\"r1\",\"commandLineArgs\":[\"a b\",\"c\"],"
@@ -135,16 +70,14 @@ START_TEST(test_jobs_run_now_with_arguments)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p,
 	    "pendingRequest"), "pendingType")), "IMMEDIATE");
 	json_decref(p);
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_FINISHED'", "later", 1, 10);
-	h = http_json(&harness_env, "GET", V1 "/history/request/later/run/r1",
-	    NULL, 200);
+	harness_wait_tasks("later", "TASK_FINISHED", 1, 10);
+	h = harness_get_json(V1 "/history/request/later/run/r1");
 	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout&offset=0",
 	    json_string_value(json_object_get(json_object_get(h, "taskId"),
 	    "id")));
 	json_decref(h);
-	json_decref(harness_wait_json(path, has_data, "a b c", 5000));
-	h = http_json(&harness_env, "GET", V1 "/track/run/later/r1", NULL, 200);
+	json_decref(harness_wait_json(path, harness_has_data, "a b c", 5000));
+	h = harness_get_json(V1 "/track/run/later/r1");
 	ck_assert_str_eq(json_string_value(json_object_get(h, "currentState")),
 	    "TASK_FINISHED");
 	json_decref(h);
@@ -153,61 +86,54 @@ END_TEST
 
 START_TEST(test_jobs_on_demand_cap_and_delete_pending)
 {
-	post_ok(V1 "/requests", "{\"id\":\"od\",\"requestType\":\"ON_DEMAND\","
-	    "\"instances\":1}");
-	deploy("od", "sleep 1000", NULL);
+	harness_post_ok(V1 "/requests", "{\"id\":\"od\",\"requestType\":"
+	    "\"ON_DEMAND\",\"instances\":1}");
+	harness_deploy("od", "d1", "sleep 1000", NULL);
 	usleep(400000);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "od"), 0);
-	post_ok(V1 "/requests/request/od/run", NULL);
+	ck_assert_int_eq(harness_tasks("od", NULL), 0);
+	harness_post_ok(V1 "/requests/request/od/run", NULL);
 	http_expect_error(&harness_env, "POST", V1 "/requests/request/od/run",
 	    NULL, 429, "od");
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_RUNNING'", "od", 1, 10);
+	harness_wait_tasks("od", "TASK_RUNNING", 1, 10);
 }
 END_TEST
 
 START_TEST(test_jobs_run_once_runs_once)
 {
-	post_ok(V1 "/requests", "{\"id\":\"once\",\"requestType\":"
+	harness_post_ok(V1 "/requests", "{\"id\":\"once\",\"requestType\":"
 	    "\"RUN_ONCE\"}");
-	deploy("once", "echo once", NULL);
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_FINISHED'", "once", 1, 10);
+	harness_deploy("once", "d1", "echo once", NULL);
+	harness_wait_tasks("once", "TASK_FINISHED", 1, 10);
 	usleep(1500000);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "once"), 1);
+	ck_assert_int_eq(harness_tasks("once", NULL), 1);
 }
 END_TEST
 
 START_TEST(test_jobs_retries_counted)
 {
-	post_ok(V1 "/requests", "{\"id\":\"rt\",\"requestType\":\"ON_DEMAND\","
-	    "\"numRetriesOnFailure\":2}");
-	deploy("rt", "exit 1", NULL);
+	harness_post_ok(V1 "/requests", "{\"id\":\"rt\",\"requestType\":"
+	    "\"ON_DEMAND\",\"numRetriesOnFailure\":2}");
+	harness_deploy("rt", "d1", "exit 1", NULL);
 	usleep(400000);
-	post_ok(V1 "/requests/request/rt/run", "{\"runId\":\"x\"}");
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_FAILED'", "rt", 3, 15);
+	harness_post_ok(V1 "/requests/request/rt/run", "{\"runId\":\"x\"}");
+	harness_wait_tasks("rt", "TASK_FAILED", 3, 15);
 	usleep(1500000);
 	/* The run and exactly two retries, all with the run's id. */
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "rt"), 3);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	ck_assert_int_eq(harness_tasks("rt", NULL), 3);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND run_id = 'x'", "rt"), 3);
 }
 END_TEST
 
 START_TEST(test_jobs_time_limit_kills)
 {
-	post_ok(V1 "/requests", "{\"id\":\"tl\",\"requestType\":\"ON_DEMAND\","
-	    "\"taskExecutionTimeLimitMillis\":800}");
-	deploy("tl", "sleep 1000", NULL);
+	harness_post_ok(V1 "/requests", "{\"id\":\"tl\",\"requestType\":"
+	    "\"ON_DEMAND\",\"taskExecutionTimeLimitMillis\":800}");
+	harness_deploy("tl", "d1", "sleep 1000", NULL);
 	usleep(400000);
-	post_ok(V1 "/requests/request/tl/run", NULL);
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_KILLED'", "tl", 1, 10);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
+	harness_post_ok(V1 "/requests/request/tl/run", NULL);
+	harness_wait_tasks("tl", "TASK_KILLED", 1, 10);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = '%s' AND active = 1", "tl"), 0);
 }
 END_TEST
@@ -216,13 +142,12 @@ START_TEST(test_jobs_schedule_without_future_finishes)
 {
 	json_t *p;
 
-	post_ok(V1 "/requests", "{\"id\":\"past\",\"requestType\":"
+	harness_post_ok(V1 "/requests", "{\"id\":\"past\",\"requestType\":"
 	    "\"SCHEDULED\",\"schedule\":\"0 0 0 1 1 ? 2001\","
 	    "\"scheduleType\":\"QUARTZ\"}");
-	deploy("past", "echo never", NULL);
+	harness_deploy("past", "d1", "echo never", NULL);
 	for (int i = 0; i < 100; i++) {
-		p = http_json(&harness_env, "GET", V1 "/requests/request/past",
-		    NULL, 200);
+		p = harness_get_json(V1 "/requests/request/past");
 		if (strcmp(json_string_value(json_object_get(p, "state")),
 		    "FINISHED") == 0) {
 			json_decref(p);
@@ -231,11 +156,10 @@ START_TEST(test_jobs_schedule_without_future_finishes)
 		json_decref(p);
 		usleep(50000);
 	}
-	p = http_json(&harness_env, "GET", V1 "/requests/finished", NULL, 200);
+	p = harness_get_json(V1 "/requests/finished");
 	ck_assert_int_eq(json_array_size(p), 1);
 	json_decref(p);
-	ck_assert_int_eq(count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "past"), 0);
+	ck_assert_int_eq(harness_tasks("past", NULL), 0);
 }
 END_TEST
 
@@ -246,14 +170,14 @@ health_deploy(const char *id, const char *status)
 
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
 	    "\"SERVICE\"}", id);
-	post_ok(V1 "/requests", body);
+	harness_post_ok(V1 "/requests", body);
 	harness_task_program(&harness_env, "kerr-test-httpd", prog,
 	    sizeof(prog));
 	snprintf(cmd, sizeof(cmd), "exec %s $PORT0 %s", prog, status);
 	snprintf(extra, sizeof(extra), ",\"resources\":{\"cpus\":0.1,"
 	    "\"memoryMb\":32,\"numPorts\":1},\"healthcheck\":{\"uri\":\"/h\","
 	    "\"startupIntervalSeconds\":1,\"maxRetries\":2}");
-	deploy(id, cmd, extra);
+	harness_deploy(id, "d1", cmd, extra);
 }
 
 START_TEST(test_jobs_healthcheck_decides_deploy)
@@ -264,17 +188,16 @@ START_TEST(test_jobs_healthcheck_decides_deploy)
 	health_deploy("ok", "200");
 	health_deploy("bad", "500");
 	json_decref(harness_wait_json(V1 "/history/request/ok/deploy/d1",
-	    deploy_state_is, "SUCCEEDED", 20000));
+	    harness_deploy_state_is, "SUCCEEDED", 20000));
 	json_decref(harness_wait_json(V1 "/history/request/bad/deploy/d1",
-	    deploy_state_is, "FAILED", 20000));
-	ids = http_json(&harness_env, "GET", V1 "/tasks/ids/request/ok", NULL,
-	    200);
+	    harness_deploy_state_is, "FAILED", 20000));
+	ids = harness_get_json(V1 "/tasks/ids/request/ok");
 	ck_assert_int_eq(json_array_size(json_object_get(ids, "healthy")), 1);
 	snprintf(path, sizeof(path), V1 "/history/task/%s", json_string_value(
 	    json_object_get(json_array_get(json_object_get(ids, "healthy"), 0),
 	    "id")));
 	json_decref(ids);
-	h = http_json(&harness_env, "GET", path, NULL, 200);
+	h = harness_get_json(path);
 	ck_assert_int_ge(json_array_size(json_object_get(h,
 	    "healthcheckResults")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(
@@ -298,15 +221,14 @@ unrunnable_says_why(const char *id, const char *command, const char *extra,
 
 	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
 	    "\"RUN_ONCE\"}", id);
-	post_ok(V1 "/requests", body);
-	deploy(id, command, extra);
-	wait_until("SELECT count(*) FROM tasks WHERE request_id = '%s'"
-	    " AND state = 'TASK_FAILED'", id, 1, 15);
+	harness_post_ok(V1 "/requests", body);
+	harness_deploy(id, "d1", command, extra);
+	harness_wait_tasks(id, "TASK_FAILED", 1, 15);
 	snprintf(path, sizeof(path), "SELECT task_id FROM tasks WHERE "
 	    "request_id = '%s'", id);
 	harness_sql_text(&harness_env, path, task, sizeof(task));
 	snprintf(path, sizeof(path), V1 "/history/task/%s", task);
-	h = http_json(&harness_env, "GET", path, NULL, 200);
+	h = harness_get_json(path);
 	updates = json_object_get(h, "taskUpdates");
 	msg = json_string_value(json_object_get(json_array_get(updates,
 	    json_array_size(updates) - 1), "statusMessage"));
@@ -315,7 +237,7 @@ unrunnable_says_why(const char *id, const char *command, const char *extra,
 	json_decref(h);
 	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stderr"
 	    "&offset=0&length=65536", task);
-	chunk = http_json(&harness_env, "GET", path, NULL, 200);
+	chunk = harness_get_json(path);
 	data = json_string_value(json_object_get(chunk, "data"));
 	ck_assert_msg(data != NULL && strstr(data, in_stderr) != NULL,
 	    "stderr '%s' does not say '%s'", data, in_stderr);
@@ -325,15 +247,12 @@ unrunnable_says_why(const char *id, const char *command, const char *extra,
 START_TEST(test_jobs_unrunnable_command_says_why)
 {
 	char	cmd[PATH_MAX + 16], path[PATH_MAX];
-	int	fd;
 
 	/* Through the shell: a file the task user may not execute. */
 	snprintf(path, sizeof(path), "%s/bin", harness_env.dir);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/bin/not-a-program", harness_env.dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(close(fd), 0);
+	fixture_write_file(path, "");
 	snprintf(cmd, sizeof(cmd), "exec %s", path);
 	unrunnable_says_why("noexec", cmd, NULL, "Permission denied",
 	    "Permission denied");
@@ -348,20 +267,21 @@ END_TEST
 Suite *
 jobs_suite(void)
 {
-	Suite	*s = suite_create("jobs");
-	TCase	*tc = tcase_create("types");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("types"),
+		FIXTURE_CHECKED(harness_setup_short_grace, harness_teardown),
+		FIXTURE_TIMEOUT(90),
+		FIXTURE_TEST(test_jobs_cron_runs_on_time_without_overlap),
+		FIXTURE_TEST(test_jobs_run_now_with_arguments),
+		FIXTURE_TEST(test_jobs_on_demand_cap_and_delete_pending),
+		FIXTURE_TEST(test_jobs_run_once_runs_once),
+		FIXTURE_TEST(test_jobs_retries_counted),
+		FIXTURE_TEST(test_jobs_time_limit_kills),
+		FIXTURE_TEST(test_jobs_schedule_without_future_finishes),
+		FIXTURE_TEST(test_jobs_healthcheck_decides_deploy),
+		FIXTURE_TEST(test_jobs_unrunnable_command_says_why),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, jobs_setup, harness_teardown);
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_jobs_cron_runs_on_time_without_overlap);
-	tcase_add_test(tc, test_jobs_run_now_with_arguments);
-	tcase_add_test(tc, test_jobs_on_demand_cap_and_delete_pending);
-	tcase_add_test(tc, test_jobs_run_once_runs_once);
-	tcase_add_test(tc, test_jobs_retries_counted);
-	tcase_add_test(tc, test_jobs_time_limit_kills);
-	tcase_add_test(tc, test_jobs_schedule_without_future_finishes);
-	tcase_add_test(tc, test_jobs_healthcheck_decides_deploy);
-	tcase_add_test(tc, test_jobs_unrunnable_command_says_why);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("jobs", tests));
 }

@@ -12,18 +12,13 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*requests_suite(void);
 
 #define V1	"/singularity/v1"
 #define API	"/singularity/api"
-
-static json_t *
-get_json(const char *path)
-{
-	return (http_json(&harness_env, "GET", path, NULL, 200));
-}
 
 static json_t *
 post_request(const char *body)
@@ -46,21 +41,15 @@ jstr(json_t *o, const char *path)
 	return (json_string_value(json_object_get(cur, path)));
 }
 
-static long long
-db_count(const char *sql)
-{
-	return (harness_sql_int(&harness_env, sql));
-}
-
 /* Rows in every request table: a rejected call must not change it. */
 static long long
 db_fingerprint(void)
 {
-	return (db_count("SELECT (SELECT count(*) FROM requests) * 1000000 +"
-	    " (SELECT count(*) FROM request_history) * 10000 +"
+	return (harness_count("SELECT (SELECT count(*) FROM requests)"
+	    " * 1000000 + (SELECT count(*) FROM request_history) * 10000 +"
 	    " (SELECT count(*) FROM pending_requests) * 100 +"
 	    " (SELECT count(*) FROM request_cleanups)") +
-	    db_count("SELECT coalesce(sum(length(request_json) + "
+	    harness_count("SELECT coalesce(sum(length(request_json) + "
 	    "length(state)), 0) FROM requests"));
 }
 
@@ -90,7 +79,7 @@ wait_cleanup_queue_empty(void)
 	int	 i;
 
 	for (i = 0; i < 200; i++) {
-		list = get_json(V1 "/requests/queued/cleanup");
+		list = harness_get_json(V1 "/requests/queued/cleanup");
 		if (json_array_size(list) == 0) {
 			json_decref(list);
 			return;
@@ -110,23 +99,24 @@ START_TEST(test_requests_create_seed_example)
 	ck_assert_str_eq(jstr(p, "request.requestType"), "WORKER");
 	ck_assert_str_eq(jstr(p, "state"), "ACTIVE");
 	ck_assert_ptr_null(json_object_get(p, "requestDeployState"));
-	g = get_json(API "/requests/request/test-singularity-1");
+	g = harness_get_json(API "/requests/request/test-singularity-1");
 	ck_assert(json_equal(json_object_get(p, "request"),
 	    json_object_get(g, "request")));
-	active = get_json(V1 "/requests/active");
+	active = harness_get_json(V1 "/requests/active");
 	ck_assert_int_eq(json_array_size(active), 1);
 	ck_assert_str_eq(jstr(json_array_get(active, 0), "request.id"),
 	    "test-singularity-1");
 	/* No deploy yet: nothing to run, nothing queued. */
-	pending = get_json(V1 "/requests/queued/pending");
+	pending = harness_get_json(V1 "/requests/queued/pending");
 	ck_assert_int_eq(json_array_size(pending), 0);
-	hist = get_json(V1 "/history/request/test-singularity-1/requests");
+	hist = harness_get_json(V1 "/history/request/test-singularity-1/"
+	    "requests");
 	ck_assert_int_eq(json_array_size(hist), 1);
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "eventType"),
 	    "CREATED");
 	ck_assert(json_is_integer(json_object_get(json_array_get(hist, 0),
 	    "createdAt")));
-	ck_assert_int_eq(db_count("SELECT count(*) FROM requests WHERE"
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM requests WHERE"
 	    " id = 'test-singularity-1' AND state = 'ACTIVE'"), 1);
 	json_decref(p);
 	json_decref(g);
@@ -239,7 +229,7 @@ START_TEST(test_requests_update_writes_history)
 	ck_assert_str_eq(jstr(p, "request.requestType"), "SERVICE");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
 	    p, "request"), "instances")), 3);
-	hist = get_json(V1 "/history/request/w1/requests");
+	hist = harness_get_json(V1 "/history/request/w1/requests");
 	ck_assert_int_eq(json_array_size(hist), 2);
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "eventType"),
 	    "UPDATED");
@@ -267,10 +257,10 @@ START_TEST(test_requests_pause_unpause)
 	    "pause", NULL, 409, "pz");
 	/* No task to kill: cleanerd finishes the pause at once. */
 	wait_cleanup_queue_empty();
-	paused = get_json(V1 "/requests/paused");
+	paused = harness_get_json(V1 "/requests/paused");
 	ck_assert_int_eq(json_array_size(paused), 1);
 	json_decref(paused);
-	hist = get_json(V1 "/history/request/pz/requests");
+	hist = harness_get_json(V1 "/history/request/pz/requests");
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "eventType"),
 	    "PAUSED");
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "user"), "bob");
@@ -292,9 +282,9 @@ START_TEST(test_requests_pause_queues_cleanup_and_blocks_post)
 	/* Stop cleanerd so the cleanup stays in flight. */
 	ck_assert_int_ge(harness_stop_daemon(&harness_env, HARNESS_CLEANERD,
 	    2000), 0);
-	json_decref(http_json(&harness_env, "POST", V1 "/requests/request/pq/"
-	    "pause?user=carol", "{\"killTasks\":false}", 200));
-	cleanups = get_json(V1 "/requests/queued/cleanup");
+	harness_post_ok(V1 "/requests/request/pq/pause?user=carol",
+	    "{\"killTasks\":false}");
+	cleanups = harness_get_json(V1 "/requests/queued/cleanup");
 	ck_assert_int_eq(json_array_size(cleanups), 1);
 	c = json_array_get(cleanups, 0);
 	ck_assert_str_eq(jstr(c, "requestId"), "pq");
@@ -310,7 +300,7 @@ START_TEST(test_requests_pause_queues_cleanup_and_blocks_post)
 	c = post_request("{\"id\":\"pq\",\"instances\":2}");
 	ck_assert_str_eq(jstr(c, "state"), "ACTIVE");
 	json_decref(c);
-	c = get_json(V1 "/history/request/pq/requests");
+	c = harness_get_json(V1 "/history/request/pq/requests");
 	ck_assert_str_eq(jstr(json_array_get(c, 0), "eventType"), "UNPAUSED");
 	ck_assert_str_eq(jstr(json_array_get(c, 1), "eventType"), "UPDATED");
 	json_decref(c);
@@ -329,10 +319,10 @@ START_TEST(test_requests_delete_and_recreate)
 	ck_assert_str_eq(jstr(d, "id"), "del");
 	json_decref(d);
 	/* Until cleanerd has finished it stays, DELETING, in the queue. */
-	d = get_json(V1 "/requests/request/del");
+	d = harness_get_json(V1 "/requests/request/del");
 	ck_assert_str_eq(jstr(d, "state"), "DELETING");
 	json_decref(d);
-	all = get_json(V1 "/requests/queued/cleanup");
+	all = harness_get_json(V1 "/requests/queued/cleanup");
 	ck_assert_str_eq(jstr(json_array_get(all, 0), "cleanupType"),
 	    "DELETING");
 	json_decref(all);
@@ -342,10 +332,10 @@ START_TEST(test_requests_delete_and_recreate)
 	wait_status(V1 "/requests/request/del", 404);
 	http_expect_error(&harness_env, "GET", V1 "/requests/request/del",
 	    NULL, 404, "del");
-	all = get_json(V1 "/requests");
+	all = harness_get_json(V1 "/requests");
 	ck_assert_int_eq(json_array_size(all), 0);
 	json_decref(all);
-	hist = get_json(V1 "/history/request/del/requests");
+	hist = harness_get_json(V1 "/history/request/del/requests");
 	ck_assert_int_eq(json_array_size(hist), 3);
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "eventType"),
 	    "DELETED");
@@ -366,9 +356,9 @@ START_TEST(test_requests_timed_pause_is_shown_and_cancelled)
 	json_t *p;
 
 	json_decref(post_request("{\"id\":\"tp\"}"));
-	json_decref(http_json(&harness_env, "POST", V1 "/requests/request/tp/"
-	    "pause", "{\"durationMillis\":600000,\"actionId\":\"a1\"}", 200));
-	p = get_json(V1 "/requests/request/tp");
+	harness_post_ok(V1 "/requests/request/tp/pause",
+	    "{\"durationMillis\":600000,\"actionId\":\"a1\"}");
+	p = harness_get_json(V1 "/requests/request/tp");
 	ck_assert_str_eq(jstr(p, "expiringPause.actionId"), "a1");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
 	    json_object_get(p, "expiringPause"), "expiringAPIRequestObject"),
@@ -391,8 +381,7 @@ START_TEST(test_requests_delete_paused)
 	json_decref(post_request("{\"id\":\"dp\"}"));
 	http_expect_error(&harness_env, "DELETE", V1 "/requests/request/dp/"
 	    "paused", NULL, 404, "dp");
-	json_decref(http_json(&harness_env, "POST", V1 "/requests/request/dp/"
-	    "pause", NULL, 200));
+	harness_post_ok(V1 "/requests/request/dp/pause", NULL);
 	d = http_json(&harness_env, "DELETE", V1 "/requests/request/dp/paused",
 	    NULL, 200);
 	ck_assert_str_eq(jstr(d, "id"), "dp");
@@ -436,7 +425,7 @@ START_TEST(test_requests_scale)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
 	    p, "request"), "instances")), 3);
 	json_decref(p);
-	hist = get_json(V1 "/history/request/sc/requests");
+	hist = harness_get_json(V1 "/history/request/sc/requests");
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "eventType"),
 	    "SCALED");
 	ck_assert_str_eq(jstr(json_array_get(hist, 0), "message"),
@@ -463,24 +452,25 @@ START_TEST(test_requests_lists_ids_batch_filter)
 	    "\"WORKER\"}"));
 	json_decref(post_request("{\"id\":\"beta\",\"requestType\":"
 	    "\"ON_DEMAND\"}"));
-	j = get_json(V1 "/requests/ids?requestIdLike=ALP");
+	j = harness_get_json(V1 "/requests/ids?requestIdLike=ALP");
 	ck_assert_int_eq(json_array_size(j), 2);
 	json_decref(j);
-	j = get_json(V1 "/requests?requestType=SERVICE&requestType=ON_DEMAND");
+	j = harness_get_json(V1 "/requests?requestType=SERVICE"
+	    "&requestType=ON_DEMAND");
 	ck_assert_int_eq(json_array_size(j), 2);
 	json_decref(j);
-	j = get_json(V1 "/requests/batch?id=alpha&id=zeta");
+	j = harness_get_json(V1 "/requests/batch?id=alpha&id=zeta");
 	ck_assert_int_eq(json_array_size(json_object_get(j, "requests")), 1);
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j,
 	    "notFound"), 0)), "zeta");
 	json_decref(j);
-	j = get_json(V1 "/requests/active?property=request.id");
+	j = harness_get_json(V1 "/requests/active?property=request.id");
 	ck_assert_int_eq(json_array_size(j), 3);
 	ck_assert_int_eq(json_object_size(json_array_get(j, 0)), 1);
 	ck_assert_int_eq(json_object_size(json_object_get(json_array_get(j,
 	    0), "request")), 1);
 	json_decref(j);
-	j = get_json(V1 "/auth/user");
+	j = harness_get_json(V1 "/auth/user");
 	ck_assert_str_eq(jstr(j, "user.id"), "singularity");
 	ck_assert(json_is_false(json_object_get(j, "authEnabled")));
 	json_decref(j);
@@ -500,11 +490,11 @@ START_TEST(test_requests_history_paging)
 		    i);
 		json_decref(post_request(body));
 	}
-	h = get_json(V1 "/history/request/hp/requests?count=2&page=3");
+	h = harness_get_json(V1 "/history/request/hp/requests?count=2&page=3");
 	ck_assert_int_eq(json_array_size(h), 1);
 	ck_assert_str_eq(jstr(json_array_get(h, 0), "eventType"), "CREATED");
 	json_decref(h);
-	h = get_json(V1 "/history/request/hp/requests?count=2&page=1");
+	h = harness_get_json(V1 "/history/request/hp/requests?count=2&page=1");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(
 	    json_array_get(h, 0), "request"), "instances")), 5);
 	json_decref(h);
@@ -555,10 +545,10 @@ START_TEST(test_requests_concurrent_creates)
 		failures += p[i].failures;
 	}
 	ck_assert_int_eq(failures, 0);
-	active = get_json(V1 "/requests/active");
+	active = harness_get_json(V1 "/requests/active");
 	ck_assert_int_eq(json_array_size(active), 100);
 	json_decref(active);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM request_history"),
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM request_history"),
 	    100);
 }
 END_TEST
@@ -566,26 +556,27 @@ END_TEST
 Suite *
 requests_suite(void)
 {
-	Suite	*s = suite_create("requests");
-	TCase	*tc = tcase_create("api");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("api"),
+		FIXTURE_CHECKED(harness_setup, harness_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_requests_create_seed_example),
+		FIXTURE_TEST(test_requests_round_trip_every_field),
+		FIXTURE_TEST(test_requests_type_inference),
+		FIXTURE_TEST(test_requests_validation_changes_nothing),
+		FIXTURE_TEST(test_requests_update_writes_history),
+		FIXTURE_TEST(test_requests_pause_unpause),
+		FIXTURE_TEST(test_requests_pause_queues_cleanup_and_blocks_post),
+		FIXTURE_TEST(test_requests_delete_and_recreate),
+		FIXTURE_TEST(test_requests_delete_paused),
+		FIXTURE_TEST(test_requests_timed_pause_is_shown_and_cancelled),
+		FIXTURE_TEST(test_requests_bounce_run_need_a_deploy),
+		FIXTURE_TEST(test_requests_scale),
+		FIXTURE_TEST(test_requests_lists_ids_batch_filter),
+		FIXTURE_TEST(test_requests_history_paging),
+		FIXTURE_TEST(test_requests_concurrent_creates),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_requests_create_seed_example);
-	tcase_add_test(tc, test_requests_round_trip_every_field);
-	tcase_add_test(tc, test_requests_type_inference);
-	tcase_add_test(tc, test_requests_validation_changes_nothing);
-	tcase_add_test(tc, test_requests_update_writes_history);
-	tcase_add_test(tc, test_requests_pause_unpause);
-	tcase_add_test(tc, test_requests_pause_queues_cleanup_and_blocks_post);
-	tcase_add_test(tc, test_requests_delete_and_recreate);
-	tcase_add_test(tc, test_requests_delete_paused);
-	tcase_add_test(tc, test_requests_timed_pause_is_shown_and_cancelled);
-	tcase_add_test(tc, test_requests_bounce_run_need_a_deploy);
-	tcase_add_test(tc, test_requests_scale);
-	tcase_add_test(tc, test_requests_lists_ids_batch_filter);
-	tcase_add_test(tc, test_requests_history_paging);
-	tcase_add_test(tc, test_requests_concurrent_creates);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("requests", tests));
 }

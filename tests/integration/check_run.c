@@ -16,12 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
 
+#include "clock.h"
 #include "daemon.h"
+#include "fixture.h"
 #include "harness.h"
 #include "lockfile.h"
 
@@ -31,34 +32,19 @@ Suite	*run_suite(void);
 
 static pid_t	run_pid;		/* kerr-run */
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* Parent pid of a live process, 0 if gone or a zombie. */
 static pid_t
 proc_parent(pid_t pid)
 {
-	char	 path[64], buf[512], *p, state;
+	char	*buf, *p, state;
 	int	 ppid = 0;
-	FILE	*fp;
-	size_t	 n;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return (0);
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
+	buf = harness_proc_file(pid, "stat", NULL);
 	/* "pid (comm) S ppid ...": comm may hold anything, skip to ')'. */
 	if ((p = strrchr(buf, ')')) == NULL ||
 	    sscanf(p + 1, " %c %d", &state, &ppid) != 2 || state == 'Z')
-		return (0);
+		ppid = 0;
+	free(buf);
 	return ((pid_t)ppid);
 }
 
@@ -75,11 +61,21 @@ lock_pid(enum harness_daemon which)
 	return (pid);
 }
 
+/* The pids the three lock files name, by enum harness_daemon. */
+static void
+lock_pids(pid_t pids[HARNESS_NDAEMONS])
+{
+	int i;
+
+	for (i = 0; i < HARNESS_NDAEMONS; i++)
+		pids[i] = lock_pid((enum harness_daemon)i);
+}
+
 /* The pid of a daemon kerr-run started, other than `old`, within limit. */
 static pid_t
 wait_daemon(enum harness_daemon which, pid_t old, long limit_ms)
 {
-	long	deadline = now_ms() + limit_ms;
+	int64_t	deadline = clock_mono_ms() + limit_ms;
 	pid_t	pid;
 
 	do {
@@ -87,7 +83,7 @@ wait_daemon(enum harness_daemon which, pid_t old, long limit_ms)
 		if (pid > 0 && pid != old && proc_parent(pid) == run_pid)
 			return (pid);
 		usleep(20000);
-	} while (now_ms() < deadline);
+	} while (clock_mono_ms() < deadline);
 	ck_abort_msg("no new kerr-%s under kerr-run within %ld ms (lock "
 	    "names %d; logs in %s)", harness_daemon_name(which), limit_ms,
 	    (int)lock_pid(which), harness_env.dir);
@@ -99,17 +95,10 @@ static int
 run_log_has(const char *s)
 {
 	char	 path[PATH_MAX], *buf;
-	FILE	*fp;
-	size_t	 n;
 	int	 found;
 
 	snprintf(path, sizeof(path), "%s/kerr-run.log", harness_env.dir);
-	ck_assert_ptr_nonnull(buf = calloc(1, 1 << 20));
-	if ((fp = fopen(path, "r")) != NULL) {
-		n = fread(buf, 1, (1 << 20) - 1, fp);
-		buf[n] = '\0';
-		fclose(fp);
-	}
+	buf = fixture_read_file(path, NULL);
 	found = strstr(buf, s) != NULL;
 	free(buf);
 	return (found);
@@ -118,32 +107,12 @@ run_log_has(const char *s)
 static void
 wait_log(const char *s, long limit_ms)
 {
-	long deadline = now_ms() + limit_ms;
+	int64_t deadline = clock_mono_ms() + limit_ms;
 
-	while (!run_log_has(s) && now_ms() < deadline)
+	while (!run_log_has(s) && clock_mono_ms() < deadline)
 		usleep(20000);
 	ck_assert_msg(run_log_has(s), "kerr-run.log lacks '%s' (in %s)", s,
 	    harness_env.dir);
-}
-
-/* Whether /proc/<pid>/cmdline has s as one of its arguments. */
-static int
-proc_cmdline_has(pid_t pid, const char *s)
-{
-	char	 path[64], buf[8192];
-	size_t	 n, off;
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return (0);
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	for (off = 0; off < n; off += strlen(buf + off) + 1)
-		if (strcmp(buf + off, s) == 0)
-			return (1);
-	return (0);
 }
 
 /* Processes running kerr-apid, -schedulerd or -cleanerd on our config. */
@@ -175,19 +144,13 @@ count_daemons(void)
 			    strcmp(exe + n - len, bins[i]) == 0 &&
 			    strncmp(exe, harness_env.build_dir,
 			    strlen(harness_env.build_dir)) == 0 &&
-			    proc_cmdline_has(pid, harness_env.conf_path))
+			    harness_proc_has(pid, "cmdline",
+			    harness_env.conf_path))
 				count++;
 		}
 	}
 	closedir(d);
 	return (count);
-}
-
-static void
-run_atexit(void)
-{
-	if (harness_env.dir[0] != '\0')
-		harness_kill_strays_of(harness_env.dir);
 }
 
 /* kerr-run on a fresh config; the API answers and all three hold locks. */
@@ -198,8 +161,7 @@ run_setup(void)
 	char	*argv[] = { bin, "-c", harness_env.conf_path, NULL };
 	int	i;
 
-	(void)atexit(run_atexit);
-	harness_prepare(&harness_env, "[cleanerd]\nkill_grace_ms = 1500\n");
+	harness_prepare(&harness_env, HARNESS_SHORT_GRACE);
 	snprintf(bin, sizeof(bin), "%s/kerr-run", harness_env.build_dir);
 	run_pid = harness_spawn_argv(&harness_env, argv);
 	harness_wait_api(&harness_env);
@@ -234,24 +196,12 @@ stop_runner(int sig)
 	ck_assert(run_log_has("kerr: stopped\n"));
 }
 
-static void
-post_ok(const char *path, const char *body)
-{
-	json_decref(http_json(&harness_env, "POST", path, body, 200));
-}
-
 /* A one-instance worker running `sleep 1000`. */
 static void
 start_worker(const char *id)
 {
-	char body[512];
-
-	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"requestType\":"
-	    "\"WORKER\",\"instances\":1}", id);
-	post_ok(V1 "/requests", body);
-	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
-	    "\"id\":\"d1\",\"command\":\"sleep 1000\"}}", id);
-	post_ok(V1 "/deploys", body);
+	harness_request(id, "WORKER", 1);
+	harness_deploy(id, "d1", "sleep 1000", NULL);
 }
 
 /* The process group of the request's running task, once there is one;
@@ -260,7 +210,7 @@ static pid_t
 wait_task(const char *request, int want_none)
 {
 	char		sql[256];
-	long		deadline = now_ms() + 15000;
+	int64_t		deadline = clock_mono_ms() + 15000;
 	long long	pgid;
 
 	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT task_pgid FROM"
@@ -272,7 +222,7 @@ wait_task(const char *request, int want_none)
 		    == 0)
 			return ((pid_t)pgid);
 		usleep(50000);
-	} while (now_ms() < deadline);
+	} while (clock_mono_ms() < deadline);
 	ck_abort_msg("%s: task %s within 15 s", request, want_none ?
 	    "still running" : "not running");
 	return (0);
@@ -302,20 +252,19 @@ START_TEST(test_run_kill9_each_daemon_comes_back)
 	long	t0, took;
 	int	i, d;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	start_worker("keep");
 	task = wait_task("keep", 0);
 	for (d = 0; d < HARNESS_NDAEMONS; d++) {
-		t0 = now_ms();
+		t0 = clock_mono_ms();
 		ck_assert_int_eq(kill(pids[d], SIGKILL), 0);
 		/* Watch the other two for the whole backoff. */
-		while (now_ms() - t0 < 800) {
+		while (clock_mono_ms() - t0 < 800) {
 			assert_others_unchanged((enum harness_daemon)d, pids);
 			usleep(100000);
 		}
 		fresh = wait_daemon((enum harness_daemon)d, pids[d], 5000);
-		took = now_ms() - t0;
+		took = clock_mono_ms() - t0;
 		ck_assert_msg(took >= 900, "kerr-%s back after %ld ms, before "
 		    "the 1 s delay", harness_daemon_name(d), took);
 		snprintf(line, sizeof(line), "kerr: kerr-%s killed by signal 9 "
@@ -353,10 +302,10 @@ START_TEST(test_run_delay_grows_while_failing)
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
 	fresh = wait_daemon(HARNESS_CLEANERD, pid, 5000);
 	/* Dead again within a second of running: twice the delay. */
-	t0 = now_ms();
+	t0 = clock_mono_ms();
 	ck_assert_int_eq(kill(fresh, SIGKILL), 0);
 	(void)wait_daemon(HARNESS_CLEANERD, fresh, 6000);
-	took = now_ms() - t0;
+	took = clock_mono_ms() - t0;
 	ck_assert_msg(took >= 1900, "back after %ld ms, before 2 s", took);
 	ck_assert(run_log_has("kerr: kerr-cleanerd killed by signal 9 (KILL);"
 	    " restarting in 1 s\n"));
@@ -368,11 +317,9 @@ END_TEST
 /* As systemd's on-failure: a daemon asked to stop stays stopped. */
 START_TEST(test_run_clean_exit_not_restarted)
 {
-	pid_t	pids[HARNESS_NDAEMONS];
-	int	i;
+	pid_t pids[HARNESS_NDAEMONS];
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	ck_assert_int_eq(kill(pids[HARNESS_APID], SIGTERM), 0);
 	wait_log("kerr: kerr-apid exited with status 0; not restarting\n",
 	    5000);
@@ -430,13 +377,9 @@ START_TEST(test_run_second_copy_refuses)
 	char		*argv[] = { bin, "-c", harness_env.conf_path, NULL };
 	char		*text;
 	pid_t		 pids[HARNESS_NDAEMONS], pid;
-	FILE		*fp;
-	size_t		 n;
 	int		 i, status;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
-	ck_assert_ptr_nonnull(text = calloc(1, 65536));
+	lock_pids(pids);
 	for (i = 0; i < HARNESS_NDAEMONS; i++) {
 		snprintf(bin, sizeof(bin), "%s/kerr-%s", harness_env.build_dir,
 		    harness_daemon_name((enum harness_daemon)i));
@@ -448,10 +391,7 @@ START_TEST(test_run_second_copy_refuses)
 		    harness_daemon_name((enum harness_daemon)i), status);
 		snprintf(log, sizeof(log), "%s/kerr-%s.log", harness_env.dir,
 		    harness_daemon_name((enum harness_daemon)i));
-		ck_assert_ptr_nonnull(fp = fopen(log, "r"));
-		n = fread(text, 1, 65535, fp);
-		text[n] = '\0';
-		fclose(fp);
+		text = fixture_read_file(log, NULL);
 		snprintf(want, sizeof(want), "kerr-%s is already running on "
 		    "state directory '%s/state' (lock '%s/run/kerr-%s.lock' "
 		    "held by pid %d)", harness_daemon_name(i),
@@ -460,14 +400,14 @@ START_TEST(test_run_second_copy_refuses)
 		ck_assert_msg(strstr(text, want) != NULL, "log: %s", text);
 		/* Refused before the store: no migration, no bus socket. */
 		ck_assert_ptr_null(strstr(text, "database"));
+		free(text);
 	}
-	free(text);
 	/* The first copies never noticed. */
 	for (i = 0; i < HARNESS_NDAEMONS; i++) {
 		ck_assert_int_eq(lock_pid((enum harness_daemon)i), pids[i]);
 		ck_assert_int_eq(proc_parent(pids[i]), run_pid);
 	}
-	json_decref(http_json(&harness_env, "GET", V1 "/state", NULL, 200));
+	json_decref(harness_get_json(V1 "/state"));
 }
 END_TEST
 
@@ -478,12 +418,9 @@ START_TEST(test_run_second_runner_gives_up)
 	char	*argv[] = { link, "-c", harness_env.conf_path, NULL };
 	char	*text;
 	pid_t	pids[HARNESS_NDAEMONS], pid;
-	FILE	*fp;
-	size_t	n;
 	int	i, status;
 
-	for (i = 0; i < HARNESS_NDAEMONS; i++)
-		pids[i] = lock_pid((enum harness_daemon)i);
+	lock_pids(pids);
 	/* Another name only for another log file (kerr-run-2.log). */
 	snprintf(bin, sizeof(bin), "%s/kerr-run", harness_env.build_dir);
 	snprintf(link, sizeof(link), "%s/kerr-run-2", harness_env.dir);
@@ -494,11 +431,7 @@ START_TEST(test_run_second_runner_gives_up)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
 	    "second kerr-run: wait status 0x%x", status);
 	snprintf(log, sizeof(log), "%s/kerr-run-2.log", harness_env.dir);
-	ck_assert_ptr_nonnull(text = calloc(1, 65536));
-	ck_assert_ptr_nonnull(fp = fopen(log, "r"));
-	n = fread(text, 1, 65535, fp);
-	text[n] = '\0';
-	fclose(fp);
+	text = fixture_read_file(log, NULL);
 	for (i = 0; i < HARNESS_NDAEMONS; i++) {
 		snprintf(bin, sizeof(bin), "kerr: kerr-%s exited with status "
 		    "75 (another copy is running); not restarting\n",
@@ -509,25 +442,26 @@ START_TEST(test_run_second_runner_gives_up)
 	}
 	ck_assert_msg(strstr(text, "restarting in") == NULL, "log: %s", text);
 	free(text);
-	json_decref(http_json(&harness_env, "GET", V1 "/state", NULL, 200));
+	json_decref(harness_get_json(V1 "/state"));
 }
 END_TEST
 
 Suite *
 run_suite(void)
 {
-	Suite	*s = suite_create("run");
-	TCase	*tc = tcase_create("kerr-run");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("kerr-run"),
+		FIXTURE_CHECKED(run_setup, run_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_run_kill9_each_daemon_comes_back),
+		FIXTURE_TEST(test_run_delay_grows_while_failing),
+		FIXTURE_TEST(test_run_clean_exit_not_restarted),
+		FIXTURE_TEST(test_run_interrupt_during_backoff_leaves_nothing),
+		FIXTURE_TEST(test_run_second_interrupt_kills_a_stuck_daemon),
+		FIXTURE_TEST(test_run_second_copy_refuses),
+		FIXTURE_TEST(test_run_second_runner_gives_up),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, run_setup, run_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_run_kill9_each_daemon_comes_back);
-	tcase_add_test(tc, test_run_delay_grows_while_failing);
-	tcase_add_test(tc, test_run_clean_exit_not_restarted);
-	tcase_add_test(tc, test_run_interrupt_during_backoff_leaves_nothing);
-	tcase_add_test(tc, test_run_second_interrupt_kills_a_stuck_daemon);
-	tcase_add_test(tc, test_run_second_copy_refuses);
-	tcase_add_test(tc, test_run_second_runner_gives_up);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("run", tests));
 }

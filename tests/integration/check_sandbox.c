@@ -17,6 +17,7 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*sandbox_suite(void);
@@ -60,13 +61,10 @@ make_dir(const char *path, mode_t mode)
 static void
 write_file(const char *id, const char *name, const char *content)
 {
-	char	path[PATH_MAX];
-	FILE	*fp;
+	char path[PATH_MAX];
 
 	sandbox_path(id, name, path, sizeof(path));
-	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
-	ck_assert_int_eq(fputs(content, fp) >= 0, 1);
-	ck_assert_int_eq(fclose(fp), 0);
+	fixture_write_file(path, content);
 	ck_assert_int_eq(chmod(path, 0644), 0);
 }
 
@@ -114,12 +112,6 @@ sandbox_fixture(void)
 	make_link(TASK, "latest", "stdout");
 }
 
-static json_t *
-get_json(const char *path)
-{
-	return (http_json(&harness_env, "GET", path, NULL, 200));
-}
-
 static const char *
 jstr(json_t *o, const char *key)
 {
@@ -165,6 +157,29 @@ expect_refused(const char *path)
 	http_resp_free(&resp);
 }
 
+/* GET <root>/sandbox/TASK/<verb>?path=<p><rest>: refused as outside. */
+static void
+expect_outside(const char *root, const char *verb, const char *p,
+    const char *rest)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/sandbox/" TASK "/%s?path=%s%s", root,
+	    verb, p, rest);
+	http_expect_error(&harness_env, "GET", path, NULL, 400,
+	    "outside the sandbox");
+}
+
+/* Read ?query: refused with status and a message that says needle. */
+static void
+expect_read_error(const char *query, long status, const char *needle)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), V1 "/sandbox/" TASK "/read?%s", query);
+	http_expect_error(&harness_env, "GET", path, NULL, status, needle);
+}
+
 /* Read ?query and check the whole chunk object. */
 static void
 expect_chunk(const char *query, const char *data, long long offset,
@@ -174,7 +189,7 @@ expect_chunk(const char *query, const char *data, long long offset,
 	json_t	*c;
 
 	snprintf(path, sizeof(path), V1 "/sandbox/" TASK "/read?%s", query);
-	c = get_json(path);
+	c = harness_get_json(path);
 	ck_assert_msg(strcmp(jstr(c, "data"), data) == 0,
 	    "%s: data '%s', expected '%s'", query, jstr(c, "data"), data);
 	ck_assert_int_eq(jint(c, "offset"), offset);
@@ -191,7 +206,7 @@ START_TEST(test_sandbox_browse_root)
 	size_t	 i;
 
 	sandbox_fixture();
-	sb = get_json(V1 "/sandbox/" TASK "/browse");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse");
 	files = json_object_get(sb, "files");
 	ck_assert_int_eq(json_array_size(files), 7);
 	for (i = 0; i < 7; i++)
@@ -216,7 +231,7 @@ START_TEST(test_sandbox_browse_root)
 	    jstr(sb, "slaveHostname"));
 	json_decref(sb);
 	/* The other root, and "/" as the root. */
-	sb = get_json(API "/sandbox/" TASK "/browse?path=/");
+	sb = harness_get_json(API "/sandbox/" TASK "/browse?path=/");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 7);
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "");
 	json_decref(sb);
@@ -228,18 +243,18 @@ START_TEST(test_sandbox_browse_subdirectory)
 	json_t *sb, *f;
 
 	sandbox_fixture();
-	sb = get_json(API "/sandbox/" TASK "/browse?path=logs//");
+	sb = harness_get_json(API "/sandbox/" TASK "/browse?path=logs//");
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "logs");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 1);
 	f = json_array_get(json_object_get(sb, "files"), 0);
 	ck_assert_str_eq(jstr(f, "name"), "app.log");
 	ck_assert_int_eq(jint(f, "size"), 4);
 	json_decref(sb);
-	sb = get_json(V1 "/sandbox/" TASK "/browse?path=./logs/.");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse?path=./logs/.");
 	ck_assert_str_eq(jstr(sb, "currentDirectory"), "logs");
 	json_decref(sb);
 	/* As Singularity: a directory that is not there lists nothing. */
-	sb = get_json(V1 "/sandbox/" TASK "/browse?path=nothere");
+	sb = harness_get_json(V1 "/sandbox/" TASK "/browse?path=nothere");
 	ck_assert_int_eq(json_array_size(json_object_get(sb, "files")), 0);
 	json_decref(sb);
 	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
@@ -252,16 +267,11 @@ START_TEST(test_sandbox_browse_outside)
 	static const char *const paths[] = { "..", "../", "../../",
 	    "logs/../..", "logs/..", "escape", "escape/", "escape/ssl",
 	    "escape/nothere", "%2E%2E" };
-	char	path[256];
-	size_t	i;
+	size_t i;
 
 	sandbox_fixture();
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(path, sizeof(path), V1 "/sandbox/" TASK
-		    "/browse?path=%s", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
-	}
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		expect_outside(V1, "browse", paths[i], "");
 }
 END_TEST
 
@@ -275,7 +285,7 @@ START_TEST(test_sandbox_read_whole_and_size)
 	expect_chunk("path=latest&offset=0", STDOUT, 0, strlen(STDOUT));
 	expect_chunk("path=logs/app.log&offset=0", "abc\n", 0, 4);
 	/* No offset: the size, to start tailing at the end (spec 4.5). */
-	c = get_json(API "/sandbox/" TASK "/read?path=stdout");
+	c = harness_get_json(API "/sandbox/" TASK "/read?path=stdout");
 	ck_assert_str_eq(jstr(c, "data"), "");
 	ck_assert_int_eq(jint(c, "offset"), strlen(STDOUT));
 	json_decref(c);
@@ -290,14 +300,10 @@ START_TEST(test_sandbox_read_offset_length)
 	expect_chunk("path=stdout&offset=5&length=8", "one\nline", 5, 13);
 	expect_chunk("path=stdout&offset=18&length=1000", "match me\n", 18,
 	    27);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=-1", NULL, 400, "offset");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&length=0", NULL, 400, "length");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=x", NULL, 400, "offset");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?offset=0", NULL, 400, "path is required");
+	expect_read_error("path=stdout&offset=-1", 400, "offset");
+	expect_read_error("path=stdout&offset=0&length=0", 400, "length");
+	expect_read_error("path=stdout&offset=x", 400, "offset");
+	expect_read_error("offset=0", 400, "path is required");
 }
 END_TEST
 
@@ -325,14 +331,11 @@ START_TEST(test_sandbox_read_grep)
 	    "line one\nline two\n", 0, 27);
 	/* nextOffset covers the whole chunk, matched or not. */
 	expect_chunk("path=stdout&offset=0&length=12&grep=nothing", "", 0, 12);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=%5B", NULL, 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=%5B", 400, "grep");
 	/* Nested bounds that glibc would unroll into gigabytes. */
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=((a%7B1,1000%7D)%7B1,1000%7D)"
-	    "%7B1,1000%7D", NULL, 400, "grep");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout&offset=0&grep=(a*)*%5C1", NULL, 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=((a%7B1,1000%7D)"
+	    "%7B1,1000%7D)%7B1,1000%7D", 400, "grep");
+	expect_read_error("path=stdout&offset=0&grep=(a*)*%5C1", 400, "grep");
 	expect_chunk("path=stdout&offset=0&grep=m%7B1%7Da%5C.?t", "match me\n",
 	    0, 27);
 }
@@ -343,23 +346,15 @@ START_TEST(test_sandbox_read_outside)
 	static const char *const paths[] = { "passwd", "escape/passwd",
 	    "../../kerr.conf", "..%2F..%2Fkerr.conf",
 	    "logs/../../../kerr.conf", "escape/nothere" };
-	char	path[256];
-	size_t	i;
+	size_t i;
 
 	sandbox_fixture();
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(path, sizeof(path), V1 "/sandbox/" TASK
-		    "/read?path=%s&offset=0", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
-		snprintf(path, sizeof(path), API "/sandbox/" TASK
-		    "/read?path=%s", paths[i]);
-		http_expect_error(&harness_env, "GET", path, NULL, 400,
-		    "outside the sandbox");
+		expect_outside(V1, "read", paths[i], "&offset=0");
+		expect_outside(API, "read", paths[i], "");
 	}
 	/* An absolute path is taken relative to the sandbox. */
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=/etc/passwd&offset=0", NULL, 404, "not found");
+	expect_read_error("path=/etc/passwd&offset=0", 404, "not found");
 }
 END_TEST
 
@@ -368,18 +363,14 @@ START_TEST(test_sandbox_read_missing_and_special)
 	char path[PATH_MAX];
 
 	sandbox_fixture();
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=nothere&offset=0", NULL, 404,
+	expect_read_error("path=nothere&offset=0", 404,
 	    "File nothere not found");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=stdout/x&offset=0", NULL, 404, "not found");
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=logs&offset=0", NULL, 400, "directory");
+	expect_read_error("path=stdout/x&offset=0", 404, "not found");
+	expect_read_error("path=logs&offset=0", 400, "directory");
 	/* A FIFO is refused at once rather than waited on. */
 	sandbox_path(TASK, "fifo", path, sizeof(path));
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
-	http_expect_error(&harness_env, "GET", V1 "/sandbox/" TASK
-	    "/read?path=fifo&offset=0", NULL, 400, "not a regular file");
+	expect_read_error("path=fifo&offset=0", 400, "not a regular file");
 }
 END_TEST
 
@@ -426,22 +417,23 @@ END_TEST
 Suite *
 sandbox_suite(void)
 {
-	Suite	*s = suite_create("sandbox");
-	TCase	*tc = tcase_create("api");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("api"),
+		FIXTURE_CHECKED(harness_setup, harness_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_sandbox_browse_root),
+		FIXTURE_TEST(test_sandbox_browse_subdirectory),
+		FIXTURE_TEST(test_sandbox_browse_outside),
+		FIXTURE_TEST(test_sandbox_read_whole_and_size),
+		FIXTURE_TEST(test_sandbox_read_offset_length),
+		FIXTURE_TEST(test_sandbox_read_utf8_edges),
+		FIXTURE_TEST(test_sandbox_read_grep),
+		FIXTURE_TEST(test_sandbox_read_outside),
+		FIXTURE_TEST(test_sandbox_read_missing_and_special),
+		FIXTURE_TEST(test_sandbox_unknown_task_and_no_sandbox),
+		FIXTURE_TEST(test_sandbox_bad_task_ids),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_sandbox_browse_root);
-	tcase_add_test(tc, test_sandbox_browse_subdirectory);
-	tcase_add_test(tc, test_sandbox_browse_outside);
-	tcase_add_test(tc, test_sandbox_read_whole_and_size);
-	tcase_add_test(tc, test_sandbox_read_offset_length);
-	tcase_add_test(tc, test_sandbox_read_utf8_edges);
-	tcase_add_test(tc, test_sandbox_read_grep);
-	tcase_add_test(tc, test_sandbox_read_outside);
-	tcase_add_test(tc, test_sandbox_read_missing_and_special);
-	tcase_add_test(tc, test_sandbox_unknown_task_and_no_sandbox);
-	tcase_add_test(tc, test_sandbox_bad_task_ids);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("sandbox", tests));
 }

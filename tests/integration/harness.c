@@ -13,16 +13,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "clock.h"
+#include "fixture.h"
 #include "harness.h"
 
 struct kerr_env harness_env;
@@ -35,15 +38,6 @@ const char *
 harness_daemon_name(enum harness_daemon which)
 {
 	return (harness_names[which]);
-}
-
-static long
-harness_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 int
@@ -82,18 +76,27 @@ harness_run_prefix(void)
 	return (prefix);
 }
 
+/* A failed assertion exits the test process without its teardown. */
+static void
+harness_atexit(void)
+{
+	if (harness_env.dir[0] != '\0')
+		harness_kill_strays_of(harness_env.dir);
+}
+
 void
 harness_prepare(struct kerr_env *env, const char *extra_conf)
 {
+	static int	 registered;
 	const char	*build = getenv("KERR_BUILD_DIR");
 	FILE		*fp;
 
+	if (!registered)
+		registered = atexit(harness_atexit) == 0;
 	memset(env, 0, sizeof(*env));
 	snprintf(env->build_dir, sizeof(env->build_dir), "%s",
 	    build != NULL ? build : "build");
-	snprintf(env->dir, sizeof(env->dir), "%s%s", harness_run_prefix(),
-	    "XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(env->dir));
+	fixture_tmpdir(harness_run_prefix(), env->dir, sizeof(env->dir));
 	/* Tasks run as another user (nobody) when the tests run as root:
 	 * they may pass through, not list (harness_task_program). */
 	ck_assert_int_eq(chmod(env->dir, 0711), 0);
@@ -206,9 +209,9 @@ void
 harness_wait_api(struct kerr_env *env)
 {
 	struct http_resp	resp;
-	long			deadline = harness_now_ms() + 10000;
+	int64_t			deadline = clock_mono_ms() + 10000;
 
-	while (harness_now_ms() < deadline) {
+	while (clock_mono_ms() < deadline) {
 		if (http_do(env, "GET", "/singularity/v1/state", NULL,
 		    &resp) == 0 && resp.status == 200) {
 			http_resp_free(&resp);
@@ -225,7 +228,7 @@ harness_wait_api(struct kerr_env *env)
 int
 harness_wait_pid(pid_t pid, long limit_ms, int *ret_status)
 {
-	long	deadline = harness_now_ms() + limit_ms;
+	int64_t	deadline = clock_mono_ms() + limit_ms;
 	int	status;
 	pid_t	r;
 
@@ -236,7 +239,7 @@ harness_wait_pid(pid_t pid, long limit_ms, int *ret_status)
 				*ret_status = status;
 			return (1);
 		}
-		if (r < 0 || harness_now_ms() >= deadline)
+		if (r < 0 || clock_mono_ms() >= deadline)
 			return (0);
 		usleep(5000);
 	}
@@ -246,7 +249,7 @@ long
 harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
     long limit_ms)
 {
-	long	start = harness_now_ms();
+	int64_t	start = clock_mono_ms();
 	int	status = 0;
 
 	if (env->pid[which] <= 0)
@@ -261,7 +264,7 @@ harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
 	}
 	env->pid[which] = 0;
 	env->exit_status[which] = status;
-	return (harness_now_ms() - start);
+	return ((long)(clock_mono_ms() - start));
 }
 
 /*
@@ -300,40 +303,39 @@ harness_stop_expect_clean(struct kerr_env *env, enum harness_daemon which)
 	    env->dir);
 }
 
-static void
-harness_rm_rf(const char *dir)
+char *
+harness_proc_file(pid_t pid, const char *name, size_t *ret_len)
 {
-	char	 path[PATH_MAX];
-	char	*argv[] = { "rm", "-rf", path, NULL };
-	pid_t	 pid;
+	char path[64];
 
-	snprintf(path, sizeof(path), "%s", dir);
-	pid = fork();
-	if (pid == 0) {
-		execvp("rm", argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		(void)harness_wait_pid(pid, 10000, NULL);
+	snprintf(path, sizeof(path), "/proc/%d/%.32s", (int)pid, name);
+	return (fixture_read_file(path, ret_len));
+}
+
+int
+harness_proc_has(pid_t pid, const char *name, const char *s)
+{
+	size_t	 len, off;
+	char	*buf = harness_proc_file(pid, name, &len);
+	int	 found = 0;
+
+	for (off = 0; off < len && !found; off += strlen(buf + off) + 1)
+		found = strcmp(buf + off, s) == 0;
+	free(buf);
+	return (found);
 }
 
 /* 1 when /proc/<pid>/<file> mentions the test's directory. */
 static int
-harness_proc_mentions(const char *pid, const char *file, const char *dir)
+harness_proc_mentions(pid_t pid, const char *file, const char *dir)
 {
-	char	 path[300], buf[16384];
-	size_t	 n, i, dlen = strlen(dir);
-	FILE	*fp;
+	size_t	 len;
+	char	*buf = harness_proc_file(pid, file, &len);
+	int	 found;
 
-	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
-	if ((fp = fopen(path, "r")) == NULL)
-		return (0);
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	for (i = 0; i + dlen <= n; i++)
-		if (memcmp(buf + i, dir, dlen) == 0)
-			return (1);
-	return (0);
+	found = memmem(buf, len, dir, strlen(dir)) != NULL;
+	free(buf);
+	return (found);
 }
 
 /* Supervisors name the test directory on their command line and tasks
@@ -344,16 +346,17 @@ harness_kill_strays_of(const char *dir)
 {
 	struct dirent	*de;
 	DIR		*d;
+	pid_t		 pid;
 
 	if ((d = opendir("/proc")) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
-		    atoi(de->d_name) == getpid())
+		    (pid = (pid_t)atoi(de->d_name)) == getpid())
 			continue;
-		if (harness_proc_mentions(de->d_name, "cmdline", dir) ||
-		    harness_proc_mentions(de->d_name, "environ", dir))
-			(void)kill(atoi(de->d_name), SIGKILL);
+		if (harness_proc_mentions(pid, "cmdline", dir) ||
+		    harness_proc_mentions(pid, "environ", dir))
+			(void)kill(pid, SIGKILL);
 	}
 	closedir(d);
 }
@@ -376,8 +379,8 @@ harness_cleanup(struct kerr_env *env)
 	/* Keep the logs of a daemon that did not stop cleanly. */
 	ck_assert_msg(problem[0] == '\0', "%s (logs in %s)", problem,
 	    env->dir);
-	if (env->dir[0] != '\0' && getenv("KERR_KEEP_TEST_DIRS") == NULL)
-		harness_rm_rf(env->dir);
+	if (getenv("KERR_KEEP_TEST_DIRS") == NULL)
+		fixture_rmtree(env->dir);
 }
 
 void
@@ -386,13 +389,10 @@ harness_setup(void)
 	harness_setup_with(NULL);
 }
 
-/* A failed assertion exits the test process without its teardown. */
-static void
-harness_atexit(void)
+void
+harness_setup_short_grace(void)
 {
-	if (harness_env.dir[0] != '\0') {
-		harness_kill_strays_of(harness_env.dir);
-	}
+	harness_setup_with(HARNESS_SHORT_GRACE);
 }
 
 void
@@ -400,7 +400,6 @@ harness_setup_with(const char *extra_conf)
 {
 	int i;
 
-	(void)atexit(harness_atexit);
 	harness_prepare(&harness_env, extra_conf);
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		harness_spawn(&harness_env, (enum harness_daemon)i);
@@ -493,6 +492,20 @@ http_resp_free(struct http_resp *resp)
 	resp->body = NULL;
 }
 
+/* Do the call; assert an answer with the status and content type. */
+static void
+http_expect(const struct kerr_env *env, const char *method, const char *path,
+    const char *body, long expect_status, const char *content_type,
+    struct http_resp *ret)
+{
+	ck_assert_msg(http_do(env, method, path, body, ret) == 0,
+	    "%s %s: no answer", method, path);
+	ck_assert_msg(ret->status == expect_status,
+	    "%s %s: status %ld, expected %ld: %s", method, path, ret->status,
+	    expect_status, ret->body);
+	ck_assert_str_eq(ret->content_type, content_type);
+}
+
 json_t *
 http_json(const struct kerr_env *env, const char *method, const char *path,
     const char *body, long expect_status)
@@ -501,12 +514,8 @@ http_json(const struct kerr_env *env, const char *method, const char *path,
 	json_error_t		 err;
 	json_t			*json;
 
-	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
-	    "%s %s: no answer", method, path);
-	ck_assert_msg(resp.status == expect_status,
-	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
-	    expect_status, resp.body);
-	ck_assert_str_eq(resp.content_type, "application/json");
+	http_expect(env, method, path, body, expect_status,
+	    "application/json", &resp);
 	json = json_loadb(resp.body, resp.len, JSON_DECODE_ANY, &err);
 	ck_assert_msg(json != NULL, "%s %s: bad JSON: %s", method, path,
 	    err.text);
@@ -521,12 +530,8 @@ http_expect_error(const struct kerr_env *env, const char *method,
 {
 	struct http_resp resp;
 
-	ck_assert_msg(http_do(env, method, path, body, &resp) == 0,
-	    "%s %s: no answer", method, path);
-	ck_assert_msg(resp.status == expect_status,
-	    "%s %s: status %ld, expected %ld: %s", method, path, resp.status,
-	    expect_status, resp.body);
-	ck_assert_str_eq(resp.content_type, "text/plain; charset=utf-8");
+	http_expect(env, method, path, body, expect_status,
+	    "text/plain; charset=utf-8", &resp);
 	ck_assert_msg(strchr(resp.body, '\n') == NULL,
 	    "error body is not one line: %s", resp.body);
 	ck_assert_msg(strstr(resp.body, needle) != NULL,
@@ -556,17 +561,26 @@ harness_sql(const struct kerr_env *env, const char *sql)
 	sqlite3_close(db);
 }
 
+/* sql stepped to its first row, on a connection of its own (*ret_db). */
+static sqlite3_stmt *
+harness_sql_row(const struct kerr_env *env, const char *sql, sqlite3 **ret_db)
+{
+	sqlite3_stmt *st = NULL;
+
+	*ret_db = harness_sql_open(env);
+	ck_assert_msg(sqlite3_prepare_v2(*ret_db, sql, -1, &st, NULL) ==
+	    SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(*ret_db));
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row", sql);
+	return (st);
+}
+
 long long
 harness_sql_int(const struct kerr_env *env, const char *sql)
 {
-	sqlite3		*db = harness_sql_open(env);
-	sqlite3_stmt	*st = NULL;
-	long long	 v;
+	sqlite3		*db;
+	sqlite3_stmt	*st = harness_sql_row(env, sql, &db);
+	long long	 v = sqlite3_column_int64(st, 0);
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return (v);
@@ -576,14 +590,10 @@ void
 harness_sql_text(const struct kerr_env *env, const char *sql, char *buf,
     size_t len)
 {
-	sqlite3		*db = harness_sql_open(env);
-	sqlite3_stmt	*st = NULL;
-	const char	*v;
+	sqlite3		*db;
+	sqlite3_stmt	*st = harness_sql_row(env, sql, &db);
+	const char	*v = (const char *)sqlite3_column_text(st, 0);
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = (const char *)sqlite3_column_text(st, 0);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_lt(snprintf(buf, len, "%s", v), (int)len);
 	sqlite3_finalize(st);
@@ -591,12 +601,12 @@ harness_sql_text(const struct kerr_env *env, const char *sql, char *buf,
 }
 
 json_t *
-harness_wait_json(const char *path, int (*pred)(json_t *, void *), void *arg,
-    long limit_ms)
+harness_wait_json(const char *path, int (*pred)(json_t *, const void *),
+    const void *arg, long limit_ms)
 {
 	struct http_resp	 resp;
 	json_t			*j = NULL;
-	long			 deadline = harness_now_ms() + limit_ms;
+	int64_t			 deadline = clock_mono_ms() + limit_ms;
 
 	for (;;) {
 		json_decref(j);
@@ -608,11 +618,177 @@ harness_wait_json(const char *path, int (*pred)(json_t *, void *), void *arg,
 		http_resp_free(&resp);
 		if (j != NULL && pred(j, arg))
 			return (j);
-		if (harness_now_ms() >= deadline)
+		if (clock_mono_ms() >= deadline)
 			break;
 		usleep(50000);
 	}
 	ck_abort_msg("GET %s: condition not met within %ld ms (last: %s)",
 	    path, limit_ms, j != NULL ? json_dumps(j, JSON_COMPACT) : "none");
 	return (NULL);
+}
+
+void
+harness_post_ok(const char *path, const char *body)
+{
+	json_decref(http_json(&harness_env, "POST", path, body, 200));
+}
+
+json_t *
+harness_get_json(const char *path)
+{
+	return (http_json(&harness_env, "GET", path, NULL, 200));
+}
+
+void
+harness_request(const char *id, const char *type, int instances)
+{
+	char body[512];
+
+	ck_assert_int_lt(snprintf(body, sizeof(body), "{\"id\":\"%s\","
+	    "\"requestType\":\"%s\",\"instances\":%d}", id, type, instances),
+	    (int)sizeof(body));
+	harness_post_ok(HARNESS_V1 "/requests", body);
+}
+
+void
+harness_deploy(const char *request, const char *deploy_id,
+    const char *command, const char *extra)
+{
+	char body[8192];
+
+	ck_assert_int_lt(snprintf(body, sizeof(body), "{\"deploy\":{"
+	    "\"requestId\":\"%s\",\"id\":\"%s\",\"command\":\"%s\"%s}}",
+	    request, deploy_id, command, extra != NULL ? extra : ""),
+	    (int)sizeof(body));
+	harness_post_ok(HARNESS_V1 "/deploys", body);
+}
+
+/* The statement fmt formats, into sql. */
+static void
+harness_vformat(char *sql, size_t len, const char *fmt, va_list ap)
+{
+	ck_assert_int_lt(vsnprintf(sql, len, fmt, ap), (int)len);
+}
+
+long long
+harness_count(const char *fmt, ...)
+{
+	va_list	ap;
+	char	sql[1024];
+
+	va_start(ap, fmt);
+	harness_vformat(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return (harness_sql_int(&harness_env, sql));
+}
+
+/* Polls seconds * 20 times, 50 ms apart, as the tests always did. */
+void
+harness_wait_sql(long long want, int seconds, const char *fmt, ...)
+{
+	va_list		ap;
+	char		sql[1024];
+	long long	n;
+	int		i;
+
+	va_start(ap, fmt);
+	harness_vformat(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	for (i = 0; (n = harness_sql_int(&harness_env, sql)) < want; i++) {
+		ck_assert_msg(i < seconds * 20, "%s: %lld, wanted at least "
+		    "%lld (logs in %s)", sql, n, want, harness_env.dir);
+		usleep(50000);
+	}
+}
+
+/* The statement of harness_tasks: state '' matches every state. */
+#define HARNESS_SQL_TASKS						\
+	"SELECT count(*) FROM tasks WHERE request_id = '%s'"		\
+	" AND ('%s' = '' OR state = '%s')"
+
+long long
+harness_tasks(const char *request, const char *state)
+{
+	const char *st = state != NULL ? state : "";
+
+	return (harness_count(HARNESS_SQL_TASKS, request, st, st));
+}
+
+void
+harness_wait_tasks(const char *request, const char *state, long long want,
+    int seconds)
+{
+	const char *st = state != NULL ? state : "";
+
+	harness_wait_sql(want, seconds, HARNESS_SQL_TASKS, request, st, st);
+}
+
+void
+harness_wait_count(long long (*count)(const char *), const char *arg,
+    long long want, int seconds)
+{
+	long long	n;
+	int		i;
+
+	for (i = 0; (n = count(arg)) != want; i++) {
+		ck_assert_msg(i < seconds * 20, "%s: count %lld, expected "
+		    "%lld (logs in %s)", arg, n, want, harness_env.dir);
+		usleep(50000);
+	}
+}
+
+void
+harness_kill9_and_restart(enum harness_daemon which)
+{
+	kill(harness_env.pid[which], SIGKILL);
+	ck_assert(harness_wait_pid(harness_env.pid[which], 2000, NULL));
+	harness_spawn(&harness_env, which);
+}
+
+int
+harness_is_empty(json_t *list, const void *arg)
+{
+	(void)arg;
+	return (json_array_size(list) == 0);
+}
+
+int
+harness_has_data(json_t *chunk, const void *text)
+{
+	const char *d = json_string_value(json_object_get(chunk, "data"));
+
+	return (d != NULL && strstr(d, text) != NULL);
+}
+
+int
+harness_deploy_state_is(json_t *history, const void *state)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(
+	    history, "deployResult"), "deployState"));
+
+	return (s != NULL && strcmp(s, state) == 0);
+}
+
+int
+harness_active_deploy_is(json_t *request, const void *deploy_id)
+{
+	json_t *active = json_object_get(json_object_get(request,
+	    "requestDeployState"), "activeDeploy");
+	const char *d = json_string_value(json_object_get(active, "deployId"));
+
+	if (deploy_id == NULL)
+		return (active != NULL);
+	return (d != NULL && strcmp(d, deploy_id) == 0);
+}
+
+void
+harness_wait_deployed(const char *request, const char *deploy_id,
+    long limit_ms)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), HARNESS_V1 "/requests/request/%s",
+	    request);
+	json_decref(harness_wait_json(path, harness_active_deploy_is,
+	    deploy_id, limit_ms));
 }

@@ -14,6 +14,12 @@
 
 #include <jansson.h>
 
+#define HARNESS_V1		"/singularity/v1"
+/* A short kill grace, so that a test that kills a task is quick. */
+#define HARNESS_SHORT_GRACE	"[cleanerd]\nkill_grace_ms = 1500\n"
+/* harness_deploy() extra: its tasks are healthy after 1 s of running. */
+#define HARNESS_HEALTHY_1S	",\"considerHealthyAfterRunningForSeconds\":1"
+
 enum harness_daemon {
 	HARNESS_APID,
 	HARNESS_SCHEDULERD,
@@ -48,10 +54,11 @@ void	harness_setup(void);
 void	harness_teardown(void);
 /* The same with extra config lines appended (e.g. "[cleanerd]\n..."). */
 void	harness_setup_with(const char *extra_conf);
+void	harness_setup_short_grace(void);
 /* Poll GET path until pred(json) holds; ck_abort after limit_ms. Returns
  * the last JSON (caller decrefs). */
-json_t	*harness_wait_json(const char *path, int (*pred)(json_t *, void *),
-	    void *arg, long limit_ms);
+json_t	*harness_wait_json(const char *path,
+	    int (*pred)(json_t *, const void *), const void *arg, long limit_ms);
 
 /* Temp dir and config only (extra_conf appended: "[apid]\nx = y\n"). */
 void	harness_prepare(struct kerr_env *env, const char *extra_conf);
@@ -106,6 +113,12 @@ void	http_expect_error(const struct kerr_env *env, const char *method,
 	    const char *path, const char *body, long expect_status,
 	    const char *needle);
 
+/* /proc/<pid>/<name> as fixture_read_file() returns it. */
+char	*harness_proc_file(pid_t pid, const char *name, size_t *ret_len);
+/* Whether one of the NUL-separated strings of /proc/<pid>/<name> (an
+ * argument of "cmdline", an entry of "environ") is s. */
+int	harness_proc_has(pid_t pid, const char *name, const char *s);
+
 /* Run an SQL statement with no parameters on the env's database. */
 void	harness_sql(const struct kerr_env *env, const char *sql);
 /* First column of the first row as an integer. */
@@ -113,5 +126,48 @@ long long harness_sql_int(const struct kerr_env *env, const char *sql);
 /* First column of the first row as text, into buf. */
 void	harness_sql_text(const struct kerr_env *env, const char *sql,
 	    char *buf, size_t len);
+
+/*
+ * Shorthands on harness_env, for the tests' own steps.  Each fails the
+ * test when the daemons do not answer as expected.
+ */
+/* POST path with body (NULL: none); expect 200 and JSON. */
+void	harness_post_ok(const char *path, const char *body);
+/* GET path; expect 200; the parsed body (caller decrefs). */
+json_t	*harness_get_json(const char *path);
+/* Create the request {"id","requestType","instances"}. */
+void	harness_request(const char *id, const char *type, int instances);
+/* Deploy command as deploy_id of request; extra, when not NULL, holds
+ * more members of the deploy, starting with ','. */
+void	harness_deploy(const char *request, const char *deploy_id,
+	    const char *command, const char *extra);
+/* The first column of the statement fmt formats, as an integer. */
+long long harness_count(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Wait up to seconds until that count is at least want. */
+void	harness_wait_sql(long long want, int seconds, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Wait up to seconds until count(arg) is exactly want. */
+void	harness_wait_count(long long (*count)(const char *),
+	    const char *arg, long long want, int seconds);
+/* Tasks of request in state (NULL: in any), from the store. */
+long long harness_tasks(const char *request, const char *state);
+/* Wait up to seconds until at least want of them are. */
+void	harness_wait_tasks(const char *request, const char *state,
+	    long long want, int seconds);
+/* kill -9 a daemon, reap it and start it again. */
+void	harness_kill9_and_restart(enum harness_daemon which);
+
+/* Predicates for harness_wait_json. */
+int	harness_is_empty(json_t *list, const void *unused);
+/* A sandbox read whose "data" contains the text. */
+int	harness_has_data(json_t *chunk, const void *text);
+/* A deploy's history whose deployResult.deployState is state. */
+int	harness_deploy_state_is(json_t *history, const void *state);
+/* A request whose active deploy is deploy_id (NULL: any). */
+int	harness_active_deploy_is(json_t *request, const void *deploy_id);
+/* Wait until request's active deploy is deploy_id (NULL: any). */
+void	harness_wait_deployed(const char *request, const char *deploy_id,
+	    long limit_ms);
 
 #endif

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -34,6 +33,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "db_state.h"
+#include "fixture.h"
 #include "fs.h"
 #include "log.h"
 
@@ -56,42 +56,17 @@ static const char CHECK_SQL_INSERT_PENDING_REQUEST[] =
 	" pending_type, pending_json)"
 	" VALUES (?1, NULL, ?2, 'IMMEDIATE', '{}')";
 
-/* Remove the runtime directory and everything under it. */
-static void
-check_bus_rmtree(const char *top)
-{
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
-
-	if ((dir = opendir(top)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", top, de->d_name);
-		if (de->d_type == DT_DIR)
-			check_bus_rmtree(path);
-		else
-			(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(top);
-}
-
 static void
 check_bus_setup(void)
 {
-	snprintf(check_bus_dir, sizeof(check_bus_dir),
-	    "/tmp/kerr-check-bus-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_bus_dir));
+	fixture_tmpdir("/tmp/kerr-check-bus-", check_bus_dir,
+	    sizeof(check_bus_dir));
 }
 
 static void
 check_bus_teardown(void)
 {
-	check_bus_rmtree(check_bus_dir);
+	fixture_rmtree(check_bus_dir);
 }
 
 static void
@@ -206,6 +181,21 @@ check_bus_assert_quiet(struct bus *bus)
 	ck_assert_int_eq(check_bus_readable(bus, 0), 0);
 }
 
+/* The next message is type and id, and nothing comes after it. */
+static void
+check_bus_expect_last(struct bus *sub, enum bus_msg_type type,
+    const char *id)
+{
+	enum bus_msg_type	got = BUS_MSG_COUNT;
+	char			buf[BUS_ID_MAX];
+
+	ck_assert_int_eq(check_bus_next(sub, &got, buf, sizeof(buf),
+	    CHECK_BUS_WAIT_MS), 0);
+	ck_assert_int_eq(got, type);
+	ck_assert_str_eq(buf, id);
+	check_bus_assert_quiet(sub);
+}
+
 /* Open a raw PUB socket dialled (blocking) to daemon's subscriber. */
 static nng_socket
 check_bus_raw_pub(const char *daemon)
@@ -281,9 +271,7 @@ END_TEST
 
 START_TEST(test_bus_exact_topic)
 {
-	enum bus_msg_type	 type = BUS_MSG_COUNT;
-	struct bus		*sub = NULL, *from = NULL;
-	char			 id[BUS_ID_MAX];
+	struct bus *sub = NULL, *from = NULL;
 
 	ck_assert_int_eq(bus_open(check_bus_dir, "cleanerd",
 	    check_bus_cleanup, 1, 0, &sub), 0);
@@ -294,11 +282,7 @@ START_TEST(test_bus_exact_topic)
 	ck_assert_int_eq(bus_send(from, BUS_TASK_UPDATE, "t-update"), 0);
 	ck_assert_int_eq(bus_send(from, BUS_TASK_CLEANUP, "t-cleanup"), 0);
 	/* Sent first on the same pipe, the update would arrive first. */
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_TASK_CLEANUP);
-	ck_assert_str_eq(id, "t-cleanup");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_TASK_CLEANUP, "t-cleanup");
 
 	bus_close(from);
 	bus_close(sub);
@@ -307,10 +291,8 @@ END_TEST
 
 START_TEST(test_bus_topic_filter_includes_nul)
 {
-	enum bus_msg_type	 type = BUS_MSG_COUNT;
-	struct bus		*sub = NULL;
-	nng_socket		 raw;
-	char			 id[BUS_ID_MAX];
+	struct bus	*sub = NULL;
+	nng_socket	 raw;
 
 	ck_assert_int_eq(bus_open(check_bus_dir, "cleanerd",
 	    check_bus_cleanup, 1, 0, &sub), 0);
@@ -325,11 +307,7 @@ START_TEST(test_bus_topic_filter_includes_nul)
 	check_bus_raw_send(raw, "task.cleanup.more",
 	    "{\"v\":1,\"id\":\"p-2\"}");
 	check_bus_raw_send(raw, "task.cleanup", "{\"v\":1,\"id\":\"good\"}");
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_TASK_CLEANUP);
-	ck_assert_str_eq(id, "good");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_TASK_CLEANUP, "good");
 
 	(void)nng_close(raw);
 	bus_close(sub);
@@ -374,11 +352,7 @@ START_TEST(test_bus_malformed_is_eproto)
 		ck_assert_msg(check_bus_next(sub, &type, id, sizeof(id),
 		    CHECK_BUS_WAIT_MS) == -EPROTO, "bad[%zu] '%s' accepted", i,
 		    bad[i]);
-	ck_assert_int_eq(check_bus_next(sub, &type, id, sizeof(id),
-	    CHECK_BUS_WAIT_MS), 0);
-	ck_assert_int_eq(type, BUS_REQUEST_PENDING);
-	ck_assert_str_eq(id, "ok");
-	check_bus_assert_quiet(sub);
+	check_bus_expect_last(sub, BUS_REQUEST_PENDING, "ok");
 
 	(void)nng_close(raw);
 	bus_close(sub);
@@ -639,22 +613,21 @@ END_TEST
 Suite *
 bus_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_bus_setup, check_bus_teardown),
+		FIXTURE_TIMEOUT(20),
+		FIXTURE_TEST(test_bus_crosses_processes),
+		FIXTURE_TEST(test_bus_exact_topic),
+		FIXTURE_TEST(test_bus_topic_filter_includes_nul),
+		FIXTURE_TEST(test_bus_malformed_is_eproto),
+		FIXTURE_TEST(test_bus_id_length_limit),
+		FIXTURE_TEST(test_bus_recv_empty_is_eagain),
+		FIXTURE_TEST(test_bus_msg_topics),
+		FIXTURE_TEST(test_bus_bad_arguments),
+		FIXTURE_TEST(test_bus_lost_message_rescan),
+		FIXTURE_END
+	};
 
-	s = suite_create("bus");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_bus_setup, check_bus_teardown);
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_bus_crosses_processes);
-	tcase_add_test(tc, test_bus_exact_topic);
-	tcase_add_test(tc, test_bus_topic_filter_includes_nul);
-	tcase_add_test(tc, test_bus_malformed_is_eproto);
-	tcase_add_test(tc, test_bus_id_length_limit);
-	tcase_add_test(tc, test_bus_recv_empty_is_eagain);
-	tcase_add_test(tc, test_bus_msg_topics);
-	tcase_add_test(tc, test_bus_bad_arguments);
-	tcase_add_test(tc, test_bus_lost_message_rescan);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("bus", tests));
 }

@@ -13,6 +13,7 @@
 #include <check.h>
 
 #include "conf.h"
+#include "fixture.h"
 #include "log.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
@@ -532,25 +533,24 @@ END_TEST
 Suite *
 conf_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_conf_defaults),
+		FIXTURE_TEST(test_conf_good_file),
+		FIXTURE_TEST(test_conf_bool_spellings),
+		FIXTURE_TEST(test_conf_quoted_values),
+		FIXTURE_LOOP(test_conf_error_kinds,
+		    FIXTURE_N(check_conf_errors)),
+		FIXTURE_TEST(test_conf_string_too_long),
+		FIXTURE_TEST(test_conf_all_errors_reported),
+		FIXTURE_TEST(test_conf_range_limits),
+		FIXTURE_TEST(test_conf_port_range_order),
+		FIXTURE_TEST(test_conf_missing_file),
+		FIXTURE_TEST(test_conf_small_errbuf),
+		FIXTURE_TEST(test_conf_derived_paths),
+		FIXTURE_TEST(test_conf_example_documents_defaults),
+		FIXTURE_END
+	};
 
-	s = suite_create("conf");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_conf_defaults);
-	tcase_add_test(tc, test_conf_good_file);
-	tcase_add_test(tc, test_conf_bool_spellings);
-	tcase_add_test(tc, test_conf_quoted_values);
-	tcase_add_loop_test(tc, test_conf_error_kinds, 0,
-	    sizeof(check_conf_errors) / sizeof(check_conf_errors[0]));
-	tcase_add_test(tc, test_conf_string_too_long);
-	tcase_add_test(tc, test_conf_all_errors_reported);
-	tcase_add_test(tc, test_conf_range_limits);
-	tcase_add_test(tc, test_conf_port_range_order);
-	tcase_add_test(tc, test_conf_missing_file);
-	tcase_add_test(tc, test_conf_small_errbuf);
-	tcase_add_test(tc, test_conf_derived_paths);
-	tcase_add_test(tc, test_conf_example_documents_defaults);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("conf", tests));
 }

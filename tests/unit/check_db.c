@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +25,7 @@
 
 #include "db.h"
 #include "db_state.h"
+#include "fixture.h"
 
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*db_suite(void);
@@ -84,34 +84,11 @@ static const char *const check_db_tables[] = {
 	"request_cleanups", "tasks", "pending_tasks", "task_cleanups",
 };
 
-/* Remove every file in check_db_dir (db, -wal, -shm, extras), then it. */
-static void
-check_db_rmdir(void)
-{
-	char		 path[PATH_MAX];
-	DIR		*dir;
-	struct dirent	*de;
-
-	if ((dir = opendir(check_db_dir)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", check_db_dir,
-		    de->d_name);
-		(void)unlink(path);
-	}
-	closedir(dir);
-	(void)rmdir(check_db_dir);
-}
-
 static void
 check_db_setup(void)
 {
-	snprintf(check_db_dir, sizeof(check_db_dir),
-	    "/tmp/kerr-check-db-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(check_db_dir));
+	fixture_tmpdir("/tmp/kerr-check-db-", check_db_dir,
+	    sizeof(check_db_dir));
 	snprintf(check_db_path, sizeof(check_db_path), "%s/kerr.db",
 	    check_db_dir);
 	ck_assert_int_eq(db_open(check_db_path, &check_db_opt, &check_db), 0);
@@ -123,7 +100,7 @@ check_db_teardown(void)
 {
 	db_close(check_db);
 	check_db = NULL;
-	check_db_rmdir();
+	fixture_rmtree(check_db_dir);
 }
 
 /* A path for another database file in the test's directory. */
@@ -202,6 +179,20 @@ check_db_peer(const char *path)
 	    NULL), SQLITE_OK);
 	sqlite3_busy_timeout(h, CHECK_DB_BUSY_MS);
 	return (h);
+}
+
+/* Another kerr connection to the fixture's database, with these options. */
+static struct db *
+check_db_other(int busy_timeout_ms, int synchronous_full)
+{
+	struct db_options	 opt = {
+		.busy_timeout_ms = busy_timeout_ms,
+		.synchronous_full = synchronous_full,
+	};
+	struct db		*db = NULL;
+
+	ck_assert_int_eq(db_open(check_db_path, &opt, &db), 0);
+	return (db);
 }
 
 /* Close the fixture's connection before a fork (see the top comment). */
@@ -323,12 +314,8 @@ END_TEST
 
 START_TEST(test_db_pragmas)
 {
-	struct db_options	 opt = {
-		.busy_timeout_ms = 1234,
-		.synchronous_full = 0,
-	};
-	struct db		*db = NULL;
-	sqlite3			*h = db_handle(check_db);
+	struct db	*db;
+	sqlite3		*h = db_handle(check_db);
 
 	ck_assert_int_eq(check_db_int(h, "PRAGMA foreign_keys", NULL), 1);
 	ck_assert_int_eq(check_db_int(h, "PRAGMA synchronous", NULL), 2);
@@ -336,7 +323,7 @@ START_TEST(test_db_pragmas)
 	 * test_db_concurrent_writers shows that it waits. */
 
 	/* Both are per connection, so a second one gets its own. */
-	ck_assert_int_eq(db_open(check_db_path, &opt, &db), 0);
+	db = check_db_other(1234, 0);
 	ck_assert_int_eq(check_db_int(db_handle(db), "PRAGMA synchronous",
 	    NULL), 1);
 	ck_assert_int_eq(check_db_int(db_handle(db), "PRAGMA foreign_keys",
@@ -446,13 +433,8 @@ END_TEST
 
 START_TEST(test_db_begin_takes_write_lock)
 {
-	struct db_options	 opt = {
-		.busy_timeout_ms = 0,
-		.synchronous_full = 1,
-	};
-	struct db		*other = NULL;
+	struct db *other = check_db_other(0, 1);
 
-	ck_assert_int_eq(db_open(check_db_path, &opt, &other), 0);
 	ck_assert_int_eq(db_begin(check_db), 0);
 	/* IMMEDIATE: the second writer is refused at BEGIN, not later. */
 	ck_assert_int_eq(db_begin(other), -EBUSY);
@@ -767,31 +749,28 @@ END_TEST
 Suite *
 db_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_db_setup, check_db_teardown),
+		FIXTURE_TEST(test_db_migrate_from_empty_file),
+		FIXTURE_TEST(test_db_migrate_twice_is_idempotent),
+		FIXTURE_TEST(test_db_migrate_refuses_newer_version),
+		FIXTURE_TEST(test_db_wal_is_on),
+		FIXTURE_TEST(test_db_pragmas),
+		FIXTURE_TEST(test_db_stmt_cache),
+		FIXTURE_TEST(test_db_constraint_is_eexist),
+		FIXTURE_TEST(test_db_rollback_discards),
+		FIXTURE_TEST(test_db_begin_takes_write_lock),
+		FIXTURE_TEST(test_db_state_counts_empty),
+		FIXTURE_TEST(test_db_state_counts),
+		FIXTURE_TEST(test_db_state_counts_error_keeps_ret),
+		FIXTURE_CASE("concurrency"),
+		FIXTURE_CHECKED(check_db_setup, check_db_teardown),
+		FIXTURE_TIMEOUT(30),
+		FIXTURE_TEST(test_db_concurrent_writers),
+		FIXTURE_TEST(test_db_concurrent_first_open),
+		FIXTURE_END
+	};
 
-	s = suite_create("db");
-	tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, check_db_setup, check_db_teardown);
-	tcase_add_test(tc, test_db_migrate_from_empty_file);
-	tcase_add_test(tc, test_db_migrate_twice_is_idempotent);
-	tcase_add_test(tc, test_db_migrate_refuses_newer_version);
-	tcase_add_test(tc, test_db_wal_is_on);
-	tcase_add_test(tc, test_db_pragmas);
-	tcase_add_test(tc, test_db_stmt_cache);
-	tcase_add_test(tc, test_db_constraint_is_eexist);
-	tcase_add_test(tc, test_db_rollback_discards);
-	tcase_add_test(tc, test_db_begin_takes_write_lock);
-	tcase_add_test(tc, test_db_state_counts_empty);
-	tcase_add_test(tc, test_db_state_counts);
-	tcase_add_test(tc, test_db_state_counts_error_keeps_ret);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("concurrency");
-	tcase_add_checked_fixture(tc, check_db_setup, check_db_teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_db_concurrent_writers);
-	tcase_add_test(tc, test_db_concurrent_first_open);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("db", tests));
 }

@@ -19,18 +19,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
 #include <jansson.h>
 
+#include "clock.h"
+#include "fixture.h"
 #include "healthcheck.h"
 
 #define CHECK_HC_WAIT_MS	2000	/* server gives up on a lost client */
 #define CHECK_HC_TIMEOUT_MS	2000	/* client timeout when none is meant */
 #define CHECK_HC_LONG_BODY	20000
-#define CHECK_HC_N(a)		((int)(sizeof(a) / sizeof((a)[0])))
+#define CHECK_HC_EMPTY_200	"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
 struct check_hc_server {
 	int		 lfd;
@@ -41,15 +42,6 @@ struct check_hc_server {
 	pthread_t	 thread;
 	char		 request[2048];	/* the request head seen */
 };
-
-static int64_t
-check_hc_now_ms(void)
-{
-	struct timespec	 ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 static int
 check_hc_readable(int fd)
@@ -163,16 +155,49 @@ check_hc_stop(struct check_hc_server *s)
 	(void)close(s->lfd);
 }
 
-/* One GET against a fresh IPv4 server answering reply; *r is filled. */
+/* A response, with no error: status and body (NULL: none). */
+static void
+check_hc_assert_response(const struct healthcheck_result *r, int status,
+    const char *body)
+{
+	ck_assert_str_eq(r->error, "");
+	ck_assert_int_eq(r->status_code, status);
+	if (body == NULL)
+		ck_assert_ptr_null(r->body);
+	else
+		ck_assert_str_eq(r->body, body);
+}
+
+/* No response came: the error says why, with no status and no body. */
+static void
+check_hc_assert_no_response(const struct healthcheck_result *r,
+    const char *error)
+{
+	ck_assert_str_eq(r->error, error);
+	ck_assert_int_eq(r->status_code, 0);
+	ck_assert_ptr_null(r->body);
+}
+
+/* One request to a fresh IPv4 server answering reply; s keeps what it
+ * was sent, *r is filled. */
+static void
+check_hc_call(struct check_hc_server *s, const char *reply, int hold,
+    const char *method, const char *uri, int timeout_ms,
+    struct healthcheck_result *r)
+{
+	check_hc_start4(s, reply, hold);
+	ck_assert_int_eq(healthcheck_http("127.0.0.1", s->port, method, uri,
+	    timeout_ms, r), 0);
+	check_hc_stop(s);
+}
+
+/* One GET of /health, as check_hc_call(). */
 static void
 check_hc_get(const char *reply, struct healthcheck_result *r)
 {
-	struct check_hc_server	 s;
+	struct check_hc_server s;
 
-	check_hc_start4(&s, reply, 0);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET",
-	    "/health", CHECK_HC_TIMEOUT_MS, r), 0);
-	check_hc_stop(&s);
+	check_hc_call(&s, reply, 0, "GET", "/health", CHECK_HC_TIMEOUT_MS, r);
 }
 
 START_TEST(test_healthcheck_content_length)
@@ -181,14 +206,10 @@ START_TEST(test_healthcheck_content_length)
 	struct healthcheck_result	 r;
 	char				 host[64];
 
-	check_hc_start4(&s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-	    "content-length: 7\r\n\r\nhealthyTRAILING", 0);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET",
-	    "/health", CHECK_HC_TIMEOUT_MS, &r), 0);
-	check_hc_stop(&s);
-	ck_assert_int_eq(r.status_code, 200);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_str_eq(r.body, "healthy");
+	check_hc_call(&s, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "content-length: 7\r\n\r\nhealthyTRAILING", 0, "GET", "/health",
+	    CHECK_HC_TIMEOUT_MS, &r);
+	check_hc_assert_response(&r, 200, "healthy");
 	ck_assert_int_ge(r.duration_ms, 0);
 	ck_assert_int_lt(r.duration_ms, CHECK_HC_TIMEOUT_MS);
 	ck_assert(healthcheck_result_ok(&r, NULL));
@@ -212,9 +233,7 @@ START_TEST(test_healthcheck_server_error)
 
 	check_hc_get("HTTP/1.1 500 Internal Server Error\r\n"
 	    "Content-Length: 4\r\n\r\noops", &r);
-	ck_assert_int_eq(r.status_code, 500);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_str_eq(r.body, "oops");
+	check_hc_assert_response(&r, 500, "oops");
 	ck_assert(!healthcheck_result_ok(&r, NULL));
 	healthcheck_result_clear(&r);
 }
@@ -228,9 +247,7 @@ START_TEST(test_healthcheck_chunked)
 	    "Content-Length: 99\r\n\r\n"
 	    "5;name=value\r\nhello\r\nA\r\n, chunked!\r\n0\r\n"
 	    "X-Trailer: 1\r\n\r\n", &r);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_int_eq(r.status_code, 200);
-	ck_assert_str_eq(r.body, "hello, chunked!");
+	check_hc_assert_response(&r, 200, "hello, chunked!");
 	healthcheck_result_clear(&r);
 }
 END_TEST
@@ -240,9 +257,7 @@ START_TEST(test_healthcheck_body_until_close)
 	struct healthcheck_result	 r;
 
 	check_hc_get("HTTP/1.0 200 OK\nServer: old\n\nbye\n", &r);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_int_eq(r.status_code, 200);
-	ck_assert_str_eq(r.body, "bye\n");
+	check_hc_assert_response(&r, 200, "bye\n");
 	healthcheck_result_clear(&r);
 }
 END_TEST
@@ -253,13 +268,9 @@ START_TEST(test_healthcheck_no_content)
 	struct healthcheck_result	 r;
 
 	/* the server keeps the connection open: 204 has no body to wait for */
-	check_hc_start4(&s, "HTTP/1.1 204 No Content\r\n\r\n", 1);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET", "/",
-	    CHECK_HC_TIMEOUT_MS, &r), 0);
-	check_hc_stop(&s);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_int_eq(r.status_code, 204);
-	ck_assert_ptr_null(r.body);
+	check_hc_call(&s, "HTTP/1.1 204 No Content\r\n\r\n", 1, "GET", "/",
+	    CHECK_HC_TIMEOUT_MS, &r);
+	check_hc_assert_response(&r, 204, NULL);
 	ck_assert(healthcheck_result_ok(&r, NULL));
 }
 END_TEST
@@ -270,9 +281,7 @@ START_TEST(test_healthcheck_interim_response_skipped)
 
 	check_hc_get("HTTP/1.1 100 Continue\r\n\r\n"
 	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", &r);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_int_eq(r.status_code, 201);
-	ck_assert_str_eq(r.body, "ok");
+	check_hc_assert_response(&r, 201, "ok");
 	healthcheck_result_clear(&r);
 }
 END_TEST
@@ -362,16 +371,14 @@ START_TEST(test_healthcheck_timeout)
 	int64_t				 t0, elapsed;
 
 	check_hc_start4(&s, NULL, 0);
-	t0 = check_hc_now_ms();
+	t0 = clock_mono_ms();
 	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET",
 	    "/health", 300, &r), 0);
-	elapsed = check_hc_now_ms() - t0;
+	elapsed = clock_mono_ms() - t0;
 	check_hc_stop(&s);
 	ck_assert_int_ge(elapsed, 290);
 	ck_assert_int_lt(elapsed, 500);
-	ck_assert_int_eq(r.status_code, 0);
-	ck_assert_ptr_null(r.body);
-	ck_assert_str_eq(r.error, "Timed out after 300 ms");
+	check_hc_assert_no_response(&r, "Timed out after 300 ms");
 	ck_assert_int_ge(r.duration_ms, 290);
 	ck_assert(!healthcheck_result_ok(&r, NULL));
 }
@@ -383,14 +390,9 @@ START_TEST(test_healthcheck_timeout_in_body)
 	struct healthcheck_result	 r;
 
 	/* a response that stops mid-body is no response at all */
-	check_hc_start4(&s, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
-	    1);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET", "/",
-	    300, &r), 0);
-	check_hc_stop(&s);
-	ck_assert_str_eq(r.error, "Timed out after 300 ms");
-	ck_assert_int_eq(r.status_code, 0);
-	ck_assert_ptr_null(r.body);
+	check_hc_call(&s, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+	    1, "GET", "/", 300, &r);
+	check_hc_assert_no_response(&r, "Timed out after 300 ms");
 }
 END_TEST
 
@@ -399,10 +401,8 @@ START_TEST(test_healthcheck_closed_early)
 	struct healthcheck_result	 r;
 
 	check_hc_get("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", &r);
-	ck_assert_str_eq(r.error,
+	check_hc_assert_no_response(&r,
 	    "Connection closed before the end of the response");
-	ck_assert_int_eq(r.status_code, 0);
-	ck_assert_ptr_null(r.body);
 	check_hc_get("", &r);
 	ck_assert_str_eq(r.error, "Connection closed without a response");
 	ck_assert_int_eq(r.status_code, 0);
@@ -419,9 +419,7 @@ START_TEST(test_healthcheck_connection_refused)
 	(void)close(fd);
 	ck_assert_int_eq(healthcheck_http("127.0.0.1", port, "GET", "/",
 	    CHECK_HC_TIMEOUT_MS, &r), 0);
-	ck_assert_str_eq(r.error, "Connection refused");
-	ck_assert_int_eq(r.status_code, 0);
-	ck_assert_ptr_null(r.body);
+	check_hc_assert_no_response(&r, "Connection refused");
 	ck_assert_int_lt(r.duration_ms, 500);
 }
 END_TEST
@@ -431,14 +429,9 @@ START_TEST(test_healthcheck_post_method)
 	struct check_hc_server		 s;
 	struct healthcheck_result	 r;
 
-	check_hc_start4(&s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-	    0);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "POST",
-	    "/hc?probe=1&x=%20", CHECK_HC_TIMEOUT_MS, &r), 0);
-	check_hc_stop(&s);
-	ck_assert_str_eq(r.error, "");
-	ck_assert_int_eq(r.status_code, 200);
-	ck_assert_ptr_null(r.body);
+	check_hc_call(&s, CHECK_HC_EMPTY_200, 0, "POST", "/hc?probe=1&x=%20",
+	    CHECK_HC_TIMEOUT_MS, &r);
+	check_hc_assert_response(&r, 200, NULL);
 	ck_assert(strncmp(s.request,
 	    "POST /hc?probe=1&x=%20 HTTP/1.1\r\n", 33) == 0);
 	ck_assert_ptr_nonnull(strstr(s.request, "\r\nContent-Length: 0\r\n"));
@@ -450,20 +443,14 @@ START_TEST(test_healthcheck_uri_without_slash)
 	struct check_hc_server		 s;
 	struct healthcheck_result	 r;
 
-	check_hc_start4(&s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-	    0);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET",
-	    "status/ok?full=true", CHECK_HC_TIMEOUT_MS, &r), 0);
-	check_hc_stop(&s);
+	check_hc_call(&s, CHECK_HC_EMPTY_200, 0, "GET", "status/ok?full=true",
+	    CHECK_HC_TIMEOUT_MS, &r);
 	ck_assert_str_eq(r.error, "");
 	ck_assert(strncmp(s.request,
 	    "GET /status/ok?full=true HTTP/1.1\r\n", 35) == 0);
 
-	check_hc_start4(&s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-	    0);
-	ck_assert_int_eq(healthcheck_http("127.0.0.1", s.port, "GET", "",
-	    CHECK_HC_TIMEOUT_MS, &r), 0);
-	check_hc_stop(&s);
+	check_hc_call(&s, CHECK_HC_EMPTY_200, 0, "GET", "",
+	    CHECK_HC_TIMEOUT_MS, &r);
 	ck_assert(strncmp(s.request, "GET / HTTP/1.1\r\n", 16) == 0);
 }
 END_TEST
@@ -483,9 +470,7 @@ START_TEST(test_healthcheck_malformed_status_line)
 	struct healthcheck_result	 r;
 
 	check_hc_get(check_hc_malformed[_i], &r);
-	ck_assert_str_eq(r.error, "Malformed status line");
-	ck_assert_int_eq(r.status_code, 0);
-	ck_assert_ptr_null(r.body);
+	check_hc_assert_no_response(&r, "Malformed status line");
 }
 END_TEST
 
@@ -689,34 +674,33 @@ Suite	*healthcheck_suite(void);
 Suite *
 healthcheck_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_healthcheck_content_length),
+		FIXTURE_TEST(test_healthcheck_server_error),
+		FIXTURE_TEST(test_healthcheck_chunked),
+		FIXTURE_TEST(test_healthcheck_body_until_close),
+		FIXTURE_TEST(test_healthcheck_no_content),
+		FIXTURE_TEST(test_healthcheck_interim_response_skipped),
+		FIXTURE_LOOP(test_healthcheck_body_truncated, 2),
+		FIXTURE_TEST(test_healthcheck_body_utf8),
+		FIXTURE_TEST(test_healthcheck_timeout),
+		FIXTURE_TEST(test_healthcheck_timeout_in_body),
+		FIXTURE_TEST(test_healthcheck_closed_early),
+		FIXTURE_TEST(test_healthcheck_connection_refused),
+		FIXTURE_TEST(test_healthcheck_post_method),
+		FIXTURE_TEST(test_healthcheck_uri_without_slash),
+		FIXTURE_LOOP(test_healthcheck_malformed_status_line,
+		    FIXTURE_N(check_hc_malformed)),
+		FIXTURE_TEST(test_healthcheck_malformed_framing),
+		FIXTURE_TEST(test_healthcheck_ipv6),
+		FIXTURE_TEST(test_healthcheck_host_name),
+		FIXTURE_TEST(test_healthcheck_bad_arguments),
+		FIXTURE_TEST(test_healthcheck_json_response),
+		FIXTURE_TEST(test_healthcheck_json_no_response),
+		FIXTURE_TEST(test_healthcheck_fatal_status_codes),
+		FIXTURE_END
+	};
 
-	s = suite_create("healthcheck");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_healthcheck_content_length);
-	tcase_add_test(tc, test_healthcheck_server_error);
-	tcase_add_test(tc, test_healthcheck_chunked);
-	tcase_add_test(tc, test_healthcheck_body_until_close);
-	tcase_add_test(tc, test_healthcheck_no_content);
-	tcase_add_test(tc, test_healthcheck_interim_response_skipped);
-	tcase_add_loop_test(tc, test_healthcheck_body_truncated, 0, 2);
-	tcase_add_test(tc, test_healthcheck_body_utf8);
-	tcase_add_test(tc, test_healthcheck_timeout);
-	tcase_add_test(tc, test_healthcheck_timeout_in_body);
-	tcase_add_test(tc, test_healthcheck_closed_early);
-	tcase_add_test(tc, test_healthcheck_connection_refused);
-	tcase_add_test(tc, test_healthcheck_post_method);
-	tcase_add_test(tc, test_healthcheck_uri_without_slash);
-	tcase_add_loop_test(tc, test_healthcheck_malformed_status_line, 0,
-	    CHECK_HC_N(check_hc_malformed));
-	tcase_add_test(tc, test_healthcheck_malformed_framing);
-	tcase_add_test(tc, test_healthcheck_ipv6);
-	tcase_add_test(tc, test_healthcheck_host_name);
-	tcase_add_test(tc, test_healthcheck_bad_arguments);
-	tcase_add_test(tc, test_healthcheck_json_response);
-	tcase_add_test(tc, test_healthcheck_json_no_response);
-	tcase_add_test(tc, test_healthcheck_fatal_status_codes);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("healthcheck", tests));
 }

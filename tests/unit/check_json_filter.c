@@ -2,33 +2,15 @@
  * Unit tests for common/json_filter.c: include, nested and missing paths,
  * arrays at any level, exclusion, mixed include/exclude, and that the
  * value's key order is kept.  JSON is written with single quotes, turned
- * into double quotes by check_json_filter_load().
+ * into double quotes by fixture_json().
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include <check.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "json_filter.h"
-
-static json_t *
-check_json_filter_load(const char *text)
-{
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*s, *p;
-
-	s = strdup(text);
-	ck_assert_ptr_nonnull(s);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(s, JSON_DECODE_ANY, &jerr);
-	free(s);
-	ck_assert_msg(v != NULL, "bad test JSON %s: %s", text, jerr.text);
-	return (v);
-}
 
 #define CHECK_JSON_FILTER_PROPS	4
 
@@ -90,8 +72,8 @@ START_TEST(test_json_filter_cases)
 	size_t	 n;
 	char	*got, *exp;
 
-	value = check_json_filter_load(check_json_filter_cases[_i].value);
-	want = check_json_filter_load(check_json_filter_cases[_i].want);
+	value = fixture_json(check_json_filter_cases[_i].value);
+	want = fixture_json(check_json_filter_cases[_i].want);
 	for (n = 0; n < CHECK_JSON_FILTER_PROPS &&
 	    check_json_filter_cases[_i].props[n] != NULL; n++)
 		;
@@ -114,7 +96,7 @@ START_TEST(test_json_filter_input_untouched)
 	const char	*props[] = { "request.id", "!state" };
 	json_t		*value, *copy, *out;
 
-	value = check_json_filter_load("{'request':{'id':'x','owners':['o']},"
+	value = fixture_json("{'request':{'id':'x','owners':['o']},"
 	    "'state':'ACTIVE'}");
 	copy = json_deep_copy(value);
 	out = json_filter_properties(value, props, 2);
@@ -130,7 +112,7 @@ START_TEST(test_json_filter_no_properties)
 {
 	json_t	*value, *out;
 
-	value = check_json_filter_load("{'a':1}");
+	value = fixture_json("{'a':1}");
 	out = json_filter_properties(value, NULL, 0);
 	ck_assert_ptr_eq(out, value);
 	json_decref(out);
@@ -144,16 +126,14 @@ Suite	*json_filter_suite(void);
 Suite *
 json_filter_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_LOOP(test_json_filter_cases,
+		    FIXTURE_N(check_json_filter_cases)),
+		FIXTURE_TEST(test_json_filter_input_untouched),
+		FIXTURE_TEST(test_json_filter_no_properties),
+		FIXTURE_END
+	};
 
-	s = suite_create("json_filter");
-	tc = tcase_create("core");
-	tcase_add_loop_test(tc, test_json_filter_cases, 0,
-	    (int)(sizeof(check_json_filter_cases) /
-	    sizeof(check_json_filter_cases[0])));
-	tcase_add_test(tc, test_json_filter_input_untouched);
-	tcase_add_test(tc, test_json_filter_no_properties);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("json_filter", tests));
 }

@@ -12,28 +12,25 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <check.h>
 
+#include "fixture.h"
 #include "lockfile.h"
 
 Suite	*lockfile_suite(void);
 
 extern char **environ;
 
-#define CHECK_LOCKFILE_TEMPLATE	"/tmp/kerr-check-lock-XXXXXX"
-
-static char	check_lockfile_dir[sizeof(CHECK_LOCKFILE_TEMPLATE)];
-static char	check_lockfile_path[sizeof(CHECK_LOCKFILE_TEMPLATE) + 16];
+static char	check_lockfile_dir[64];
+static char	check_lockfile_path[80];
 
 static void
 check_lockfile_setup(void)
 {
-	memcpy(check_lockfile_dir, CHECK_LOCKFILE_TEMPLATE,
+	fixture_tmpdir("/tmp/kerr-check-lock-", check_lockfile_dir,
 	    sizeof(check_lockfile_dir));
-	ck_assert_ptr_nonnull(mkdtemp(check_lockfile_dir));
 	snprintf(check_lockfile_path, sizeof(check_lockfile_path),
 	    "%s/x.lock", check_lockfile_dir);
 }
@@ -41,8 +38,7 @@ check_lockfile_setup(void)
 static void
 check_lockfile_teardown(void)
 {
-	(void)unlink(check_lockfile_path);
-	(void)rmdir(check_lockfile_dir);
+	fixture_rmtree(check_lockfile_dir);
 }
 
 START_TEST(test_lockfile_take_writes_our_pid)
@@ -79,14 +75,11 @@ END_TEST
 
 START_TEST(test_lockfile_stale_file_does_not_block)
 {
-	FILE	*fp;
-	pid_t	 holder;
-	int	 fd = -1;
+	pid_t	holder;
+	int	fd = -1;
 
 	/* What a holder killed with SIGKILL leaves behind. */
-	ck_assert_ptr_nonnull(fp = fopen(check_lockfile_path, "w"));
-	fprintf(fp, "999999999\n");
-	ck_assert_int_eq(fclose(fp), 0);
+	fixture_write_file(check_lockfile_path, "999999999\n");
 	ck_assert_int_eq(lockfile_take(check_lockfile_path, &fd, &holder), 0);
 	ck_assert_int_eq(lockfile_read_pid(check_lockfile_path, &holder), 0);
 	ck_assert_int_eq(holder, getpid());
@@ -115,15 +108,15 @@ END_TEST
 Suite *
 lockfile_suite(void)
 {
-	Suite	*s = suite_create("lockfile");
-	TCase	*tc = tcase_create("core");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(check_lockfile_setup, check_lockfile_teardown),
+		FIXTURE_TEST(test_lockfile_take_writes_our_pid),
+		FIXTURE_TEST(test_lockfile_second_taker_refused_with_holder),
+		FIXTURE_TEST(test_lockfile_stale_file_does_not_block),
+		FIXTURE_TEST(test_lockfile_not_kept_by_spawned_program),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, check_lockfile_setup,
-	    check_lockfile_teardown);
-	tcase_add_test(tc, test_lockfile_take_writes_our_pid);
-	tcase_add_test(tc, test_lockfile_second_taker_refused_with_holder);
-	tcase_add_test(tc, test_lockfile_stale_file_does_not_block);
-	tcase_add_test(tc, test_lockfile_not_kept_by_spawned_program);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("lockfile", tests));
 }

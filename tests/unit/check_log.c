@@ -18,6 +18,7 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "log.h"
 #include "log_journal.h"
 
@@ -222,34 +223,29 @@ END_TEST
 
 START_TEST(test_log_journal_ids_from_words)
 {
+	/* The line, then the task, request and deploy ids (NULL: any). */
+	static const char *const cases[][4] = {
+		{ "task=web-d1-1700000000000-1-host1-DEFAULT sent SIGTERM "
+		    "(bounce)", "web-d1-1700000000000-1-host1-DEFAULT", "web",
+		    "d1" },
+		{ "request=my.app deploy=v2 succeeded.", "", "my.app", "v2" },
+		{ "Failed to kill task=a-b-1-1-h-r: No such process",
+		    "a-b-1-1-h-r", "a", NULL },
+		/* Only at a word start, and only ids, not text after "=". */
+		{ "subtask=x prerequest=y deploy= z", "", "", "" },
+		/* A task id that does not parse still names the task. */
+		{ "task=nodashes ended", "nodashes", "", NULL },
+	};
 	struct log_journal_ids	ids;
+	size_t			i;
 
-	log_journal_ids("task=web-d1-1700000000000-1-host1-DEFAULT sent "
-	    "SIGTERM (bounce)", &ids);
-	ck_assert_str_eq(ids.task_id, "web-d1-1700000000000-1-host1-DEFAULT");
-	ck_assert_str_eq(ids.request_id, "web");
-	ck_assert_str_eq(ids.deploy_id, "d1");
-
-	log_journal_ids("request=my.app deploy=v2 succeeded.", &ids);
-	ck_assert_str_eq(ids.task_id, "");
-	ck_assert_str_eq(ids.request_id, "my.app");
-	ck_assert_str_eq(ids.deploy_id, "v2");
-
-	log_journal_ids("Failed to kill task=a-b-1-1-h-r: No such process",
-	    &ids);
-	ck_assert_str_eq(ids.task_id, "a-b-1-1-h-r");
-	ck_assert_str_eq(ids.request_id, "a");
-
-	/* Only at a word start, and only ids, not any text after "=". */
-	log_journal_ids("subtask=x prerequest=y deploy= z", &ids);
-	ck_assert_str_eq(ids.task_id, "");
-	ck_assert_str_eq(ids.request_id, "");
-	ck_assert_str_eq(ids.deploy_id, "");
-
-	/* A task id that does not parse still names the task. */
-	log_journal_ids("task=nodashes ended", &ids);
-	ck_assert_str_eq(ids.task_id, "nodashes");
-	ck_assert_str_eq(ids.request_id, "");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		log_journal_ids(cases[i][0], &ids);
+		ck_assert_str_eq(ids.task_id, cases[i][1]);
+		ck_assert_str_eq(ids.request_id, cases[i][2]);
+		if (cases[i][3] != NULL)
+			ck_assert_str_eq(ids.deploy_id, cases[i][3]);
+	}
 }
 END_TEST
 
@@ -332,25 +328,22 @@ END_TEST
 Suite *
 log_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_log_level_round_trip),
+		FIXTURE_TEST(test_log_warnx_journal_line),
+		FIXTURE_TEST(test_log_levels_filtered),
+		FIXTURE_TEST(test_log_debug_silent_at_notice),
+		FIXTURE_TEST(test_log_warn_appends_strerror),
+		FIXTURE_TEST(test_log_init_copies_ident),
+		FIXTURE_TEST(test_log_long_line_truncated),
+		FIXTURE_TEST(test_log_tty_line),
+		FIXTURE_TEST(test_log_journal_ids_from_words),
+		FIXTURE_TEST(test_log_journal_stream_must_be_stderr),
+		FIXTURE_TEST(test_log_sink_takes_or_falls_back),
+		FIXTURE_EXIT(test_log_fatalx_exits, 1),
+		FIXTURE_END
+	};
 
-	s = suite_create("log");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_log_level_round_trip);
-	tcase_add_test(tc, test_log_warnx_journal_line);
-	tcase_add_test(tc, test_log_levels_filtered);
-	tcase_add_test(tc, test_log_debug_silent_at_notice);
-	tcase_add_test(tc, test_log_warn_appends_strerror);
-	tcase_add_test(tc, test_log_init_copies_ident);
-	tcase_add_test(tc, test_log_long_line_truncated);
-	tcase_add_test(tc, test_log_tty_line);
-	tcase_add_test(tc, test_log_journal_ids_from_words);
-	tcase_add_test(tc, test_log_journal_stream_must_be_stderr);
-	tcase_add_test(tc, test_log_sink_takes_or_falls_back);
-	/* Without fork (CK_FORK=no, as under gdb) fatalx would end the run. */
-	if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0)
-		tcase_add_exit_test(tc, test_log_fatalx_exits, 1);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("log", tests));
 }

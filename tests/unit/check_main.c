@@ -2,9 +2,9 @@
  * One runner for every unit suite (as check's own check_check_main.c).
  * Exit status is the number of failed tests, capped at 1.
  */
-#include <stdlib.h>
-
 #include <check.h>
+
+#include "fixture.h"
 
 Suite	*bus_suite(void);
 Suite	*conf_suite(void);
@@ -28,29 +28,13 @@ Suite	*tzif_suite(void);
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
+	static Suite *(*const suites[])(void) = {
+		conf_suite, log_suite, db_suite, bus_suite, schema_suite,
+		request_suite, cron_suite, tzif_suite, cron_next_suite,
+		json_filter_suite,
+		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
+		task_event_suite, executor_suite, lockfile_suite, run_policy_suite, NULL
+	};
 
-	sr = srunner_create(conf_suite());
-	srunner_add_suite(sr, log_suite());
-	srunner_add_suite(sr, db_suite());
-	srunner_add_suite(sr, bus_suite());
-	srunner_add_suite(sr, schema_suite());
-	srunner_add_suite(sr, request_suite());
-	srunner_add_suite(sr, cron_suite());
-	srunner_add_suite(sr, tzif_suite());
-	srunner_add_suite(sr, cron_next_suite());
-	srunner_add_suite(sr, json_filter_suite());
-	srunner_add_suite(sr, healthcheck_suite());
-	srunner_add_suite(sr, deploy_suite());
-	srunner_add_suite(sr, task_id_suite());
-	srunner_add_suite(sr, task_env_suite());
-	srunner_add_suite(sr, task_event_suite());
-	srunner_add_suite(sr, executor_suite());
-	srunner_add_suite(sr, lockfile_suite());
-	srunner_add_suite(sr, run_policy_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (fixture_run(suites));
 }

@@ -11,6 +11,7 @@
 #include <check.h>
 
 #include "daemon.h"
+#include "fixture.h"
 #include "run.h"
 
 Suite	*run_policy_suite(void);
@@ -84,13 +85,14 @@ END_TEST
 Suite *
 run_policy_suite(void)
 {
-	Suite	*s = suite_create("run_policy");
-	TCase	*tc = tcase_create("core");
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_run_policy_delay_doubles_to_30s),
+		FIXTURE_TEST(test_run_policy_delay_resets_after_a_minute),
+		FIXTURE_TEST(test_run_policy_restart_is_on_failure),
+		FIXTURE_TEST(test_run_policy_describe_exit_and_signal),
+		FIXTURE_END
+	};
 
-	tcase_add_test(tc, test_run_policy_delay_doubles_to_30s);
-	tcase_add_test(tc, test_run_policy_delay_resets_after_a_minute);
-	tcase_add_test(tc, test_run_policy_restart_is_on_failure);
-	tcase_add_test(tc, test_run_policy_describe_exit_and_signal);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("run_policy", tests));
 }

@@ -7,35 +7,15 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "task_env.h"
 
 #define CHECK_TASK_ENV_ID	"r-1-d1-5-2-my_host-rack_1"
-
-static json_t *
-check_task_env_load(const char *text)
-{
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*s, *p;
-
-	if (text == NULL)
-		return (NULL);
-	s = strdup(text);
-	ck_assert_ptr_nonnull(s);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(s, 0, &jerr);
-	free(s);
-	ck_assert_msg(v != NULL, "bad test JSON %s: %s", text, jerr.text);
-	return (v);
-}
 
 /* The value of key in envp, NULL if absent; each key appears once. */
 static const char *
@@ -72,9 +52,9 @@ check_task_env_build(const struct check_task_env_case *c)
 	json_t			*request, *deploy, *pending;
 	char			**envp = NULL;
 
-	request = check_task_env_load("{'id':'r-1','instances':3}");
-	deploy = check_task_env_load(c->deploy);
-	pending = check_task_env_load(c->pending);
+	request = fixture_json("{'id':'r-1','instances':3}");
+	deploy = fixture_json(c->deploy);
+	pending = fixture_json(c->pending);
 	memset(&in, 0, sizeof(in));
 	in.request = request;
 	in.deploy = deploy;
@@ -227,13 +207,17 @@ START_TEST(test_task_env_ports)
 {
 	struct check_task_env_case	 c = { "{'id':'d1','requestId':'r-1',"
 	    "'command':'x'}", NULL, check_task_env_port_list, 3 };
-	char				**envp;
+	char				**envp, key[16], want[16];
+	int				 i;
 
 	envp = check_task_env_build(&c);
+	/* PORT is PORT0; PORT<i> is the i-th port given, and no more. */
 	ck_assert_str_eq(check_task_env_get(envp, "PORT"), "31000");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT0"), "31000");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT1"), "31001");
-	ck_assert_str_eq(check_task_env_get(envp, "PORT2"), "31002");
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(key, sizeof(key), "PORT%d", i);
+		(void)snprintf(want, sizeof(want), "%d", 31000 + i);
+		ck_assert_str_eq(check_task_env_get(envp, key), want);
+	}
 	ck_assert_ptr_null(check_task_env_get(envp, "PORT3"));
 	task_strv_free(envp);
 }
@@ -245,7 +229,7 @@ START_TEST(test_task_env_invalid_input)
 	json_t			*deploy, *bad;
 	char			**envp = NULL;
 
-	deploy = check_task_env_load("{'id':'d1','requestId':'r-1'}");
+	deploy = fixture_json("{'id':'d1','requestId':'r-1'}");
 	memset(&in, 0, sizeof(in));
 	in.deploy = deploy;
 	in.task_id = CHECK_TASK_ENV_ID;
@@ -265,11 +249,11 @@ START_TEST(test_task_env_invalid_input)
 	in.nports = 1;
 	ck_assert_int_eq(task_env_build(&in, &envp), -EINVAL);
 	in.nports = 0;
-	bad = check_task_env_load("{'envOverrides':{'A=B':'x'}}");
+	bad = fixture_json("{'envOverrides':{'A=B':'x'}}");
 	in.pending_task = bad;
 	ck_assert_int_eq(task_env_build(&in, &envp), -EINVAL);
 	json_decref(bad);
-	bad = check_task_env_load("{'envOverrides':{'A':1}}");
+	bad = fixture_json("{'envOverrides':{'A':1}}");
 	in.pending_task = bad;
 	ck_assert_int_eq(task_env_build(&in, &envp), -EINVAL);
 	json_decref(bad);
@@ -289,7 +273,7 @@ check_task_env_argv(const char *deploy, json_t *a, const char *const *want)
 	char	**argv = NULL;
 	int	 i;
 
-	d = check_task_env_load(deploy);
+	d = fixture_json(deploy);
 	ck_assert_int_eq(task_argv_build(d, a, &argv), 0);
 	for (i = 0; want[i] != NULL; i++) {
 		ck_assert_ptr_nonnull(argv[i]);
@@ -375,21 +359,21 @@ START_TEST(test_task_env_argv_invalid)
 	json_t	*d, *a;
 	char	**argv = NULL;
 
-	d = check_task_env_load("{'shell':true,'arguments':['x']}");
+	d = fixture_json("{'shell':true,'arguments':['x']}");
 	ck_assert_int_eq(task_argv_build(d, NULL, &argv), -EINVAL);
 	json_decref(d);
-	d = check_task_env_load("{}");
+	d = fixture_json("{}");
 	ck_assert_int_eq(task_argv_build(d, NULL, &argv), -EINVAL);
 	json_decref(d);
-	d = check_task_env_load("{'command':'x','arguments':[1]}");
+	d = fixture_json("{'command':'x','arguments':[1]}");
 	ck_assert_int_eq(task_argv_build(d, NULL, &argv), -EINVAL);
 	json_decref(d);
-	d = check_task_env_load("{'command':'x','shell':true}");
+	d = fixture_json("{'command':'x','shell':true}");
 	a = json_integer(1);
 	ck_assert_int_eq(task_argv_build(d, a, &argv), -EINVAL);
 	json_decref(a);
 	json_decref(d);
-	d = check_task_env_load("{'command':'x'}");
+	d = fixture_json("{'command':'x'}");
 	a = json_pack("[s, i]", "ok", 2);
 	ck_assert_int_eq(task_argv_build(d, a, &argv), -EINVAL);
 	json_decref(a);
@@ -402,9 +386,9 @@ START_TEST(test_task_env_user)
 {
 	json_t	*d, *p, *none;
 
-	d = check_task_env_load("{'user':'app'}");
-	p = check_task_env_load("{'runAsUserOverride':'ops','user':'alice'}");
-	none = check_task_env_load("{}");
+	d = fixture_json("{'user':'app'}");
+	p = fixture_json("{'runAsUserOverride':'ops','user':'alice'}");
+	none = fixture_json("{}");
 	ck_assert_str_eq(task_env_user(d, p), "ops");
 	ck_assert_str_eq(task_env_user(d, none), "app");
 	ck_assert_str_eq(task_env_user(d, NULL), "app");
@@ -420,28 +404,25 @@ END_TEST
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*task_env_suite(void);
 
-#define CHECK_TASK_ENV_N(a)	((int)(sizeof(a) / sizeof((a)[0])))
-
 Suite *
 task_env_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_task_env_builtins),
+		FIXTURE_LOOP(test_task_env_precedence,
+		    FIXTURE_N(check_task_env_layers)),
+		FIXTURE_TEST(test_task_env_placeholders),
+		FIXTURE_TEST(test_task_env_ports),
+		FIXTURE_TEST(test_task_env_invalid_input),
+		FIXTURE_TEST(test_task_env_argv_shell_by_default),
+		FIXTURE_TEST(test_task_env_argv_arguments_exec),
+		FIXTURE_TEST(test_task_env_argv_explicit_shell),
+		FIXTURE_TEST(test_task_env_argv_quoting_runs),
+		FIXTURE_TEST(test_task_env_argv_invalid),
+		FIXTURE_TEST(test_task_env_user),
+		FIXTURE_END
+	};
 
-	s = suite_create("task_env");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_task_env_builtins);
-	tcase_add_loop_test(tc, test_task_env_precedence, 0,
-	    CHECK_TASK_ENV_N(check_task_env_layers));
-	tcase_add_test(tc, test_task_env_placeholders);
-	tcase_add_test(tc, test_task_env_ports);
-	tcase_add_test(tc, test_task_env_invalid_input);
-	tcase_add_test(tc, test_task_env_argv_shell_by_default);
-	tcase_add_test(tc, test_task_env_argv_arguments_exec);
-	tcase_add_test(tc, test_task_env_argv_explicit_shell);
-	tcase_add_test(tc, test_task_env_argv_quoting_runs);
-	tcase_add_test(tc, test_task_env_argv_invalid);
-	tcase_add_test(tc, test_task_env_user);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("task_env", tests));
 }

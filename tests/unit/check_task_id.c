@@ -10,6 +10,7 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "fixture.h"
 #include "task_id.h"
 
 #define CHECK_TASK_ID_EXAMPLE						\
@@ -123,15 +124,18 @@ END_TEST
 
 START_TEST(test_task_id_is_valid_file_name_safe)
 {
+	static const char *const good[] = { "r-d-1-1-h-r", "r.x-d-1-1-h-r" };
+	static const char *const bad[] = { "r-d-1-1-h/../x-r", "r/x-d-1-1-h-r",
+	    "r x-d-1-1-h-r", "r-d-1-1-h-r\n", "r-d-1-1-h\xc3\xa9-r" };
 	char	 id[TASK_ID_MAX + 2];
+	size_t	 i;
 
-	ck_assert(task_id_is_valid("r-d-1-1-h-r"));
-	ck_assert(task_id_is_valid("r.x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h/../x-r"));
-	ck_assert(!task_id_is_valid("r/x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r x-d-1-1-h-r"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h-r\n"));
-	ck_assert(!task_id_is_valid("r-d-1-1-h\xc3\xa9-r"));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(task_id_is_valid(good[i]), "'%s' refused",
+		    good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!task_id_is_valid(bad[i]), "'%s' accepted",
+		    bad[i]);
 	/* 255 bytes is the limit, whatever the host length */
 	memset(id, 'h', sizeof(id));
 	memcpy(id, "r-d-1-1-", 8);
@@ -258,28 +262,25 @@ END_TEST
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*task_id_suite(void);
 
-#define CHECK_TASK_ID_N(a)	((int)(sizeof(a) / sizeof((a)[0])))
-
 Suite *
 task_id_suite(void)
 {
-	Suite	*s;
-	TCase	*tc;
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("core"),
+		FIXTURE_TEST(test_task_id_format_sanitizes_host_and_rack),
+		FIXTURE_TEST(test_task_id_parse_spec_example),
+		FIXTURE_LOOP(test_task_id_round_trip,
+		    FIXTURE_N(check_task_id_trips)),
+		FIXTURE_LOOP(test_task_id_parse_malformed,
+		    FIXTURE_N(check_task_id_malformed)),
+		FIXTURE_TEST(test_task_id_parse_null),
+		FIXTURE_TEST(test_task_id_is_valid_file_name_safe),
+		FIXTURE_TEST(test_task_id_format_errors),
+		FIXTURE_TEST(test_task_id_json),
+		FIXTURE_TEST(test_task_id_pending_round_trip),
+		FIXTURE_TEST(test_task_id_pending_invalid),
+		FIXTURE_END
+	};
 
-	s = suite_create("task_id");
-	tc = tcase_create("core");
-	tcase_add_test(tc, test_task_id_format_sanitizes_host_and_rack);
-	tcase_add_test(tc, test_task_id_parse_spec_example);
-	tcase_add_loop_test(tc, test_task_id_round_trip, 0,
-	    CHECK_TASK_ID_N(check_task_id_trips));
-	tcase_add_loop_test(tc, test_task_id_parse_malformed, 0,
-	    CHECK_TASK_ID_N(check_task_id_malformed));
-	tcase_add_test(tc, test_task_id_parse_null);
-	tcase_add_test(tc, test_task_id_is_valid_file_name_safe);
-	tcase_add_test(tc, test_task_id_format_errors);
-	tcase_add_test(tc, test_task_id_json);
-	tcase_add_test(tc, test_task_id_pending_round_trip);
-	tcase_add_test(tc, test_task_id_pending_invalid);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("task_id", tests));
 }
