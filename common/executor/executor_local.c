@@ -60,9 +60,11 @@ executor_local_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid)
 }
 
 /*
- * <sandbox>/.kerr: ours (root), 0700.  The task user owns the sandbox
- * and may have put something in its place: only a real directory of
- * ours will do.
+ * <sandbox>/.kerr: ours (root), 0700.  Making it is the claim on the
+ * launch: a scheduler that restarts and launches again what it had
+ * committed gets -EALREADY for a task whose supervisor was already
+ * started.  The task user owns the sandbox and may have put something in
+ * its place: only a real directory of ours will do.
  */
 static int
 executor_local_make_state_dir(const char *sandbox)
@@ -75,8 +77,8 @@ executor_local_make_state_dir(const char *sandbox)
 	    EXECUTOR_LOCAL_DIR);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return (-ENAMETOOLONG);
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return (-errno);
+	if (mkdir(path, 0700) != 0)
+		return (errno == EEXIST ? -EALREADY : -errno);
 	if (lstat(path, &st) != 0)
 		return (-errno);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())

@@ -98,6 +98,8 @@ sched_pool_run(void *arg, void *fd, void *vjob)
 	s->exec->launch(&l, 1, &r);
 	if (r == 0)
 		log_debug("task=%s handed to the executor", job->task_id);
+	else if (r == -EALREADY)
+		log_info("task=%s was launched before a restart", job->task_id);
 	else
 		sched_pool_failed(s, fd, job->task_id, r);
 	sched_launch_job_free(job);

@@ -42,6 +42,7 @@
 #include "clock.h"
 #include "event_channel.h"
 #include "executor.h"
+#include "fixture.h"
 #include "executor_local.h"
 #include "proc.h"
 #include "task_event.h"
@@ -155,6 +156,16 @@ check_executor_sandbox_file(const struct check_task *t, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", t->sandbox, name);
 	return (check_executor_read_file(path));
+}
+
+/* Undo a launch's claim, so the same task may be launched again. */
+static void
+check_executor_unclaim(const struct check_task *t)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", t->sandbox, EXECUTOR_LOCAL_DIR);
+	fixture_rmtree(path);
 }
 
 static void
@@ -1178,6 +1189,10 @@ START_TEST(test_executor_launch_bad_supervisor)
 	errno = 0;
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
+	/* The sandbox's state directory is the claim: never twice. */
+	executor_local.launch(&l, 1, &r);
+	ck_assert_int_eq(r, -EALREADY);
+	check_executor_unclaim(&t);
 	/* Spawned, then dead without a word: the caller reaps it. */
 	ck_assert_int_eq(setenv(EXECUTOR_LOCAL_SUPERVISOR_ENV, "/bin/false",
 	    1), 0);
@@ -1190,6 +1205,7 @@ START_TEST(test_executor_launch_bad_supervisor)
 	ck_assert_str_eq(events, "");
 	free(events);
 	ck_assert_int_eq(setenv(EXECUTOR_LOCAL_SUPERVISOR_ENV, saved, 1), 0);
+	check_executor_unclaim(&t);
 	l.events = NULL;
 	executor_local.launch(&l, 1, &r);
 	ck_assert_int_eq(r, -EINVAL);
