@@ -11,6 +11,7 @@
  *
  * No table, no bus message: the events go to the scheduler.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -60,25 +61,21 @@ executor_local_lookup(const char *user, uid_t *ret_uid, gid_t *ret_gid)
 }
 
 /*
- * <sandbox>/.kerr: ours (root), 0700.  Making it is the claim on the
- * launch: a scheduler that restarts and launches again what it had
- * committed gets -EALREADY for a task whose supervisor was already
- * started.  The task user owns the sandbox and may have put something in
- * its place: only a real directory of ours will do.
+ * <sandbox>/.kerr: ours (root), 0700.  The task user owns the sandbox
+ * and may have put something in its place: only a real directory of
+ * ours will do.
  */
 static int
-executor_local_make_state_dir(const char *sandbox)
+executor_local_make_state_dir(const char *sandbox, char *path, size_t len)
 {
 	struct stat	st;
-	char		path[PATH_MAX];
 	int		n;
 
-	n = snprintf(path, sizeof(path), "%s/%s", sandbox,
-	    EXECUTOR_LOCAL_DIR);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	n = snprintf(path, len, "%s/%s", sandbox, EXECUTOR_LOCAL_DIR);
+	if (n < 0 || (size_t)n >= len)
 		return (-ENAMETOOLONG);
-	if (mkdir(path, 0700) != 0)
-		return (errno == EEXIST ? -EALREADY : -errno);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return (-errno);
 	if (lstat(path, &st) != 0)
 		return (-errno);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
@@ -88,10 +85,34 @@ executor_local_make_state_dir(const char *sandbox)
 	return (0);
 }
 
-/* The sandbox (the task user's) and its root-only .kerr directory. */
+/* The claim (executor_local.h): its descriptor, or -EALREADY. */
+static int
+executor_local_claim(const char *state_dir)
+{
+	char	path[PATH_MAX];
+	int	fd, n, r;
+
+	n = snprintf(path, sizeof(path), "%s/%s", state_dir,
+	    EXECUTOR_LOCAL_LOCK);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-ENAMETOOLONG);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return (-errno);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		r = errno == EWOULDBLOCK ? -EALREADY : -errno;
+		(void)close(fd);
+		return (r);
+	}
+	return (fd);
+}
+
+/* The sandbox (the task user's), its root-only .kerr directory and the
+ * claim on the launch: the claim's descriptor, or negative errno. */
 static int
 executor_local_make_sandbox(const struct executor_launch *l)
 {
+	char	state[PATH_MAX];
 	uid_t	uid;
 	gid_t	gid;
 	int	r;
@@ -106,7 +127,10 @@ executor_local_make_sandbox(const struct executor_launch *l)
 	    executor_local_lookup(l->user, &uid, &gid) == 0 &&
 	    chown(l->sandbox_dir, uid, gid) != 0)
 		return (-errno);
-	return (executor_local_make_state_dir(l->sandbox_dir));
+	if ((r = executor_local_make_state_dir(l->sandbox_dir, state,
+	    sizeof(state))) < 0)
+		return (r);
+	return (executor_local_claim(state));
 }
 
 static int
@@ -246,7 +270,8 @@ executor_local_attr(posix_spawnattr_t *attr)
 
 /* Spawn and leave it: its exit is the caller's to reap. */
 static int
-executor_local_spawn(const char *path, char *const *argv, char *const *envp)
+executor_local_spawn(const char *path, char *const *argv, char *const *envp,
+    int claim)
 {
 	static char *const		 noenv[] = { NULL };
 	posix_spawnattr_t		 attr;
@@ -262,7 +287,9 @@ executor_local_spawn(const char *path, char *const *argv, char *const *envp)
 	}
 	if ((r = executor_local_attr(&attr)) == 0 &&
 	    (r = -posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
-	    "/dev/null", O_RDONLY, 0)) == 0)
+	    "/dev/null", O_RDONLY, 0)) == 0 &&
+	    (r = -posix_spawn_file_actions_adddup2(&fa, claim,
+	    EXECUTOR_LOCAL_LOCK_FD)) == 0)
 		r = -posix_spawn(&pid, path, &fa, &attr, argv,
 		    envp != NULL ? envp : noenv);
 	(void)posix_spawn_file_actions_destroy(&fa);
@@ -288,13 +315,15 @@ static int
 executor_local_launch_one(const struct executor_launch *l, const char *path)
 {
 	char	**argv = NULL;
-	int	  r;
+	int	  claim, r;
 
 	if ((r = executor_local_valid(l)) < 0 ||
-	    (r = executor_local_make_sandbox(l)) < 0 ||
-	    (r = executor_local_argv(l, path, &argv)) < 0)
+	    (claim = r = executor_local_make_sandbox(l)) < 0)
 		return (r);
-	r = executor_local_spawn(path, argv, l->envp);
+	if ((r = executor_local_argv(l, path, &argv)) == 0)
+		r = executor_local_spawn(path, argv, l->envp, claim);
+	/* The supervisor holds its own copy of the claim from now on. */
+	(void)close(claim);
 	executor_local_argv_free(argv);
 	return (r);
 }

@@ -8,7 +8,8 @@
  *                   [-m MEMORY_MB] [-v LOG_LEVEL] -- COMMAND [ARG...]
  *
  * in a session of its own, with the task's complete environment as its
- * environment, stdin on /dev/null and no signal blocked.  Nothing else
+ * environment, stdin on /dev/null, the claim on descriptor 3 and no
+ * signal blocked.  Nothing else
  * passes between them: the supervisor reads no file and no store.
  */
 #ifndef KERR_EXECUTOR_LOCAL_H
@@ -19,6 +20,16 @@
 /* Root-only (0700) state inside the sandbox, which the task user owns. */
 #define EXECUTOR_LOCAL_DIR		".kerr"
 #define EXECUTOR_LOCAL_LOG		"supervisor.log"
+/*
+ * The claim on a launch: the executor takes an flock on .kerr/lock before
+ * it spawns, and hands the descriptor over as EXECUTOR_LOCAL_LOCK_FD; the
+ * supervisor keeps it open for its whole life.  A launch of the same task
+ * again (a scheduler that restarted) finds it held and does nothing; one
+ * whose supervisor never started (the scheduler died in between) finds it
+ * free, since the kernel drops a dead holder's lock.
+ */
+#define EXECUTOR_LOCAL_LOCK		"lock"
+#define EXECUTOR_LOCAL_LOCK_FD		3
 /* TASK_EVENT_FILE ("events") in it: the task's events, one per line. */
 
 /* The binary: $KERR_SUPERVISOR, else kerr-supervisor beside our own. */

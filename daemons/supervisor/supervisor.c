@@ -327,8 +327,9 @@ main(int argc, char **argv)
 	sigset_t			mask;
 
 	supervisor_block_signals(&mask);
-	/* The scheduler's descriptors are none of our business. */
-	supervisor_close_fds(STDERR_FILENO + 1, 0);
+	/* The scheduler's descriptors are none of our business; the claim
+	 * on the launch is ours to hold until we exit. */
+	supervisor_close_fds(EXECUTOR_LOCAL_LOCK_FD + 1, 0);
 	sv.dirfd = sv.sigfd = sv.exec_fd = -1;
 	sv.report.fd = sv.report.file = -1;
 	log_init("kerr-supervisor", LOG_NOTICE);

@@ -55,15 +55,15 @@ pipeline_wait(const char *fmt, const char *arg, long long want, int seconds)
 	    want, harness_env.dir);
 }
 
-/* 1 when /proc/<pid>/environ holds the test directory. */
+/* 1 when /proc/<pid>/<file> holds the test directory. */
 static int
-pipeline_proc_ours(const char *pid)
+pipeline_proc_mentions(const char *pid, const char *file)
 {
 	char	 path[300], buf[32768];
 	size_t	 n, i, dlen = strlen(harness_env.dir);
 	FILE	*fp;
 
-	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
 	if ((fp = fopen(path, "r")) == NULL)
 		return (0);
 	n = fread(buf, 1, sizeof(buf), fp);
@@ -72,6 +72,15 @@ pipeline_proc_ours(const char *pid)
 		if (memcmp(buf + i, harness_env.dir, dlen) == 0)
 			return (1);
 	return (0);
+}
+
+/* Supervisors name the sandbox on their command line, tasks have it in
+ * MESOS_SANDBOX. */
+static int
+pipeline_proc_ours(const char *pid)
+{
+	return (pipeline_proc_mentions(pid, "cmdline") ||
+	    pipeline_proc_mentions(pid, "environ"));
 }
 
 /* Live (not zombie) processes named comm that belong to this test. */
@@ -126,63 +135,87 @@ pipeline_kill9_and_restart(enum harness_daemon which)
 	harness_spawn(&harness_env, which);
 }
 
-/* Every task's updates: each state once, in the order a task lives. */
+/* Every task's updates: each state once, in the order a task lives;
+ * `where` selects the tasks (on tasks t). */
 static void
-pipeline_assert_sequences(const char *request)
+pipeline_assert_sequences(const char *where)
 {
 	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM (SELECT 1 FROM"
-	    " task_updates u JOIN tasks t USING (task_id) WHERE"
-	    " t.request_id = '%s' GROUP BY u.task_id, u.state"
-	    " HAVING count(*) > 1)", request), 0);
+	    " task_updates u JOIN tasks t USING (task_id) WHERE t.%s"
+	    " GROUP BY u.task_id, u.state HAVING count(*) > 1)", where), 0);
 	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM (SELECT 1 FROM"
-	    " task_updates u JOIN tasks t USING (task_id) WHERE"
-	    " t.request_id = '%s' AND u.state IN ('TASK_FINISHED',"
-	    " 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST') GROUP BY u.task_id"
-	    " HAVING count(*) > 1)", request), 0);
-	/* RUNNING after STARTING after LAUNCHED, by their own timestamps. */
+	    " task_updates u JOIN tasks t USING (task_id) WHERE t.%s AND"
+	    " u.state IN ('TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED',"
+	    " 'TASK_LOST') GROUP BY u.task_id HAVING count(*) > 1)", where), 0);
+	/* RUNNING after LAUNCHED, by their own timestamps. */
 	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM task_updates r"
 	    " JOIN task_updates l ON l.task_id = r.task_id AND"
 	    " l.state = 'TASK_LAUNCHED' JOIN tasks t ON t.task_id = r.task_id"
-	    " WHERE t.request_id = '%s' AND r.state = 'TASK_RUNNING' AND"
-	    " r.timestamp < l.timestamp", request), 0);
+	    " WHERE t.%s AND r.state = 'TASK_RUNNING' AND"
+	    " r.timestamp < l.timestamp", where), 0);
+}
+
+/* 200 tasks: eight workers of 25 (Singularity's maxInstancesPerRequest). */
+#define BURST_REQUESTS	8
+#define BURST_WHERE	"request_id GLOB 'burst*'"
+
+static void
+pipeline_burst_post(const char *what)
+{
+	char	path[128], body[256];
+	int	i;
+
+	for (i = 1; i <= BURST_REQUESTS; i++) {
+		if (strcmp(what, "deploy") == 0) {
+			snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":"
+			    "\"burst%d\",\"id\":\"d1\",\"command\":\"sleep "
+			    "1000\"}}", i);
+			json_decref(http_json(&harness_env, "POST", V1
+			    "/deploys", body, 200));
+		} else if (strcmp(what, "request") == 0) {
+			snprintf(body, sizeof(body), "{\"id\":\"burst%d\","
+			    "\"requestType\":\"WORKER\",\"instances\":%d}", i,
+			    BURST / BURST_REQUESTS);
+			json_decref(http_json(&harness_env, "POST", V1
+			    "/requests", body, 200));
+		} else {
+			snprintf(path, sizeof(path), V1 "/requests/request/"
+			    "burst%d/%s", i, what);
+			json_decref(http_json(&harness_env, "POST", path, NULL,
+			    200));
+		}
+	}
 }
 
 START_TEST(test_pipeline_kill9_mid_launch_and_mid_pause_of_200)
 {
-	char body[256];
-
-	json_decref(http_json(&harness_env, "POST", V1 "/requests",
-	    "{\"id\":\"burst\",\"requestType\":\"WORKER\",\"instances\":"
-	    "200}", 200));
-	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"burst\","
-	    "\"id\":\"d1\",\"command\":\"sleep 1000\",\"resources\":"
-	    "{\"cpus\":0.01,\"memoryMb\":0}}}");
-	json_decref(http_json(&harness_env, "POST", V1 "/deploys", body, 200));
+	pipeline_burst_post("request");
+	pipeline_burst_post("deploy");
 	/* schedulerd dies with the launch under way. */
-	pipeline_wait("SELECT min(count(*), 1) FROM tasks WHERE request_id ="
-	    " '%s'", "burst", 1, 20);
+	pipeline_wait("SELECT min(count(*), 1) FROM tasks WHERE %s",
+	    BURST_WHERE, 1, 20);
 	pipeline_kill9_and_restart(HARNESS_SCHEDULERD);
-	pipeline_wait("SELECT count(*) FROM tasks WHERE request_id = '%s' AND"
-	    " active = 1 AND state = 'TASK_RUNNING'", "burst", BURST, 90);
+	pipeline_wait("SELECT count(*) FROM tasks WHERE %s AND active = 1 AND"
+	    " state = 'TASK_RUNNING'", BURST_WHERE, BURST, 90);
 	/* None launched twice, none lost, one process each. */
-	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s'", "burst"), BURST);
-	ck_assert_int_eq(pipeline_count("SELECT count(DISTINCT instance_no)"
-	    " FROM tasks WHERE request_id = '%s'", "burst"), BURST);
+	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM tasks WHERE %s",
+	    BURST_WHERE), BURST);
+	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM (SELECT DISTINCT"
+	    " request_id, instance_no FROM tasks WHERE %s)", BURST_WHERE),
+	    BURST);
 	pipeline_wait_processes("sleep", BURST, 20);
-	pipeline_assert_sequences("burst");
+	pipeline_assert_sequences(BURST_WHERE);
 
 	/* cleanerd dies with the pause under way. */
-	json_decref(http_json(&harness_env, "POST", V1 "/requests/request/"
-	    "burst/pause", NULL, 200));
-	pipeline_wait("SELECT min(count(*), 1) FROM task_cleanups WHERE"
-	    " request_id = '%s'", "burst", 1, 20);
+	pipeline_burst_post("pause");
+	pipeline_wait("SELECT min(count(*), 1) FROM task_cleanups WHERE %s",
+	    BURST_WHERE, 1, 20);
 	pipeline_kill9_and_restart(HARNESS_CLEANERD);
-	pipeline_wait("SELECT count(*) FROM tasks WHERE request_id = '%s' AND"
-	    " active = 1", "burst", 0, 60);
-	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM tasks WHERE"
-	    " request_id = '%s' AND state = 'TASK_KILLED'", "burst"), BURST);
-	pipeline_assert_sequences("burst");
+	pipeline_wait("SELECT count(*) FROM tasks WHERE %s AND active = 1",
+	    BURST_WHERE, 0, 60);
+	ck_assert_int_eq(pipeline_count("SELECT count(*) FROM tasks WHERE %s"
+	    " AND state = 'TASK_KILLED'", BURST_WHERE), BURST);
+	pipeline_assert_sequences(BURST_WHERE);
 	pipeline_wait_processes("sleep", 0, 20);
 	pipeline_wait_processes("kerr-supervisor", 0, 20);
 }
@@ -212,7 +245,7 @@ START_TEST(test_pipeline_events_wait_for_the_scheduler)
 	    " tasks t USING (task_id) WHERE t.request_id = '%%s' AND"
 	    " u.state = 'TASK_FAILED' AND u.message = 'Exited with status 3'");
 	ck_assert_int_eq(pipeline_count(sql, "late"), 1);
-	pipeline_assert_sequences("late");
+	pipeline_assert_sequences("request_id = 'late'");
 	/* Delivered and acknowledged: the supervisor is gone too. */
 	pipeline_wait_processes("kerr-supervisor", 0, 10);
 }

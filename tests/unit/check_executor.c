@@ -14,6 +14,7 @@
  * awaited with deadlines, never by sleeping a fixed time; only proving
  * that something does NOT happen takes a fixed wait.
  */
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -158,14 +159,19 @@ check_executor_sandbox_file(const struct check_task *t, const char *name)
 	return (check_executor_read_file(path));
 }
 
-/* Undo a launch's claim, so the same task may be launched again. */
-static void
-check_executor_unclaim(const struct check_task *t)
+/* Take the claim on a task's launch, as a live supervisor holds it. */
+static int
+check_executor_hold_claim(const struct check_task *t)
 {
-	char path[PATH_MAX];
+	char	path[PATH_MAX];
+	int	fd;
 
-	snprintf(path, sizeof(path), "%s/%s", t->sandbox, EXECUTOR_LOCAL_DIR);
-	fixture_rmtree(path);
+	snprintf(path, sizeof(path), "%s/%s/%s", t->sandbox,
+	    EXECUTOR_LOCAL_DIR, EXECUTOR_LOCAL_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return (fd);
 }
 
 static void
@@ -1176,7 +1182,7 @@ START_TEST(test_executor_launch_bad_supervisor)
 	struct executor_launch	 l;
 	struct check_task	 t;
 	char			 saved[PATH_MAX], *events;
-	int			 r = 1, status;
+	int			 r = 1, status, lock;
 
 	snprintf(saved, sizeof(saved), "%s",
 	    getenv(EXECUTOR_LOCAL_SUPERVISOR_ENV));
@@ -1189,10 +1195,11 @@ START_TEST(test_executor_launch_bad_supervisor)
 	errno = 0;
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
-	/* The sandbox's state directory is the claim: never twice. */
+	/* A launch whose claim is held (its supervisor lives): never twice. */
+	lock = check_executor_hold_claim(&t);
 	executor_local.launch(&l, 1, &r);
 	ck_assert_int_eq(r, -EALREADY);
-	check_executor_unclaim(&t);
+	ck_assert_int_eq(close(lock), 0);
 	/* Spawned, then dead without a word: the caller reaps it. */
 	ck_assert_int_eq(setenv(EXECUTOR_LOCAL_SUPERVISOR_ENV, "/bin/false",
 	    1), 0);
@@ -1205,7 +1212,6 @@ START_TEST(test_executor_launch_bad_supervisor)
 	ck_assert_str_eq(events, "");
 	free(events);
 	ck_assert_int_eq(setenv(EXECUTOR_LOCAL_SUPERVISOR_ENV, saved, 1), 0);
-	check_executor_unclaim(&t);
 	l.events = NULL;
 	executor_local.launch(&l, 1, &r);
 	ck_assert_int_eq(r, -EINVAL);
