@@ -137,6 +137,9 @@ daemon_make_dirs(struct daemon *d)
  * kill alongside the first.  Taken before the store is opened, so a copy
  * that must not run never migrates the schema either.
  */
+#define DAEMON_LOCK_WAIT_MS	2000
+#define DAEMON_LOCK_STEP_MS	20
+
 static int
 daemon_lock(struct daemon *d)
 {
@@ -152,6 +155,16 @@ daemon_lock(struct daemon *d)
 		return (-1);
 	}
 	r = lockfile_take(path, &d->lock_fd, &holder);
+	/*
+	 * Held, but its holder is gone: the kernel drops a dead process's
+	 * lock a moment after it was reaped (the last close is deferred),
+	 * so a restart right after a crash waits for that, briefly.
+	 */
+	for (int tries = 0; r == -EWOULDBLOCK && holder == 0 &&
+	    tries < DAEMON_LOCK_WAIT_MS / DAEMON_LOCK_STEP_MS; tries++) {
+		(void)usleep(DAEMON_LOCK_STEP_MS * 1000);
+		r = lockfile_take(path, &d->lock_fd, &holder);
+	}
 	d->locked_out = r == -EWOULDBLOCK;
 	if (r == -EWOULDBLOCK && holder > 0)
 		log_err("kerr-%s is already running on state directory '%s' "
