@@ -189,6 +189,23 @@ api_request_reply_parent(struct api_req *req, struct api_reply *rep,
 
 /* ---- POST /requests ---- */
 
+/*
+ * A request just created has no deploy, timed action or task yet: its
+ * parent is built from the validated object, with no read on the group
+ * commit's one writer thread.
+ */
+static int
+api_request_reply_new(struct api_reply *rep, json_t *norm)
+{
+	struct db_request	 r = { .request = norm, .state = REQUEST_ACTIVE };
+	json_t			*parent;
+	int			 rc;
+
+	if ((rc = api_request_parent(NULL, &r, 0, &parent)) < 0)
+		return (rc);
+	return (api_reply_json(rep, 200, parent));
+}
+
 struct api_request_post {
 	const char	*id;
 	int		 pending;	/* a pending request was queued */
@@ -285,12 +302,10 @@ api_request_post_tx(struct api_req *req, struct api_reply *rep, void *arg)
 	}
 	if (!exists) {
 		if ((r = db_request_put(req->db, norm, REQUEST_ACTIVE,
-		    now)) == 0)
-			r = api_action_history(req, norm, "CREATED", NULL,
-			    now);
-	} else
-		r = api_request_update(req, ctx, &old, norm, now);
-	if (r == 0)
+		    now)) == 0 && (r = api_action_history(req, norm, "CREATED",
+		    NULL, now)) == 0)
+			r = api_request_reply_new(rep, norm);
+	} else if ((r = api_request_update(req, ctx, &old, norm, now)) == 0)
 		r = api_request_reply_parent(req, rep, ctx->id);
 out:
 	json_decref(norm);
