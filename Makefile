@@ -143,6 +143,7 @@ UNIT_SRCS	+= tests/unit/check_cron_next.c
 UNIT_SRCS	+= tests/unit/check_db.c
 UNIT_SRCS	+= tests/unit/check_deploy.c
 UNIT_SRCS	+= tests/unit/check_executor.c
+UNIT_SRCS	+= tests/unit/executor_harness.c
 UNIT_SRCS	+= tests/unit/check_healthcheck.c
 UNIT_SRCS	+= tests/unit/check_json_filter.c
 UNIT_SRCS	+= tests/unit/check_lockfile.c
@@ -150,6 +151,7 @@ UNIT_SRCS	+= tests/unit/check_log.c
 UNIT_SRCS	+= tests/unit/check_request.c
 UNIT_SRCS	+= tests/unit/check_run_policy.c
 UNIT_SRCS	+= tests/unit/check_schema.c
+UNIT_SRCS	+= tests/unit/check_supervisor.c
 UNIT_SRCS	+= tests/unit/check_task_env.c
 UNIT_SRCS	+= tests/unit/check_task_event.c
 UNIT_SRCS	+= tests/unit/check_task_id.c
@@ -231,7 +233,8 @@ $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
 $(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
-$(call obj,tests/unit/check_executor.c): CFLAGS += -iquote daemons/supervisor
+$(call obj,tests/unit/check_executor.c tests/unit/check_supervisor.c): \
+    CFLAGS += -iquote daemons/supervisor
 # Both test binaries share tests/fixture.[ch].
 $(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS))): CFLAGS += -iquote tests
 

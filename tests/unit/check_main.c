@@ -20,6 +20,7 @@ Suite	*log_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
 Suite	*schema_suite(void);
+Suite	*supervisor_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
@@ -33,7 +34,8 @@ main(void)
 		request_suite, cron_suite, tzif_suite, cron_next_suite,
 		json_filter_suite,
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
-		task_event_suite, executor_suite, lockfile_suite, run_policy_suite, NULL
+		task_event_suite, executor_suite, supervisor_suite,
+		lockfile_suite, run_policy_suite, NULL
 	};
 
 	return (fixture_run(suites));
