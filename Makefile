@@ -45,6 +45,7 @@ COMMON_SRCS	+= common/base/bus.c
 COMMON_SRCS	+= common/base/clock.c
 COMMON_SRCS	+= common/base/conf.c
 COMMON_SRCS	+= common/base/daemon.c
+COMMON_SRCS	+= common/base/daemon_scan.c
 COMMON_SRCS	+= common/base/fs.c
 COMMON_SRCS	+= common/base/host.c
 COMMON_SRCS	+= common/base/lockfile.c

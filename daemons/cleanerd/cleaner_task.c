@@ -16,6 +16,7 @@
 
 #include "cleaner.h"
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_task.h"
 #include "executor.h"
 #include "log.h"
@@ -241,8 +242,9 @@ cleaner_task_waited_enough(struct cleaner *c, const json_t *cleanup,
 }
 
 static int
-cleaner_task_one(struct cleaner *c, const json_t *cleanup)
+cleaner_task_one(void *arg, const json_t *cleanup)
 {
+	struct cleaner	*c = arg;
 	const char	*task_id, *type;
 	char		 state[64];
 	int		 active = 0, rc;
@@ -278,36 +280,17 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
  * One transaction for the whole pass: every first signal's time is
  * written in one commit, then the signals go out together.
  */
+static const struct daemon_scan cleaner_task_cleanups = {
+	.list = "task cleanups", .read = db_task_cleanup_list,
+	.each = cleaner_task_one, .doing = "carry out the cleanup of",
+	.word = "task", .in = "taskId", .key = "id", .one_transaction = 1,
+};
+
 void
 cleaner_task_scan(struct cleaner *c)
 {
-	json_t	*list, *cleanup;
-	size_t	 i;
-	int	 rc;
-
-	if ((rc = db_begin(c->d->db)) < 0 ||
-	    (rc = db_task_cleanup_list(c->d->db, &list)) < 0) {
-		if (rc != -EBUSY)
-			db_rollback(c->d->db);
-		log_warnx("Failed to read task cleanups: %s, retrying on the "
-		    "next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(list, i, cleanup) {
-		if ((rc = db_savepoint(c->d->db)) < 0)
-			break;
-		if ((rc = cleaner_task_one(c, cleanup)) < 0) {
-			db_savepoint_rollback(c->d->db);
-			log_warnx("Failed to carry out a task cleanup: %s, "
-			    "retrying on the next tick", strerror(-rc));
-		} else
-			db_savepoint_release(c->d->db);
-	}
-	json_decref(list);
-	if ((rc = db_commit(c->d->db)) < 0) {
+	if (daemon_scan_run(c->d->db, &cleaner_task_cleanups, c) < 0) {
 		json_array_clear(c->kills);
-		log_warnx("Failed to commit task cleanups: %s, retrying on the "
-		    "next tick", strerror(-rc));
 		return;
 	}
 	cleaner_task_send(c);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_deploy.h"
 #include "db_request.h"
 #include "db_task.h"
@@ -298,9 +299,10 @@ sched_deploy_step(struct sched *s, struct sched_deploy *sd)
 }
 
 static int
-sched_deploy_one(struct sched *s, const json_t *pending)
+sched_deploy_one(void *arg, const json_t *pending)
 {
-	struct sched_deploy	sd = { 0 };
+	struct sched		*s = arg;
+	struct sched_deploy	 sd = { 0 };
 	int			rc;
 
 	sd.request_id = sched_deploy_str(json_object_get(pending,
@@ -328,23 +330,14 @@ sched_deploy_one(struct sched *s, const json_t *pending)
 	return (db_end(s->d->db, rc));
 }
 
+static const struct daemon_scan sched_deploy_scan = {
+	.list = "pending deploys", .read = db_pending_deploy_list,
+	.each = sched_deploy_one, .doing = "advance a deploy of",
+	.word = "request", .in = "deployMarker", .key = "requestId",
+};
+
 void
 sched_deploy_check(struct sched *s)
 {
-	json_t	*list, *p;
-	size_t	 i;
-	int	 rc;
-
-	if ((rc = db_pending_deploy_list(s->d->db, &list)) < 0) {
-		log_warnx("Failed to read pending deploys: %s, retrying on "
-		    "the next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(list, i, p)
-		if ((rc = sched_deploy_one(s, p)) < 0)
-			log_warnx("Failed to advance a deploy of request=%s: %s, "
-			    "retrying on the next tick", sched_deploy_str(
-			    json_object_get(p, "deployMarker"), "requestId"),
-			    strerror(-rc));
-	json_decref(list);
+	(void)daemon_scan_run(s->d->db, &sched_deploy_scan, s);
 }
