@@ -180,6 +180,25 @@ daemon_db_open(const struct conf *conf, struct db **ret)
 	return (db_open(path, &opt, ret));
 }
 
+void *
+daemon_worker_db_open(void *arg)
+{
+	struct daemon	*d = arg;
+	struct db	*db = NULL;
+	int		 r;
+
+	if ((r = daemon_db_open(&d->conf, &db)) < 0)
+		log_warnx("A worker thread cannot open the store: %s",
+		    strerror(-r));
+	return (db);
+}
+
+void
+daemon_worker_db_close(void *db)
+{
+	db_close(db);
+}
+
 static int
 daemon_open_store(struct daemon *d)
 {

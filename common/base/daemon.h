@@ -70,6 +70,14 @@ int	daemon_exit_status(const struct daemon *d, int r);
 
 /* Open the store named by conf with its options (one per thread). */
 int	daemon_db_open(const struct conf *conf, struct db **ret);
+/*
+ * The init and fini of a worker pool (workq.h) whose threads each own a
+ * store connection; the pool's state_arg is the struct daemon.  NULL,
+ * logged, when the store cannot be opened: that thread's jobs then go
+ * without it.
+ */
+void	*daemon_worker_db_open(void *d);
+void	 daemon_worker_db_close(void *db);
 
 
 #endif

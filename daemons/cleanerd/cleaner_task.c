@@ -96,24 +96,6 @@ struct cleaner_kill_job {
 	int	sig;
 };
 
-static void *
-cleaner_task_worker_init(void *arg)
-{
-	struct cleaner	*c = arg;
-	struct db	*db = NULL;
-
-	if (daemon_db_open(&c->d->conf, &db) < 0)
-		log_warnx("A kill worker cannot open the store");
-	return (db);
-}
-
-static void
-cleaner_task_worker_fini(void *arg, void *db)
-{
-	(void)arg;
-	db_close(db);
-}
-
 static void
 cleaner_task_worker_run(void *arg, void *db, void *vjob)
 {
@@ -128,14 +110,14 @@ cleaner_task_worker_run(void *arg, void *db, void *vjob)
 }
 
 static const struct workq_ops cleaner_task_pool_ops = {
-	cleaner_task_worker_init, cleaner_task_worker_run,
-	cleaner_task_worker_fini, free
+	daemon_worker_db_open, cleaner_task_worker_run,
+	daemon_worker_db_close, free
 };
 
 int
 cleaner_task_pool_start(struct cleaner *c)
 {
-	return (workq_start(&cleaner_task_pool_ops, c,
+	return (workq_start(&cleaner_task_pool_ops, c, c->d,
 	    c->d->conf.kill_workers, &c->pool));
 }
 

@@ -34,25 +34,6 @@ sched_pool_free_job(void *job)
 	sched_launch_job_free(job);
 }
 
-static void *
-sched_pool_init(void *arg)
-{
-	struct sched	*s = arg;
-	struct db	*db = NULL;
-
-	if (daemon_db_open(&s->d->conf, &db) < 0)
-		log_warnx("A launch worker cannot open the store; its launch "
-		    "failures will be found by reconciliation");
-	return (db);
-}
-
-static void
-sched_pool_fini(void *arg, void *db)
-{
-	(void)arg;
-	db_close(db);
-}
-
 static void
 sched_pool_run(void *arg, void *db, void *vjob)
 {
@@ -76,6 +57,7 @@ sched_pool_run(void *arg, void *db, void *vjob)
 		    strerror(-r));
 		(void)snprintf(msg, sizeof(msg), "Failed to launch: %s",
 		    strerror(-r));
+		/* A worker without a store leaves it to reconciliation. */
 		if (db != NULL && db_task_record_update(db, job->task_id,
 		    "TASK_FAILED", msg, "REASON_EXECUTOR_TERMINATED",
 		    clock_now_ms()) == 0)
@@ -86,13 +68,14 @@ sched_pool_run(void *arg, void *db, void *vjob)
 }
 
 static const struct workq_ops sched_pool_ops = {
-	sched_pool_init, sched_pool_run, sched_pool_fini, sched_pool_free_job
+	daemon_worker_db_open, sched_pool_run, daemon_worker_db_close,
+	sched_pool_free_job
 };
 
 int
 sched_pool_start(struct sched *s, int workers)
 {
-	return (workq_start(&sched_pool_ops, s, workers, &s->pool));
+	return (workq_start(&sched_pool_ops, s, s->d, workers, &s->pool));
 }
 
 int
