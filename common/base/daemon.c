@@ -228,7 +228,11 @@ daemon_open_store(struct daemon *d)
 	return (0);
 }
 
-int
+/*
+ * Every start-up step.  0 to go on, 1 when -n asked only for a config
+ * check (which passed), or -1 after logging what failed.
+ */
+static int
 daemon_init(struct daemon *d, const char *name, int argc, char **argv,
     const enum bus_msg_type *subs, size_t nsubs)
 {
@@ -308,6 +312,28 @@ daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
 		h->on_wake(arg);
 }
 
+static void
+daemon_status(struct daemon *d, const struct daemon_handlers *h)
+{
+	struct db_state_counts	c;
+	char			status[sizeof(d->status)];
+	int			r;
+
+	if (h->status == NULL)
+		return;
+	if ((r = db_state_counts(d->db, clock_now_ms(), &c)) < 0) {
+		log_warnx("Failed to count the store: %s, retrying on the "
+		    "next tick", strerror(-r));
+		return;
+	}
+	h->status(&c, status, sizeof(status));
+	if (strcmp(status, d->status) == 0)
+		return;
+	(void)snprintf(d->status, sizeof(d->status), "%s", status);
+	log_debug("Status: %s", status);
+	(void)notify_status("%s", status);
+}
+
 int
 daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 {
@@ -334,6 +360,7 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 		if (now >= next_tick) {
 			if (h->on_tick != NULL)
 				h->on_tick(arg);
+			daemon_status(d, h);
 			next_tick = now + d->conf.tick_ms;
 			continue;
 		}
@@ -374,7 +401,7 @@ daemon_log_work(struct daemon *d, const char *what)
 	    (long long)c.cleaning_tasks);
 }
 
-void
+static void
 daemon_ready(struct daemon *d, const char *status)
 {
 	daemon_log_work(d, "Ready");
@@ -382,7 +409,8 @@ daemon_ready(struct daemon *d, const char *status)
 	(void)notify_ready(status);
 }
 
-void
+/* STOPPING=1, and the same counts as the ready line once it was sent. */
+static void
 daemon_stopping(struct daemon *d)
 {
 	(void)notify_stopping();
@@ -406,10 +434,30 @@ daemon_fini(struct daemon *d)
 	d->lock_fd = -1;
 }
 
-int
+static int
 daemon_exit_status(const struct daemon *d, int r)
 {
 	if (r >= 0)
 		return (0);
 	return (d->locked_out ? DAEMON_EXIT_RUNNING : 1);
+}
+
+int
+daemon_main(const struct daemon_role *role, int argc, char **argv, void *arg)
+{
+	struct daemon	d;
+	int		r;
+
+	r = daemon_init(&d, role->name, argc, argv, role->subs, role->nsubs);
+	if (r == 0 && role->start != NULL)
+		r = role->start(arg, &d);
+	if (r == 0) {
+		daemon_ready(&d, role->status);
+		r = daemon_run(&d, &role->handlers, arg);
+		daemon_stopping(&d);
+	}
+	if (role->stop != NULL)
+		role->stop(arg);
+	daemon_fini(&d);
+	return (daemon_exit_status(&d, r));
 }

@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "db_request.h"
+#include "db_state.h"
 #include "executor.h"
 
 struct workq;
@@ -33,18 +34,18 @@ struct sched {
 	char				 conf_abs[4096];
 	int64_t				 last_started_at; /* unique ids */
 	int				 rings;		/* SCHED_RING_* */
-	int64_t				 last_pending;	/* STATUS= */
-	int64_t				 last_active;
 };
 
 #define SCHED_RING_TASK_CLEANUP		0x1
 #define SCHED_RING_REQUEST_PENDING	0x2
 
-int	sched_init(struct sched *s, struct daemon *d);
-void	sched_fini(struct sched *s);
-
-void	sched_loop_on_wake(void *arg);
-void	sched_loop_on_tick(void *arg);
+/* The daemon_role of schedulerd (arg: a zeroed struct sched): start,
+ * stop, the pass on every wake-up and tick, and the STATUS= line. */
+int	sched_init(void *arg, struct daemon *d);
+void	sched_fini(void *arg);
+void	sched_loop_pass(void *arg);
+void	sched_loop_status(const struct db_state_counts *c, char *buf,
+	    size_t len);
 
 void	sched_reconcile(struct sched *s);
 /* Both take the pass's active tasks (db_task_active), read once. */

@@ -10,12 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "db_state.h"
 #include "db_task.h"
 #include "host.h"
 #include "log.h"
-#include "notify.h"
 #include "sched.h"
 
 static void
@@ -30,13 +28,12 @@ sched_sanitize(char *dst, size_t len, const char *src)
 }
 
 int
-sched_init(struct sched *s, struct daemon *d)
+sched_init(void *arg, struct daemon *d)
 {
-	int r;
+	struct sched	*s = arg;
+	int		 r;
 
-	memset(s, 0, sizeof(*s));
 	s->d = d;
-	s->last_pending = s->last_active = -1;
 	/* Supervisors start in the daemon's directory: give an absolute path. */
 	if (realpath(d->conf_path != NULL ? d->conf_path : CONF_PATH_DEFAULT,
 	    s->conf_abs) != NULL)
@@ -62,32 +59,24 @@ sched_init(struct sched *s, struct daemon *d)
 }
 
 void
-sched_fini(struct sched *s)
+sched_fini(void *arg)
 {
-	sched_health_stop(s);
-	sched_pool_stop(s);
+	sched_health_stop(arg);
+	sched_pool_stop(arg);
 }
 
-static void
-sched_loop_status(struct sched *s)
+void
+sched_loop_status(const struct db_state_counts *c, char *buf, size_t len)
 {
-	struct db_state_counts c;
-
-	if (db_state_counts(s->d->db, clock_now_ms(), &c) < 0)
-		return;
-	if (c.scheduled_tasks == s->last_pending &&
-	    c.active_tasks == s->last_active)
-		return;
-	s->last_pending = c.scheduled_tasks;
-	s->last_active = c.active_tasks;
-	(void)notify_status("%lld active tasks, %lld pending tasks",
-	    (long long)c.active_tasks, (long long)c.scheduled_tasks);
+	(void)snprintf(buf, len, "%lld active tasks, %lld pending tasks",
+	    (long long)c->active_tasks, (long long)c->scheduled_tasks);
 }
 
-static void
-sched_loop_pass(struct sched *s)
+void
+sched_loop_pass(void *arg)
 {
-	json_t *active;
+	struct sched	*s = arg;
+	json_t		*active;
 
 	s->rings = 0;
 	sched_reconcile(s);
@@ -110,18 +99,4 @@ sched_loop_pass(struct sched *s)
 		sched_pending_drain(s);
 		sched_launch_due(s);
 	}
-}
-
-void
-sched_loop_on_wake(void *arg)
-{
-	sched_loop_pass(arg);
-}
-
-/* STATUS= for systemd on the tick only: the counts scan whole tables. */
-void
-sched_loop_on_tick(void *arg)
-{
-	sched_loop_pass(arg);
-	sched_loop_status(arg);
 }
