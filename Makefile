@@ -187,31 +187,21 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 	@echo "  AR      $@"
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS)) $(LIBCOMMON)
+# Every program: its own objects, then libcommon (after them, for ld).
+$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
+$(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
+$(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
+$(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
+$(RUN_BIN): $(call obj,$(RUN_SRCS))
+$(BINS) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
 $(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
 $(call obj,tests/unit/check_executor.c): CFLAGS += -iquote daemons/supervisor
-
-$(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
