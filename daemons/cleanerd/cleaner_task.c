@@ -20,6 +20,7 @@
 #include "db_task.h"
 #include "executor.h"
 #include "log.h"
+#include "schema.h"
 #include "workq.h"
 
 /* TaskCleanupType values that kill a running task now (spec 2.9). */
@@ -28,19 +29,13 @@ static const char *const cleaner_task_kill_now[] = {
 	"SCALING_DOWN", "PAUSE", "REQUEST_DELETING", "USER_REQUESTED",
 	"USER_REQUESTED_DESTROY", "OVERDUE_NEW_TASK", "UNHEALTHY_NEW_TASK",
 	"TASK_EXCEEDED_TIME_LIMIT", "PRIORITY_KILL", "DECOMMISSION_TIMEOUT",
-	"DEPLOY_STEP_FINISHED",
+	"DEPLOY_STEP_FINISHED", NULL
 };
 
 static int
 cleaner_task_kills_now(const char *type)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(cleaner_task_kill_now) /
-	    sizeof(cleaner_task_kill_now[0]); i++)
-		if (strcmp(type, cleaner_task_kill_now[i]) == 0)
-			return (1);
-	return (0);
+	return (schema_index(cleaner_task_kill_now, type) >= 0);
 }
 
 int
