@@ -39,10 +39,7 @@ static int
 cleaner_request_clean_tasks(struct cleaner *c, const struct db_request *r,
     const json_t *cleanup, const char *id, const char *type)
 {
-	const char	*task_type = NULL;
-	json_t		*tasks, *t;
-	size_t		 i;
-	int		 rc;
+	const char *task_type = NULL;
 
 	if (strcmp(type, "DELETING") == 0)
 		task_type = "REQUEST_DELETING";
@@ -53,22 +50,10 @@ cleaner_request_clean_tasks(struct cleaner *c, const struct db_request *r,
 		    request_type_of(r->request)) ? "PAUSING" : "PAUSE";
 	if (task_type == NULL)
 		return (0);	/* bounces are carried out elsewhere */
-	if ((rc = db_task_active(c->d->db, id, NULL, &tasks)) < 0)
-		return (rc);
-	json_array_foreach(tasks, i, t) {
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = db_task_cleanup_request(c->d->db, json_string_value(
-		    json_object_get(t, "taskId")), task_type,
-		    json_string_value(json_object_get(cleanup, "user")),
-		    json_string_value(json_object_get(cleanup, "message")),
-		    clock_now_ms());
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
-	}
-	json_decref(tasks);
-	return (rc);
+	return (db_task_cleanup_request_all(c->d->db, id, NULL, task_type,
+	    json_string_value(json_object_get(cleanup, "user")),
+	    json_string_value(json_object_get(cleanup, "message")),
+	    clock_now_ms(), NULL));
 }
 
 /* 1 when the cleanup is done and can be removed, 0 to keep it. */

@@ -53,24 +53,17 @@ static int
 sched_deploy_clean_tasks(struct sched *s, const char *request_id,
     const char *deploy_id, const char *type)
 {
-	json_t	*tasks, *t;
-	size_t	 i;
-	int	 rc;
+	int added = 0, rc;
 
 	if (deploy_id == NULL)
 		return (0);
-	if ((rc = db_task_active(s->d->db, request_id, deploy_id, &tasks)) < 0)
-		return (rc);
-	json_array_foreach(tasks, i, t) {
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = sched_task_cleanup(s, sched_deploy_str(t, "taskId"),
-		    request_id, type, NULL);
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
+	rc = db_task_cleanup_request_all(s->d->db, request_id, deploy_id, type,
+	    NULL, NULL, clock_now_ms(), &added);
+	if (rc == 0 && added > 0) {
+		s->rings |= SCHED_RING_TASK_CLEANUP;
+		log_info("request=%s deploy=%s cleanup %s of %d tasks",
+		    request_id, deploy_id, type, added);
 	}
-	json_decref(tasks);
 	return (rc);
 }
 
