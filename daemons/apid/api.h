@@ -94,6 +94,15 @@ int	api_query_bool(const struct api_req *req, const char *key, int def);
 /* Reply 200 with value filtered by the request's ?property= values. */
 int	api_reply_filtered(const struct api_req *req, struct api_reply *rep,
 	    json_t *value);
+/* The same for list, the result of a read that returned r; when r < 0,
+ * the error "Failed to read <what>". */
+int	api_reply_list(const struct api_req *req, struct api_reply *rep, int r,
+	    json_t *list, const char *what);
+/* GET .../history/request/{id}/...: the ?count= and ?page= page of the
+ * request's history that read (a db_*_history) returns. */
+int	api_reply_history(struct api_req *req, struct api_reply *rep,
+	    int (*read)(struct db *db, const char *request_id, int count,
+	    int page, json_t **ret), const char *what);
 /* Parse ?count= and ?page= (defaults 100 and 1, count clamped to 1000);
  * replies 400 and returns -EINVAL when out of range. */
 int	api_paging(const struct api_req *req, struct api_reply *rep,

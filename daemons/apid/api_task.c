@@ -16,16 +16,6 @@
 #include "records.h"
 #include "task_id.h"
 
-static int
-api_task_list_reply(struct api_req *req, struct api_reply *rep, int r,
-    json_t *list, const char *what)
-{
-	if (r < 0)
-		return (api_reply_errno(rep, r, "Failed to read %s: %s", what,
-		    strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
-}
-
 /* Replace each element by the value of its key (e.g. a task's taskId). */
 static json_t *
 api_task_pluck(json_t *list, const char *key, const char *key2)
@@ -51,7 +41,7 @@ api_task_active(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_active_full(req->db, NULL, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+	return (api_reply_list(req, rep, r, list, "active tasks"));
 }
 
 int
@@ -62,7 +52,7 @@ api_task_active_ids(struct api_req *req, struct api_reply *rep)
 
 	if (r == 0)
 		list = api_task_pluck(list, "taskId", NULL);
-	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+	return (api_reply_list(req, rep, r, list, "active tasks"));
 }
 
 int
@@ -71,7 +61,7 @@ api_task_scheduled(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_scheduled(req->db, NULL, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+	return (api_reply_list(req, rep, r, list, "pending tasks"));
 }
 
 int
@@ -82,7 +72,7 @@ api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
 
 	if (r == 0)
 		list = api_task_pluck(list, "pendingTaskId", NULL);
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+	return (api_reply_list(req, rep, r, list, "pending tasks"));
 }
 
 int
@@ -95,7 +85,7 @@ api_task_scheduled_request(struct api_req *req, struct api_reply *rep)
 		return (api_reply_error(rep, 400, "Invalid request id '%s'",
 		    req->params[0]));
 	r = db_task_scheduled(req->db, req->params[0], &list);
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+	return (api_reply_list(req, rep, r, list, "pending tasks"));
 }
 
 /* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
@@ -274,16 +264,7 @@ api_task_track(struct api_req *req, struct api_reply *rep)
 int
 api_task_request_history(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 count, page, r;
-
-	if (!request_id_is_valid(req->params[0]))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    req->params[0]));
-	if (api_paging(req, rep, &count, &page) < 0)
-		return (0);
-	r = db_task_history(req->db, req->params[0], count, page, &list);
-	return (api_task_list_reply(req, rep, r, list, "task history"));
+	return (api_reply_history(req, rep, db_task_history, "task history"));
 }
 
 int
@@ -297,7 +278,7 @@ api_task_request_history_active(struct api_req *req, struct api_reply *rep)
 		return (api_reply_error(rep, 400, "Invalid request id '%s'",
 		    req->params[0]));
 	if ((r = db_task_active_full(req->db, req->params[0], &list)) < 0)
-		return (api_task_list_reply(req, rep, r, NULL, "tasks"));
+		return (api_reply_list(req, rep, r, NULL, "tasks"));
 	out = json_array();
 	json_array_foreach(list, i, t)
 		(void)json_array_append_new(out, json_pack("{s:O}", "taskId",
@@ -312,7 +293,7 @@ api_task_cleaning(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_cleanup_list(req->db, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "task cleanups"));
+	return (api_reply_list(req, rep, r, list, "task cleanups"));
 }
 
 int
@@ -356,7 +337,7 @@ api_task_killed(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_killed(req->db, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "killed tasks"));
+	return (api_reply_list(req, rep, r, list, "killed tasks"));
 }
 
 /* DELETE /tasks/task/{id}: queue the kill (3.12). */

@@ -12,6 +12,7 @@
 #include "api.h"
 #include "api_writer.h"
 #include "json_filter.h"
+#include "request.h"
 
 #define API_PROPERTIES_MAX	32
 #define API_PAGE_COUNT_DEFAULT	100
@@ -174,6 +175,16 @@ api_reply_filtered(const struct api_req *req, struct api_reply *rep,
 	return (api_reply_json(rep, 200, filtered));
 }
 
+int
+api_reply_list(const struct api_req *req, struct api_reply *rep, int r,
+    json_t *list, const char *what)
+{
+	if (r < 0)
+		return (api_reply_errno(rep, r, "Failed to read %s: %s", what,
+		    strerror(-r)));
+	return (api_reply_filtered(req, rep, list));
+}
+
 static int
 api_query_long(const struct api_req *req, const char *key, long def,
     long *ret)
@@ -216,6 +227,23 @@ api_paging(const struct api_req *req, struct api_reply *rep, int *ret_count,
 	    (int)count;
 	*ret_page = (int)page;
 	return (0);
+}
+
+int
+api_reply_history(struct api_req *req, struct api_reply *rep,
+    int (*read)(struct db *db, const char *request_id, int count, int page,
+    json_t **ret), const char *what)
+{
+	json_t	*list = NULL;
+	int	 count, page, r;
+
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]));
+	if (api_paging(req, rep, &count, &page) < 0)
+		return (0);
+	r = read(req->db, req->params[0], count, page, &list);
+	return (api_reply_list(req, rep, r, list, what));
 }
 
 int
