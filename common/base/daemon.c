@@ -66,52 +66,51 @@ daemon_parse_args(struct daemon *d, int argc, char **argv)
 static int
 daemon_load_conf(struct daemon *d)
 {
-	const char	*path = d->conf_path != NULL ? d->conf_path :
-			    CONF_PATH_DEFAULT;
-	char		 errbuf[4096] = "";
-	char		 ident[64];
-	int		 r;
+	char	ident[64], why[PATH_MAX + 128];
 
 	(void)snprintf(ident, sizeof(ident), "kerr-%s", d->name);
 	log_init(ident, LOG_NOTICE);
 	(void)log_journal_attach();
-	conf_defaults(&d->conf);
-	r = conf_load(&d->conf, path, d->conf_path != NULL, errbuf,
-	    sizeof(errbuf));
-	if (r == -EINVAL) {
-		fputs(errbuf, stderr);
-		log_err("Configuration '%s' has errors, not starting", path);
-		return (-1);
-	}
-	if (r < 0) {
-		log_err("Failed to read configuration '%s': %s", path,
-		    strerror(-r));
+	if (conf_read(&d->conf, d->conf_path, why, sizeof(why)) < 0) {
+		log_err("%s, not starting", why);
 		return (-1);
 	}
 	log_set_level(d->debug ? LOG_DEBUG : d->conf.log_level);
 	return (0);
 }
 
-/* Block the stop signals in every thread we will start, read them here. */
-static int
-daemon_open_signals(struct daemon *d)
+int
+daemon_signalfd(int also)
 {
-	sigset_t mask;
+	sigset_t	mask;
+	int		fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) {
-		log_warn("Failed to block signals");
-		return (-1);
-	}
+	if (also != 0)
+		sigaddset(&mask, also);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
+		return (-errno);
+	/* A closed terminal or peer must not kill us mid-write. */
 	(void)signal(SIGPIPE, SIG_IGN);
-	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (d->signal_fd < 0) {
-		log_warn("Failed to create signalfd");
+	if ((fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		return (-errno);
+	return (fd);
+}
+
+/* Block the stop signals in every thread we will start, read them here. */
+static int
+daemon_open_signals(struct daemon *d)
+{
+	int fd;
+
+	if ((fd = daemon_signalfd(0)) < 0) {
+		log_err("Failed to read the stop signals: %s", strerror(-fd));
 		return (-1);
 	}
+	d->signal_fd = fd;
 	return (0);
 }
 

@@ -88,6 +88,14 @@ int	daemon_run(struct daemon *d, const struct daemon_handlers *h,
 /* Its teardown, alone. */
 void	daemon_fini(struct daemon *d);
 
+/*
+ * Block the stop signals (SIGTERM, SIGINT, SIGHUP), and `also` unless 0,
+ * in this thread and every thread it starts after, ignore SIGPIPE, and
+ * return a signalfd that reads them: never work in a signal handler.
+ * Negative errno on failure.
+ */
+int	daemon_signalfd(int also);
+
 /* Open the store named by conf with its options (one per thread). */
 int	daemon_db_open(const struct conf *conf, struct db **ret);
 /*

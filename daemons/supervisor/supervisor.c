@@ -198,19 +198,11 @@ supervisor_open_log(struct supervisor *sv)
 static int
 supervisor_load_conf(struct supervisor *sv)
 {
-	char	errbuf[4096] = "";
-	int	r;
+	char why[PATH_MAX + 128];
 
-	conf_defaults(&sv->conf);
-	r = conf_load(&sv->conf, sv->conf_path, 1, errbuf, sizeof(errbuf));
-	if (r == -EINVAL) {
-		fputs(errbuf, stderr);
-		log_err("Configuration '%s' has errors", sv->conf_path);
-		return (-1);
-	}
-	if (r < 0) {
-		log_err("Failed to read configuration '%s': %s",
-		    sv->conf_path, strerror(-r));
+	/* sv->conf_path is never NULL: the default must exist here. */
+	if (conf_read(&sv->conf, sv->conf_path, why, sizeof(why)) < 0) {
+		log_err("%s", why);
 		return (-1);
 	}
 	log_set_level(sv->conf.log_level);
