@@ -10,9 +10,6 @@
 
 #include "api.h"
 #include "api_request.h"
-#include "api_run.h"
-#include "api_sandbox.h"
-#include "api_task.h"
 
 /* Literal segments before {x} ones where both could match. */
 static const struct api_route api_routes[] = {

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "api_sandbox.h"
 #include "db_task.h"
 #include "host.h"
 

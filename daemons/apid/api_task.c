@@ -9,7 +9,6 @@
 
 #include "api.h"
 #include "api_request.h"
-#include "api_task.h"
 #include "clock.h"
 #include "db_request.h"
 #include "db_task.h"
