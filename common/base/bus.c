@@ -136,6 +136,18 @@ bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
 	return (0);
 }
 
+void
+bus_close(struct bus *bus)
+{
+	if (bus == NULL)
+		return;
+	/* nng_close on a never-opened (zero) socket is a harmless error. */
+	(void)nng_close(bus->pub);
+	if (bus->has_sub)
+		(void)nng_close(bus->sub);
+	free(bus);
+}
+
 int
 bus_open(const char *runtime_dir, const char *self,
     const enum bus_msg_type *subs, size_t nsubs, int flags, struct bus **ret)
@@ -156,18 +168,6 @@ bus_open(const char *runtime_dir, const char *self,
 fail:
 	bus_close(bus);
 	return (r);
-}
-
-void
-bus_close(struct bus *bus)
-{
-	if (bus == NULL)
-		return;
-	/* nng_close on a never-opened (zero) socket is a harmless error. */
-	(void)nng_close(bus->pub);
-	if (bus->has_sub)
-		(void)nng_close(bus->sub);
-	free(bus);
 }
 
 int
