@@ -41,6 +41,7 @@ DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps
 
+COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
 COMMON_SRCS	+= common/base/clock.c
 COMMON_SRCS	+= common/base/conf.c

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "clock.h"
 #include "daemon.h"
 #include "db_state.h"
@@ -38,25 +39,13 @@ daemon_usage(const char *name)
 static int
 daemon_parse_args(struct daemon *d, int argc, char **argv)
 {
-	int ch;
+	const struct args_opt opts[] = {
+		{ 'c', &d->conf_path, NULL },
+		{ 'd', NULL, &d->debug },
+		{ 'n', NULL, &d->check_only },
+	};
 
-	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
-		switch (ch) {
-		case 'c':
-			d->conf_path = optarg;
-			break;
-		case 'd':
-			d->debug = 1;
-			break;
-		case 'n':
-			d->check_only = 1;
-			break;
-		default:
-			daemon_usage(d->name);
-			return (-1);
-		}
-	}
-	if (optind != argc) {
+	if (args_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) < 0) {
 		daemon_usage(d->name);
 		return (-1);
 	}
@@ -227,6 +216,21 @@ daemon_open_store(struct daemon *d)
 	return (0);
 }
 
+static int
+daemon_open_bus(struct daemon *d, const enum bus_msg_type *subs,
+    size_t nsubs)
+{
+	int r;
+
+	if ((r = bus_open(d->conf.runtime_dir, d->name, subs, nsubs, 0,
+	    &d->bus)) < 0) {
+		log_err("Failed to open the bus in '%s': %s",
+		    d->conf.runtime_dir, strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Every start-up step.  0 to go on, 1 when -n asked only for a config
  * check (which passed), or -1 after logging what failed.
@@ -235,8 +239,6 @@ static int
 daemon_init(struct daemon *d, const char *name, int argc, char **argv,
     const enum bus_msg_type *subs, size_t nsubs)
 {
-	int r;
-
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	d->signal_fd = -1;
@@ -248,14 +250,9 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 		return (1);
 	}
 	if (daemon_open_signals(d) < 0 || daemon_make_dirs(d) < 0 ||
-	    daemon_lock(d) < 0 || daemon_open_store(d) < 0)
+	    daemon_lock(d) < 0 || daemon_open_store(d) < 0 ||
+	    daemon_open_bus(d, subs, nsubs) < 0)
 		return (-1);
-	if ((r = bus_open(d->conf.runtime_dir, name, subs, nsubs, 0,
-	    &d->bus)) < 0) {
-		log_err("Failed to open the bus in '%s': %s",
-		    d->conf.runtime_dir, strerror(-r));
-		return (-1);
-	}
 	return (0);
 }
 

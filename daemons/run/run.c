@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
@@ -83,30 +84,23 @@ run_say(const char *fmt, ...)
 static int
 run_parse_args(struct run *r, int argc, char **argv)
 {
-	int ch;
+	const char		*conf = "";
+	const struct args_opt	 opts[] = { { 'c', &conf, NULL } };
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		switch (ch) {
-		case 'c':
-			if (strlen(optarg) >= sizeof(r->conf_path)) {
-				run_say("Configuration path too long");
-				return (-1);
-			}
-			(void)strcpy(r->conf_path, optarg);
-			break;
-		default:
-			goto usage;
-		}
+	if (args_parse(argc, argv, opts, 1) < 0) {
+		fprintf(stderr, "usage: kerr-run [-c file]\n"
+		    "  -c file  configuration file (default %s)\n"
+		    "Runs kerr-apid, kerr-schedulerd and kerr-cleanerd from "
+		    "the\ndirectory of kerr-run and restarts the ones that "
+		    "fail.\n", CONF_PATH_DEFAULT);
+		return (-1);
 	}
-	if (optind == argc)
-		return (0);
-usage:
-	fprintf(stderr, "usage: kerr-run [-c file]\n"
-	    "  -c file  configuration file (default %s)\n"
-	    "Runs kerr-apid, kerr-schedulerd and kerr-cleanerd from the\n"
-	    "directory of kerr-run and restarts the ones that fail.\n",
-	    CONF_PATH_DEFAULT);
-	return (-1);
+	if (strlen(conf) >= sizeof(r->conf_path)) {
+		run_say("Configuration path too long");
+		return (-1);
+	}
+	(void)strcpy(r->conf_path, conf);
+	return (0);
 }
 
 /* The daemons are our siblings: build/kerr-run runs build/kerr-apid. */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "log.h"
 #include "proc.h"
 #include "supervisor.h"
@@ -134,25 +135,14 @@ supervisor_usage(void)
 static int
 supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
-	int ch;
+	const struct args_opt opts[] = {
+		{ 'c', &sv->conf_path, NULL },
+		{ 't', &sv->task_id, NULL },
+		{ 's', &sv->sandbox, NULL },
+	};
 
-	while ((ch = getopt(argc, argv, "c:t:s:")) != -1) {
-		switch (ch) {
-		case 'c':
-			sv->conf_path = optarg;
-			break;
-		case 't':
-			sv->task_id = optarg;
-			break;
-		case 's':
-			sv->sandbox = optarg;
-			break;
-		default:
-			supervisor_usage();
-			return (-1);
-		}
-	}
-	if (optind != argc || sv->task_id == NULL || sv->sandbox == NULL ||
+	if (args_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) < 0 ||
+	    sv->task_id == NULL || sv->sandbox == NULL ||
 	    sv->sandbox[0] != '/') {
 		supervisor_usage();
 		return (-1);
