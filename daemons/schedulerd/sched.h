@@ -48,12 +48,14 @@ void	sched_loop_status(const struct db_state_counts *c, char *buf,
 	    size_t len);
 
 void	sched_reconcile(struct sched *s);
-/* Both take the pass's active tasks (db_task_active), read once. */
-void	sched_reconcile_limits(struct sched *s, json_t *tasks);
-/* sched_health.c: health workers and the per-pass health step. */
+/* For each of the pass's active tasks (db_task_active, read once): its
+ * time limit (sched_reconcile.c), its health check (sched_health.c). */
+int	sched_reconcile_time_limit(struct sched *s, const json_t *t,
+	    int64_t now);
+/* sched_health.c: health workers, and a running task's check if due. */
 int	sched_health_start(struct sched *s);
 void	sched_health_stop(struct sched *s);
-void	sched_health_check(struct sched *s, json_t *tasks);
+void	sched_health_check(struct sched *s, const json_t *t, int64_t now);
 void	sched_task_finished(struct sched *s);
 void	sched_deploy_check(struct sched *s);
 void	sched_pending_drain(struct sched *s);

@@ -298,22 +298,14 @@ sched_health_one(struct sched *s, const json_t *t, int64_t now)
 }
 
 void
-sched_health_check(struct sched *s, json_t *tasks)
+sched_health_check(struct sched *s, const json_t *t, int64_t now)
 {
-	json_t	*t;
-	size_t	 i;
-	int64_t	 now = clock_now_ms();
+	const char *state = json_string_value(json_object_get(t, "state"));
 
-	if (s->health == NULL)
+	if (s->health == NULL || state == NULL ||
+	    strcmp(state, "TASK_RUNNING") != 0 ||
+	    json_is_integer(json_object_get(t, "healthyAt")) ||
+	    json_is_true(json_object_get(t, "cleaning")))
 		return;
-	json_array_foreach(tasks, i, t) {
-		const char *state = json_string_value(json_object_get(t,
-		    "state"));
-
-		if (state == NULL || strcmp(state, "TASK_RUNNING") != 0 ||
-		    json_is_integer(json_object_get(t, "healthyAt")) ||
-		    json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		sched_health_one(s, t, now);
-	}
+	sched_health_one(s, t, now);
 }

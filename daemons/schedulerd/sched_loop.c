@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db_state.h"
 #include "db_task.h"
 #include "host.h"
@@ -76,14 +77,19 @@ void
 sched_loop_pass(void *arg)
 {
 	struct sched	*s = arg;
-	json_t		*active;
+	json_t		*active, *t;
+	size_t		 i;
+	int64_t		 now;
 
 	s->rings = 0;
 	sched_reconcile(s);
 	/* One read of the active tasks serves the time limits and health. */
 	if (db_task_active(s->d->db, NULL, NULL, &active) == 0) {
-		sched_reconcile_limits(s, active);
-		sched_health_check(s, active);
+		now = clock_now_ms();
+		json_array_foreach(active, i, t) {
+			(void)sched_reconcile_time_limit(s, t, now);
+			sched_health_check(s, t, now);
+		}
 		json_decref(active);
 	}
 	sched_task_finished(s);
