@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "daemon_scan.h"
 #include "db_request.h"
 #include "db_state.h"
 #include "executor.h"
@@ -56,9 +57,12 @@ int	sched_reconcile_time_limit(struct sched *s, const json_t *t,
 int	sched_health_start(struct sched *s);
 void	sched_health_stop(struct sched *s);
 void	sched_health_check(struct sched *s, const json_t *t, int64_t now);
-void	sched_task_finished(struct sched *s);
-void	sched_deploy_check(struct sched *s);
-void	sched_pending_drain(struct sched *s);
+/* The queues a pass scans (daemon_scan.h): tasks that ended
+ * (sched_task.c), pending deploys (sched_deploy.c) and the pending
+ * requests (sched_pending.c). */
+extern const struct daemon_scan sched_task_scan;
+extern const struct daemon_scan sched_deploy_scan;
+extern const struct daemon_scan sched_pending_scan;
 void	sched_launch_due(struct sched *s);
 
 /* sched_pending.c: queue `missing` pending tasks due at `next` with the

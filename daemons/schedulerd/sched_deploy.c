@@ -323,14 +323,9 @@ sched_deploy_one(void *arg, const json_t *pending)
 	return (db_end(s->d->db, rc));
 }
 
-static const struct daemon_scan sched_deploy_scan = {
+const struct daemon_scan sched_deploy_scan = {
 	.list = "pending deploys", .read = db_pending_deploy_list,
 	.each = sched_deploy_one, .doing = "advance a deploy of",
 	.word = "request", .in = "deployMarker", .key = "requestId",
 };
 
-void
-sched_deploy_check(struct sched *s)
-{
-	(void)daemon_scan_run(s->d->db, &sched_deploy_scan, s);
-}

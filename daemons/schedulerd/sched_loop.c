@@ -73,6 +73,12 @@ sched_loop_status(const struct db_state_counts *c, char *buf, size_t len)
 	    (long long)c->active_tasks, (long long)c->scheduled_tasks);
 }
 
+static void
+sched_loop_scan(struct sched *s, const struct daemon_scan *scan)
+{
+	(void)daemon_scan_run(s->d->db, scan, s);
+}
+
 void
 sched_loop_pass(void *arg)
 {
@@ -92,17 +98,17 @@ sched_loop_pass(void *arg)
 		}
 		json_decref(active);
 	}
-	sched_task_finished(s);
-	sched_deploy_check(s);
-	sched_pending_drain(s);
+	sched_loop_scan(s, &sched_task_scan);
+	sched_loop_scan(s, &sched_deploy_scan);
+	sched_loop_scan(s, &sched_pending_scan);
 	sched_launch_due(s);
 	/* Work this pass queued for ourselves is done on the next pass. */
 	if (s->rings & SCHED_RING_TASK_CLEANUP)
 		(void)bus_send(s->d->bus, BUS_TASK_CLEANUP, "*");
 	if (s->rings & SCHED_RING_REQUEST_PENDING) {
 		s->rings = 0;
-		sched_deploy_check(s);
-		sched_pending_drain(s);
+		sched_loop_scan(s, &sched_deploy_scan);
+		sched_loop_scan(s, &sched_pending_scan);
 		sched_launch_due(s);
 	}
 }

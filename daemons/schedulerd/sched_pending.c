@@ -277,14 +277,9 @@ sched_pending_entry(void *arg, const json_t *e)
 	    "seq")), json_object_get(e, "pending")));
 }
 
-static const struct daemon_scan sched_pending_scan = {
+const struct daemon_scan sched_pending_scan = {
 	.list = "the pending queue", .read = db_pending_request_queue,
 	.each = sched_pending_entry, .doing = "process a pending request of",
 	.word = "request", .in = "pending", .key = "requestId",
 };
 
-void
-sched_pending_drain(struct sched *s)
-{
-	(void)daemon_scan_run(s->d->db, &sched_pending_scan, s);
-}

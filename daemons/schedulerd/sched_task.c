@@ -171,14 +171,9 @@ sched_task_one(void *arg, const json_t *t)
 	return (db_end(s->d->db, rc));
 }
 
-static const struct daemon_scan sched_task_scan = {
+const struct daemon_scan sched_task_scan = {
 	.list = "ended tasks", .read = db_task_unhandled,
 	.each = sched_task_one, .doing = "act on ended", .word = "task",
 	.key = "taskId",
 };
 
-void
-sched_task_finished(struct sched *s)
-{
-	(void)daemon_scan_run(s->d->db, &sched_task_scan, s);
-}
