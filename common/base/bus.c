@@ -40,28 +40,26 @@ bus_msg_topic(enum bus_msg_type type)
 	return (bus_topics[type]);
 }
 
+/* The nng errors our callers tell apart; any other is -EIO. */
+static const struct {
+	int	nng;
+	int	err;
+} bus_errnos[] = {
+	{ 0, 0 }, { NNG_EAGAIN, EAGAIN }, { NNG_ENOMEM, ENOMEM },
+	{ NNG_EADDRINUSE, EADDRINUSE }, { NNG_ECONNREFUSED, ECONNREFUSED },
+	{ NNG_ENOENT, ENOENT }, { NNG_EINVAL, EINVAL },
+	{ NNG_EADDRINVAL, EINVAL },
+};
+
 static int
 bus_errno(int rv)
 {
-	switch (rv) {
-	case 0:
-		return (0);
-	case NNG_EAGAIN:
-		return (-EAGAIN);
-	case NNG_ENOMEM:
-		return (-ENOMEM);
-	case NNG_EADDRINUSE:
-		return (-EADDRINUSE);
-	case NNG_ECONNREFUSED:
-		return (-ECONNREFUSED);
-	case NNG_ENOENT:
-		return (-ENOENT);
-	case NNG_EINVAL:
-	case NNG_EADDRINVAL:
-		return (-EINVAL);
-	default:
-		return (-EIO);
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(bus_errnos) / sizeof(bus_errnos[0]); i++)
+		if (bus_errnos[i].nng == rv)
+			return (-bus_errnos[i].err);
+	return (-EIO);
 }
 
 static int
