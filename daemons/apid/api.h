@@ -168,7 +168,6 @@ int	api_task_active(struct api_req *req, struct api_reply *rep);
 int	api_task_active_ids(struct api_req *req, struct api_reply *rep);
 int	api_task_scheduled(struct api_req *req, struct api_reply *rep);
 int	api_task_scheduled_ids(struct api_req *req, struct api_reply *rep);
-int	api_task_scheduled_request(struct api_req *req, struct api_reply *rep);
 int	api_task_ids_request(struct api_req *req, struct api_reply *rep);
 int	api_task_counts_request(struct api_req *req, struct api_reply *rep);
 int	api_task_get(struct api_req *req, struct api_reply *rep);

@@ -15,23 +15,23 @@
 #include "records.h"
 #include "task_id.h"
 
-/* Replace each element by the value of its key (e.g. a task's taskId). */
-static json_t *
-api_task_pluck(json_t *list, const char *key, const char *key2)
+/* Reply with the value of key of each item of list (a task's taskId),
+ * the result of a read that returned r; list is consumed. */
+static int
+api_task_reply_ids(struct api_req *req, struct api_reply *rep, int r,
+    json_t *list, const char *key, const char *what)
 {
-	json_t	*out = json_array(), *item;
+	json_t	*ids = NULL, *item, *v;
 	size_t	 i;
 
-	json_array_foreach(list, i, item) {
-		json_t *v = json_object_get(item, key);
-
-		if (key2 != NULL)
-			v = json_object_get(v, key2);
-		if (v != NULL)
-			(void)json_array_append(out, v);
-	}
+	if (r == 0 && (ids = json_array()) == NULL)
+		r = -ENOMEM;
+	if (r == 0)
+		json_array_foreach(list, i, item)
+			if ((v = json_object_get(item, key)) != NULL)
+				(void)json_array_append(ids, v);
 	json_decref(list);
-	return (out);
+	return (api_reply_list(req, rep, r, ids, what));
 }
 
 int
@@ -49,17 +49,22 @@ api_task_active_ids(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_active_full(req->db, NULL, &list);
 
-	if (r == 0)
-		list = api_task_pluck(list, "taskId", NULL);
-	return (api_reply_list(req, rep, r, list, "active tasks"));
+	return (api_task_reply_ids(req, rep, r, list, "taskId", "active tasks"));
 }
 
+/* GET /tasks/scheduled, and /tasks/scheduled/request/{id} for one
+ * request's. */
 int
 api_task_scheduled(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_task_scheduled(req->db, NULL, &list);
+	const char	*request_id = req->params[0];
+	json_t		*list = NULL;
+	int		 r;
 
+	if (request_id != NULL && !request_id_is_valid(request_id))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    request_id));
+	r = db_task_scheduled(req->db, request_id, &list);
 	return (api_reply_list(req, rep, r, list, "pending tasks"));
 }
 
@@ -69,22 +74,8 @@ api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_pending_task_list(req->db, NULL, &list);
 
-	if (r == 0)
-		list = api_task_pluck(list, "pendingTaskId", NULL);
-	return (api_reply_list(req, rep, r, list, "pending tasks"));
-}
-
-int
-api_task_scheduled_request(struct api_req *req, struct api_reply *rep)
-{
-	json_t	*list = NULL;
-	int	 r;
-
-	if (!request_id_is_valid(req->params[0]))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    req->params[0]));
-	r = db_task_scheduled(req->db, req->params[0], &list);
-	return (api_reply_list(req, rep, r, list, "pending tasks"));
+	return (api_task_reply_ids(req, rep, r, list, "pendingTaskId",
+	    "pending tasks"));
 }
 
 /* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
