@@ -174,7 +174,8 @@ task_id_parse_head(const char *s, struct task_id_fields *f,
 	if (task_id_split(s, f) < 0 ||
 	    task_id_copy(request_id, REQUEST_ID_MAX + 1, f->p[0],
 	    f->len[0]) < 0 ||
-	    task_id_copy(deploy_id, DEPLOY_ID_MAX + 1, f->p[1], f->len[1]) < 0 ||
+	    task_id_copy(deploy_id, DEPLOY_ID_MAX + 1, f->p[1],
+	    f->len[1]) < 0 ||
 	    task_id_number(f->p[2], f->len[2], INT64_MAX, ret_at) < 0 ||
 	    task_id_number(f->p[3], f->len[3], INT32_MAX, &n) < 0 || n < 1)
 		return (-EINVAL);

@@ -15,14 +15,16 @@
 #include "records.h"
 #include "task_id.h"
 
-/* Reply with the value of key of each item of list (a task's taskId),
- * the result of a read that returned r; list is consumed. */
+/* GET .../ids: the value of key (a task's taskId) of each item that read
+ * returns for every request. */
 static int
-api_task_reply_ids(struct api_req *req, struct api_reply *rep, int r,
-    json_t *list, const char *key, const char *what)
+api_task_reply_ids(struct api_req *req, struct api_reply *rep,
+    int (*read)(struct db *db, const char *request_id, json_t **ret),
+    const char *key, const char *what)
 {
-	json_t	*ids = NULL, *item, *v;
+	json_t	*list = NULL, *ids = NULL, *item, *v;
 	size_t	 i;
+	int	 r = read(req->db, NULL, &list);
 
 	if (r == 0 && (ids = json_array()) == NULL)
 		r = -ENOMEM;
@@ -46,10 +48,8 @@ api_task_active(struct api_req *req, struct api_reply *rep)
 int
 api_task_active_ids(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_task_active_full(req->db, NULL, &list);
-
-	return (api_task_reply_ids(req, rep, r, list, "taskId", "active tasks"));
+	return (api_task_reply_ids(req, rep, db_task_active_full, "taskId",
+	    "active tasks"));
 }
 
 /* GET /tasks/scheduled, and /tasks/scheduled/request/{id} for one
@@ -71,11 +71,8 @@ api_task_scheduled(struct api_req *req, struct api_reply *rep)
 int
 api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_pending_task_list(req->db, NULL, &list);
-
-	return (api_task_reply_ids(req, rep, r, list, "pendingTaskId",
-	    "pending tasks"));
+	return (api_task_reply_ids(req, rep, db_pending_task_list,
+	    "pendingTaskId", "pending tasks"));
 }
 
 /* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */

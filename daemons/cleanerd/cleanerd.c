@@ -17,7 +17,8 @@ main(int argc, char **argv)
 		.nsubs = sizeof(subs) / sizeof(subs[0]), .status = "Cleaning",
 		.start = cleaner_loop_start, .stop = cleaner_loop_stop,
 		.handlers = { .on_wake = cleaner_loop_scan,
-		    .on_tick = cleaner_loop_scan, .status = cleaner_loop_status },
+		    .on_tick = cleaner_loop_scan,
+		    .status = cleaner_loop_status },
 	};
 	struct cleaner c = { 0 };
 

@@ -17,7 +17,8 @@ main(int argc, char **argv)
 	static const struct daemon_role role = {
 		.name = "schedulerd", .subs = subs,
 		.nsubs = sizeof(subs) / sizeof(subs[0]),
-		.status = "Scheduling", .start = sched_init, .stop = sched_fini,
+		.status = "Scheduling", .start = sched_init,
+		.stop = sched_fini,
 		.handlers = { .on_wake = sched_loop_pass,
 		    .on_tick = sched_loop_pass, .status = sched_loop_status },
 	};
