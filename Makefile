@@ -44,10 +44,12 @@ DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
 		   systemd-container
 
+COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
 COMMON_SRCS	+= common/base/clock.c
 COMMON_SRCS	+= common/base/conf.c
 COMMON_SRCS	+= common/base/daemon.c
+COMMON_SRCS	+= common/base/daemon_scan.c
 COMMON_SRCS	+= common/base/fs.c
 COMMON_SRCS	+= common/base/host.c
 COMMON_SRCS	+= common/base/lockfile.c
@@ -207,17 +209,14 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 	@echo "  AR      $@"
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS)) $(LIBCOMMON)
+# Every daemon: its own objects, then libcommon (after them, for ld).
+$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
+$(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
+$(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
+$(RUN_BIN): $(call obj,$(RUN_SRCS))
+$(filter-out %/kerr-supervisor,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
 
 # One supervisor runs per task: static, it maps no loader and no shared
 # libraries and has no relocations to copy (64 KiB private dirty instead
@@ -237,10 +236,6 @@ $(call obj,tests/unit/check_executor.c tests/unit/check_supervisor.c): \
     CFLAGS += -iquote daemons/supervisor
 # Both test binaries share tests/fixture.[ch].
 $(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS))): CFLAGS += -iquote tests
-
-$(RUN_BIN): $(call obj,$(RUN_SRCS)) $(LIBCOMMON)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"

@@ -65,28 +65,26 @@ bus_msg_topic(enum bus_msg_type type)
 	return (bus_topics[type]);
 }
 
+/* The nng errors our callers tell apart; any other is -EIO. */
+static const struct {
+	int	nng;
+	int	err;
+} bus_errnos[] = {
+	{ 0, 0 }, { NNG_EAGAIN, EAGAIN }, { NNG_ENOMEM, ENOMEM },
+	{ NNG_EADDRINUSE, EADDRINUSE }, { NNG_ECONNREFUSED, ECONNREFUSED },
+	{ NNG_ENOENT, ENOENT }, { NNG_EINVAL, EINVAL },
+	{ NNG_EADDRINVAL, EINVAL },
+};
+
 static int
 bus_errno(int rv)
 {
-	switch (rv) {
-	case 0:
-		return (0);
-	case NNG_EAGAIN:
-		return (-EAGAIN);
-	case NNG_ENOMEM:
-		return (-ENOMEM);
-	case NNG_EADDRINUSE:
-		return (-EADDRINUSE);
-	case NNG_ECONNREFUSED:
-		return (-ECONNREFUSED);
-	case NNG_ENOENT:
-		return (-ENOENT);
-	case NNG_EINVAL:
-	case NNG_EADDRINVAL:
-		return (-EINVAL);
-	default:
-		return (-EIO);
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(bus_errnos) / sizeof(bus_errnos[0]); i++)
+		if (bus_errnos[i].nng == rv)
+			return (-bus_errnos[i].err);
+	return (-EIO);
 }
 
 static int
@@ -162,6 +160,19 @@ bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
 	return (0);
 }
 
+void
+bus_close(struct bus *bus)
+{
+	if (bus == NULL)
+		return;
+	for (size_t i = 0; i < BUS_NDAEMONS; i++)
+		if (bus->has_pub[i])
+			(void)nng_close(bus->pub[i]);
+	if (bus->has_sub)
+		(void)nng_close(bus->sub);
+	free(bus);
+}
+
 int
 bus_open(const char *runtime_dir, const char *self,
     const enum bus_msg_type *subs, size_t nsubs, int flags, struct bus **ret)
@@ -182,19 +193,6 @@ bus_open(const char *runtime_dir, const char *self,
 fail:
 	bus_close(bus);
 	return (r);
-}
-
-void
-bus_close(struct bus *bus)
-{
-	if (bus == NULL)
-		return;
-	for (size_t i = 0; i < BUS_NDAEMONS; i++)
-		if (bus->has_pub[i])
-			(void)nng_close(bus->pub[i]);
-	if (bus->has_sub)
-		(void)nng_close(bus->sub);
-	free(bus);
 }
 
 int

@@ -383,6 +383,27 @@ conf_check(struct conf_parser *p)
 }
 
 int
+conf_read(struct conf *conf, const char *path, char *why, size_t whylen)
+{
+	const char	*file = path != NULL ? path : CONF_PATH_DEFAULT;
+	char		 errbuf[4096] = "";
+	int		 r;
+
+	conf_defaults(conf);
+	r = conf_load(conf, file, path != NULL, errbuf, sizeof(errbuf));
+	if (r == 0)
+		return (0);
+	if (r == -EINVAL) {
+		fputs(errbuf, stderr);
+		(void)snprintf(why, whylen, "Configuration '%s' has errors",
+		    file);
+	} else
+		(void)snprintf(why, whylen, "Failed to read configuration "
+		    "'%s': %s", file, strerror(-r));
+	return (-1);
+}
+
+int
 conf_load(struct conf *conf, const char *path, int must_exist, char *errbuf,
     size_t errlen)
 {

@@ -57,6 +57,15 @@ void	conf_defaults(struct conf *conf);
  */
 int	conf_load(struct conf *conf, const char *path, int must_exist,
 	    char *errbuf, size_t errlen);
+/*
+ * What every program does with its -c file: the defaults, then the file
+ * (NULL: CONF_PATH_DEFAULT, which may be missing).  0, or -1 with the line
+ * for the program to report in why: "Configuration 'FILE' has errors",
+ * after the file's own "file:line: message" lines went to stderr, or
+ * "Failed to read configuration 'FILE': <error>".
+ */
+int	conf_read(struct conf *conf, const char *path, char *why,
+	    size_t whylen);
 
 /* Derived paths: <state_dir>/kerr.db unless db_path is set, and so on. */
 void	conf_db_path(const struct conf *conf, char *buf, size_t len);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "clock.h"
 #include "daemon.h"
 #include "db_state.h"
@@ -38,25 +39,13 @@ daemon_usage(const char *name)
 static int
 daemon_parse_args(struct daemon *d, int argc, char **argv)
 {
-	int ch;
+	const struct args_opt opts[] = {
+		{ 'c', &d->conf_path, NULL },
+		{ 'd', NULL, &d->debug },
+		{ 'n', NULL, &d->check_only },
+	};
 
-	while ((ch = getopt(argc, argv, "c:dn")) != -1) {
-		switch (ch) {
-		case 'c':
-			d->conf_path = optarg;
-			break;
-		case 'd':
-			d->debug = 1;
-			break;
-		case 'n':
-			d->check_only = 1;
-			break;
-		default:
-			daemon_usage(d->name);
-			return (-1);
-		}
-	}
-	if (optind != argc) {
+	if (args_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) < 0) {
 		daemon_usage(d->name);
 		return (-1);
 	}
@@ -66,52 +55,51 @@ daemon_parse_args(struct daemon *d, int argc, char **argv)
 static int
 daemon_load_conf(struct daemon *d)
 {
-	const char	*path = d->conf_path != NULL ? d->conf_path :
-			    CONF_PATH_DEFAULT;
-	char		 errbuf[4096] = "";
-	char		 ident[64];
-	int		 r;
+	char	ident[64], why[PATH_MAX + 128];
 
 	(void)snprintf(ident, sizeof(ident), "kerr-%s", d->name);
 	log_init(ident, LOG_NOTICE);
 	(void)log_journal_attach();
-	conf_defaults(&d->conf);
-	r = conf_load(&d->conf, path, d->conf_path != NULL, errbuf,
-	    sizeof(errbuf));
-	if (r == -EINVAL) {
-		fputs(errbuf, stderr);
-		log_err("Configuration '%s' has errors, not starting", path);
-		return (-1);
-	}
-	if (r < 0) {
-		log_err("Failed to read configuration '%s': %s", path,
-		    strerror(-r));
+	if (conf_read(&d->conf, d->conf_path, why, sizeof(why)) < 0) {
+		log_err("%s, not starting", why);
 		return (-1);
 	}
 	log_set_level(d->debug ? LOG_DEBUG : d->conf.log_level);
 	return (0);
 }
 
-/* Block the stop signals in every thread we will start, read them here. */
-static int
-daemon_open_signals(struct daemon *d)
+int
+daemon_signalfd(int also)
 {
-	sigset_t mask;
+	sigset_t	mask;
+	int		fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) {
-		log_warn("Failed to block signals");
-		return (-1);
-	}
+	if (also != 0)
+		sigaddset(&mask, also);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
+		return (-errno);
+	/* A closed terminal or peer must not kill us mid-write. */
 	(void)signal(SIGPIPE, SIG_IGN);
-	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (d->signal_fd < 0) {
-		log_warn("Failed to create signalfd");
+	if ((fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		return (-errno);
+	return (fd);
+}
+
+/* Block the stop signals in every thread we will start, read them here. */
+static int
+daemon_open_signals(struct daemon *d)
+{
+	int fd;
+
+	if ((fd = daemon_signalfd(0)) < 0) {
+		log_err("Failed to read the stop signals: %s", strerror(-fd));
 		return (-1);
 	}
+	d->signal_fd = fd;
 	return (0);
 }
 
@@ -193,6 +181,25 @@ daemon_db_open(const struct conf *conf, struct db **ret)
 	return (db_open(path, &opt, ret));
 }
 
+void *
+daemon_worker_db_open(void *arg)
+{
+	struct daemon	*d = arg;
+	struct db	*db = NULL;
+	int		 r;
+
+	if ((r = daemon_db_open(&d->conf, &db)) < 0)
+		log_warnx("A worker thread cannot open the store: %s",
+		    strerror(-r));
+	return (db);
+}
+
+void
+daemon_worker_db_close(void *db)
+{
+	db_close(db);
+}
+
 static int
 daemon_open_store(struct daemon *d)
 {
@@ -222,12 +229,29 @@ daemon_open_store(struct daemon *d)
 	return (0);
 }
 
-int
-daemon_init(struct daemon *d, const char *name, int argc, char **argv,
-    const enum bus_msg_type *subs, size_t nsubs)
+static int
+daemon_open_bus(struct daemon *d, const enum bus_msg_type *subs,
+    size_t nsubs)
 {
 	int r;
 
+	if ((r = bus_open(d->conf.runtime_dir, d->name, subs, nsubs, 0,
+	    &d->bus)) < 0) {
+		log_err("Failed to open the bus in '%s': %s",
+		    d->conf.runtime_dir, strerror(-r));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Every start-up step.  0 to go on, 1 when -n asked only for a config
+ * check (which passed), or -1 after logging what failed.
+ */
+static int
+daemon_init(struct daemon *d, const char *name, int argc, char **argv,
+    const enum bus_msg_type *subs, size_t nsubs)
+{
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	d->signal_fd = -1;
@@ -240,14 +264,9 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 		return (1);
 	}
 	if (daemon_open_signals(d) < 0 || daemon_make_dirs(d) < 0 ||
-	    daemon_lock(d) < 0 || daemon_open_store(d) < 0)
+	    daemon_lock(d) < 0 || daemon_open_store(d) < 0 ||
+	    daemon_open_bus(d, subs, nsubs) < 0)
 		return (-1);
-	if ((r = bus_open(d->conf.runtime_dir, name, subs, nsubs, 0,
-	    &d->bus)) < 0) {
-		log_err("Failed to open the bus in '%s': %s",
-		    d->conf.runtime_dir, strerror(-r));
-		return (-1);
-	}
 	return (0);
 }
 
@@ -303,6 +322,28 @@ daemon_drain_bus(struct daemon *d, const struct daemon_handlers *h,
 		h->on_wake(arg);
 }
 
+static void
+daemon_status(struct daemon *d, const struct daemon_handlers *h)
+{
+	struct db_state_counts	c;
+	char			status[sizeof(d->status)];
+	int			r;
+
+	if (h->status == NULL)
+		return;
+	if ((r = db_state_counts(d->db, clock_now_ms(), &c)) < 0) {
+		log_warnx("Failed to count the store: %s, retrying on the "
+		    "next tick", strerror(-r));
+		return;
+	}
+	h->status(&c, status, sizeof(status));
+	if (strcmp(status, d->status) == 0)
+		return;
+	(void)snprintf(d->status, sizeof(d->status), "%s", status);
+	log_debug("Status: %s", status);
+	(void)notify_status("%s", status);
+}
+
 int
 daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 {
@@ -329,6 +370,7 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 		if (now >= next_tick) {
 			if (h->on_tick != NULL)
 				h->on_tick(arg);
+			daemon_status(d, h);
 			next_tick = now + d->conf.tick_ms;
 			continue;
 		}
@@ -373,7 +415,7 @@ daemon_log_work(struct daemon *d, const char *what)
 	    (long long)c.cleaning_tasks);
 }
 
-void
+static void
 daemon_ready(struct daemon *d, const char *status)
 {
 	daemon_log_work(d, "Ready");
@@ -381,7 +423,8 @@ daemon_ready(struct daemon *d, const char *status)
 	(void)notify_ready(status);
 }
 
-void
+/* STOPPING=1, and the same counts as the ready line once it was sent. */
+static void
 daemon_stopping(struct daemon *d)
 {
 	(void)notify_stopping();
@@ -406,10 +449,30 @@ daemon_fini(struct daemon *d)
 	d->io_fd = -1;
 }
 
-int
+static int
 daemon_exit_status(const struct daemon *d, int r)
 {
 	if (r >= 0)
 		return (0);
 	return (d->locked_out ? DAEMON_EXIT_RUNNING : 1);
+}
+
+int
+daemon_main(const struct daemon_role *role, int argc, char **argv, void *arg)
+{
+	struct daemon	d;
+	int		r;
+
+	r = daemon_init(&d, role->name, argc, argv, role->subs, role->nsubs);
+	if (r == 0 && role->start != NULL)
+		r = role->start(arg, &d);
+	if (r == 0) {
+		daemon_ready(&d, role->status);
+		r = daemon_run(&d, &role->handlers, arg);
+		daemon_stopping(&d);
+	}
+	if (role->stop != NULL)
+		role->stop(arg);
+	daemon_fini(&d);
+	return (daemon_exit_status(&d, r));
 }

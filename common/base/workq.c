@@ -18,6 +18,7 @@ struct workq_node {
 struct workq {
 	const struct workq_ops	*ops;
 	void			*arg;
+	void			*state_arg;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
 	struct workq_node	*head, *tail;
@@ -51,19 +52,19 @@ static void *
 workq_thread(void *arg)
 {
 	struct workq	*q = arg;
-	void		*state = q->ops->init != NULL ? q->ops->init(q->arg) :
-			    NULL;
+	void		*state = q->ops->init != NULL ?
+			    q->ops->init(q->state_arg) : NULL;
 	void		*job;
 
 	while ((job = workq_take(q)) != NULL)
 		q->ops->run(q->arg, state, job);
 	if (q->ops->fini != NULL)
-		q->ops->fini(q->arg, state);
+		q->ops->fini(state);
 	return (NULL);
 }
 
 int
-workq_start(const struct workq_ops *ops, void *arg, int n,
+workq_start(const struct workq_ops *ops, void *arg, void *state_arg, int n,
     struct workq **ret)
 {
 	struct workq	*q;
@@ -73,6 +74,7 @@ workq_start(const struct workq_ops *ops, void *arg, int n,
 		return (-ENOMEM);
 	q->ops = ops;
 	q->arg = arg;
+	q->state_arg = state_arg;
 	(void)pthread_mutex_init(&q->lock, NULL);
 	(void)pthread_cond_init(&q->wake, NULL);
 	for (i = 0; i < n && i < WORKQ_MAX_THREADS; i++) {

@@ -10,17 +10,19 @@
 struct workq;
 
 struct workq_ops {
-	/* Per-thread state: returned pointer is passed to run and fini. */
-	void	*(*init)(void *arg);
+	/* Per-thread state, from init(state_arg): passed to run, and to
+	 * fini when the thread ends. */
+	void	*(*init)(void *state_arg);
 	void	 (*run)(void *arg, void *thread_state, void *job);
-	void	 (*fini)(void *arg, void *thread_state);
+	void	 (*fini)(void *thread_state);
 	/* Frees a job never run (only when the queue is dropped). */
 	void	 (*free_job)(void *job);
 };
 
-/* Start n threads.  0 and *ret, or negative errno. */
-int	workq_start(const struct workq_ops *ops, void *arg, int n,
-	    struct workq **ret);
+/* Start n threads that run each job with arg.  0 and *ret, or negative
+ * errno. */
+int	workq_start(const struct workq_ops *ops, void *arg, void *state_arg,
+	    int n, struct workq **ret);
 /* Queue a job (ownership passes to the queue).  0 or -ENOMEM (the job is
  * freed with free_job then). */
 int	workq_submit(struct workq *q, void *job);

@@ -135,43 +135,12 @@ static const struct {
 	    "define a taskExecutionTimeLimitMillis value" }
 };
 
-const char *
-request_type_to_str(enum request_type t)
-{
-	if ((int)t < 0 || t >= REQUEST_TYPE_COUNT)
-		return (NULL);
-	return (request_type_names[t]);
-}
-
-int
-request_type_from_str(const char *s, enum request_type *ret)
-{
-	int	 i;
-
-	if ((i = schema_index(request_type_names, s)) < 0)
-		return (-EINVAL);
-	*ret = (enum request_type)i;
-	return (0);
-}
-
-const char *
-request_state_to_str(enum request_state s)
-{
-	if ((int)s < 0 || s >= REQUEST_STATE_COUNT)
-		return (NULL);
-	return (request_state_names[s]);
-}
-
-int
-request_state_from_str(const char *s, enum request_state *ret)
-{
-	int	 i;
-
-	if ((i = schema_index(request_state_names, s)) < 0)
-		return (-EINVAL);
-	*ret = (enum request_state)i;
-	return (0);
-}
+/* request_type_to_str(), request_type_from_str() */
+SCHEMA_ENUM_STRINGS(request_type, enum request_type, request_type_names,
+    REQUEST_TYPE_COUNT)
+/* request_state_to_str(), request_state_from_str() */
+SCHEMA_ENUM_STRINGS(request_state, enum request_state, request_state_names,
+    REQUEST_STATE_COUNT)
 
 int
 request_type_is_long_running(enum request_type t)

@@ -141,4 +141,30 @@ int	schema_index(const char *const *names, const char *s);
 const char	*schema_list(const char *const *names, char *buf,
 		    size_t len);
 
+/*
+ * Define <name>_to_str() and <name>_from_str() for an enum whose values
+ * index names (NULL-ended, count long), after systemd's
+ * DEFINE_STRING_TABLE_LOOKUP: NULL for a value outside the table, -EINVAL
+ * for an unknown string (*ret written only on success).
+ */
+#define SCHEMA_ENUM_STRINGS(name, type, names, count)			\
+const char *								\
+name##_to_str(type v)							\
+{									\
+	if ((int)v < 0 || v >= (count))					\
+		return (NULL);						\
+	return ((names)[v]);						\
+}									\
+									\
+int									\
+name##_from_str(const char *s, type *ret)				\
+{									\
+	int i;								\
+									\
+	if ((i = schema_index((names), s)) < 0)				\
+		return (-EINVAL);					\
+	*ret = (type)i;							\
+	return (0);							\
+}
+
 #endif

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "request.h"
+#include "schema.h"
 #include "task_id.h"
 
 #define TASK_ID_NFIELDS		6
@@ -101,12 +102,7 @@ task_id_chars_ok(const char *s)
 static int
 task_id_pending_type_ok(const char *s)
 {
-	int	 i;
-
-	for (i = 0; task_id_pending_types[i] != NULL; i++)
-		if (strcmp(task_id_pending_types[i], s) == 0)
-			return (1);
-	return (0);
+	return (schema_index(task_id_pending_types, s) >= 0);
 }
 
 /* Singularity's getSanitizedHost()/getSanitizedRackId(): '-' -> '_'. */
@@ -163,24 +159,41 @@ task_id_format(char *buf, size_t len, const char *request_id,
 	return (task_id_finish(buf, len, id, n));
 }
 
+/*
+ * Split s and parse the four fields both kinds of id start with: request
+ * id, deploy id, a time and the instance number (>= 1).  f gets the
+ * fields for the caller to parse the last two.
+ */
+static int
+task_id_parse_head(const char *s, struct task_id_fields *f,
+    char request_id[REQUEST_ID_MAX + 1], char deploy_id[DEPLOY_ID_MAX + 1],
+    int64_t *ret_at, int *ret_instance_no)
+{
+	int64_t n;
+
+	if (task_id_split(s, f) < 0 ||
+	    task_id_copy(request_id, REQUEST_ID_MAX + 1, f->p[0],
+	    f->len[0]) < 0 ||
+	    task_id_copy(deploy_id, DEPLOY_ID_MAX + 1, f->p[1],
+	    f->len[1]) < 0 ||
+	    task_id_number(f->p[2], f->len[2], INT64_MAX, ret_at) < 0 ||
+	    task_id_number(f->p[3], f->len[3], INT32_MAX, &n) < 0 || n < 1)
+		return (-EINVAL);
+	*ret_instance_no = (int)n;
+	return (0);
+}
+
 int
 task_id_parse(const char *s, struct task_id *ret)
 {
-	struct task_id_fields	 f;
-	struct task_id		 t;
-	int64_t			 n;
+	struct task_id_fields	f;
+	struct task_id		t;
 
-	if (task_id_split(s, &f) < 0 ||
-	    task_id_copy(t.request_id, sizeof(t.request_id), f.p[0],
-	    f.len[0]) < 0 ||
-	    task_id_copy(t.deploy_id, sizeof(t.deploy_id), f.p[1],
-	    f.len[1]) < 0 ||
-	    task_id_number(f.p[2], f.len[2], INT64_MAX, &t.started_at) < 0 ||
-	    task_id_number(f.p[3], f.len[3], INT32_MAX, &n) < 0 || n < 1 ||
+	if (task_id_parse_head(s, &f, t.request_id, t.deploy_id,
+	    &t.started_at, &t.instance_no) < 0 ||
 	    task_id_copy(t.host, sizeof(t.host), f.p[4], f.len[4]) < 0 ||
 	    task_id_copy(t.rack_id, sizeof(t.rack_id), f.p[5], f.len[5]) < 0)
 		return (-EINVAL);
-	t.instance_no = (int)n;
 	*ret = t;
 	return (0);
 }
@@ -232,22 +245,15 @@ pending_task_id_format(char *buf, size_t len, const char *request_id,
 int
 pending_task_id_parse(const char *s, struct pending_task_id *ret)
 {
-	struct task_id_fields	 f;
-	struct pending_task_id	 p;
-	int64_t			 n;
+	struct task_id_fields	f;
+	struct pending_task_id	p;
 
-	if (task_id_split(s, &f) < 0 ||
-	    task_id_copy(p.request_id, sizeof(p.request_id), f.p[0],
-	    f.len[0]) < 0 ||
-	    task_id_copy(p.deploy_id, sizeof(p.deploy_id), f.p[1],
-	    f.len[1]) < 0 ||
-	    task_id_number(f.p[2], f.len[2], INT64_MAX, &p.next_run_at) < 0 ||
-	    task_id_number(f.p[3], f.len[3], INT32_MAX, &n) < 0 || n < 1 ||
+	if (task_id_parse_head(s, &f, p.request_id, p.deploy_id,
+	    &p.next_run_at, &p.instance_no) < 0 ||
 	    task_id_copy(p.pending_type, sizeof(p.pending_type), f.p[4],
 	    f.len[4]) < 0 || !task_id_pending_type_ok(p.pending_type) ||
 	    task_id_number(f.p[5], f.len[5], INT64_MAX, &p.created_at) < 0)
 		return (-EINVAL);
-	p.instance_no = (int)n;
 	*ret = p;
 	return (0);
 }

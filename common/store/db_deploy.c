@@ -40,6 +40,8 @@ static const char SQL_DEPLOY_STATE_SET[] =
 	"INSERT OR REPLACE INTO request_deploy_state (request_id,"
 	" active_deploy_id, active_marker_json, pending_deploy_id,"
 	" pending_marker_json) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_DEPLOY_STATE_REMOVE[] =
+	"DELETE FROM request_deploy_state WHERE request_id = ?1";
 
 static const char *
 db_deploy_str(const json_t *o, const char *key)
@@ -146,4 +148,10 @@ db_deploy_state_set(struct db *db, const char *request_id,
 	return (db_run(db, SQL_DEPLOY_STATE_SET, NULL, "ssjsj", request_id,
 	    db_deploy_str(active_marker, "deployId"), active_marker,
 	    db_deploy_str(pending_marker, "deployId"), pending_marker));
+}
+
+int
+db_deploy_state_remove(struct db *db, const char *request_id)
+{
+	return (db_exec_text(db, SQL_DEPLOY_STATE_REMOVE, request_id));
 }

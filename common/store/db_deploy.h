@@ -37,8 +37,10 @@ int	db_pending_deploy_get(struct db *db, const char *request_id,
 int	db_pending_deploy_remove(struct db *db, const char *request_id);
 int	db_pending_deploy_list(struct db *db, json_t **ret);
 
-/* request_deploy_state: set both markers (NULL clears one). */
+/* request_deploy_state: set both markers (NULL clears one); remove the
+ * row of a request being purged. */
 int	db_deploy_state_set(struct db *db, const char *request_id,
 	    const json_t *active_marker, const json_t *pending_marker);
+int	db_deploy_state_remove(struct db *db, const char *request_id);
 
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "db_deploy.h"
 #include "db_request.h"
 
 #define DB_REQUEST_COLUMNS						\
@@ -34,8 +35,6 @@ static const char SQL_REQUEST_SET_STATE[] =
 	" last_action_at = ?4 WHERE id = ?1 AND state = ?2";
 static const char SQL_REQUEST_REMOVE[] =
 	"DELETE FROM requests WHERE id = ?1";
-static const char SQL_REQUEST_DEPLOY_STATE_REMOVE[] =
-	"DELETE FROM request_deploy_state WHERE request_id = ?1";
 static const char SQL_REQUEST_IDS[] =
 	"SELECT id, state FROM requests"
 	" WHERE ?1 = '' OR lower(substr(id, 1, length(?1))) = lower(?1)"
@@ -129,7 +128,7 @@ db_request_purge(struct db *db, const char *id)
 	int r;
 
 	if ((r = db_request_remove(db, id)) < 0 ||
-	    (r = db_exec_text(db, SQL_REQUEST_DEPLOY_STATE_REMOVE, id)) < 0 ||
+	    (r = db_deploy_state_remove(db, id)) < 0 ||
 	    (r = db_pending_request_remove_all(db, id)) < 0 ||
 	    (r = db_request_cleanup_remove_all(db, id)) < 0)
 		return (r);

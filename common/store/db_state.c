@@ -29,28 +29,6 @@ static const char SQL_STATE_PENDING_TASKS[] =
 	" coalesce(max(?1 - min(next_run_at), 0), 0)"
 	" FROM pending_tasks";
 
-/* Run a one-row query and copy its first n integer columns out. */
-static int
-db_state_row(struct db *db, const char *sql, int64_t now_ms, int64_t *out,
-    int n)
-{
-	sqlite3_stmt	*st = NULL;
-	int		 i, r;
-
-	if ((r = db_stmt(db, sql, &st)) < 0)
-		return (r);
-	if (sqlite3_bind_parameter_count(st) > 0)
-		(void)sqlite3_bind_int64(st, 1, now_ms);
-	if ((r = db_step(st)) == 1) {
-		for (i = 0; i < n; i++)
-			out[i] = sqlite3_column_int64(st, i);
-		r = 0;
-	} else if (r == 0)
-		r = -EIO;
-	db_release(st);
-	return (r);
-}
-
 int
 db_state_counts(struct db *db, int64_t now_ms, struct db_state_counts *ret)
 {
@@ -63,23 +41,24 @@ db_state_counts(struct db *db, int64_t now_ms, struct db_state_counts *ret)
 	if ((r = db_errno(sqlite3_exec(db_handle(db), "BEGIN", NULL, NULL,
 	    NULL))) < 0)
 		return (r);
-	if ((r = db_state_row(db, SQL_STATE_REQUESTS, now_ms, v, 5)) < 0)
+	if ((r = db_query_ints(db, SQL_STATE_REQUESTS, v, 5, "")) < 0)
 		goto out;
 	c.all_requests = v[0];
 	c.active_requests = v[1];
 	c.paused_requests = v[2];
 	c.cooldown_requests = v[3];
 	c.finished_requests = v[4];
-	if ((r = db_state_row(db, SQL_STATE_QUEUES, now_ms, v, 3)) < 0)
+	if ((r = db_query_ints(db, SQL_STATE_QUEUES, v, 3, "")) < 0)
 		goto out;
 	c.pending_requests = v[0];
 	c.cleaning_requests = v[1];
 	c.cleaning_tasks = v[2];
-	if ((r = db_state_row(db, SQL_STATE_TASKS, now_ms, v, 2)) < 0)
+	if ((r = db_query_ints(db, SQL_STATE_TASKS, v, 2, "")) < 0)
 		goto out;
 	c.active_tasks = v[0];
 	c.launching_tasks = v[1];
-	if ((r = db_state_row(db, SQL_STATE_PENDING_TASKS, now_ms, v, 3)) < 0)
+	if ((r = db_query_ints(db, SQL_STATE_PENDING_TASKS, v, 3, "i",
+	    now_ms)) < 0)
 		goto out;
 	c.scheduled_tasks = v[0];
 	c.late_tasks = v[1];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db_task.h"
+#include "schema.h"
 
 static const char SQL_TASK_COUNTS[] =
 	"SELECT (SELECT count(*) FROM tasks"
@@ -153,19 +154,13 @@ static const char SQL_TASK_PORTS_IN_USE[] =
 static const char *const db_task_terminal_states[] = {
 	"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST",
 	"TASK_LOST_WHILE_DOWN", "TASK_ERROR", "TASK_DROPPED", "TASK_GONE",
-	"TASK_UNREACHABLE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN",
+	"TASK_UNREACHABLE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN", NULL
 };
 
 int
 db_task_state_is_terminal(const char *state)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(db_task_terminal_states) /
-	    sizeof(db_task_terminal_states[0]); i++)
-		if (strcmp(state, db_task_terminal_states[i]) == 0)
-			return (1);
-	return (0);
+	return (schema_index(db_task_terminal_states, state) >= 0);
 }
 
 int

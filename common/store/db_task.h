@@ -122,6 +122,11 @@ int	db_task_cleanup_add(struct db *db, const json_t *cleanup,
 int	db_task_cleanup_request(struct db *db, const char *task_id,
 	    const char *type, const char *user, const char *message,
 	    int64_t now);
+/* The same for every active task of request_id (of deploy_id alone
+ * unless NULL) that has none yet; *ret_added (may be NULL) counts them. */
+int	db_task_cleanup_request_all(struct db *db, const char *request_id,
+	    const char *deploy_id, const char *type, const char *user,
+	    const char *message, int64_t now, int *ret_added);
 int	db_task_cleanup_list(struct db *db, json_t **ret);
 int	db_task_cleanup_get(struct db *db, const char *task_id, json_t **ret);
 int	db_task_cleanup_remove(struct db *db, const char *task_id);

@@ -102,3 +102,30 @@ db_task_cleanup_remove_waiting_bounces(struct db *db, const char *request_id)
 	return (db_exec_text(db, SQL_TASK_CLEANUP_REMOVE_WAITING_BOUNCES,
 	    request_id));
 }
+
+int
+db_task_cleanup_request_all(struct db *db, const char *request_id,
+    const char *deploy_id, const char *type, const char *user,
+    const char *message, int64_t now, int *ret_added)
+{
+	json_t	*tasks, *t;
+	size_t	 i;
+	int	 added = 0, r;
+
+	if ((r = db_task_active(db, request_id, deploy_id, &tasks)) < 0)
+		return (r);
+	json_array_foreach(tasks, i, t) {
+		if (json_is_true(json_object_get(t, "cleaning")))
+			continue;
+		r = db_task_cleanup_request(db, json_string_value(
+		    json_object_get(t, "taskId")), type, user, message, now);
+		if (r < 0 && r != -EEXIST)
+			break;
+		added += r == 0;
+		r = 0;
+	}
+	json_decref(tasks);
+	if (r == 0 && ret_added != NULL)
+		*ret_added = added;
+	return (r);
+}

@@ -94,6 +94,15 @@ int	api_query_bool(const struct api_req *req, const char *key, int def);
 /* Reply 200 with value filtered by the request's ?property= values. */
 int	api_reply_filtered(const struct api_req *req, struct api_reply *rep,
 	    json_t *value);
+/* The same for list, the result of a read that returned r; when r < 0,
+ * the error "Failed to read <what>". */
+int	api_reply_list(const struct api_req *req, struct api_reply *rep, int r,
+	    json_t *list, const char *what);
+/* GET .../history/request/{id}/...: the ?count= and ?page= page of the
+ * request's history that read (a db_*_history) returns. */
+int	api_reply_history(struct api_req *req, struct api_reply *rep,
+	    int (*read)(struct db *db, const char *request_id, int count,
+	    int page, json_t **ret), const char *what);
 /* Parse ?count= and ?page= (defaults 100 and 1, count clamped to 1000);
  * replies 400 and returns -EINVAL when out of range. */
 int	api_paging(const struct api_req *req, struct api_reply *rep,
@@ -110,8 +119,81 @@ int	api_tx(struct api_req *req, struct api_reply *rep,
 	    int (*fn)(struct api_req *, struct api_reply *, void *),
 	    void *arg);
 
-/* Handlers. */
+/*
+ * The handlers, by file: api_routes.c maps each route to one.  Each
+ * returns 0 once it filled in rep, or negative errno with no reply for
+ * the errno's status.
+ */
+/* api_state.c, api_auth.c */
 int	api_state_get(struct api_req *req, struct api_reply *rep);
 int	api_auth_user(struct api_req *req, struct api_reply *rep);
+
+/* api_request.c */
+int	api_request_post(struct api_req *req, struct api_reply *rep);
+int	api_request_get(struct api_req *req, struct api_reply *rep);
+int	api_request_list_all(struct api_req *req, struct api_reply *rep);
+int	api_request_list_active(struct api_req *req, struct api_reply *rep);
+int	api_request_list_paused(struct api_req *req, struct api_reply *rep);
+int	api_request_list_cooldown(struct api_req *req, struct api_reply *rep);
+int	api_request_list_finished(struct api_req *req, struct api_reply *rep);
+int	api_request_ids(struct api_req *req, struct api_reply *rep);
+int	api_request_ids_active(struct api_req *req, struct api_reply *rep);
+int	api_request_batch(struct api_req *req, struct api_reply *rep);
+int	api_request_queued_pending(struct api_req *req, struct api_reply *rep);
+int	api_request_queued_cleanup(struct api_req *req, struct api_reply *rep);
+int	api_request_history(struct api_req *req, struct api_reply *rep);
+
+/* api_request_action.c, api_request_run.c */
+int	api_request_delete(struct api_req *req, struct api_reply *rep);
+int	api_request_delete_paused(struct api_req *req, struct api_reply *rep);
+int	api_request_pause(struct api_req *req, struct api_reply *rep);
+int	api_request_unpause(struct api_req *req, struct api_reply *rep);
+int	api_request_exit_cooldown(struct api_req *req, struct api_reply *rep);
+int	api_request_bounce(struct api_req *req, struct api_reply *rep);
+int	api_request_run(struct api_req *req, struct api_reply *rep);
+int	api_request_scale(struct api_req *req, struct api_reply *rep);
+int	api_request_expiring_delete(struct api_req *req,
+	    struct api_reply *rep);
+
+/* api_deploy.c */
+int	api_deploy_post(struct api_req *req, struct api_reply *rep);
+int	api_deploy_post_legacy(struct api_req *req, struct api_reply *rep);
+int	api_deploy_cancel(struct api_req *req, struct api_reply *rep);
+int	api_deploy_pending_list(struct api_req *req, struct api_reply *rep);
+int	api_deploy_history(struct api_req *req, struct api_reply *rep);
+int	api_deploy_history_one(struct api_req *req, struct api_reply *rep);
+
+/* api_task.c */
+int	api_task_active(struct api_req *req, struct api_reply *rep);
+int	api_task_active_ids(struct api_req *req, struct api_reply *rep);
+int	api_task_scheduled(struct api_req *req, struct api_reply *rep);
+int	api_task_scheduled_ids(struct api_req *req, struct api_reply *rep);
+int	api_task_ids_request(struct api_req *req, struct api_reply *rep);
+int	api_task_counts_request(struct api_req *req, struct api_reply *rep);
+int	api_task_get(struct api_req *req, struct api_reply *rep);
+int	api_task_history(struct api_req *req, struct api_reply *rep);
+int	api_task_track(struct api_req *req, struct api_reply *rep);
+int	api_task_request_history(struct api_req *req, struct api_reply *rep);
+int	api_task_request_history_active(struct api_req *req,
+	    struct api_reply *rep);
+int	api_task_cleaning(struct api_req *req, struct api_reply *rep);
+int	api_task_cleanup_get(struct api_req *req, struct api_reply *rep);
+int	api_task_kill(struct api_req *req, struct api_reply *rep);
+int	api_task_killed(struct api_req *req, struct api_reply *rep);
+
+/* api_run.c: run ids and pending tasks */
+int	api_run_task_id(struct api_req *req, struct api_reply *rep);
+int	api_run_history(struct api_req *req, struct api_reply *rep);
+int	api_run_track(struct api_req *req, struct api_reply *rep);
+int	api_run_pending_get(struct api_req *req, struct api_reply *rep);
+int	api_run_pending_delete(struct api_req *req, struct api_reply *rep);
+
+/* api_sandbox.c: a task's sandbox read from the local disk in place of
+ * the Mesos agent's files API (spec 1.6, 4.5) */
+/* 200 with the SingularitySandbox of directory ?path= (default: root). */
+int	api_sandbox_browse(struct api_req *req, struct api_reply *rep);
+/* 200 with the MesosFileChunkObject of file ?path= at ?offset= (with
+ * ?length= and ?grep=); without ?offset=, the file's size. */
+int	api_sandbox_read(struct api_req *req, struct api_reply *rep);
 
 #endif

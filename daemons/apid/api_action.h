@@ -25,6 +25,7 @@ struct api_action {
 typedef int (*api_action_fn)(struct api_req *, struct api_reply *,
     struct api_action *, struct db_request *);
 
+/* act: the action's options, or NULL for none. */
 int	api_action_run(struct api_req *req, struct api_reply *rep,
 	    api_action_fn fn, struct api_action *act);
 /* message and actionId of the body; -EINVAL after a 400 reply. */

@@ -315,19 +315,8 @@ api_deploy_pending_list(struct api_req *req, struct api_reply *rep)
 int
 api_deploy_history(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list;
-	int	 count, page, r;
-
-	if (!request_id_is_valid(req->params[0]))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    req->params[0]));
-	if (api_paging(req, rep, &count, &page) < 0)
-		return (0);
-	if ((r = db_deploy_history(req->db, req->params[0], count, page,
-	    &list)) < 0)
-		return (api_reply_errno(rep, r, "Failed to read deploy "
-		    "history: %s", strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
+	return (api_reply_history(req, rep, db_deploy_history,
+	    "deploy history"));
 }
 
 int

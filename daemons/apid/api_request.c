@@ -533,41 +533,24 @@ api_request_batch(struct api_req *req, struct api_reply *rep)
 int
 api_request_queued_pending(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list;
-	int	 r;
+	json_t	*list = NULL;
+	int	 r = db_pending_request_list(req->db, &list);
 
-	if ((r = db_pending_request_list(req->db, &list)) < 0)
-		return (api_reply_errno(rep, r, "Failed to read the pending "
-		    "queue: %s", strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
+	return (api_reply_list(req, rep, r, list, "the pending queue"));
 }
 
 int
 api_request_queued_cleanup(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list;
-	int	 r;
+	json_t	*list = NULL;
+	int	 r = db_request_cleanup_list(req->db, &list);
 
-	if ((r = db_request_cleanup_list(req->db, &list)) < 0)
-		return (api_reply_errno(rep, r, "Failed to read the cleanup "
-		    "queue: %s", strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
+	return (api_reply_list(req, rep, r, list, "the cleanup queue"));
 }
 
 int
 api_request_history(struct api_req *req, struct api_reply *rep)
 {
-	const char	*id = req->params[0];
-	json_t		*list;
-	int		 count, page, r;
-
-	if (!request_id_is_valid(id))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    id));
-	if (api_paging(req, rep, &count, &page) < 0)
-		return (0);
-	if ((r = db_request_history_list(req->db, id, count, page, &list)) < 0)
-		return (api_reply_errno(rep, r, "Failed to read history: %s",
-		    strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
+	return (api_reply_history(req, rep, db_request_history_list,
+	    "request history"));
 }

@@ -51,8 +51,10 @@ int
 api_action_run(struct api_req *req, struct api_reply *rep, api_action_fn fn,
     struct api_action *act)
 {
-	struct api_action_tx tx = { act, fn };
+	struct api_action	plain = { 0 };
+	struct api_action_tx	tx = { act != NULL ? act : &plain, fn };
 
+	act = tx.act;
 	act->id = req->params[0];
 	if (act->body == NULL && api_body_object(req, rep, "Request body",
 	    &act->body) < 0)
@@ -195,9 +197,7 @@ api_action_delete(struct api_req *req, struct api_reply *rep,
 int
 api_request_delete(struct api_req *req, struct api_reply *rep)
 {
-	struct api_action act = { 0 };
-
-	return (api_action_run(req, rep, api_action_delete, &act));
+	return (api_action_run(req, rep, api_action_delete, NULL));
 }
 
 int
@@ -228,6 +228,7 @@ api_action_pause_cleanup(struct api_req *req, struct api_action *act,
 	    NULL && json_is_object(cmd))
 		(void)json_object_set(cleanup, "runShellCommandBeforeKill",
 		    cmd);
+	act->rings |= API_RING_CLEANUP;		/* cleanerd, after commit */
 	rc = db_request_cleanup_add(req->db, cleanup, 0);
 	json_decref(cleanup);
 	return (rc);
@@ -266,87 +267,80 @@ api_action_pause(struct api_req *req, struct api_reply *rep,
 	if (rc == 0 && duration > 0)
 		rc = api_action_expiring(req, act, "pause", action_id,
 		    duration, now, NULL);
-	act->rings |= API_RING_CLEANUP;
 	return (rc);
 }
 
 int
 api_request_pause(struct api_req *req, struct api_reply *rep)
 {
-	struct api_action act = { 0 };
+	return (api_action_run(req, rep, api_action_pause, NULL));
+}
 
-	return (api_action_run(req, rep, api_action_pause, &act));
+/*
+ * Unpause and exit-cooldown: from `from` back to ACTIVE, with its history
+ * event and a pending request for the deploy in use (none for ON_DEMAND,
+ * which runs only when asked), in Singularity's words for each.
+ */
+static int
+api_action_resume(struct api_req *req, struct api_reply *rep,
+    struct api_action *act, struct db_request *r, enum request_state from)
+{
+	const int	 paused = from == REQUEST_PAUSED;
+	const char	*message, *action_id;
+	int64_t		 now = clock_now_ms();
+	int		 skip = -1, rc;
+
+	if (api_action_common(act, rep, &message, &action_id) < 0 ||
+	    api_body_bool(act->body, "skipHealthchecks", rep, &skip) < 0)
+		return (0);
+	if (r->state != from)
+		return (api_reply_error(rep, 409, paused ?
+		    "Request %s is not in a paused state, it was in state %s" :
+		    "Request %s is not in SYSTEM_COOLDOWN state, it is in %s",
+		    act->id, request_state_to_str(r->state)));
+	if ((rc = db_request_set_state(req->db, act->id, from, REQUEST_ACTIVE,
+	    now)) < 0 || (rc = api_action_history(req, r->request, paused ?
+	    "UNPAUSED" : "EXITED_COOLDOWN", message, now)) < 0)
+		return (rc);
+	if (request_type_of(r->request) == REQUEST_ON_DEMAND)
+		return (0);
+	return (api_action_pending(req, act, r, paused ? "UNPAUSED" :
+	    "IMMEDIATE", skip));
 }
 
 static int
 api_action_unpause(struct api_req *req, struct api_reply *rep,
     struct api_action *act, struct db_request *r)
 {
-	const char	*message, *action_id;
-	int64_t		 now = clock_now_ms();
-	int		 skip = -1, rc;
+	int rc;
 
-	if (api_action_common(act, rep, &message, &action_id) < 0 ||
-	    api_body_bool(act->body, "skipHealthchecks", rep, &skip) < 0)
-		return (0);
-	if (r->state != REQUEST_PAUSED)
-		return (api_reply_error(rep, 409, "Request %s is not in a "
-		    "paused state, it was in state %s", act->id,
-		    request_state_to_str(r->state)));
+	rc = api_action_resume(req, rep, act, r, REQUEST_PAUSED);
+	if (rc < 0 || rep->status != 0)
+		return (rc);
 	/* A pause cleanup not yet carried out is moot now (3.7 step 5). */
 	if ((rc = db_request_cleanup_remove(req->db, act->id, "PAUSING")) < 0)
 		return (rc);
 	rc = db_request_expiring_remove(req->db, act->id, "pause");
-	if (rc < 0 && rc != -ENOENT)
-		return (rc);
-	if ((rc = db_request_set_state(req->db, act->id, REQUEST_PAUSED,
-	    REQUEST_ACTIVE, now)) < 0 ||
-	    (rc = api_action_history(req, r->request, "UNPAUSED", message, now)) < 0)
-		return (rc);
-	if (request_type_of(r->request) == REQUEST_ON_DEMAND)
-		return (0);
-	return (api_action_pending(req, act, r, "UNPAUSED", skip));
+	return (rc == -ENOENT ? 0 : rc);
 }
 
 int
 api_request_unpause(struct api_req *req, struct api_reply *rep)
 {
-	struct api_action act = { 0 };
-
-	return (api_action_run(req, rep, api_action_unpause, &act));
+	return (api_action_run(req, rep, api_action_unpause, NULL));
 }
 
 static int
 api_action_exit_cooldown(struct api_req *req, struct api_reply *rep,
     struct api_action *act, struct db_request *r)
 {
-	const char	*message, *action_id;
-	int64_t		 now = clock_now_ms();
-	int		 skip = -1, rc;
-
-	if (api_action_common(act, rep, &message, &action_id) < 0 ||
-	    api_body_bool(act->body, "skipHealthchecks", rep, &skip) < 0)
-		return (0);
-	if (r->state != REQUEST_SYSTEM_COOLDOWN)
-		return (api_reply_error(rep, 409, "Request %s is not in "
-		    "SYSTEM_COOLDOWN state, it is in %s", act->id,
-		    request_state_to_str(r->state)));
-	if ((rc = db_request_set_state(req->db, act->id,
-	    REQUEST_SYSTEM_COOLDOWN, REQUEST_ACTIVE, now)) < 0 ||
-	    (rc = api_action_history(req, r->request, "EXITED_COOLDOWN", message,
-	    now)) < 0)
-		return (rc);
-	if (request_type_of(r->request) == REQUEST_ON_DEMAND)
-		return (0);
-	return (api_action_pending(req, act, r, "IMMEDIATE", skip));
+	return (api_action_resume(req, rep, act, r, REQUEST_SYSTEM_COOLDOWN));
 }
 
 int
 api_request_exit_cooldown(struct api_req *req, struct api_reply *rep)
 {
-	struct api_action act = { 0 };
-
-	return (api_action_run(req, rep, api_action_exit_cooldown, &act));
+	return (api_action_run(req, rep, api_action_exit_cooldown, NULL));
 }
 
 /* ---- bounce ---- */
@@ -410,6 +404,7 @@ api_action_bounce(struct api_req *req, struct api_reply *rep,
 	if (skip >= 0)
 		(void)json_object_set_new(cleanup, "skipHealthchecks",
 		    json_boolean(skip));
+	act->rings |= API_RING_CLEANUP;		/* cleanerd, after commit */
 	rc = db_request_cleanup_add(req->db, cleanup, 0);
 	json_decref(cleanup);
 	if (rc == 0 && r->state != REQUEST_ACTIVE)
@@ -421,16 +416,13 @@ api_action_bounce(struct api_req *req, struct api_reply *rep,
 		rc = api_action_expiring(req, act, "bounce", action_id,
 		    duration, now, json_pack("{s:s}", "deployId",
 		    api_request_deploy_in_use(r)));
-	act->rings |= API_RING_CLEANUP;
 	return (rc);
 }
 
 int
 api_request_bounce(struct api_req *req, struct api_reply *rep)
 {
-	struct api_action act = { 0 };
-
-	return (api_action_run(req, rep, api_action_bounce, &act));
+	return (api_action_run(req, rep, api_action_bounce, NULL));
 }
 
 /* ---- cancel a timed action: DELETE .../{pause,bounce,scale,...} ---- */

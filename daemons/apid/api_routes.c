@@ -10,9 +10,6 @@
 
 #include "api.h"
 #include "api_request.h"
-#include "api_run.h"
-#include "api_sandbox.h"
-#include "api_task.h"
 
 /* Literal segments before {x} ones where both could match. */
 static const struct api_route api_routes[] = {
@@ -65,7 +62,7 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/tasks/scheduled",		api_task_scheduled },
 	{ "GET",	"/tasks/scheduled/ids",		api_task_scheduled_ids },
 	{ "GET",	"/tasks/scheduled/request/{id}",
-	    api_task_scheduled_request },
+	    api_task_scheduled },
 	{ "GET",	"/tasks/ids/request/{id}",	api_task_ids_request },
 	{ "GET",	"/tasks/counts/request/{id}",	api_task_counts_request },
 	{ "GET",	"/tasks/cleaning",		api_task_cleaning },

@@ -9,7 +9,6 @@
 
 #include "api.h"
 #include "api_request.h"
-#include "api_run.h"
 #include "db_task.h"
 #include "task_id.h"
 

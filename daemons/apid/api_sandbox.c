@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "api_sandbox.h"
 #include "db_task.h"
 #include "host.h"
 
@@ -360,25 +359,25 @@ api_sandbox_path(struct api_reply *rep, const struct api_sandbox *sb,
 	return (r);
 }
 
+/* ls(1)'s letter for each file type; '-' for a regular file. */
+static const struct {
+	mode_t	type;
+	char	letter;
+} api_sandbox_types[] = {
+	{ S_IFDIR, 'd' }, { S_IFLNK, 'l' }, { S_IFIFO, 'p' },
+	{ S_IFSOCK, 's' }, { S_IFCHR, 'c' }, { S_IFBLK, 'b' },
+};
+
 static char
 api_sandbox_type_char(mode_t m)
 {
-	switch (m & S_IFMT) {
-	case S_IFDIR:
-		return ('d');
-	case S_IFLNK:
-		return ('l');
-	case S_IFIFO:
-		return ('p');
-	case S_IFSOCK:
-		return ('s');
-	case S_IFCHR:
-		return ('c');
-	case S_IFBLK:
-		return ('b');
-	default:
-		return ('-');
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(api_sandbox_types) /
+	    sizeof(api_sandbox_types[0]); i++)
+		if ((m & S_IFMT) == api_sandbox_types[i].type)
+			return (api_sandbox_types[i].letter);
+	return ('-');
 }
 
 /* ls(1)'s ten-character mode string, as the Mesos agent reports it. */

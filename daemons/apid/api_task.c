@@ -9,40 +9,31 @@
 
 #include "api.h"
 #include "api_request.h"
-#include "api_task.h"
 #include "clock.h"
 #include "db_request.h"
 #include "db_task.h"
 #include "records.h"
 #include "task_id.h"
 
+/* GET .../ids: the value of key (a task's taskId) of each item that read
+ * returns for every request. */
 static int
-api_task_list_reply(struct api_req *req, struct api_reply *rep, int r,
-    json_t *list, const char *what)
+api_task_reply_ids(struct api_req *req, struct api_reply *rep,
+    int (*read)(struct db *db, const char *request_id, json_t **ret),
+    const char *key, const char *what)
 {
-	if (r < 0)
-		return (api_reply_errno(rep, r, "Failed to read %s: %s", what,
-		    strerror(-r)));
-	return (api_reply_filtered(req, rep, list));
-}
-
-/* Replace each element by the value of its key (e.g. a task's taskId). */
-static json_t *
-api_task_pluck(json_t *list, const char *key, const char *key2)
-{
-	json_t	*out = json_array(), *item;
+	json_t	*list = NULL, *ids = NULL, *item, *v;
 	size_t	 i;
+	int	 r = read(req->db, NULL, &list);
 
-	json_array_foreach(list, i, item) {
-		json_t *v = json_object_get(item, key);
-
-		if (key2 != NULL)
-			v = json_object_get(v, key2);
-		if (v != NULL)
-			(void)json_array_append(out, v);
-	}
+	if (r == 0 && (ids = json_array()) == NULL)
+		r = -ENOMEM;
+	if (r == 0)
+		json_array_foreach(list, i, item)
+			if ((v = json_object_get(item, key)) != NULL)
+				(void)json_array_append(ids, v);
 	json_decref(list);
-	return (out);
+	return (api_reply_list(req, rep, r, ids, what));
 }
 
 int
@@ -51,51 +42,37 @@ api_task_active(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_active_full(req->db, NULL, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+	return (api_reply_list(req, rep, r, list, "active tasks"));
 }
 
 int
 api_task_active_ids(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_task_active_full(req->db, NULL, &list);
-
-	if (r == 0)
-		list = api_task_pluck(list, "taskId", NULL);
-	return (api_task_list_reply(req, rep, r, list, "active tasks"));
+	return (api_task_reply_ids(req, rep, db_task_active_full, "taskId",
+	    "active tasks"));
 }
 
+/* GET /tasks/scheduled, and /tasks/scheduled/request/{id} for one
+ * request's. */
 int
 api_task_scheduled(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_task_scheduled(req->db, NULL, &list);
+	const char	*request_id = req->params[0];
+	json_t		*list = NULL;
+	int		 r;
 
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+	if (request_id != NULL && !request_id_is_valid(request_id))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    request_id));
+	r = db_task_scheduled(req->db, request_id, &list);
+	return (api_reply_list(req, rep, r, list, "pending tasks"));
 }
 
 int
 api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 r = db_pending_task_list(req->db, NULL, &list);
-
-	if (r == 0)
-		list = api_task_pluck(list, "pendingTaskId", NULL);
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
-}
-
-int
-api_task_scheduled_request(struct api_req *req, struct api_reply *rep)
-{
-	json_t	*list = NULL;
-	int	 r;
-
-	if (!request_id_is_valid(req->params[0]))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    req->params[0]));
-	r = db_task_scheduled(req->db, req->params[0], &list);
-	return (api_task_list_reply(req, rep, r, list, "pending tasks"));
+	return (api_task_reply_ids(req, rep, db_pending_task_list,
+	    "pendingTaskId", "pending tasks"));
 }
 
 /* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
@@ -274,16 +251,7 @@ api_task_track(struct api_req *req, struct api_reply *rep)
 int
 api_task_request_history(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL;
-	int	 count, page, r;
-
-	if (!request_id_is_valid(req->params[0]))
-		return (api_reply_error(rep, 400, "Invalid request id '%s'",
-		    req->params[0]));
-	if (api_paging(req, rep, &count, &page) < 0)
-		return (0);
-	r = db_task_history(req->db, req->params[0], count, page, &list);
-	return (api_task_list_reply(req, rep, r, list, "task history"));
+	return (api_reply_history(req, rep, db_task_history, "task history"));
 }
 
 int
@@ -297,7 +265,7 @@ api_task_request_history_active(struct api_req *req, struct api_reply *rep)
 		return (api_reply_error(rep, 400, "Invalid request id '%s'",
 		    req->params[0]));
 	if ((r = db_task_active_full(req->db, req->params[0], &list)) < 0)
-		return (api_task_list_reply(req, rep, r, NULL, "tasks"));
+		return (api_reply_list(req, rep, r, NULL, "tasks"));
 	out = json_array();
 	json_array_foreach(list, i, t)
 		(void)json_array_append_new(out, json_pack("{s:O}", "taskId",
@@ -312,7 +280,7 @@ api_task_cleaning(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_cleanup_list(req->db, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "task cleanups"));
+	return (api_reply_list(req, rep, r, list, "task cleanups"));
 }
 
 int
@@ -356,7 +324,7 @@ api_task_killed(struct api_req *req, struct api_reply *rep)
 	json_t	*list = NULL;
 	int	 r = db_task_killed(req->db, &list);
 
-	return (api_task_list_reply(req, rep, r, list, "killed tasks"));
+	return (api_reply_list(req, rep, r, list, "killed tasks"));
 }
 
 /* DELETE /tasks/task/{id}: queue the kill (3.12). */

@@ -12,6 +12,7 @@
 #include "api.h"
 #include "api_writer.h"
 #include "json_filter.h"
+#include "request.h"
 
 #define API_PROPERTIES_MAX	32
 #define API_PAGE_COUNT_DEFAULT	100
@@ -73,79 +74,40 @@ api_body_object(const struct api_req *req, struct api_reply *rep,
 }
 
 /* A present, non-null field of the wrong kind is a 400 naming it. */
-static json_t *
-api_body_field(const json_t *body, const char *key, int (*is)(const json_t *),
-    const char *kind, struct api_reply *rep, int *ret_err)
-{
-	json_t *v = json_object_get(body, key);
-
-	*ret_err = 0;
-	if (v == NULL || json_is_null(v))
-		return (NULL);
-	if (!is(v)) {
-		(void)api_reply_error(rep, 400, "%s must be %s", key, kind);
-		*ret_err = -EINVAL;
-		return (NULL);
-	}
-	return (v);
-}
-
 static int
-api_is_string(const json_t *v)
+api_body_wrong(struct api_reply *rep, const char *key, const char *kind)
 {
-	return (json_is_string(v));
+	(void)api_reply_error(rep, 400, "%s must be %s", key, kind);
+	return (-EINVAL);
 }
 
-static int
-api_is_bool(const json_t *v)
-{
-	return (json_is_boolean(v));
+/*
+ * Define api_body_<name>(): the optional field key of body as a <type>
+ * (value(v)) when it is present, not null and is(v); a field of another
+ * kind is api_body_wrong().  One definition for the three typed getters,
+ * after systemd's DEFINE_* macros.
+ */
+#define API_BODY_GETTER(name, type, is, kind, value)			\
+int									\
+api_body_##name(const json_t *body, const char *key,			\
+    struct api_reply *rep, type *ret)					\
+{									\
+	json_t *v = json_object_get(body, key);				\
+									\
+	if (v == NULL || json_is_null(v))				\
+		return (0);						\
+	if (!is(v))							\
+		return (api_body_wrong(rep, key, kind));		\
+	*ret = value(v);						\
+	return (0);							\
 }
 
-static int
-api_is_int(const json_t *v)
-{
-	return (json_is_integer(v));
-}
-
-int
-api_body_string(const json_t *body, const char *key, struct api_reply *rep,
-    const char **ret)
-{
-	json_t	*v;
-	int	 r;
-
-	v = api_body_field(body, key, api_is_string, "a string", rep, &r);
-	if (v != NULL)
-		*ret = json_string_value(v);
-	return (r);
-}
-
-int
-api_body_bool(const json_t *body, const char *key, struct api_reply *rep,
-    int *ret)
-{
-	json_t	*v;
-	int	 r;
-
-	v = api_body_field(body, key, api_is_bool, "true or false", rep, &r);
-	if (v != NULL)
-		*ret = json_is_true(v);
-	return (r);
-}
-
-int
-api_body_int(const json_t *body, const char *key, struct api_reply *rep,
-    json_int_t *ret)
-{
-	json_t	*v;
-	int	 r;
-
-	v = api_body_field(body, key, api_is_int, "an integer", rep, &r);
-	if (v != NULL)
-		*ret = json_integer_value(v);
-	return (r);
-}
+/* api_body_string(), api_body_bool(), api_body_int() */
+API_BODY_GETTER(string, const char *, json_is_string, "a string",
+    json_string_value)
+API_BODY_GETTER(bool, int, json_is_boolean, "true or false", json_is_true)
+API_BODY_GETTER(int, json_int_t, json_is_integer, "an integer",
+    json_integer_value)
 
 int
 api_query_bool(const struct api_req *req, const char *key, int def)
@@ -172,6 +134,16 @@ api_reply_filtered(const struct api_req *req, struct api_reply *rep,
 	filtered = json_filter_properties(value, props, n);
 	json_decref(value);
 	return (api_reply_json(rep, 200, filtered));
+}
+
+int
+api_reply_list(const struct api_req *req, struct api_reply *rep, int r,
+    json_t *list, const char *what)
+{
+	if (r < 0)
+		return (api_reply_errno(rep, r, "Failed to read %s: %s", what,
+		    strerror(-r)));
+	return (api_reply_filtered(req, rep, list));
 }
 
 static int
@@ -216,6 +188,23 @@ api_paging(const struct api_req *req, struct api_reply *rep, int *ret_count,
 	    (int)count;
 	*ret_page = (int)page;
 	return (0);
+}
+
+int
+api_reply_history(struct api_req *req, struct api_reply *rep,
+    int (*read)(struct db *db, const char *request_id, int count, int page,
+    json_t **ret), const char *what)
+{
+	json_t	*list = NULL;
+	int	 count, page, r;
+
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]));
+	if (api_paging(req, rep, &count, &page) < 0)
+		return (0);
+	r = read(req->db, req->params[0], count, page, &list);
+	return (api_reply_list(req, rep, r, list, what));
 }
 
 int

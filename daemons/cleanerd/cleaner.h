@@ -7,6 +7,7 @@
 
 #include "daemon.h"
 #include "db_request.h"
+#include "db_state.h"
 #include "executor.h"
 
 struct workq;
@@ -14,8 +15,6 @@ struct workq;
 struct cleaner {
 	struct daemon			*d;
 	const struct executor_ops	*exec;
-	int64_t				 last_requests;	/* for STATUS= on change only */
-	int64_t				 last_tasks;
 	int				 ring_pending;	/* after commit */
 	int				 ring_killed;	/* after commit */
 	struct workq			*pool;		/* kill workers */
@@ -23,9 +22,14 @@ struct cleaner {
 							   the commit */
 };
 
-void	cleaner_loop_init(struct cleaner *c, struct daemon *d);
-void	cleaner_loop_on_wake(void *arg);
-void	cleaner_loop_on_tick(void *arg);
+/* The daemon_role of cleanerd (arg: a zeroed struct cleaner): start,
+ * stop, the STATUS= line, and on every wake-up and tick the scan of the
+ * request cleanups, then of the kills. */
+int	cleaner_loop_start(void *arg, struct daemon *d);
+void	cleaner_loop_stop(void *arg);
+void	cleaner_loop_status(const struct db_state_counts *c, char *buf,
+	    size_t len);
+void	cleaner_loop_scan(void *arg);
 
 /* cleaner_request.c: carry out the queued request cleanups. */
 void	cleaner_request_scan(struct cleaner *c);

@@ -82,25 +82,11 @@ cleaner_bounce_start(struct cleaner *c, const json_t *cleanup,
 {
 	const char	*task_type = strcmp(type, "BOUNCE") == 0 ? "BOUNCING" :
 			    "INCREMENTAL_BOUNCE";
-	json_t		*tasks, *t;
-	size_t		 i;
 	int		 n = 0, rc;
 
-	if ((rc = db_task_active(c->d->db, id, deploy, &tasks)) < 0)
-		return (rc);
-	json_array_foreach(tasks, i, t) {
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = db_task_cleanup_request(c->d->db, cleaner_bounce_str(t,
-		    "taskId"), task_type, cleaner_bounce_str(cleanup, "user"),
-		    cleaner_bounce_str(cleanup, "message"), clock_now_ms());
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		n += rc == 0;
-		rc = 0;
-	}
-	json_decref(tasks);
-	if (rc < 0)
+	if ((rc = db_task_cleanup_request_all(c->d->db, id, deploy, task_type,
+	    cleaner_bounce_str(cleanup, "user"), cleaner_bounce_str(cleanup,
+	    "message"), clock_now_ms(), &n)) < 0)
 		return (rc);
 	if (n == 0)
 		return (cleaner_bounce_finish(c, id, "done: no task to bounce"));

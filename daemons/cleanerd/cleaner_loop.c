@@ -1,68 +1,54 @@
 /*
- * The cleaner's loop body.  Woken by request.cleanup, request.changed and
- * task.cleanup, and by the tick; every wake-up re-reads the cleanup queues
- * from the store.
+ * The cleaner's daemon_role: its start and stop, and the loop body.
+ * Woken by request.cleanup and task.cleanup, and by the tick; every
+ * wake-up re-reads the cleanup queues from the store.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "cleaner.h"
 #include "db_state.h"
 #include "log.h"
-#include "notify.h"
 
-void
-cleaner_loop_init(struct cleaner *c, struct daemon *d)
+int
+cleaner_loop_start(void *arg, struct daemon *d)
 {
-	memset(c, 0, sizeof(*c));
+	struct cleaner	*c = arg;
+	int		 r;
+
 	c->d = d;
-	c->last_requests = c->last_tasks = -1;
 	c->exec = executor_find(d->conf.executor);
 	c->kills = json_array();
+	if ((r = cleaner_task_pool_start(c)) < 0) {
+		log_err("Failed to start kill workers: %s", strerror(-r));
+		return (-1);
+	}
+	return (0);
 }
 
-static void
-cleaner_loop_scan(struct cleaner *c)
+void
+cleaner_loop_stop(void *arg)
 {
+	struct cleaner *c = arg;
+
+	cleaner_task_pool_stop(c);
+	json_decref(c->kills);
+	c->kills = NULL;
+}
+
+void
+cleaner_loop_scan(void *arg)
+{
+	struct cleaner *c = arg;
+
 	cleaner_request_scan(c);
 	if (c->exec != NULL)
 		cleaner_task_scan(c);
 }
 
-/* STATUS= for systemd, on the tick only: the counts scan whole tables. */
-static void
-cleaner_loop_status(struct cleaner *c)
-{
-	struct db_state_counts	counts;
-	int			r;
-
-	if ((r = db_state_counts(c->d->db, clock_now_ms(), &counts)) < 0) {
-		log_warnx("Failed to scan the store: %s, retrying on the "
-		    "next tick", strerror(-r));
-		return;
-	}
-	if (counts.cleaning_requests == c->last_requests &&
-	    counts.cleaning_tasks == c->last_tasks)
-		return;
-	c->last_requests = counts.cleaning_requests;
-	c->last_tasks = counts.cleaning_tasks;
-	log_debug("scan: %lld request cleanups, %lld task cleanups",
-	    (long long)counts.cleaning_requests,
-	    (long long)counts.cleaning_tasks);
-	(void)notify_status("%lld request cleanups, %lld task cleanups",
-	    (long long)counts.cleaning_requests,
-	    (long long)counts.cleaning_tasks);
-}
-
 void
-cleaner_loop_on_wake(void *arg)
+cleaner_loop_status(const struct db_state_counts *c, char *buf, size_t len)
 {
-	cleaner_loop_scan(arg);
-}
-
-void
-cleaner_loop_on_tick(void *arg)
-{
-	cleaner_loop_scan(arg);
-	cleaner_loop_status(arg);
+	(void)snprintf(buf, len, "%lld request cleanups, %lld task cleanups",
+	    (long long)c->cleaning_requests, (long long)c->cleaning_tasks);
 }

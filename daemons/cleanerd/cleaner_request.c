@@ -10,6 +10,7 @@
 
 #include "cleaner.h"
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_request.h"
 #include "db_task.h"
 #include "log.h"
@@ -38,10 +39,7 @@ static int
 cleaner_request_clean_tasks(struct cleaner *c, const struct db_request *r,
     const json_t *cleanup, const char *id, const char *type)
 {
-	const char	*task_type = NULL;
-	json_t		*tasks, *t;
-	size_t		 i;
-	int		 rc;
+	const char *task_type = NULL;
 
 	if (strcmp(type, "DELETING") == 0)
 		task_type = "REQUEST_DELETING";
@@ -52,22 +50,10 @@ cleaner_request_clean_tasks(struct cleaner *c, const struct db_request *r,
 		    request_type_of(r->request)) ? "PAUSING" : "PAUSE";
 	if (task_type == NULL)
 		return (0);	/* bounces are carried out elsewhere */
-	if ((rc = db_task_active(c->d->db, id, NULL, &tasks)) < 0)
-		return (rc);
-	json_array_foreach(tasks, i, t) {
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = db_task_cleanup_request(c->d->db, json_string_value(
-		    json_object_get(t, "taskId")), task_type,
-		    json_string_value(json_object_get(cleanup, "user")),
-		    json_string_value(json_object_get(cleanup, "message")),
-		    clock_now_ms());
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
-	}
-	json_decref(tasks);
-	return (rc);
+	return (db_task_cleanup_request_all(c->d->db, id, NULL, task_type,
+	    json_string_value(json_object_get(cleanup, "user")),
+	    json_string_value(json_object_get(cleanup, "message")),
+	    clock_now_ms(), NULL));
 }
 
 /* 1 when the cleanup is done and can be removed, 0 to keep it. */
@@ -95,8 +81,9 @@ cleaner_request_step(struct cleaner *c, const struct db_request *r,
 }
 
 static int
-cleaner_request_one(struct cleaner *c, const json_t *cleanup)
+cleaner_request_one(void *arg, const json_t *cleanup)
 {
+	struct cleaner		*c = arg;
 	struct db_request	 r = { 0 };
 	const char		*id, *type;
 	int			 rc, done;
@@ -127,27 +114,18 @@ cleaner_request_one(struct cleaner *c, const json_t *cleanup)
 	return (0);
 }
 
+static const struct daemon_scan cleaner_request_cleanups = {
+	.list = "request cleanups", .read = db_request_cleanup_list,
+	.each = cleaner_request_one, .doing = "carry out a cleanup of",
+	.word = "request", .key = "requestId",
+};
+
 void
 cleaner_request_scan(struct cleaner *c)
 {
-	json_t	*list, *cleanup;
-	size_t	 i;
-	int	 rc;
-
-	if ((rc = db_request_cleanup_list(c->d->db, &list)) < 0) {
-		log_warnx("Failed to read request cleanups: %s, retrying on "
-		    "the next tick", strerror(-rc));
-		return;
-	}
 	c->ring_pending = 0;
-	json_array_foreach(list, i, cleanup) {
-		if ((rc = cleaner_request_one(c, cleanup)) < 0)
-			log_warnx("Failed to carry out a cleanup of "
-			    "request=%s: %s, retrying on the next tick",
-			    json_string_value(json_object_get(cleanup,
-			    "requestId")), strerror(-rc));
-	}
-	json_decref(list);
+	if (daemon_scan_run(c->d->db, &cleaner_request_cleanups, c) < 0)
+		return;
 	if (c->ring_pending)
 		(void)bus_send(c->d->bus, BUS_REQUEST_PENDING, "*");
 }

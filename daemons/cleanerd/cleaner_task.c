@@ -17,9 +17,11 @@
 
 #include "cleaner.h"
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_task.h"
 #include "executor.h"
 #include "log.h"
+#include "schema.h"
 #include "workq.h"
 
 /* TaskCleanupType values that kill a running task now (spec 2.9). */
@@ -28,19 +30,13 @@ static const char *const cleaner_task_kill_now[] = {
 	"SCALING_DOWN", "PAUSE", "REQUEST_DELETING", "USER_REQUESTED",
 	"USER_REQUESTED_DESTROY", "OVERDUE_NEW_TASK", "UNHEALTHY_NEW_TASK",
 	"TASK_EXCEEDED_TIME_LIMIT", "PRIORITY_KILL", "DECOMMISSION_TIMEOUT",
-	"DEPLOY_STEP_FINISHED",
+	"DEPLOY_STEP_FINISHED", NULL
 };
 
 static int
 cleaner_task_kills_now(const char *type)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(cleaner_task_kill_now) /
-	    sizeof(cleaner_task_kill_now[0]); i++)
-		if (strcmp(type, cleaner_task_kill_now[i]) == 0)
-			return (1);
-	return (0);
+	return (schema_index(cleaner_task_kill_now, type) >= 0);
 }
 
 int
@@ -74,20 +70,6 @@ struct cleaner_kill_job {
 	struct executor_handle	h;
 };
 
-static void *
-cleaner_task_worker_init(void *arg)
-{
-	(void)arg;
-	return (NULL);
-}
-
-static void
-cleaner_task_worker_fini(void *arg, void *unused)
-{
-	(void)arg;
-	(void)unused;
-}
-
 /* The executor checks the handle still names the task's supervisor. */
 static void
 cleaner_task_worker_run(void *arg, void *unused, void *vjob)
@@ -111,15 +93,15 @@ cleaner_task_worker_run(void *arg, void *unused, void *vjob)
 	free(job);
 }
 
+/* Signals need no store: the workers keep no state of their own. */
 static const struct workq_ops cleaner_task_pool_ops = {
-	cleaner_task_worker_init, cleaner_task_worker_run,
-	cleaner_task_worker_fini, free
+	NULL, cleaner_task_worker_run, NULL, free
 };
 
 int
 cleaner_task_pool_start(struct cleaner *c)
 {
-	return (workq_start(&cleaner_task_pool_ops, c,
+	return (workq_start(&cleaner_task_pool_ops, c, NULL,
 	    c->d->conf.kill_workers, &c->pool));
 }
 
@@ -237,8 +219,9 @@ cleaner_task_waited_enough(struct cleaner *c, const json_t *cleanup,
 }
 
 static int
-cleaner_task_one(struct cleaner *c, const json_t *cleanup)
+cleaner_task_one(void *arg, const json_t *cleanup)
 {
+	struct cleaner	*c = arg;
 	const char	*task_id, *type;
 	char		 state[64];
 	int		 active = 0, rc;
@@ -274,36 +257,17 @@ cleaner_task_one(struct cleaner *c, const json_t *cleanup)
  * One transaction for the whole pass: every first signal's time is
  * written in one commit, then the signals go out together.
  */
+static const struct daemon_scan cleaner_task_cleanups = {
+	.list = "task cleanups", .read = db_task_cleanup_list,
+	.each = cleaner_task_one, .doing = "carry out the cleanup of",
+	.word = "task", .in = "taskId", .key = "id", .one_transaction = 1,
+};
+
 void
 cleaner_task_scan(struct cleaner *c)
 {
-	json_t	*list, *cleanup;
-	size_t	 i;
-	int	 rc;
-
-	if ((rc = db_begin(c->d->db)) < 0 ||
-	    (rc = db_task_cleanup_list(c->d->db, &list)) < 0) {
-		if (rc != -EBUSY)
-			db_rollback(c->d->db);
-		log_warnx("Failed to read task cleanups: %s, retrying on the "
-		    "next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(list, i, cleanup) {
-		if ((rc = db_savepoint(c->d->db)) < 0)
-			break;
-		if ((rc = cleaner_task_one(c, cleanup)) < 0) {
-			db_savepoint_rollback(c->d->db);
-			log_warnx("Failed to carry out a task cleanup: %s, "
-			    "retrying on the next tick", strerror(-rc));
-		} else
-			db_savepoint_release(c->d->db);
-	}
-	json_decref(list);
-	if ((rc = db_commit(c->d->db)) < 0) {
+	if (daemon_scan_run(c->d->db, &cleaner_task_cleanups, c) < 0) {
 		json_array_clear(c->kills);
-		log_warnx("Failed to commit task cleanups: %s, retrying on the "
-		    "next tick", strerror(-rc));
 		return;
 	}
 	cleaner_task_send(c);

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
@@ -83,30 +84,23 @@ run_say(const char *fmt, ...)
 static int
 run_parse_args(struct run *r, int argc, char **argv)
 {
-	int ch;
+	const char		*conf = "";
+	const struct args_opt	 opts[] = { { 'c', &conf, NULL } };
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		switch (ch) {
-		case 'c':
-			if (strlen(optarg) >= sizeof(r->conf_path)) {
-				run_say("Configuration path too long");
-				return (-1);
-			}
-			(void)strcpy(r->conf_path, optarg);
-			break;
-		default:
-			goto usage;
-		}
+	if (args_parse(argc, argv, opts, 1) < 0) {
+		fprintf(stderr, "usage: kerr-run [-c file]\n"
+		    "  -c file  configuration file (default %s)\n"
+		    "Runs kerr-apid, kerr-schedulerd and kerr-cleanerd from "
+		    "the\ndirectory of kerr-run and restarts the ones that "
+		    "fail.\n", CONF_PATH_DEFAULT);
+		return (-1);
 	}
-	if (optind == argc)
-		return (0);
-usage:
-	fprintf(stderr, "usage: kerr-run [-c file]\n"
-	    "  -c file  configuration file (default %s)\n"
-	    "Runs kerr-apid, kerr-schedulerd and kerr-cleanerd from the\n"
-	    "directory of kerr-run and restarts the ones that fail.\n",
-	    CONF_PATH_DEFAULT);
-	return (-1);
+	if (strlen(conf) >= sizeof(r->conf_path)) {
+		run_say("Configuration path too long");
+		return (-1);
+	}
+	(void)strcpy(r->conf_path, conf);
+	return (0);
 }
 
 /* The daemons are our siblings: build/kerr-run runs build/kerr-apid. */
@@ -148,48 +142,28 @@ run_find_daemons(struct run *r)
 static int
 run_load_conf(const struct run *r, struct conf *conf)
 {
-	const char	*path = r->conf_path[0] != '\0' ? r->conf_path :
-			    CONF_PATH_DEFAULT;
-	char		 errbuf[4096] = "";
-	int		 rv;
+	char why[PATH_MAX + 128];
 
-	conf_defaults(conf);
-	rv = conf_load(conf, path, r->conf_path[0] != '\0', errbuf,
-	    sizeof(errbuf));
-	if (rv == -EINVAL) {
-		fputs(errbuf, stderr);
-		run_say("Configuration '%s' has errors, not starting", path);
-		return (-1);
-	}
-	if (rv < 0) {
-		run_say("Failed to read configuration '%s': %s", path,
-		    strerror(-rv));
+	if (conf_read(conf, r->conf_path[0] != '\0' ? r->conf_path : NULL,
+	    why, sizeof(why)) < 0) {
+		run_say("%s, not starting", why);
 		return (-1);
 	}
 	return (0);
 }
 
+/* The stop signals and SIGCHLD: a closed terminal (SIGPIPE ignored)
+ * must not kill us before we stop the others. */
 static int
 run_open_signals(struct run *r)
 {
-	sigset_t mask;
+	int fd;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) {
-		run_say("Failed to block signals: %s", strerror(errno));
+	if ((fd = daemon_signalfd(SIGCHLD)) < 0) {
+		run_say("Failed to read signals: %s", strerror(-fd));
 		return (-1);
 	}
-	/* A closed terminal must not kill us before we stop the others. */
-	(void)signal(SIGPIPE, SIG_IGN);
-	r->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (r->signal_fd < 0) {
-		run_say("Failed to create signalfd: %s", strerror(errno));
-		return (-1);
-	}
+	r->signal_fd = fd;
 	return (0);
 }
 

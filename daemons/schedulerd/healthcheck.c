@@ -640,6 +640,15 @@ healthcheck_conn_new(int timeout_ms)
 	return (c);
 }
 
+void
+healthcheck_result_clear(struct healthcheck_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
 int
 healthcheck_http(const char *host, int port, const char *method,
     const char *uri, int timeout_ms, struct healthcheck_result *ret)
@@ -657,15 +666,6 @@ healthcheck_http(const char *host, int port, const char *method,
 	r = healthcheck_finish(c, r, ret);
 	healthcheck_conn_free(c);
 	return (r);
-}
-
-void
-healthcheck_result_clear(struct healthcheck_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->body);
-	memset(r, 0, sizeof(*r));
 }
 
 json_t *

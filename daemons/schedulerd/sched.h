@@ -14,7 +14,9 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "daemon_scan.h"
 #include "db_request.h"
+#include "db_state.h"
 #include "executor.h"
 
 struct workq;
@@ -31,8 +33,6 @@ struct sched {
 	char				 sandbox_root[1024];
 	int64_t				 last_started_at; /* unique ids */
 	int				 rings;		/* SCHED_RING_* */
-	int64_t				 last_pending;	/* STATUS= */
-	int64_t				 last_active;
 	int64_t				 next_reconcile;	/* ms, mono */
 	/* sched_event.c: the event channel and a burst's buffer. */
 	int				 event_fd;
@@ -43,11 +43,13 @@ struct sched {
 #define SCHED_RING_TASK_CLEANUP		0x1
 #define SCHED_RING_REQUEST_PENDING	0x2
 
-int	sched_init(struct sched *s, struct daemon *d);
-void	sched_fini(struct sched *s);
-
-void	sched_loop_on_wake(void *arg);
-void	sched_loop_on_tick(void *arg);
+/* The daemon_role of schedulerd (arg: a zeroed struct sched): start,
+ * stop, the pass on every wake-up and tick, and the STATUS= line. */
+int	sched_init(void *arg, struct daemon *d);
+void	sched_fini(void *arg);
+void	sched_loop_pass(void *arg);
+void	sched_loop_status(const struct db_state_counts *c, char *buf,
+	    size_t len);
 
 /* sched_event.c: the event channel, applying and replaying events. */
 int	sched_event_open(struct sched *s);
@@ -62,15 +64,20 @@ int	sched_event_replay(struct sched *s, const char *task_id);
 void	sched_event_reap(void);
 
 void	sched_reconcile(struct sched *s);
-/* Both take the pass's active tasks (db_task_active), read once. */
-void	sched_reconcile_limits(struct sched *s, json_t *tasks);
-/* sched_health.c: health workers and the per-pass health step. */
+/* For each of the pass's active tasks (db_task_active, read once): its
+ * time limit (sched_reconcile.c), its health check (sched_health.c). */
+int	sched_reconcile_time_limit(struct sched *s, const json_t *t,
+	    int64_t now);
+/* sched_health.c: health workers, and a running task's check if due. */
 int	sched_health_start(struct sched *s);
 void	sched_health_stop(struct sched *s);
-void	sched_health_check(struct sched *s, json_t *tasks);
-void	sched_task_finished(struct sched *s);
-void	sched_deploy_check(struct sched *s);
-void	sched_pending_drain(struct sched *s);
+void	sched_health_check(struct sched *s, const json_t *t, int64_t now);
+/* The queues a pass scans (daemon_scan.h): tasks that ended
+ * (sched_task.c), pending deploys (sched_deploy.c) and the pending
+ * requests (sched_pending.c). */
+extern const struct daemon_scan sched_task_scan;
+extern const struct daemon_scan sched_deploy_scan;
+extern const struct daemon_scan sched_pending_scan;
 void	sched_launch_due(struct sched *s);
 /* At start: launches committed but perhaps never handed over. */
 void	sched_launch_resume(struct sched *s);

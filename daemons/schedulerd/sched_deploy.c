@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_deploy.h"
 #include "db_request.h"
 #include "db_task.h"
@@ -52,24 +53,17 @@ static int
 sched_deploy_clean_tasks(struct sched *s, const char *request_id,
     const char *deploy_id, const char *type)
 {
-	json_t	*tasks, *t;
-	size_t	 i;
-	int	 rc;
+	int added = 0, rc;
 
 	if (deploy_id == NULL)
 		return (0);
-	if ((rc = db_task_active(s->d->db, request_id, deploy_id, &tasks)) < 0)
-		return (rc);
-	json_array_foreach(tasks, i, t) {
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = sched_task_cleanup(s, sched_deploy_str(t, "taskId"),
-		    request_id, type, NULL);
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
+	rc = db_task_cleanup_request_all(s->d->db, request_id, deploy_id, type,
+	    NULL, NULL, clock_now_ms(), &added);
+	if (rc == 0 && added > 0) {
+		s->rings |= SCHED_RING_TASK_CLEANUP;
+		log_info("request=%s deploy=%s cleanup %s of %d tasks",
+		    request_id, deploy_id, type, added);
 	}
-	json_decref(tasks);
 	return (rc);
 }
 
@@ -298,9 +292,10 @@ sched_deploy_step(struct sched *s, struct sched_deploy *sd)
 }
 
 static int
-sched_deploy_one(struct sched *s, const json_t *pending)
+sched_deploy_one(void *arg, const json_t *pending)
 {
-	struct sched_deploy	sd = { 0 };
+	struct sched		*s = arg;
+	struct sched_deploy	 sd = { 0 };
 	int			rc;
 
 	sd.request_id = sched_deploy_str(json_object_get(pending,
@@ -328,23 +323,9 @@ sched_deploy_one(struct sched *s, const json_t *pending)
 	return (db_end(s->d->db, rc));
 }
 
-void
-sched_deploy_check(struct sched *s)
-{
-	json_t	*list, *p;
-	size_t	 i;
-	int	 rc;
+const struct daemon_scan sched_deploy_scan = {
+	.list = "pending deploys", .read = db_pending_deploy_list,
+	.each = sched_deploy_one, .doing = "advance a deploy of",
+	.word = "request", .in = "deployMarker", .key = "requestId",
+};
 
-	if ((rc = db_pending_deploy_list(s->d->db, &list)) < 0) {
-		log_warnx("Failed to read pending deploys: %s, retrying on "
-		    "the next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(list, i, p)
-		if ((rc = sched_deploy_one(s, p)) < 0)
-			log_warnx("Failed to advance a deploy of request=%s: %s, "
-			    "retrying on the next tick", sched_deploy_str(
-			    json_object_get(p, "deployMarker"), "requestId"),
-			    strerror(-rc));
-	json_decref(list);
-}

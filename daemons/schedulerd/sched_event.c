@@ -175,7 +175,7 @@ sched_event_on_io(void *arg)
 	}
 	sched_event_reap();
 	if (changed)
-		sched_loop_on_wake(s);
+		sched_loop_pass(s);
 }
 
 struct sched_event_replay {

@@ -102,24 +102,6 @@ sched_health_job_free(void *vjob)
 	free(job);
 }
 
-static void *
-sched_health_init(void *arg)
-{
-	struct sched	*s = arg;
-	struct db	*db = NULL;
-
-	if (daemon_db_open(&s->d->conf, &db) < 0)
-		log_warnx("A health worker cannot open the store");
-	return (db);
-}
-
-static void
-sched_health_fini(void *arg, void *db)
-{
-	(void)arg;
-	db_close(db);
-}
-
 /* Record the result; decide healthy, unhealthy or try again later. */
 static void
 sched_health_record(struct sched *s, struct db *db,
@@ -177,7 +159,7 @@ sched_health_run(void *arg, void *db, void *vjob)
 }
 
 static const struct workq_ops sched_health_ops = {
-	sched_health_init, sched_health_run, sched_health_fini,
+	daemon_worker_db_open, sched_health_run, daemon_worker_db_close,
 	sched_health_job_free
 };
 
@@ -190,8 +172,8 @@ sched_health_start(struct sched *s)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return (-ENOMEM);
 	(void)pthread_mutex_init(&h->lock, NULL);
-	if ((r = workq_start(&sched_health_ops, s, s->d->conf.launch_workers,
-	    &h->q)) < 0) {
+	if ((r = workq_start(&sched_health_ops, s, s->d,
+	    s->d->conf.launch_workers, &h->q)) < 0) {
 		free(h);
 		return (r);
 	}
@@ -316,22 +298,14 @@ sched_health_one(struct sched *s, const json_t *t, int64_t now)
 }
 
 void
-sched_health_check(struct sched *s, json_t *tasks)
+sched_health_check(struct sched *s, const json_t *t, int64_t now)
 {
-	json_t	*t;
-	size_t	 i;
-	int64_t	 now = clock_now_ms();
+	const char *state = json_string_value(json_object_get(t, "state"));
 
-	if (s->health == NULL)
+	if (s->health == NULL || state == NULL ||
+	    strcmp(state, "TASK_RUNNING") != 0 ||
+	    json_is_integer(json_object_get(t, "healthyAt")) ||
+	    json_is_true(json_object_get(t, "cleaning")))
 		return;
-	json_array_foreach(tasks, i, t) {
-		const char *state = json_string_value(json_object_get(t,
-		    "state"));
-
-		if (state == NULL || strcmp(state, "TASK_RUNNING") != 0 ||
-		    json_is_integer(json_object_get(t, "healthyAt")) ||
-		    json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		sched_health_one(s, t, now);
-	}
+	sched_health_one(s, t, now);
 }

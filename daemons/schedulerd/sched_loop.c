@@ -15,7 +15,6 @@
 #include "db_task.h"
 #include "host.h"
 #include "log.h"
-#include "notify.h"
 #include "sched.h"
 
 /* Reconcile every this many ticks (and at start). */
@@ -33,13 +32,12 @@ sched_sanitize(char *dst, size_t len, const char *src)
 }
 
 int
-sched_init(struct sched *s, struct daemon *d)
+sched_init(void *arg, struct daemon *d)
 {
-	int r;
+	struct sched	*s = arg;
+	int		 r;
 
-	memset(s, 0, sizeof(*s));
 	s->d = d;
-	s->last_pending = s->last_active = -1;
 	if ((s->exec = executor_find(d->conf.executor)) == NULL) {
 		log_err("Unknown executor '%s'", d->conf.executor);
 		return (-1);
@@ -62,33 +60,33 @@ sched_init(struct sched *s, struct daemon *d)
 }
 
 void
-sched_fini(struct sched *s)
+sched_fini(void *arg)
 {
-	sched_health_stop(s);
-	sched_pool_stop(s);
-	sched_event_close(s);
+	sched_health_stop(arg);
+	sched_pool_stop(arg);
+	sched_event_close(arg);
+}
+
+void
+sched_loop_status(const struct db_state_counts *c, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%lld active tasks, %lld pending tasks",
+	    (long long)c->active_tasks, (long long)c->scheduled_tasks);
 }
 
 static void
-sched_loop_status(struct sched *s)
+sched_loop_scan(struct sched *s, const struct daemon_scan *scan)
 {
-	struct db_state_counts c;
-
-	if (db_state_counts(s->d->db, clock_now_ms(), &c) < 0)
-		return;
-	if (c.scheduled_tasks == s->last_pending &&
-	    c.active_tasks == s->last_active)
-		return;
-	s->last_pending = c.scheduled_tasks;
-	s->last_active = c.active_tasks;
-	(void)notify_status("%lld active tasks, %lld pending tasks",
-	    (long long)c.active_tasks, (long long)c.scheduled_tasks);
+	(void)daemon_scan_run(s->d->db, scan, s);
 }
 
-static void
-sched_loop_pass(struct sched *s)
+void
+sched_loop_pass(void *arg)
 {
-	json_t *active;
+	struct sched	*s = arg;
+	json_t		*active, *t;
+	size_t		 i;
+	int64_t		 now;
 
 	s->rings = 0;
 	sched_event_reap();
@@ -101,35 +99,24 @@ sched_loop_pass(struct sched *s)
 	}
 	/* One read of the active tasks serves the time limits and health. */
 	if (db_task_active(s->d->db, NULL, NULL, &active) == 0) {
-		sched_reconcile_limits(s, active);
-		sched_health_check(s, active);
+		now = clock_now_ms();
+		json_array_foreach(active, i, t) {
+			(void)sched_reconcile_time_limit(s, t, now);
+			sched_health_check(s, t, now);
+		}
 		json_decref(active);
 	}
-	sched_task_finished(s);
-	sched_deploy_check(s);
-	sched_pending_drain(s);
+	sched_loop_scan(s, &sched_task_scan);
+	sched_loop_scan(s, &sched_deploy_scan);
+	sched_loop_scan(s, &sched_pending_scan);
 	sched_launch_due(s);
 	/* Work this pass queued for ourselves is done on the next pass. */
 	if (s->rings & SCHED_RING_TASK_CLEANUP)
 		(void)bus_send(s->d->bus, BUS_TASK_CLEANUP, "*");
 	if (s->rings & SCHED_RING_REQUEST_PENDING) {
 		s->rings = 0;
-		sched_deploy_check(s);
-		sched_pending_drain(s);
+		sched_loop_scan(s, &sched_deploy_scan);
+		sched_loop_scan(s, &sched_pending_scan);
 		sched_launch_due(s);
 	}
-}
-
-void
-sched_loop_on_wake(void *arg)
-{
-	sched_loop_pass(arg);
-}
-
-/* STATUS= for systemd on the tick only: the counts scan whole tables. */
-void
-sched_loop_on_tick(void *arg)
-{
-	sched_loop_pass(arg);
-	sched_loop_status(arg);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_deploy.h"
 #include "db_request.h"
 #include "db_task.h"
@@ -268,26 +269,17 @@ sched_pending_one(struct sched *s, int64_t seq, const json_t *pending)
 	return (db_end(s->d->db, rc));
 }
 
-void
-sched_pending_drain(struct sched *s)
+/* An entry of the queue: its seq and the pending request. */
+static int
+sched_pending_entry(void *arg, const json_t *e)
 {
-	json_t	*queue, *e;
-	size_t	 i;
-	int	 rc;
-
-	if ((rc = db_pending_request_queue(s->d->db, &queue)) < 0) {
-		log_warnx("Failed to read the pending queue: %s, retrying on "
-		    "the next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(queue, i, e) {
-		rc = sched_pending_one(s, json_integer_value(json_object_get(e,
-		    "seq")), json_object_get(e, "pending"));
-		if (rc < 0)
-			log_warnx("Failed to process a pending request of "
-			    "request=%s: %s, retrying on the next tick",
-			    sched_str(json_object_get(e, "pending"),
-			    "requestId"), strerror(-rc));
-	}
-	json_decref(queue);
+	return (sched_pending_one(arg, json_integer_value(json_object_get(e,
+	    "seq")), json_object_get(e, "pending")));
 }
+
+const struct daemon_scan sched_pending_scan = {
+	.list = "the pending queue", .read = db_pending_request_queue,
+	.each = sched_pending_entry, .doing = "process a pending request of",
+	.word = "request", .in = "pending", .key = "requestId",
+};
+

@@ -38,11 +38,11 @@ sched_pool_free_job(void *job)
 
 /* Each worker reports launch failures as events, like any reporter. */
 static void *
-sched_pool_init(void *arg)
+sched_pool_init(void *unused)
 {
 	int fd;
 
-	(void)arg;
+	(void)unused;
 	if ((fd = event_channel_connect(1000)) < 0) {
 		log_warnx("A launch worker cannot report on the event channel:"
 		    " %s; its launch failures will be found by reconciliation",
@@ -53,9 +53,8 @@ sched_pool_init(void *arg)
 }
 
 static void
-sched_pool_fini(void *arg, void *fd)
+sched_pool_fini(void *fd)
 {
-	(void)arg;
 	if (fd != NULL)
 		(void)close((int)(intptr_t)fd - 1);
 }
@@ -112,7 +111,7 @@ static const struct workq_ops sched_pool_ops = {
 int
 sched_pool_start(struct sched *s, int workers)
 {
-	return (workq_start(&sched_pool_ops, s, workers, &s->pool));
+	return (workq_start(&sched_pool_ops, s, NULL, workers, &s->pool));
 }
 
 int

@@ -99,7 +99,7 @@ sched_reconcile(struct sched *s)
  * gets a TASK_EXCEEDED_TIME_LIMIT cleanup, which kills it.  The limit is
  * read from the request as it was when the task was queued.
  */
-static int
+int
 sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
 {
 	const char	*id = json_string_value(json_object_get(t, "taskId"));
@@ -127,15 +127,4 @@ sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
 	}
 	json_decref(task);
 	return (rc);
-}
-
-void
-sched_reconcile_limits(struct sched *s, json_t *tasks)
-{
-	json_t	*t;
-	size_t	 i;
-	int64_t	 now = clock_now_ms();
-
-	json_array_foreach(tasks, i, t)
-		(void)sched_reconcile_time_limit(s, t, now);
 }

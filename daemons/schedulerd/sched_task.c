@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "daemon_scan.h"
 #include "db_request.h"
 #include "db_task.h"
 #include "log.h"
@@ -149,8 +150,9 @@ sched_task_replace(struct sched *s, const struct db_request *r,
 }
 
 static int
-sched_task_one(struct sched *s, const json_t *t)
+sched_task_one(void *arg, const json_t *t)
 {
+	struct sched		*s = arg;
 	struct db_request	 r = { 0 };
 	const char		*task_id = sched_task_str(t, "taskId");
 	int			 rc;
@@ -169,22 +171,9 @@ sched_task_one(struct sched *s, const json_t *t)
 	return (db_end(s->d->db, rc));
 }
 
-void
-sched_task_finished(struct sched *s)
-{
-	json_t	*list, *t;
-	size_t	 i;
-	int	 rc;
+const struct daemon_scan sched_task_scan = {
+	.list = "ended tasks", .read = db_task_unhandled,
+	.each = sched_task_one, .doing = "act on ended", .word = "task",
+	.key = "taskId",
+};
 
-	if ((rc = db_task_unhandled(s->d->db, &list)) < 0) {
-		log_warnx("Failed to read ended tasks: %s, retrying on the "
-		    "next tick", strerror(-rc));
-		return;
-	}
-	json_array_foreach(list, i, t)
-		if ((rc = sched_task_one(s, t)) < 0)
-			log_warnx("Failed to act on ended task=%s: %s, retrying "
-			    "on the next tick", sched_task_str(t, "taskId"),
-			    strerror(-rc));
-	json_decref(list);
-}

@@ -5,7 +5,6 @@
  * to "schedulerd"; publishes task.cleanup.
  */
 #include "daemon.h"
-#include "notify.h"
 #include "sched.h"
 
 int
@@ -15,22 +14,15 @@ main(int argc, char **argv)
 	 * pending request (request.pending) or a deploy. */
 	static const enum bus_msg_type subs[] = { BUS_REQUEST_PENDING,
 	    BUS_DEPLOY_PENDING, BUS_TASK_UPDATE, BUS_TASK_KILLED };
-	static const struct daemon_handlers handlers = {
-		NULL, sched_loop_on_wake, sched_loop_on_tick };
-	struct daemon	d;
-	struct sched	s = { 0 };
-	int		r;
+	static const struct daemon_role role = {
+		.name = "schedulerd", .subs = subs,
+		.nsubs = sizeof(subs) / sizeof(subs[0]),
+		.status = "Scheduling", .start = sched_init,
+		.stop = sched_fini,
+		.handlers = { .on_wake = sched_loop_pass,
+		    .on_tick = sched_loop_pass, .status = sched_loop_status },
+	};
+	struct sched s = { 0 };
 
-	if ((r = daemon_init(&d, "schedulerd", argc, argv, subs,
-	    sizeof(subs) / sizeof(subs[0]))) != 0)
-		goto out;
-	if ((r = sched_init(&s, &d)) < 0)
-		goto out;
-	daemon_ready(&d, "Scheduling");
-	r = daemon_run(&d, &handlers, &s);
-	daemon_stopping(&d);
-out:
-	sched_fini(&s);
-	daemon_fini(&d);
-	return (daemon_exit_status(&d, r));
+	return (daemon_main(&role, argc, argv, &s));
 }
