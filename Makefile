@@ -56,6 +56,7 @@ COMMON_SRCS	+= common/base/lockfile.c
 COMMON_SRCS	+= common/base/log.c
 COMMON_SRCS	+= common/base/log_journal.c
 COMMON_SRCS	+= common/base/notify.c
+COMMON_SRCS	+= common/base/text.c
 COMMON_SRCS	+= common/base/workq.c
 COMMON_SRCS	+= common/store/db.c
 COMMON_SRCS	+= common/store/db_deploy.c
@@ -127,8 +128,10 @@ SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_report.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_user.c
 SUPERVISOR_SRCS	+= daemons/supervisor/cgroup.c
 # The few common files it needs, all libc only: no SQLite, jansson or nng.
+SUPERVISOR_SRCS	+= common/base/args.c
 SUPERVISOR_SRCS	+= common/base/clock.c
 SUPERVISOR_SRCS	+= common/base/log.c
+SUPERVISOR_SRCS	+= common/base/text.c
 SUPERVISOR_SRCS	+= common/executor/event_channel.c
 SUPERVISOR_SRCS	+= common/executor/proc.c
 SUPERVISOR_SRCS	+= common/executor/task_event.c
@@ -136,28 +139,8 @@ SUPERVISOR_SRCS	+= common/executor/task_event.c
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
-UNIT_SRCS	+= tests/fixture.c
-UNIT_SRCS	+= tests/unit/check_main.c
-UNIT_SRCS	+= tests/unit/check_bus.c
-UNIT_SRCS	+= tests/unit/check_conf.c
-UNIT_SRCS	+= tests/unit/check_cron.c
-UNIT_SRCS	+= tests/unit/check_cron_next.c
-UNIT_SRCS	+= tests/unit/check_db.c
-UNIT_SRCS	+= tests/unit/check_deploy.c
-UNIT_SRCS	+= tests/unit/check_executor.c
-UNIT_SRCS	+= tests/unit/executor_harness.c
-UNIT_SRCS	+= tests/unit/check_healthcheck.c
-UNIT_SRCS	+= tests/unit/check_json_filter.c
-UNIT_SRCS	+= tests/unit/check_lockfile.c
-UNIT_SRCS	+= tests/unit/check_log.c
-UNIT_SRCS	+= tests/unit/check_request.c
-UNIT_SRCS	+= tests/unit/check_run_policy.c
-UNIT_SRCS	+= tests/unit/check_schema.c
-UNIT_SRCS	+= tests/unit/check_supervisor.c
-UNIT_SRCS	+= tests/unit/check_task_env.c
-UNIT_SRCS	+= tests/unit/check_task_event.c
-UNIT_SRCS	+= tests/unit/check_task_id.c
-UNIT_SRCS	+= tests/unit/check_tzif.c
+# Every .c of a test folder belongs to its runner.
+UNIT_SRCS	 = tests/fixture.c $(wildcard tests/unit/*.c)
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
 UNIT_SRCS	+= daemons/apid/json_filter.c
@@ -166,17 +149,8 @@ UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
 UNIT_SRCS	+= daemons/supervisor/cgroup.c
 
-INTEG_SRCS	+= tests/fixture.c
-INTEG_SRCS	+= tests/integration/check_integration.c
-INTEG_SRCS	+= tests/integration/harness.c
-INTEG_SRCS	+= tests/integration/check_cleaner.c
-INTEG_SRCS	+= tests/integration/check_deploys.c
-INTEG_SRCS	+= tests/integration/check_foundation.c
-INTEG_SRCS	+= tests/integration/check_jobs.c
-INTEG_SRCS	+= tests/integration/check_pipeline.c
-INTEG_SRCS	+= tests/integration/check_requests.c
-INTEG_SRCS	+= tests/integration/check_run.c
-INTEG_SRCS	+= tests/integration/check_sandbox.c
+INTEG_SRCS	 = tests/fixture.c $(filter-out %/test_httpd.c,\
+		   $(wildcard tests/integration/*.c))
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
 		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor

@@ -18,14 +18,18 @@ args_find(const struct args_opt *opts, size_t nopts, int ch)
 	return (NULL);
 }
 
-int
-args_parse(int argc, char **argv, const struct args_opt *opts, size_t nopts)
+/* getopt(3) over the table, optstring led by prefix; optind, or -1. */
+static int
+args_getopt(int argc, char **argv, const char *prefix,
+    const struct args_opt *opts, size_t nopts)
 {
 	const struct args_opt	*o;
 	char			 optstring[ARGS_OPTSTRING_MAX];
 	size_t			 i, n = 0;
 	int			 ch;
 
+	for (i = 0; prefix[i] != '\0'; i++)
+		optstring[n++] = prefix[i];
 	for (i = 0; i < nopts && n + 3 <= sizeof(optstring); i++) {
 		optstring[n++] = opts[i].ch;
 		if (opts[i].value != NULL)
@@ -40,5 +44,24 @@ args_parse(int argc, char **argv, const struct args_opt *opts, size_t nopts)
 		else
 			*o->flag = 1;
 	}
-	return (optind == argc ? 0 : -1);
+	return (optind);
+}
+
+int
+args_parse(int argc, char **argv, const struct args_opt *opts, size_t nopts)
+{
+	return (args_getopt(argc, argv, "", opts, nopts) == argc ? 0 : -1);
+}
+
+int
+args_parse_command(int argc, char **argv, const struct args_opt *opts,
+    size_t nopts, char ***ret_command)
+{
+	/* "+": the command's own options are not ours. */
+	int first = args_getopt(argc, argv, "+", opts, nopts);
+
+	if (first < 0 || first >= argc)
+		return (-1);
+	*ret_command = argv + first;
+	return (0);
 }

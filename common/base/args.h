@@ -21,5 +21,9 @@ struct args_opt {
  */
 int	args_parse(int argc, char **argv, const struct args_opt *opts,
 	    size_t nopts);
+/* The same for "prog [options] command [arg...]": the options stop at the
+ * command, which must be there; *ret_command points at it. */
+int	args_parse_command(int argc, char **argv, const struct args_opt *opts,
+	    size_t nopts, char ***ret_command);
 
 #endif

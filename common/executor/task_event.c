@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "task_event.h"
+#include "text.h"
 
 #define TASK_EVENT_MAGIC	"kerr-event"
 #define TASK_EVENT_ACK_MAGIC	"kerr-ack"
@@ -80,17 +81,6 @@ task_event_format(const struct task_event *e, char *buf, size_t len)
 	return ((int)n);
 }
 
-/* Copy [v, v + n) into dst of size len; -EINVAL when it does not fit. */
-static int
-task_event_copy(char *dst, size_t len, const char *v, size_t n)
-{
-	if (n >= len)
-		return (-EINVAL);
-	memcpy(dst, v, n);
-	dst[n] = '\0';
-	return (0);
-}
-
 static int
 task_event_number(const char *v, size_t n, long long min, long long max,
     long long *ret)
@@ -119,13 +109,13 @@ task_event_field(struct task_event *e, const char *key, size_t klen,
 
 #define KEY(s)	(klen == sizeof(s) - 1 && memcmp(key, s, klen) == 0)
 	if (KEY("state"))
-		return (task_event_copy(e->state, sizeof(e->state), v, n));
+		return (text_copy(e->state, sizeof(e->state), v, n));
 	if (KEY("task"))
-		return (task_event_copy(e->task_id, sizeof(e->task_id), v, n));
+		return (text_copy(e->task_id, sizeof(e->task_id), v, n));
 	if (KEY("reason")) {
 		if (n == 1 && v[0] == '-')
 			n = 0;
-		return (task_event_copy(e->reason, sizeof(e->reason), v, n));
+		return (text_copy(e->reason, sizeof(e->reason), v, n));
 	}
 	if (KEY("seq") && (r = task_event_number(v, n, 1, UINT_MAX, &x)) == 0)
 		e->seq = (unsigned)x;
@@ -188,7 +178,7 @@ task_event_parse(const char *line, size_t len, struct task_event *ret)
 		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
 			return (-EINVAL);
 		if ((size_t)(eq - p) == 7 && memcmp(p, "message", 7) == 0) {
-			if (task_event_copy(e.message, sizeof(e.message),
+			if (text_copy(e.message, sizeof(e.message),
 			    eq + 1, (size_t)(end - eq - 1)) < 0)
 				return (-EINVAL);
 			break;

@@ -16,6 +16,7 @@
 #include "request.h"
 #include "schema.h"
 #include "task_id.h"
+#include "text.h"
 
 #define TASK_ID_NFIELDS		6
 
@@ -57,16 +58,6 @@ task_id_split(const char *s, struct task_id_fields *ret)
 	for (i = 0; i < TASK_ID_NFIELDS; i++)
 		if (ret->len[i] == 0)
 			return (-EINVAL);
-	return (0);
-}
-
-static int
-task_id_copy(char *dst, size_t dstlen, const char *p, size_t n)
-{
-	if (n >= dstlen)
-		return (-EINVAL);
-	memcpy(dst, p, n);
-	dst[n] = '\0';
 	return (0);
 }
 
@@ -172,9 +163,9 @@ task_id_parse_head(const char *s, struct task_id_fields *f,
 	int64_t n;
 
 	if (task_id_split(s, f) < 0 ||
-	    task_id_copy(request_id, REQUEST_ID_MAX + 1, f->p[0],
+	    text_copy(request_id, REQUEST_ID_MAX + 1, f->p[0],
 	    f->len[0]) < 0 ||
-	    task_id_copy(deploy_id, DEPLOY_ID_MAX + 1, f->p[1],
+	    text_copy(deploy_id, DEPLOY_ID_MAX + 1, f->p[1],
 	    f->len[1]) < 0 ||
 	    task_id_number(f->p[2], f->len[2], INT64_MAX, ret_at) < 0 ||
 	    task_id_number(f->p[3], f->len[3], INT32_MAX, &n) < 0 || n < 1)
@@ -191,8 +182,8 @@ task_id_parse(const char *s, struct task_id *ret)
 
 	if (task_id_parse_head(s, &f, t.request_id, t.deploy_id,
 	    &t.started_at, &t.instance_no) < 0 ||
-	    task_id_copy(t.host, sizeof(t.host), f.p[4], f.len[4]) < 0 ||
-	    task_id_copy(t.rack_id, sizeof(t.rack_id), f.p[5], f.len[5]) < 0)
+	    text_copy(t.host, sizeof(t.host), f.p[4], f.len[4]) < 0 ||
+	    text_copy(t.rack_id, sizeof(t.rack_id), f.p[5], f.len[5]) < 0)
 		return (-EINVAL);
 	*ret = t;
 	return (0);
@@ -250,7 +241,7 @@ pending_task_id_parse(const char *s, struct pending_task_id *ret)
 
 	if (task_id_parse_head(s, &f, p.request_id, p.deploy_id,
 	    &p.next_run_at, &p.instance_no) < 0 ||
-	    task_id_copy(p.pending_type, sizeof(p.pending_type), f.p[4],
+	    text_copy(p.pending_type, sizeof(p.pending_type), f.p[4],
 	    f.len[4]) < 0 || !task_id_pending_type_ok(p.pending_type) ||
 	    task_id_number(f.p[5], f.len[5], INT64_MAX, &p.created_at) < 0)
 		return (-EINVAL);

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "executor_local.h"
+#include "args.h"
 #include "log.h"
 #include "proc.h"
 #include "supervisor.h"
@@ -148,56 +149,28 @@ supervisor_parse_level(const char *s)
 }
 
 static int
-supervisor_parse_opt(struct supervisor *sv, int ch, const char *arg)
-{
-	int level;
-
-	switch (ch) {
-	case 't':
-		sv->task_id = arg;
-		return (0);
-	case 's':
-		sv->sandbox = arg;
-		return (0);
-	case 'e':
-		sv->events = arg;
-		return (0);
-	case 'u':
-		sv->user = arg;
-		return (0);
-	case 'c':
-		return (supervisor_parse_limit(arg, &sv->cpus));
-	case 'm':
-		return (supervisor_parse_limit(arg, &sv->memory_mb));
-	case 'v':
-		if ((level = supervisor_parse_level(arg)) < 0)
-			return (-1);
-		log_set_level(level);
-		return (0);
-	default:
-		return (-1);
-	}
-}
-
-static int
 supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
-	int ch;
+	const char		*cpus = NULL, *mem = NULL, *level = NULL;
+	const struct args_opt	 opts[] = {
+		{ 't', &sv->task_id, NULL }, { 's', &sv->sandbox, NULL },
+		{ 'e', &sv->events, NULL }, { 'u', &sv->user, NULL },
+		{ 'c', &cpus, NULL }, { 'm', &mem, NULL }, { 'v', &level, NULL },
+	};
+	int			 lv = LOG_NOTICE;
 
-	/* "+": the command's own options are not ours. */
-	while ((ch = getopt(argc, argv, "+t:s:e:u:c:m:v:")) != -1)
-		if (supervisor_parse_opt(sv, ch, optarg) < 0) {
-			supervisor_usage();
-			return (-1);
-		}
-	if (optind >= argc || sv->task_id == NULL || sv->sandbox == NULL ||
-	    sv->events == NULL || sv->sandbox[0] != '/' ||
-	    sv->task_id[0] == '\0' || strpbrk(sv->task_id, " \t\r\n") !=
-	    NULL) {
+	if (args_parse_command(argc, argv, opts, sizeof(opts) /
+	    sizeof(opts[0]), &sv->argv) < 0 ||
+	    (cpus != NULL && supervisor_parse_limit(cpus, &sv->cpus) < 0) ||
+	    (mem != NULL && supervisor_parse_limit(mem, &sv->memory_mb) < 0) ||
+	    (level != NULL && (lv = supervisor_parse_level(level)) < 0) ||
+	    sv->task_id == NULL || sv->sandbox == NULL || sv->events == NULL ||
+	    sv->sandbox[0] != '/' || sv->task_id[0] == '\0' ||
+	    strpbrk(sv->task_id, " \t\r\n") != NULL) {
 		supervisor_usage();
 		return (-1);
 	}
-	sv->argv = argv + optind;
+	log_set_level(lv);
 	return (0);
 }
 

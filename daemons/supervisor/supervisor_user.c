@@ -37,14 +37,49 @@ supervisor_user_grow(char **buf, size_t *len)
 	return (0);
 }
 
+static int
+supervisor_user_pwent(FILE *fp, void *ent, char *buf, size_t len)
+{
+	struct passwd *res;
+
+	return (fgetpwent_r(fp, ent, buf, len, &res));
+}
+
+static int
+supervisor_user_grent(FILE *fp, void *ent, char *buf, size_t len)
+{
+	struct group *res;
+
+	return (fgetgrent_r(fp, ent, buf, len, &res));
+}
+
+/*
+ * The next entry of an /etc file into ent, its strings in *buf, grown as
+ * a long line needs (the reader sets the stream back to the line that
+ * did not fit).  1 read, 0 at the end, or negative errno.
+ */
+static int
+supervisor_user_next(int (*next)(FILE *, void *, char *, size_t), FILE *fp,
+    void *ent, char **buf, size_t *len)
+{
+	int e;
+
+	while ((e = next(fp, ent, *buf, *len)) == ERANGE)
+		if (supervisor_user_grow(buf, len) < 0)
+			return (-ENOMEM);
+	if (e == ENOENT)
+		return (0);
+	return (e == 0 ? 1 : -e);
+}
+
 int
 supervisor_user_find(const char *name, struct supervisor_user *ret)
 {
-	struct passwd	 pw, *res;
+	struct passwd	 pw;
 	FILE		*fp;
 	char		*buf;
 	size_t		 len = SUPERVISOR_USER_BUF;
-	int		 e, r;
+	int		 r;
 
 	if ((fp = fopen(SUPERVISOR_USER_PASSWD, "re")) == NULL)
 		return (-errno);
@@ -52,25 +87,16 @@ supervisor_user_find(const char *name, struct supervisor_user *ret)
 		(void)fclose(fp);
 		return (-ENOMEM);
 	}
-	for (;;) {
-		e = fgetpwent_r(fp, &pw, buf, len, &res);
-		/* The stream is set back to the line that did not fit. */
-		if (e == ERANGE && supervisor_user_grow(&buf, &len) == 0)
-			continue;
-		if (e != 0) {
-			r = e == ENOENT ? -ENOENT : e == ERANGE ? -ENOMEM : -e;
-			break;
-		}
+	while ((r = supervisor_user_next(supervisor_user_pwent, fp, &pw, &buf,
+	    &len)) == 1)
 		if (strcmp(pw.pw_name, name) == 0) {
 			ret->uid = pw.pw_uid;
 			ret->gid = pw.pw_gid;
-			r = 0;
 			break;
 		}
-	}
 	free(buf);
 	(void)fclose(fp);
-	return (r);
+	return (r == 1 ? 0 : r == 0 ? -ENOENT : r);
 }
 
 /* Add gid to the list unless it is there. */
@@ -110,26 +136,18 @@ static int
 supervisor_user_scan_groups(FILE *fp, const char *name,
     struct supervisor_user *u, size_t *cap)
 {
-	struct group	 gr, *res;
+	struct group	 gr;
 	char		*buf;
 	size_t		 len = SUPERVISOR_USER_BUF;
-	int		 e, r = 0;
+	int		 r;
 
 	if ((buf = malloc(len)) == NULL)
 		return (-ENOMEM);
-	for (;;) {
-		e = fgetgrent_r(fp, &gr, buf, len, &res);
-		if (e == ERANGE && supervisor_user_grow(&buf, &len) == 0)
-			continue;
-		if (e != 0) {
-			if (e != ENOENT)
-				r = e == ERANGE ? -ENOMEM : -e;
-			break;
-		}
+	while ((r = supervisor_user_next(supervisor_user_grent, fp, &gr, &buf,
+	    &len)) == 1)
 		if (supervisor_user_member(&gr, name) &&
 		    (r = supervisor_user_add_group(u, cap, gr.gr_gid)) < 0)
 			break;
-	}
 	free(buf);
 	return (r);
 }
