@@ -257,13 +257,16 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 	d->signal_fd = -1;
 	d->lock_fd = -1;
 	d->io_fd = -1;
+	/* First: a stop asked for while starting is a clean stop. */
+	if (daemon_open_signals(d) < 0)
+		return (-1);
 	if (daemon_parse_args(d, argc, argv) < 0 || daemon_load_conf(d) < 0)
 		return (-1);
 	if (d->check_only) {
 		fprintf(stderr, "configuration OK\n");
 		return (1);
 	}
-	if (daemon_open_signals(d) < 0 || daemon_make_dirs(d) < 0 ||
+	if (daemon_make_dirs(d) < 0 ||
 	    daemon_lock(d) < 0 || daemon_open_store(d) < 0 ||
 	    daemon_open_bus(d, subs, nsubs) < 0)
 		return (-1);

@@ -225,6 +225,41 @@ harness_wait_api(struct kerr_env *env)
 	    env->dir);
 }
 
+/* The number of "Ready:" lines in a daemon's log (one per start). */
+static int
+harness_ready_lines(const struct kerr_env *env, enum harness_daemon which)
+{
+	char		 path[PATH_MAX];
+	char		*log, *p;
+	int		 n = 0;
+
+	snprintf(path, sizeof(path), "%s/kerr-%s.log", env->dir,
+	    harness_names[which]);
+	log = fixture_read_file(path, NULL);
+	for (p = log; (p = strstr(p, ": Ready: ")) != NULL; p++)
+		n++;
+	free(log);
+	return (n);
+}
+
+void
+harness_wait_ready(struct kerr_env *env)
+{
+	int64_t	deadline = clock_mono_ms() + 10000;
+	int	i;
+
+	harness_wait_api(env);
+	for (i = 0; i < HARNESS_NDAEMONS; i++) {
+		while (env->pid[i] > 0 && harness_ready_lines(env,
+		    (enum harness_daemon)i) == 0) {
+			ck_assert_msg(clock_mono_ms() < deadline, "kerr-%s was "
+			    "not ready within 10 s (logs in %s)",
+			    harness_names[i], env->dir);
+			usleep(20000);
+		}
+	}
+}
+
 int
 harness_wait_pid(pid_t pid, long limit_ms, int *ret_status)
 {
@@ -403,7 +438,8 @@ harness_setup_with(const char *extra_conf)
 	harness_prepare(&harness_env, extra_conf);
 	for (i = 0; i < HARNESS_NDAEMONS; i++)
 		harness_spawn(&harness_env, (enum harness_daemon)i);
-	harness_wait_api(&harness_env);
+	/* All three, so a short test never stops one still starting. */
+	harness_wait_ready(&harness_env);
 }
 
 void

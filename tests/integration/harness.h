@@ -78,6 +78,9 @@ pid_t	harness_spawn_listen(struct kerr_env *env, enum harness_daemon which,
 	    int listen_fd);
 /* Wait until GET /state answers 200 (ck_abort after 10 s). */
 void	harness_wait_api(struct kerr_env *env);
+/* Wait until the API answers and every running daemon logged "Ready:"
+ * (ck_abort after 10 s). */
+void	harness_wait_ready(struct kerr_env *env);
 /* SIGTERM a daemon and wait for it; returns ms it took, -1 if > limit. */
 long	harness_stop_daemon(struct kerr_env *env, enum harness_daemon which,
 	    long limit_ms);

@@ -56,6 +56,8 @@ fail()
 {
 	say "FAIL: $*"
 	if [ -n "$leader" ]; then
+		echo "--- systemctl list-jobs"
+		ct systemctl list-jobs --no-pager 2>&1 | head -n 20
 		echo "--- journalctl -u 'kerr-*' (last 60 lines)"
 		ct journalctl --no-pager -n 60 -u 'kerr-*' 2>&1
 	fi
@@ -206,6 +208,7 @@ exec "$@"' sh systemd-nspawn --quiet --directory=/ --volatile=yes --boot \
     --register=no $keep --private-network --machine="$machine" \
     --console=pipe --bind-ro="$stage/usr/local:/usr/local" \
     --bind-ro="$stage/etc/kerr:/etc/kerr" \
+    systemd.unit=basic.target \
     </dev/null >"$tmp/nspawn.log" 2>&1 &
 npid=$!
 
@@ -237,6 +240,10 @@ while :; do
 done
 # "degraded" is fine: units of this machine's /usr may fail in a bare
 # container (systemd-firstboot has no console); ours are checked below.
+# It boots to basic.target (systemd.unit=, an argument for its init):
+# an empty /etc is a first boot, whose presets enable every unit of the
+# host's /usr, and multi-user.target would wait for whatever the host
+# has installed (a Slurm waiting for network-online, say).
 booted()
 {
 	state=$(ct systemctl is-system-running 2>/dev/null)
