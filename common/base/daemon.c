@@ -186,6 +186,7 @@ daemon_db_open(const struct conf *conf, struct db **ret)
 	struct db_options	opt = {
 		.busy_timeout_ms = conf->db_busy_timeout_ms,
 		.synchronous_full = conf->db_synchronous_full,
+		.cache_kb = conf->db_cache_kb,
 	};
 	char			path[PATH_MAX];
 
