@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -223,12 +224,36 @@ daemon_open_store(struct daemon *d)
 	return (0);
 }
 
+/*
+ * glibc keeps what a thread frees in that thread's arena (up to 8 per
+ * core), and after the first large free raises its mmap threshold, so
+ * large buffers (a list reply, a burst's JSON) then stay in the heap once
+ * freed.  A daemon's peak RSS would be the sum of every arena's high
+ * water.  Two arenas and a fixed threshold make it close to what the
+ * daemon holds at once; glibc's own tunables in the environment
+ * (GLIBC_TUNABLES, MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) win.
+ */
+#define DAEMON_MALLOC_ARENAS		2
+#define DAEMON_MALLOC_MMAP_MIN		(128 * 1024)
+
+static void
+daemon_malloc_tune(void)
+{
+	if (getenv("GLIBC_TUNABLES") != NULL)
+		return;
+	if (getenv("MALLOC_ARENA_MAX") == NULL)
+		(void)mallopt(M_ARENA_MAX, DAEMON_MALLOC_ARENAS);
+	if (getenv("MALLOC_MMAP_THRESHOLD_") == NULL)
+		(void)mallopt(M_MMAP_THRESHOLD, DAEMON_MALLOC_MMAP_MIN);
+}
+
 int
 daemon_init(struct daemon *d, const char *name, int argc, char **argv,
     const enum bus_msg_type *subs, size_t nsubs)
 {
 	int r;
 
+	daemon_malloc_tune();
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	d->signal_fd = -1;
