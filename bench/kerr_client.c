@@ -33,8 +33,8 @@
  *	its task's TASK_RUNNING; the backlog (runs answered, not yet
  *	RUNNING) sampled every 100 ms.
  *   kerr_client PORT many DB PREFIX N IDLE_MS PID PID PID TIMEOUT_MS
- *	One ON_DEMAND request of `sleep 600` and N runs of it as fast as
- *	they are answered; once all N run: the supervisors' memory
+ *	KC_RUN_THREADS ON_DEMAND requests of `sleep 600` and N runs of them
+ *	as fast as they are answered; once all N run: the supervisors' memory
  *	(smaps_rollup), then the CPU the three daemons (PIDs) and the
  *	supervisors use over IDLE_MS of quiet; then a pause of the request
  *	and the time until every task has ended.
@@ -995,8 +995,8 @@ kc_many(const char *dbpath, const char *prefix, long n, long idle_ms,
     const int *dpid, long timeout_ms)
 {
 	struct bench_http	 h = { .fd = -1, .port = kc_port };
-	struct kc_runs		 r = { .prefix = prefix, .nreq = 1,
-				     .total = n };
+	struct kc_runs		 r = { .prefix = prefix,
+				     .nreq = KC_RUN_THREADS, .total = n };
 	struct bench_smaps	 sm;
 	pthread_t		 th[KC_RUN_THREADS];
 	sqlite3			*db = NULL;
@@ -1012,7 +1012,7 @@ kc_many(const char *dbpath, const char *prefix, long n, long idle_ms,
 
 	kc_prefix_range(prefix, lo, hi, sizeof(lo));
 	if (n < 1 || (db = kc_db_open(dbpath)) == NULL ||
-	    kc_runs_setup(&h, db, prefix, 1, "sleep 600") < 0 ||
+	    kc_runs_setup(&h, db, prefix, r.nreq, "sleep 600") < 0 ||
 	    kc_runs_start(&r, th, KC_RUN_THREADS) < 0)
 		goto out;
 	kc_runs_join(th, KC_RUN_THREADS);
@@ -1047,7 +1047,7 @@ kc_many(const char *dbpath, const char *prefix, long n, long idle_ms,
 	kc_many_cpu(dpid, sup, ns, d0, &s0);
 	usleep((useconds_t)idle_ms * 1000);
 	kc_many_cpu(dpid, sup, ns, d1, &s1);
-	stop_us = kc_pause_all(&h, db, prefix, 1, timeout_ms);
+	stop_us = kc_pause_all(&h, db, prefix, r.nreq, timeout_ms);
 	printf("BENCH tasks=%zu want=%ld launch_all_us=%lld "
 	    "sup_private_kb=%.1f sup_pss_kb=%.1f sup_rss_kb=%.1f idle_ms=%ld "
 	    "apid_idle_us=%lld schedulerd_idle_us=%lld cleanerd_idle_us=%lld "
