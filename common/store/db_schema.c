@@ -170,6 +170,14 @@ static const char SQL_SCHEMA_V4[] =
 static const char SQL_SCHEMA_V5[] =
 	"ALTER TABLE tasks ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;";
 
+/* A job's time limit (taskExecutionTimeLimitMillis of the request as the
+ * task was queued) beside the task, so the scheduler's pass reads it with
+ * the active tasks instead of parsing each task's JSON. */
+static const char SQL_SCHEMA_V6[] =
+	"ALTER TABLE tasks ADD COLUMN time_limit_ms INTEGER;"
+	"UPDATE tasks SET time_limit_ms = json_extract(task_json,"
+	"  '$.taskRequest.request.taskExecutionTimeLimitMillis')"
+	"  WHERE active = 1;";
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -177,6 +185,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V3,
 	SQL_SCHEMA_V4,
 	SQL_SCHEMA_V5,
+	SQL_SCHEMA_V6,
 };
 
 const int db_schema_current =

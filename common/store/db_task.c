@@ -19,8 +19,11 @@ static const char SQL_TASK_COUNTS[] =
 	"  AND t.active = 1)";
 static const char SQL_TASK_INSERT[] =
 	"INSERT INTO tasks (task_id, request_id, deploy_id, instance_no,"
-	" state, active, started_at, updated_at, task_json, run_id, ports)"
-	" VALUES (?1, ?2, ?3, ?4, 'TASK_LAUNCHED', 1, ?5, ?6, ?7, ?8, ?9)";
+	" state, active, started_at, updated_at, task_json, run_id, ports,"
+	" time_limit_ms)"
+	" VALUES (?1, ?2, ?3, ?4, 'TASK_LAUNCHED', 1, ?5, ?6, ?7, ?8, ?9,"
+	" json_extract(?7,"
+	"  '$.taskRequest.request.taskExecutionTimeLimitMillis'))";
 static const char SQL_TASK_UPDATE_ADD[] =
 	"INSERT INTO task_updates (task_id, state, timestamp, message, reason)"
 	" VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -52,6 +55,7 @@ static const char SQL_TASK_ACTIVE[] =
 	" 'deployId', t.deploy_id, 'instanceNo', t.instance_no,"
 	" 'state', t.state, 'startedAt', t.started_at,"
 	" 'runningAt', t.running_at, 'healthyAt', t.healthy_at,"
+	" 'timeLimitMs', t.time_limit_ms,"
 	" 'cleanupType', c.cleanup_type,"
 	" 'requestType', (SELECT request_type FROM requests"
 	"  WHERE id = t.request_id),"
