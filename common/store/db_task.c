@@ -10,13 +10,20 @@
 
 #include "db_task.h"
 
+/*
+ * "INDEXED BY tasks_active": for "request_id = ? AND active = 1" SQLite
+ * picks tasks_by_request, which holds the request's finished tasks too,
+ * and reads every one of their rows to test active: the cost grew with
+ * the request's history (12 ms at 10 000 finished tasks, against 50 us
+ * through the partial index, which answers a count on its own).
+ */
 static const char SQL_TASK_COUNTS[] =
-	"SELECT (SELECT count(*) FROM tasks"
+	"SELECT (SELECT count(*) FROM tasks INDEXED BY tasks_active"
 	"  WHERE request_id = ?1 AND active = 1),"
 	" (SELECT count(*) FROM pending_tasks WHERE request_id = ?1),"
-	" (SELECT count(*) FROM task_cleanups c JOIN tasks t"
-	"  ON t.task_id = c.task_id WHERE c.request_id = ?1"
-	"  AND t.active = 1)";
+	" (SELECT count(*) FROM task_cleanups c WHERE c.request_id = ?1"
+	"  AND EXISTS (SELECT 1 FROM tasks t WHERE t.task_id = c.task_id"
+	"  AND t.active = 1))";
 static const char SQL_TASK_INSERT[] =
 	"INSERT INTO tasks (task_id, request_id, deploy_id, instance_no,"
 	" state, active, started_at, updated_at, task_json, run_id, ports,"
@@ -117,7 +124,8 @@ static const char SQL_TASK_KILLED[] =
 	" WHERE c.kill_sent_at IS NOT NULL AND t.active = 1"
 	" ORDER BY c.kill_sent_at";
 static const char SQL_TASK_HEALTHY_COUNT[] =
-	"SELECT count(*) FROM tasks t WHERE t.request_id = ?1"
+	"SELECT count(*) FROM tasks t INDEXED BY tasks_active"
+	" WHERE t.request_id = ?1"
 	" AND t.active = 1 AND t.healthy_at IS NOT NULL"
 	" AND t.healthy_at <= ?2"
 	" AND t.task_id NOT IN (SELECT task_id FROM task_cleanups)";
