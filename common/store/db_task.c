@@ -72,6 +72,24 @@ static const char SQL_TASK_ACTIVE[] =
 	" WHERE t.active = 1 AND (?1 IS NULL OR t.request_id = ?1)"
 	" AND (?2 IS NULL OR t.deploy_id = ?2)"
 	" ORDER BY t.request_id, t.instance_no, t.started_at";
+/* The same for the tasks in tasks_attention (db_schema.c, v6). */
+static const char SQL_TASK_ATTENTION[] =
+	"SELECT json_object('taskId', t.task_id, 'requestId', t.request_id,"
+	" 'deployId', t.deploy_id, 'instanceNo', t.instance_no,"
+	" 'state', t.state, 'startedAt', t.started_at,"
+	" 'runningAt', t.running_at, 'healthyAt', t.healthy_at,"
+	" 'timeLimitMs', t.time_limit_ms,"
+	" 'cleanupType', c.cleanup_type,"
+	" 'requestType', (SELECT request_type FROM requests"
+	"  WHERE id = t.request_id),"
+	" 'cleaning', json(CASE WHEN c.task_id IS NULL THEN 'false'"
+	"  ELSE 'true' END))"
+	" FROM tasks t INDEXED BY tasks_attention"
+	" LEFT JOIN task_cleanups c ON c.task_id = t.task_id"
+	" WHERE t.active = 1"
+	" AND ((t.time_limit_ms IS NOT NULL AND t.running_at IS NOT NULL)"
+	" OR (t.state = 'TASK_RUNNING' AND t.healthy_at IS NULL))"
+	" ORDER BY t.request_id, t.instance_no, t.started_at";
 static const char SQL_TASK_GET[] =
 	"SELECT task_json FROM tasks WHERE task_id = ?1";
 static const char SQL_TASK_STATE[] =
@@ -397,6 +415,13 @@ db_task_active(struct db *db, const char *request_id, const char *deploy_id,
 {
 	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_ACTIVE, ret,
 	    "ss", request_id, deploy_id), ret));
+}
+
+int
+db_task_attention(struct db *db, json_t **ret)
+{
+	return (db_task_drop_nulls(db_query_json_list(db, SQL_TASK_ATTENTION,
+	    ret, ""), ret));
 }
 
 int
