@@ -190,6 +190,24 @@ kerr_kill_tasks() {
 		"$WORK"/*) kill -9 -- "-$pg" 2>/dev/null ;;
 		esac
 	done
+	kerr_rm_cgroups
+}
+
+# A supervisor removes its task's cgroups as it leaves; one killed does
+# not.  The empty cgroups of this run's tasks go (rmdir leaves any other).
+kerr_rm_cgroups() {
+	local id d
+	[ "$(id -u)" = 0 ] && [ -f "$DBDIR/kerr.db" ] || return 0
+	sleep 0.3
+	sqlite3 "$DBDIR/kerr.db" "SELECT task_id FROM tasks WHERE
+	    supervisor_pid IS NOT NULL" 2>/dev/null |
+	while read -r id; do
+		for d in /sys/fs/cgroup/memory/kerr /sys/fs/cgroup/cpu/kerr \
+		    /sys/fs/cgroup/kerr; do
+			[ -d "$d/$id" ] && rmdir "$d/$id" 2>/dev/null
+		done
+	done
+	return 0
 }
 
 # stop_pids GRACE_S PID...: SIGTERM, up to GRACE_S for them to go, SIGKILL.
