@@ -28,8 +28,9 @@
  *   kerr_client PORT runs DB PREFIX NREQ RATE DURATION_MS TIMEOUT_MS CMD
  *	NREQ ON_DEMAND requests with a deploy of CMD, then POST
  *	.../run?minimal=true at RATE per second (open loop: run k is due at
- *	k / RATE s, whatever the replies) from KC_RUN_THREADS connections
- *	for DURATION_MS, each with its own runId.  Per run: its reply ->
+ *	k / RATE s, whatever the replies) from KC_RUNS_CONNS connections
+ *	for DURATION_MS, each with its own runId; a run not sent within
+ *	KC_RUNS_GRACE_MS after that is not sent at all.  Per run: its reply ->
  *	its task's TASK_RUNNING; the backlog (runs answered, not yet
  *	RUNNING) sampled every 100 ms.
  *   kerr_client PORT many DB PREFIX N IDLE_MS PID PID PID TIMEOUT_MS
@@ -59,7 +60,9 @@
 #define KC_MAX_TASKS	4096
 #define KC_ID_LEN	64
 #define KC_POLL_US	250	/* idle: how often the store and API are read */
-#define KC_RUN_THREADS	4	/* runs, many: client connections */
+#define KC_RUN_THREADS	4	/* many: requests and client connections */
+#define KC_RUNS_CONNS	16	/* runs: enough for RATE at slow replies */
+#define KC_RUNS_GRACE_MS	2000	/* runs: how late a run may still go */
 #define KC_SAMPLE_MS	100	/* runs: backlog sampling period */
 
 static int	kc_port;
@@ -729,6 +732,7 @@ struct kc_runs {
 	long		 total;
 	double		 rate;		/* per second; 0: as fast as answered */
 	int64_t		 t0;		/* mono µs when run 0 is due */
+	int64_t		 stop;		/* mono µs: no run is sent after */
 	atomic_long	 next;
 	atomic_long	 replied;
 	atomic_long	 errors;
@@ -749,6 +753,8 @@ kc_runs_worker(void *arg)
 		if (r->rate > 0) {
 			due = r->t0 + (int64_t)((double)k * 1e6 / r->rate);
 			kc_sleep_until(due);
+			if (bench_mono_us() > r->stop)
+				break;
 			r->late[k] = bench_mono_us() - due;
 		}
 		snprintf(path, sizeof(path), "/singularity/v1/requests/request/"
@@ -898,26 +904,27 @@ kc_runs(const char *dbpath, const char *prefix, int nreq, double rate,
 	struct bench_samples	 lag = { 0 };
 	struct kc_runs		 r = { .prefix = prefix, .nreq = nreq,
 				     .rate = rate };
-	pthread_t		 th[KC_RUN_THREADS];
+	pthread_t		 th[KC_RUNS_CONNS];
 	sqlite3			*db = NULL;
 	char			 lo[KC_ID_LEN], hi[KC_ID_LEN];
 	double			 bl_first = 0, bl_last = 0;
 	int64_t			 now, end, last_reply = 0, last_run, t_end;
 	long			 k, ran, running, bl, bl_max = 0;
-	long			 n_first = 0, n_last = 0;
+	long			 n_first = 0, n_last = 0, sent = 0;
 	int			 started = 0, rc = 1;
 
 	r.total = (long)(rate * (double)ms / 1000.0);
 	kc_prefix_range(prefix, lo, hi, sizeof(lo));
 	if (nreq < 1 || r.total < 1 || (db = kc_db_open(dbpath)) == NULL ||
 	    kc_runs_setup(&h, db, prefix, nreq, cmd) < 0 ||
-	    kc_runs_start(&r, th, KC_RUN_THREADS) < 0)
+	    kc_runs_start(&r, th, KC_RUNS_CONNS) < 0)
 		goto out;
 	started = 1;
 	end = r.t0 + ms * 1000;
+	r.stop = end + KC_RUNS_GRACE_MS * 1000;
 	/* The backlog while sending: runs answered, not yet RUNNING. */
-	while ((now = bench_mono_us()) < end + 200000 &&
-	    atomic_load(&r.next) < r.total + KC_RUN_THREADS) {
+	while ((now = bench_mono_us()) < r.stop + 200000 &&
+	    atomic_load(&r.next) < r.total + KC_RUNS_CONNS) {
 		usleep(KC_SAMPLE_MS * 1000);
 		running = kc_db_count_range(db, KC_SQL_RUNNING, lo, hi);
 		bl = atomic_load(&r.replied) - running;
@@ -931,7 +938,7 @@ kc_runs(const char *dbpath, const char *prefix, int nreq, double rate,
 			n_last++;
 		}
 	}
-	kc_runs_join(th, KC_RUN_THREADS);
+	kc_runs_join(th, KC_RUNS_CONNS);
 	started = 0;
 	t_end = bench_mono_us();
 	if (kc_runs_wait(db, &r, lo, hi, timeout_ms) < 0)
@@ -939,15 +946,19 @@ kc_runs(const char *dbpath, const char *prefix, int nreq, double rate,
 		    "%ld ms of the last\n", timeout_ms);
 	ran = kc_runs_latency(db, &r, lo, hi, &all, &first, &last, &last_run);
 	for (k = 0; k < r.total; k++) {
-		(void)bench_samples_add(&lag, r.late[k]);
+		if (r.reply[k] != 0)
+			(void)bench_samples_add(&lag, r.late[k]);
 		if (r.reply[k] > last_reply)
 			last_reply = r.reply[k];
 	}
-	printf("BENCH runs=%ld replied=%ld errors=%ld running=%ld "
+	for (k = 0; k < r.total; k++)
+		sent += r.reply[k] != 0;
+	printf("BENCH runs=%ld sent=%ld replied=%ld errors=%ld running=%ld "
 	    "sent_per_s=%.1f p50_us=%lld p99_us=%lld max_us=%lld "
 	    "first_p99_us=%lld last_p99_us=%lld backlog_first=%.1f "
 	    "backlog_last=%.1f backlog_max=%ld late_p99_us=%lld "
 	    "late_max_us=%lld drain_us=%lld\n", r.total,
+	    sent + atomic_load(&r.errors),
 	    atomic_load(&r.replied), atomic_load(&r.errors), ran,
 	    (double)atomic_load(&r.replied) * 1e6 / (double)(t_end - r.t0),
 	    (long long)bench_percentile(all.v, all.n, 50),
@@ -963,7 +974,7 @@ kc_runs(const char *dbpath, const char *prefix, int nreq, double rate,
 	rc = ran == r.total ? 0 : 1;
 out:
 	if (started)
-		kc_runs_join(th, KC_RUN_THREADS);
+		kc_runs_join(th, KC_RUNS_CONNS);
 	kc_runs_free(&r);
 	sqlite3_close(db);
 	bench_samples_free(&all), bench_samples_free(&first);

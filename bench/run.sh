@@ -110,6 +110,18 @@ free_port() {
 
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
+# How busy the machine is with work not ours: % of all CPUs busy over
+# 3 s of /proc/stat, while this script does nothing.
+machine_busy() {
+	local a b
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+	sleep 3
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+	    busy = y[1] - x[1]; idle = y[2] - x[2]
+	    if (busy + idle > 0) printf "%.0f", busy * 100 / (busy + idle) }'
+}
+
 # CPU time of a process and its reaped children, in ms.
 cpu_ms() {
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, "")
@@ -625,8 +637,10 @@ kerr_sustained() {
 	K_RUNS=$(grep '^BENCH' "$f")
 	read -r a1 s1 c1 <<< "$(kerr_cpu)"
 	n=$(kv "$K_RUNS" running)
-	[ "${n:-0}" -gt 0 ] &&
-	    R_CPU="apid $(( (a1 - a0) * 1000 / n )) µs, schedulerd $(( (s1 - s0) * 1000 / n )) µs (with the supervisors and tasks it reaped), cleanerd $(( (c1 - c0) * 1000 / n )) µs"
+	if [ "${n:-0}" -gt 0 ]; then
+		R_CPU="apid $(( (a1 - a0) * 1000 / n )) µs, schedulerd $(( (s1 - s0) * 1000 / n )) µs (with the supervisors and tasks it reaped), cleanerd $(( (c1 - c0) * 1000 / n )) µs"
+		R_CPU_SUM=$(( (a1 - a0 + s1 - s0 + c1 - c0) * 1000 / n ))
+	fi
 	say "  $(kv "$K_RUNS" running)/$(kv "$K_RUNS" runs) RUNNING, sent $(kv "$K_RUNS" sent_per_s)/s, p50 $(kv "$K_RUNS" p50_us) us, p99 $(kv "$K_RUNS" p99_us) us, backlog $(kv "$K_RUNS" backlog_first) -> $(kv "$K_RUNS" backlog_last)"
 	# The last runs end a second later: let them, so the next phase
 	# starts quiet.
@@ -1125,7 +1139,7 @@ emit_why() {
 	fi
 	k=$(kv "${K_RUNS:-}" p99_us)
 	if [ -n "$k" ] && [ "$k" -gt 50000 ]; then
-		why "- **Sustained runs** (p99 $(ms "$k") ms, backlog $(kv "$K_RUNS" backlog_first) -> $(kv "$K_RUNS" backlog_last) runs, $(kv "$K_RUNS" sent_per_s) runs/s sent of $RUNS_RATE asked): CPU per run ${R_CPU:-?}; $(kv "$K_RUNS" late_p99_us) µs p99 behind schedule on the client's side (its POSTs wait for their group commit)."
+		why "- **Sustained runs** (p99 $(ms "$k") ms, backlog $(kv "$K_RUNS" backlog_first) -> $(kv "$K_RUNS" backlog_last) runs, $(kv "$K_RUNS" sent_per_s) runs/s sent of $RUNS_RATE asked): CPU per run ${R_CPU:-?}; at that cost 2 cores carry at most $(awk -v c="${R_CPU_SUM:-0}" 'BEGIN { if (c > 0) printf "%.0f", 2e6 / c; else print "?" }') runs/s. The client's sends fell $(ms "$(kv "$K_RUNS" late_p99_us)") ms p99 behind their schedule (its 16 connections wait for replies)."
 	fi
 	st=$(kv "${K_PAUSE:-}" max_us)
 	if [ -n "$st" ]; then
@@ -1135,11 +1149,12 @@ emit_why() {
 }
 emit_notes() {
 	local n=$(( DEPLOY_REQS * DEPLOY_INST ))
+	note "- Other work on this shared machine, measured while the bench itself was idle (/proc/stat over 3 s): ${BUSY_START:-?} % of the CPUs busy before the ceilings, ${BUSY_KERR:-?} % before kerr's phases. Figures taken while others' work runs are disturbed, ceilings and kerr alike."
 	note "- Setup: kerr as shipped (tick 1 s, synchronous=full, 2 HTTP threads, 2 launch and 2 kill workers, log level notice), its store on $(fstype "$DBDIR") ($DBDIR) and sandboxes on $(fstype "$WORK") ($WORK). The SQLite ceilings write to the store's directory."
 	note "- HTTP: wrk -d${WRK_S}s, -t1 -c1 and -t2 -c32, on the same 2 cores as the server. The ceilings (bench/ceil_http.c) use apid's MHD settings: MHD_USE_AUTO_INTERNAL_THREAD, a pool of 2 threads, answer on the second callback; \"$N_REQ_GET rows read+dumped\" reads every row of a $N_REQ_GET-row table and dumps one JSON array, the work of GET /requests/active."
 	[ -n "${K_GET_CPU:-}${C_GET_CPU:-}" ] && note "- CPU per GET /requests/request/{id} at 32 connections: kerr-apid ${K_GET_CPU:-?} µs, the MHD+SQLite+jansson ceiling ${C_GET_CPU:-?} µs (the rest of the 2 cores goes to wrk)."
 	if [ -n "${K_POST:-}" ]; then
-		note "- POST: $(kv "$K_POST" requests) requests created in $(kv "$K_POST" secs) s by 8 keep-alive clients ($(kv "$K_POST" errors) errors); the store was then topped up to $N_REQ_SCALE requests through the same API for the scale run."
+		note "- POST: $(kv "$K_POST" requests) requests created in $(kv "$K_POST" secs) s by 8 keep-alive clients ($(kv "$K_POST" errors) errors); the store was then topped up to $N_REQ_SCALE requests through the same API, so the 2 000-task, sustained and scale phases ran with them."
 		[ -n "${POST_CPU:-}" ] && note "- CPU per POST: $POST_CPU (the FULL ceiling's commit takes $(kv "${C_SQL_FULL:-}" p50_us) µs, p50)."
 	fi
 	if [ -n "${K_IDLE:-}" ]; then
@@ -1158,7 +1173,7 @@ emit_notes() {
 		note "- $MANY_N concurrent tasks (bench/kerr_client.c many): 4 ON_DEMAND requests with a deploy of \`sleep 600\` and $MANY_N POST .../run, round-robin, from 4 connections as fast as answered (runs are not capped by instances: spec 3.10 only limits them when the request sets instances); once every run was RUNNING and 1 s had passed, /proc/PID/smaps_rollup of every supervisor: Private_Clean + Private_Dirty, and Pss, averaged. Then $(( MANY_IDLE_MS / 1000 )) s of nothing: the daemons' CPU is the sum of their threads' schedstat run time (ns) over that window (apid $(kv "$K_MANY" apid_idle_us) µs, schedulerd $(kv "$K_MANY" schedulerd_idle_us) µs, cleanerd $(kv "$K_MANY" cleanerd_idle_us) µs), as a share of one core; the supervisors' likewise. Then the requests were paused ($(ms "$(kv "$K_MANY" stop_us)") ms from the first pause's reply until no task was active in the store)."
 	fi
 	if [ -n "${K_RUNS:-}" ]; then
-		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 4 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s ($(kv "$K_RUNS" runs) runs; $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
+		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
@@ -1178,20 +1193,24 @@ main() {
 		ensure_pkg wrk wrk && HAVE_WRK=1
 	fi
 	C_HWM=""
+	BUSY_START=$(machine_busy)
+	say "other work on the machine: ${BUSY_START:-?} % of the CPUs busy (3 s, before anything)"
 	if want ceilings; then
 		ceilings_http
 		ceilings_other
 	fi
 	if want kerr || want scale; then
+		BUSY_KERR=$(machine_busy)
+		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
 		kerr_start || exit 1
 		if want kerr; then
 			kerr_get
 			kerr_idle
 			kerr_deploy_pause
+			kerr_post
 			kerr_many
 			kerr_sustained
-			kerr_post
 		fi
 		if want scale; then
 			kerr_scale
