@@ -36,6 +36,8 @@ cleaner_loop_status(struct cleaner *c)
 	struct db_state_counts	counts;
 	int			r;
 
+	if (!notify_enabled())
+		return;
 	if ((r = db_state_counts(c->d->db, clock_now_ms(), &counts)) < 0) {
 		log_warnx("Failed to scan the store: %s, retrying on the "
 		    "next tick", strerror(-r));

@@ -74,6 +74,8 @@ sched_loop_status(struct sched *s)
 {
 	struct db_state_counts c;
 
+	if (!notify_enabled())
+		return;
 	if (db_state_counts(s->d->db, clock_now_ms(), &c) < 0)
 		return;
 	if (c.scheduled_tasks == s->last_pending &&
