@@ -56,7 +56,7 @@ CHILD=""			# the foreground job, if any
 CEIL_PID=""
 CG_DIR=""			# the cgroup ceiling's directory while it runs
 KPIDS=""
-declare -A KPID=() HWM=()
+declare -A KPID=() HWM=() FILEKB=()
 MEM_PHASES=""			# "phase a/s/c MiB; ..." for the notes
 SL_DIR="" SL_PIDS=""
 WORK="" DBDIR=""
@@ -515,8 +515,15 @@ kerr_phase_end() {
 	kerr_check "$1"
 }
 
-# The daemons' peak RSS so far after each phase, for the notes.
+# The daemons' peak RSS so far after each phase, for the notes; and the
+# most of it that was mapped files (RssFile: binaries, shared libraries).
 kerr_mem_note() {
+	local d v
+	for d in apid schedulerd cleanerd; do
+		[ -n "${KPID[$d]:-}" ] || continue
+		v=$(awk '/^RssFile:/ { print $2 }' "/proc/${KPID[$d]}/status" 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -gt "${FILEKB[$d]:-0}" ] && FILEKB[$d]=$v
+	done
 	MEM_PHASES="$MEM_PHASES${MEM_PHASES:+; }$1: $(awk -v a="${HWM[apid]:-0}" \
 	    -v s="${HWM[schedulerd]:-0}" -v c="${HWM[cleanerd]:-0}" \
 	    'BEGIN { printf "%.1f / %.1f / %.1f", a / 1024, s / 1024, c / 1024 }')"
@@ -1175,7 +1182,7 @@ emit_notes() {
 	if [ -n "${K_RUNS:-}" ]; then
 		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
-	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}."
+	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs declared so all jobs fit), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm."
 	fi
