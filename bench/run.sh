@@ -926,8 +926,9 @@ render() {
 	kern=$(uname -r)
 	deb=$(cat /etc/debian_version 2>/dev/null || echo "?")
 	commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+	# The results of an earlier run do not make the code "changed".
 	dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null |
-	    grep -q . && echo " (with local changes)")
+	    grep -v ' bench/results/' | grep -q . && echo " (with local changes)")
 	fs_work=$(fstype "$WORK")
 	fs_db=$(fstype "$DBDIR")
 	mkdir -p "$RESULTS"
