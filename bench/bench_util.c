@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -383,16 +384,14 @@ bench_proc_cpu_us(int pid)
 }
 
 long long
-bench_proc_run_us(int pid)
+bench_proc_sched_us(int pid)
 {
 	char		 path[64];
 	DIR		*d;
 	struct dirent	*e;
 	FILE		*fp;
-	long long	 sum = 0, ns, ticks;
+	long long	 sum = 0, ns;
 
-	/* Per-thread run time in ns: /proc/<pid>/stat counts whole clock
-	 * ticks, which rounds a process that ran 3 ms down to 0. */
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	if ((d = opendir(path)) == NULL)
 		return (-1);
@@ -408,7 +407,54 @@ bench_proc_run_us(int pid)
 		fclose(fp);
 	}
 	closedir(d);
+	return (sum);
+}
+
+long long
+bench_proc_run_us(int pid)
+{
+	long long sum, ticks;
+
+	/* Per-thread run time in ns: /proc/<pid>/stat counts whole clock
+	 * ticks, which rounds a process that ran 3 ms down to 0. */
+	if ((sum = bench_proc_sched_us(pid)) < 0)
+		return (-1);
 	/* Threads that have exited are only in the tick count. */
 	ticks = bench_proc_cpu_us(pid);
 	return (ticks > sum ? ticks : sum);
+}
+
+int
+bench_proc_smaps(int pid, struct bench_smaps *ret)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} keys[] = {
+		{ "Rss:", offsetof(struct bench_smaps, rss) },
+		{ "Pss:", offsetof(struct bench_smaps, pss) },
+		{ "Private_Clean:", offsetof(struct bench_smaps, private_clean) },
+		{ "Private_Dirty:", offsetof(struct bench_smaps, private_dirty) },
+	};
+	struct bench_smaps	 sm = { -1, -1, -1, -1 };
+	char			 path[64], line[256];
+	FILE			*fp;
+	size_t			 i, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	if ((fp = fopen(path, "re")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			n = strlen(keys[i].key);
+			if (strncmp(line, keys[i].key, n) == 0)
+				*(long *)((char *)&sm + keys[i].off) =
+				    atol(line + n);
+		}
+	fclose(fp);
+	if (sm.rss < 0 || sm.pss < 0 || sm.private_clean < 0 ||
+	    sm.private_dirty < 0)
+		return (-1);
+	*ret = sm;
+	return (0);
 }

@@ -40,6 +40,16 @@ long	bench_proc_hwm_kb(int pid);
 long long	bench_proc_cpu_us(int pid);
 /* The same from the scheduler's ns counters (no children), or -1. */
 long long	bench_proc_run_us(int pid);
+/* Only the ns counters of its live threads (exact for a short window
+ * over long-lived threads), or -1. */
+long long	bench_proc_sched_us(int pid);
+
+/* What /proc/<pid>/smaps_rollup says of a process, in kB. */
+struct bench_smaps {
+	long	rss, pss, private_clean, private_dirty;
+};
+/* 0, or -1 when the process is gone or its smaps_rollup unreadable. */
+int	bench_proc_smaps(int pid, struct bench_smaps *ret);
 
 struct bench_http {
 	int	 fd;

@@ -13,6 +13,14 @@
  *	its own session, then SIGTERMs every group at once and waits until
  *	every process of every group is gone (we are their subreaper).
  *	BENCH tasks=N all_gone_us=.. p50_us=.. p99_us=..
+ *
+ *   ceil_launch cgroup DIR N GAP_MS
+ *	What the kernel takes to put a new process into a fresh memory
+ *	cgroup, the step a task with limits takes before its exec: N times,
+ *	GAP_MS apart (an idle system), mkdir DIR/<n>, fork a child that
+ *	waits, time the write of its pid to DIR/<n>/cgroup.procs, end it and
+ *	rmdir.  DIR is a directory in a memory cgroup hierarchy (v1 or v2).
+ *	BENCH attaches=N p50_us=.. p99_us=..
  */
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -219,6 +227,56 @@ ceil_launch_kill(int n)
 	return (0);
 }
 
+static int
+ceil_launch_cgroup(const char *dir, int n, long gap_ms)
+{
+	struct bench_samples	 lat = { 0 };
+	char			 path[4096], pid_s[32];
+	int64_t			 t0;
+	pid_t			 pid;
+	int			 i, fd, status, p[2], r = 0;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return (1);
+	for (i = 0; i < n && r == 0; i++) {
+		usleep((useconds_t)gap_ms * 1000);
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		if (mkdir(path, 0755) != 0 || pipe(p) != 0) {
+			r = 1;
+			break;
+		}
+		if ((pid = fork()) == 0) {
+			char c;
+
+			close(p[1]);
+			(void)!read(p[0], &c, 1);
+			_exit(0);
+		}
+		close(p[0]);
+		snprintf(path, sizeof(path), "%s/%d/cgroup.procs", dir, i);
+		snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+		t0 = bench_mono_us();
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+		    write(fd, pid_s, strlen(pid_s)) < 0)
+			r = 1;
+		else
+			(void)bench_samples_add(&lat, bench_mono_us() - t0);
+		if (fd >= 0)
+			close(fd);
+		close(p[1]);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		(void)rmdir(path);
+	}
+	(void)rmdir(dir);
+	printf("BENCH attaches=%zu p50_us=%lld p99_us=%lld\n", lat.n,
+	    (long long)bench_percentile(lat.v, lat.n, 50),
+	    (long long)bench_percentile(lat.v, lat.n, 99));
+	bench_samples_free(&lat);
+	return (r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,7 +285,11 @@ main(int argc, char **argv)
 		    atol(argv[4]), atol(argv[5])));
 	if (argc == 3 && strcmp(argv[1], "kill") == 0)
 		return (ceil_launch_kill(atoi(argv[2])));
+	if (argc == 5 && strcmp(argv[1], "cgroup") == 0)
+		return (ceil_launch_cgroup(argv[2], atoi(argv[3]),
+		    atol(argv[4])));
 	fprintf(stderr, "usage: ceil_launch launch DIR THREADS DURATION_MS "
-	    "MAX\n       ceil_launch kill N\n");
+	    "MAX\n       ceil_launch kill N\n"
+	    "       ceil_launch cgroup DIR N GAP_MS\n");
 	return (2);
 }

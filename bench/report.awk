@@ -15,6 +15,12 @@ function fmt(v, unit) {
 		return (v < 100 ? sprintf("%.1f /s", v) : sprintf("%.0f /s", v))
 	if (unit == "kB")
 		return (sprintf("%.1f MiB", v / 1024))
+	if (unit == "KiB")
+		return (sprintf("%.0f KiB", v))
+	if (unit == "pct")
+		return (sprintf("%.2f %%", v))
+	if (unit == "n")
+		return (v == int(v) ? sprintf("%d", v) : sprintf("%.1f", v))
 	if (unit == "us") {
 		if (v < 0)
 			return (sprintf("%d µs", v))

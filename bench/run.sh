@@ -5,9 +5,11 @@
 #
 # Builds the small C programs in bench/, measures the ceilings (libmicrohttpd,
 # SQLite, raw task launch and kill), starts kerr on a temporary state
-# directory and measures it, then a single-node Slurm as a peer, and writes
+# directory and measures it (GETs, idle one-task latency, a 200-task burst
+# and its pause, 2 000 concurrent tasks, sustained on-demand runs, POSTs,
+# 1 M history rows), then a single-node Slurm as a peer, and writes
 # bench/results/latest.md and latest.json.  Every run is bounded in time and
-# requests and talks to 127.0.0.1 only; the whole takes about 3 minutes.
+# requests and talks to 127.0.0.1 only; the whole takes about 5 minutes.
 # Every process it starts is ended on exit, Ctrl-C or SIGTERM included.
 #
 # Environment:
@@ -32,9 +34,17 @@ QUICK=${KERR_BENCH_QUICK:-}
 ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,slurm}
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
+	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
 else
 	WRK_S=5; SHORT_MS=3000; SCALE_ROWS=1000000; SLURM_JOBS=200
+	IDLE_N=50; MANY_N=2000; MANY_IDLE_MS=20000; RUNS_MS=20000
 fi
+IDLE_GAP_MS=100			# quiet before each idle deploy
+RUNS_RATE=500			# on-demand runs per second, sustained
+RUNS_REQS=4			# ON_DEMAND requests the runs go round-robin to
+RUNS_CMD="sleep 1"		# what each run does
+RSS_SUM_MAX_KB=24576		# the three daemons' peak RSS together
+SUP_PRIVATE_MAX_KB=128		# a supervisor's private memory
 N_REQ_GET=1000			# requests in the store for the GET figures
 N_REQ_SCALE=10000		# requests in the store for the scale figures
 DEPLOY_REQS=8			# kerr caps instances at 25 per request:
@@ -44,8 +54,10 @@ HIST_ID=bench-r-000042		# the request whose history is read
 
 CHILD=""			# the foreground job, if any
 CEIL_PID=""
+CG_DIR=""			# the cgroup ceiling's directory while it runs
 KPIDS=""
-declare -A KPID=() HWM=()
+declare -A KPID=() HWM=() FILEKB=()
+MEM_PHASES=""			# "phase a/s/c MiB; ..." for the notes
 SL_DIR="" SL_PIDS=""
 WORK="" DBDIR=""
 ROWS="" NOTES=""
@@ -97,6 +109,18 @@ free_port() {
 }
 
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# How busy the machine is with work not ours: % of all CPUs busy over
+# 3 s of /proc/stat, while this script does nothing.
+machine_busy() {
+	local a b
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+	sleep 3
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+	    busy = y[1] - x[1]; idle = y[2] - x[2]
+	    if (busy + idle > 0) printf "%.0f", busy * 100 / (busy + idle) }'
+}
 
 # CPU time of a process and its reaped children, in ms.
 cpu_ms() {
@@ -178,6 +202,24 @@ kerr_kill_tasks() {
 		"$WORK"/*) kill -9 -- "-$pg" 2>/dev/null ;;
 		esac
 	done
+	kerr_rm_cgroups
+}
+
+# A supervisor removes its task's cgroups as it leaves; one killed does
+# not.  The empty cgroups of this run's tasks go (rmdir leaves any other).
+kerr_rm_cgroups() {
+	local id d
+	[ "$(id -u)" = 0 ] && [ -f "$DBDIR/kerr.db" ] || return 0
+	sleep 0.3
+	sqlite3 "$DBDIR/kerr.db" "SELECT task_id FROM tasks WHERE
+	    supervisor_pid IS NOT NULL" 2>/dev/null |
+	while read -r id; do
+		for d in /sys/fs/cgroup/memory/kerr /sys/fs/cgroup/cpu/kerr \
+		    /sys/fs/cgroup/kerr; do
+			[ -d "$d/$id" ] && rmdir "$d/$id" 2>/dev/null
+		done
+	done
+	return 0
 }
 
 # stop_pids GRACE_S PID...: SIGTERM, up to GRACE_S for them to go, SIGKILL.
@@ -210,6 +252,7 @@ cleanup() {
 	[ $rc = 0 ] || say "cleaning up"
 	[ -n "$CHILD" ] && kill -TERM "$CHILD" 2>/dev/null
 	[ -n "$CEIL_PID" ] && stop_pids 2 $CEIL_PID
+	[ -n "$CG_DIR" ] && rmdir "$CG_DIR"/* "$CG_DIR" 2>/dev/null
 	# shellcheck disable=SC2086
 	[ -n "$KPIDS" ] && { kerr_hwm; stop_pids 2 $KPIDS; }
 	kerr_kill_tasks
@@ -374,6 +417,32 @@ ceilings_other() {
 	runw "$f" "$BUILD/bench/ceil_launch" kill $(( DEPLOY_REQS * DEPLOY_INST ))
 	C_KILL=$(grep '^BENCH' "$f")
 	say "  all gone after $(kv "$C_KILL" all_gone_us) us"
+	ceilings_cgroup
+}
+
+# The memory cgroup the supervisor would use (cgroup.c prefers v2 with
+# memory delegated, else the v1 memory mount); empty when none.
+cgroup_memory_root() {
+	local r=/sys/fs/cgroup
+	if grep -qw memory "$r/cgroup.controllers" 2>/dev/null &&
+	    grep -qw memory "$r/cgroup.subtree_control" 2>/dev/null; then
+		echo "$r"
+	elif [ -w "$r/memory/memory.limit_in_bytes" ]; then
+		echo "$r/memory"
+	fi
+}
+
+ceilings_cgroup() {
+	local f=$WORK/out/ceil root
+	root=$(cgroup_memory_root)
+	[ "$(id -u)" = 0 ] && [ -n "$root" ] || return 0
+	CG_DIR=$root/kerr-bench-ceil.$$
+	CG_KIND=$( [ "$root" = /sys/fs/cgroup ] && echo v2 || echo v1 )
+	say "ceiling: a new process into a fresh memory cgroup ($CG_KIND), idle"
+	runw "$f" "$BUILD/bench/ceil_launch" cgroup "$CG_DIR" 10 "$IDLE_GAP_MS"
+	C_CGROUP=$(grep '^BENCH' "$f")
+	CG_DIR=""
+	say "  p50 $(kv "$C_CGROUP" p50_us) us, p99 $(kv "$C_CGROUP" p99_us) us"
 }
 
 # ---- kerr ----
@@ -442,7 +511,22 @@ kerr_check() {		# kerr_check PHASE
 }
 kerr_phase_end() {
 	kerr_hwm
+	kerr_mem_note "$1"
 	kerr_check "$1"
+}
+
+# The daemons' peak RSS so far after each phase, for the notes; and the
+# most of it that was mapped files (RssFile: binaries, shared libraries).
+kerr_mem_note() {
+	local d v
+	for d in apid schedulerd cleanerd; do
+		[ -n "${KPID[$d]:-}" ] || continue
+		v=$(awk '/^RssFile:/ { print $2 }' "/proc/${KPID[$d]}/status" 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -gt "${FILEKB[$d]:-0}" ] && FILEKB[$d]=$v
+	done
+	MEM_PHASES="$MEM_PHASES${MEM_PHASES:+; }$1: $(awk -v a="${HWM[apid]:-0}" \
+	    -v s="${HWM[schedulerd]:-0}" -v c="${HWM[cleanerd]:-0}" \
+	    'BEGIN { printf "%.1f / %.1f / %.1f", a / 1024, s / 1024, c / 1024 }')"
 }
 
 # Peak RSS of each daemon, kept across restarts.
@@ -521,6 +605,54 @@ kerr_deploy_pause() {
 	P_CPU="cleanerd $(( c1 - c0 )) ms, schedulerd $(( s1 - s0 )) ms, apid $(( a1 - a0 )) ms"
 	say "  $(kv "$K_PAUSE" gone)/$(kv "$K_PAUSE" tasks) gone, p50 $(kv "$K_PAUSE" p50_us) us, max $(kv "$K_PAUSE" max_us) us"
 	kerr_phase_end "the pause"
+}
+
+# Idle one-task latency: one deploy at a time, nothing else going on.
+kerr_idle() {
+	local f=$WORK/out/kc
+	say "kerr: $IDLE_N one-instance deploys, one at a time"
+	runw "$f" "$KCLIENT" "$KPORT" idle "$KDB" bench-i "$IDLE_N" \
+	    "$IDLE_GAP_MS" 10000
+	K_IDLE=$(grep '^BENCH' "$f")
+	say "  reply -> RUNNING p50 $(kv "$K_IDLE" p50_us) us, p99 $(kv "$K_IDLE" p99_us) us; visible in the API p50 $(kv "$K_IDLE" visible_p50_us) us"
+	[ "$(kv "$K_IDLE" deploys)" = "$IDLE_N" ] ||
+	    note "- Only $(kv "$K_IDLE" deploys) of the $IDLE_N idle deploys reached TASK_RUNNING within 10 s: $(tail -n 2 "$WORK/logs/stderr.log" | tr '\n' ' ')"
+	kerr_phase_end "the idle deploys"
+}
+
+# MANY_N concurrent sleep tasks: what a task costs, then what idling costs.
+kerr_many() {
+	local f=$WORK/out/kc
+	say "kerr: $MANY_N runs of sleep 600 at once, then $(( MANY_IDLE_MS / 1000 )) s idle"
+	runw "$f" "$KCLIENT" "$KPORT" many "$KDB" bench-m "$MANY_N" \
+	    "$MANY_IDLE_MS" "${KPID[apid]}" "${KPID[schedulerd]}" \
+	    "${KPID[cleanerd]}" 120000
+	K_MANY=$(grep '^BENCH' "$f")
+	say "  $(kv "$K_MANY" tasks)/$MANY_N running; supervisor private $(kv "$K_MANY" sup_private_kb) kB, Pss $(kv "$K_MANY" sup_pss_kb) kB; idle CPU apid $(kv "$K_MANY" apid_idle_us) us, schedulerd $(kv "$K_MANY" schedulerd_idle_us) us, cleanerd $(kv "$K_MANY" cleanerd_idle_us) us"
+	[ "$(kv "$K_MANY" tasks)" = "$MANY_N" ] ||
+	    note "- Only $(kv "$K_MANY" tasks) of the $MANY_N runs of \`sleep 600\` were running when their memory was read."
+	kerr_phase_end "the $MANY_N concurrent tasks"
+}
+
+# On-demand runs at RUNS_RATE per second for RUNS_MS.
+kerr_sustained() {
+	local f=$WORK/out/kc a0 s0 c0 a1 s1 c1 n
+	say "kerr: on-demand runs at $RUNS_RATE/s for $(( RUNS_MS / 1000 )) s ($RUNS_CMD)"
+	read -r a0 s0 c0 <<< "$(kerr_cpu)"
+	runw "$f" "$KCLIENT" "$KPORT" runs "$KDB" bench-s "$RUNS_REQS" \
+	    "$RUNS_RATE" "$RUNS_MS" 30000 "$RUNS_CMD"
+	K_RUNS=$(grep '^BENCH' "$f")
+	read -r a1 s1 c1 <<< "$(kerr_cpu)"
+	n=$(kv "$K_RUNS" running)
+	if [ "${n:-0}" -gt 0 ]; then
+		R_CPU="apid $(( (a1 - a0) * 1000 / n )) µs, schedulerd $(( (s1 - s0) * 1000 / n )) µs (with the supervisors and tasks it reaped), cleanerd $(( (c1 - c0) * 1000 / n )) µs"
+		R_CPU_SUM=$(( (a1 - a0 + s1 - s0 + c1 - c0) * 1000 / n ))
+	fi
+	say "  $(kv "$K_RUNS" running)/$(kv "$K_RUNS" runs) RUNNING, sent $(kv "$K_RUNS" sent_per_s)/s, p50 $(kv "$K_RUNS" p50_us) us, p99 $(kv "$K_RUNS" p99_us) us, backlog $(kv "$K_RUNS" backlog_first) -> $(kv "$K_RUNS" backlog_last)"
+	# The last runs end a second later: let them, so the next phase
+	# starts quiet.
+	sleep 2
+	kerr_phase_end "the sustained runs"
 }
 
 kerr_post() {
@@ -794,8 +926,9 @@ render() {
 	kern=$(uname -r)
 	deb=$(cat /etc/debian_version 2>/dev/null || echo "?")
 	commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+	# The results of an earlier run do not make the code "changed".
 	dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null |
-	    grep -q . && echo " (with local changes)")
+	    grep -v ' bench/results/' | grep -q . && echo " (with local changes)")
 	fs_work=$(fstype "$WORK")
 	fs_db=$(fstype "$DBDIR")
 	mkdir -p "$RESULTS"
@@ -860,26 +993,78 @@ emit_rows() {
 		    "FULL commit p50" "$(kv "${C_SQL_FULL:-}" p50_us)" "" none ""
 		row post_p99 "  p99 latency per POST" "$(kv "${K_POST:-}" p99_us)" us \
 		    "FULL commit p99" "$(kv "${C_SQL_FULL:-}" p99_us)" "" none ""
-		row launch "Deploy $n tasks ($DEPLOY_REQS x $DEPLOY_INST): launches/s" \
-		    "$(kv "${K_DEPLOY:-}" launches_per_s)" per_s \
-		    "raw launch, 2 threads" "$(kv "${C_LAUNCH_2:-}" rate)" \
-		    ">= 0.5x ceiling" ratio_ge 0.5
-		row launch_p50 "  deploy reply -> TASK_RUNNING, p50 per task" \
-		    "$(kv "${K_DEPLOY:-}" p50_us)" us \
+		row idle_p50 "Idle one-task deploy ($(kv "${K_IDLE:-}" deploys) one at a time): reply -> TASK_RUNNING, p50" \
+		    "$(kv "${K_IDLE:-}" p50_us)" us \
 		    "one raw launch, p50" "$(kv "${C_LAUNCH_1:-}" p50_us)" "<= 2 ms" le 2000
-		row launch_p99 "  deploy reply -> TASK_RUNNING, p99 per task" \
-		    "$(kv "${K_DEPLOY:-}" p99_us)" us \
+		row idle_p99 "  reply -> TASK_RUNNING, p99" \
+		    "$(kv "${K_IDLE:-}" p99_us)" us \
 		    "one raw launch, p99" "$(kv "${C_LAUNCH_1:-}" p99_us)" "<= 10 ms" le 10000
-		row launch_all "  first deploy reply -> all $n RUNNING" \
+		row idle_vis "  reply -> RUNNING seen in GET /history/task/{id}, p50" \
+		    "$(kv "${K_IDLE:-}" visible_p50_us)" us "" "" "<= 5 ms" le 5000
+		row idle_vis_p99 "  reply -> RUNNING seen in GET /history/task/{id}, p99" \
+		    "$(kv "${K_IDLE:-}" visible_p99_us)" us "" "" "" none ""
+		[ -n "${C_CGROUP:-}" ] &&
+		    row idle_cgroup "  (for scale: one process into a fresh memory cgroup, idle, p50)" \
+		    "" us "cgroup ${CG_KIND:-} attach" "$(kv "$C_CGROUP" p50_us)" "" none ""
+		row launch_all "Deploy $n tasks ($DEPLOY_REQS x $DEPLOY_INST): first reply -> all RUNNING" \
 		    "$(kv "${K_DEPLOY:-}" all_running_us)" us "$n raw launches, 2 threads" \
 		    "$(awk -v r="$(kv "${C_LAUNCH_2:-}" rate)" -v n=$n \
-		    'BEGIN { if (r > 0) printf "%.0f", n / r * 1e6 }')" "" none ""
+		    'BEGIN { if (r > 0) printf "%.0f", n / r * 1e6 }')" \
+		    "<= 2x ceiling" ratio_le 2.0
+		row launch_cpu "  CPU per launched task (daemons + supervisors)" \
+		    "${D_CPU_TASK:-}" us "raw launch, 2 threads" \
+		    "$(kv "${C_LAUNCH_2:-}" cpu_us_per_launch)" "<= 2x ceiling" ratio_le 2.0
+		row launch "  launches/s" \
+		    "$(kv "${K_DEPLOY:-}" launches_per_s)" per_s \
+		    "raw launch, 2 threads" "$(kv "${C_LAUNCH_2:-}" rate)" "" none ""
+		row launch_p50 "  deploy reply -> TASK_RUNNING, p50 per task" \
+		    "$(kv "${K_DEPLOY:-}" p50_us)" us \
+		    "one raw launch, p50" "$(kv "${C_LAUNCH_1:-}" p50_us)" "" none ""
+		row launch_p99 "  deploy reply -> TASK_RUNNING, p99 per task" \
+		    "$(kv "${K_DEPLOY:-}" p99_us)" us \
+		    "one raw launch, p99" "$(kv "${C_LAUNCH_1:-}" p99_us)" "" none ""
 		row pause "Pause: reply -> all $n tasks' processes gone" \
 		    "$(kv "${K_PAUSE:-}" max_us)" us \
 		    "SIGTERM $n groups directly" "$(kv "${C_KILL:-}" all_gone_us)" \
 		    "<= ceiling + 100 ms" le_ceil_plus 100000
 		row pause_p50 "  per task, p50" "$(kv "${K_PAUSE:-}" p50_us)" us \
 		    "SIGTERM $n groups directly" "$(kv "${C_KILL:-}" p50_us)" "" none ""
+		v=$(kv "${K_MANY:-}" idle_ms)
+		row many_priv "$MANY_N concurrent sleep tasks: a supervisor's private memory (mean)" \
+		    "$(kv "${K_MANY:-}" sup_private_kb)" KiB "" "" \
+		    "<= $SUP_PRIVATE_MAX_KB KiB" le "$SUP_PRIVATE_MAX_KB"
+		row many_pss "  a supervisor's Pss (mean)" \
+		    "$(kv "${K_MANY:-}" sup_pss_kb)" KiB "" "" "" none ""
+		row many_cpu "  the three daemons' CPU over $(( ${v:-0} / 1000 )) s idle, % of a core" \
+		    "$(awk -v a="$(kv "${K_MANY:-}" apid_idle_us)" \
+		    -v b="$(kv "${K_MANY:-}" schedulerd_idle_us)" \
+		    -v c="$(kv "${K_MANY:-}" cleanerd_idle_us)" -v ms="${v:-0}" \
+		    'BEGIN { if (ms > 0 && a != "") printf "%.2f", (a + b + c) / (ms * 10) }')" \
+		    pct "" "" "< 1 % of a core" le 1.0
+		row many_sup_cpu "  the $MANY_N supervisors' CPU meanwhile, % of a core" \
+		    "$(awk -v s="$(kv "${K_MANY:-}" supervisors_idle_us)" -v ms="${v:-0}" \
+		    'BEGIN { if (ms > 0 && s != "") printf "%.2f", s / (ms * 10) }')" \
+		    pct "" "" "" none ""
+		row many_launch "  first run reply -> all $MANY_N RUNNING" \
+		    "$(kv "${K_MANY:-}" launch_all_us)" us "$MANY_N raw launches, 2 threads" \
+		    "$(awk -v r="$(kv "${C_LAUNCH_2:-}" rate)" -v n="$MANY_N" \
+		    'BEGIN { if (r > 0) printf "%.0f", n / r * 1e6 }')" "" none ""
+		row many_stop "  pause: reply -> all $MANY_N ended in the store" \
+		    "$(kv "${K_MANY:-}" stop_us)" us "" "" "" none ""
+		row runs_ran "On-demand runs, $RUNS_RATE/s for $(( RUNS_MS / 1000 )) s: runs that reached TASK_RUNNING" \
+		    "$(kv "${K_RUNS:-}" running)" n "runs answered" \
+		    "$(kv "${K_RUNS:-}" replied)" "all" ratio_ge 1.0
+		row runs_p99 "  run reply -> TASK_RUNNING, p99" \
+		    "$(kv "${K_RUNS:-}" p99_us)" us "" "" "<= 50 ms" le 50000
+		row runs_p50 "  run reply -> TASK_RUNNING, p50" \
+		    "$(kv "${K_RUNS:-}" p50_us)" us "" "" "" none ""
+		row runs_backlog "  backlog (answered, not yet RUNNING), mean of the last quarter" \
+		    "$(kv "${K_RUNS:-}" backlog_last)" n "same, first quarter" \
+		    "$(kv "${K_RUNS:-}" backlog_first)" "no growth (<= first + 25)" \
+		    le_ceil_plus 25
+		row runs_rate "  runs sent per second" \
+		    "$(kv "${K_RUNS:-}" sent_per_s)" per_s "asked" "$RUNS_RATE" \
+		    "" none ""
 	fi
 	if want scale && [ -n "${K_SCALE_1_10k:-}" ]; then
 		for i in 1 2 3; do
@@ -904,6 +1089,9 @@ emit_rows() {
 			row "rss_$v" "Peak RSS kerr-$v" "${HWM[$v]:-}" kB \
 			    "$cg server" "${C_HWM:-}" "" none ""
 		done
+		row rss_sum "Peak RSS, the three daemons together" \
+		    "$(( ${HWM[apid]:-0} + ${HWM[schedulerd]:-0} + ${HWM[cleanerd]:-0} ))" \
+		    kB "" "" "<= $(( RSS_SUM_MAX_KB / 1024 )) MiB" le "$RSS_SUM_MAX_KB"
 		row rss_sup "Peak RSS, largest kerr-supervisor" \
 		    "$(kv "${K_DEPLOY:-}" supervisor_hwm_kb)" kB \
 		    "$cg server" "${C_HWM:-}" "" none ""
@@ -945,9 +1133,21 @@ emit_why() {
 		sum=$(( a + s + cl ))
 		why "- **POST** ($k/s against $(kv "${C_SQL_FULL:-}" rate)/s): every POST cost $sum µs of CPU across the daemons (apid $a, schedulerd $s, cleanerd $cl: the request's doorbell wakes the other two, which rescan), so 2 cores top out near $(( 2000000 / (sum > 0 ? sum : 1) ))/s before the client takes its share; and a POST took $(ms "$(kv "$K_POST" p50_us)") ms (p50) with 8 in flight, against $(kv "${C_SQL_FULL:-}" p50_us) µs for one FULL commit."
 	fi
+	k=$(kv "${K_IDLE:-}" p50_us)
+	if [ -n "$k" ] && [ "$k" -gt 2000 ]; then
+		why "- **Idle one-task latency** (reply -> RUNNING p50 $(ms "$k") ms, p99 $(ms "$(kv "$K_IDLE" p99_us)") ms): from kerr's own stamps (whole ms, p50 / p99), reply -> task row committed (TASK_LAUNCHED) $(ms "$(kv "$K_IDLE" launched_p50_us)") / $(ms "$(kv "$K_IDLE" launched_p99_us)") ms, TASK_LAUNCHED -> TASK_STARTING $(ms "$(kv "$K_IDLE" ls_p50_us)") / $(ms "$(kv "$K_IDLE" ls_p99_us)") ms, TASK_STARTING -> TASK_RUNNING $(ms "$(kv "$K_IDLE" sr_p50_us)") / $(ms "$(kv "$K_IDLE" sr_p99_us)") ms.$( [ -n "${C_CGROUP:-}" ] && printf ' Between STARTING and RUNNING the task joins its memory and cpu cgroups (cgroup %s): on this kernel moving one process into a fresh memory cgroup on an idle system alone takes %s ms p50 (%s ms p99; the ceiling row above, same run) — the kernel waits for an RCU grace period before the first migration after a quiet spell; in a burst it is paid once.' "${CG_KIND:-}" "$(ms "$(kv "$C_CGROUP" p50_us)")" "$(ms "$(kv "$C_CGROUP" p99_us)")")"
+	fi
 	sc=${D_CPU_TASK:-}
-	if [ -n "$sc" ] && [ "$sc" -gt 0 ]; then
-		why "- **Launch** ($(kv "${K_DEPLOY:-}" launches_per_s)/s, reply -> RUNNING p50 $(ms "$(kv "${K_DEPLOY:-}" p50_us)") ms): $(ms "$sc") ms of CPU per task ($D_CPU) against $(ms "$(kv "${C_LAUNCH_2:-}" cpu_us_per_launch)") ms for a raw launch; at that cost 2 cores launch at most $(( 2000000 / sc ))/s, so the burst is CPU-bound, and a task's latency is mostly its wait behind the others (TASK_LAUNCHED -> TASK_STARTING $D_LS ms p50 / p99)."
+	k=$(kv "${K_DEPLOY:-}" all_running_us)
+	c=$(awk -v r="$(kv "${C_LAUNCH_2:-}" rate)" -v n=$n \
+	    'BEGIN { if (r > 0) printf "%.0f", n / r * 1e6 }')
+	if [ -n "$sc" ] && [ "$sc" -gt 0 ] && [ -n "$k" ] && [ -n "$c" ] &&
+	    awk -v k="$k" -v c="$c" 'BEGIN { exit !(k > 2 * c) }'; then
+		why "- **Burst** (first reply -> all $n RUNNING $(ms "$k") ms against $(ms "$c") ms for $n raw launches): $(ms "$sc") ms of CPU per task ($D_CPU) against $(ms "$(kv "${C_LAUNCH_2:-}" cpu_us_per_launch)") ms for a raw launch; at that cost 2 cores launch at most $(( 2000000 / sc ))/s. Per task (p50 / p99): reply -> task row $(ms "$(kv "$K_DEPLOY" created_p50_us)") / $(ms "$(kv "$K_DEPLOY" created_p99_us)") ms, TASK_LAUNCHED -> TASK_STARTING $D_LS ms, TASK_STARTING -> TASK_RUNNING $D_SR ms."
+	fi
+	k=$(kv "${K_RUNS:-}" p99_us)
+	if [ -n "$k" ] && [ "$k" -gt 50000 ]; then
+		why "- **Sustained runs** (p99 $(ms "$k") ms, backlog $(kv "$K_RUNS" backlog_first) -> $(kv "$K_RUNS" backlog_last) runs, $(kv "$K_RUNS" sent_per_s) runs/s sent of $RUNS_RATE asked): CPU per run ${R_CPU:-?}; at that cost 2 cores carry at most $(awk -v c="${R_CPU_SUM:-0}" 'BEGIN { if (c > 0) printf "%.0f", 2e6 / c; else print "?" }') runs/s. The client's sends fell $(ms "$(kv "$K_RUNS" late_p99_us)") ms p99 behind their schedule (its 16 connections wait for replies)."
 	fi
 	st=$(kv "${K_PAUSE:-}" max_us)
 	if [ -n "$st" ]; then
@@ -957,18 +1157,19 @@ emit_why() {
 }
 emit_notes() {
 	local n=$(( DEPLOY_REQS * DEPLOY_INST ))
+	note "- Other work on this shared machine, measured while the bench itself was idle (/proc/stat over 3 s): ${BUSY_START:-?} % of the CPUs busy before the ceilings, ${BUSY_KERR:-?} % before kerr's phases. Figures taken while others' work runs are disturbed, ceilings and kerr alike."
 	note "- Setup: kerr as shipped (tick 1 s, synchronous=full, 2 HTTP threads, 2 launch and 2 kill workers, log level notice), its store on $(fstype "$DBDIR") ($DBDIR) and sandboxes on $(fstype "$WORK") ($WORK). The SQLite ceilings write to the store's directory."
 	note "- HTTP: wrk -d${WRK_S}s, -t1 -c1 and -t2 -c32, on the same 2 cores as the server. The ceilings (bench/ceil_http.c) use apid's MHD settings: MHD_USE_AUTO_INTERNAL_THREAD, a pool of 2 threads, answer on the second callback; \"$N_REQ_GET rows read+dumped\" reads every row of a $N_REQ_GET-row table and dumps one JSON array, the work of GET /requests/active."
 	[ -n "${K_GET_CPU:-}${C_GET_CPU:-}" ] && note "- CPU per GET /requests/request/{id} at 32 connections: kerr-apid ${K_GET_CPU:-?} µs, the MHD+SQLite+jansson ceiling ${C_GET_CPU:-?} µs (the rest of the 2 cores goes to wrk)."
 	if [ -n "${K_POST:-}" ]; then
-		note "- POST: $(kv "$K_POST" requests) requests created in $(kv "$K_POST" secs) s by 8 keep-alive clients ($(kv "$K_POST" errors) errors); the store was then topped up to $N_REQ_SCALE requests through the same API for the scale run."
+		note "- POST: $(kv "$K_POST" requests) requests created in $(kv "$K_POST" secs) s by 8 keep-alive clients ($(kv "$K_POST" errors) errors); the store was then topped up to $N_REQ_SCALE requests through the same API, so the 2 000-task, sustained and scale phases ran with them."
 		[ -n "${POST_CPU:-}" ] && note "- CPU per POST: $POST_CPU (the FULL ceiling's commit takes $(kv "${C_SQL_FULL:-}" p50_us) µs, p50)."
 	fi
-	note "- Deploy: kerr caps instances at 25 per request (maxInstancesPerRequest), so $DEPLOY_REQS SERVICE requests x $DEPLOY_INST instances of \`sleep 600\` = $n tasks were deployed back to back on one connection. Per task: tasks.running_at (whole ms; the middle of that ms is used) minus the reply to its request's deploy. Launches/s = $n / (last RUNNING - first deploy reply). The raw launch ceiling is bench/ceil_launch.c: mkdir a sandbox, create stdout and stderr, posix_spawn /bin/true with POSIX_SPAWN_SETSID, wait."
-	if [ -n "${D_LS:-}" ]; then
-		note "- Where the launch time went (p50 / p99 over the $n tasks, from kerr's own rows): deploy reply -> task row created (tasks.started_at) $(ms "$(kv "$K_DEPLOY" created_p50_us)") / $(ms "$(kv "$K_DEPLOY" created_p99_us)") ms; TASK_LAUNCHED -> TASK_STARTING $D_LS ms; TASK_STARTING -> TASK_RUNNING $D_SR ms (task_updates timestamps)."
-		note "- CPU from the first request of the deploy to the last TASK_RUNNING: ${D_CPU:-?}; $(ms "${D_CPU_TASK:-}") ms per task launched, against $(ms "$(kv "${C_LAUNCH_2:-}" cpu_us_per_launch)") ms per raw launch (the ceiling's own CPU and its children's)."
+	if [ -n "${K_IDLE:-}" ]; then
+		note "- Idle one-task latency (bench/kerr_client.c idle): $(kv "$K_IDLE" deploys) SERVICE requests of one instance, each created, then ${IDLE_GAP_MS} ms of quiet, then a deploy of \`sleep 600\` (healthy at once), one at a time. TASK_RUNNING is kerr's own stamp in task_updates (the supervisor's clock when the command's exec succeeded, whole ms; the middle of that ms is used) minus the client's wall clock at the deploy's reply. \"Seen in GET /history/task/{id}\": the client finds the task id in the store (read-only, every 250 µs) and polls that GET on its keep-alive connection every 250 µs until the reply lists TASK_RUNNING; that includes kerr's commit of the event and one GET. The idle requests were then paused ($(ms "$(kv "$K_IDLE" stop_us)") ms until all had ended)."
+		[ -n "${C_CGROUP:-}" ] && note "- Cgroup ceiling (bench/ceil_launch.c cgroup): 10 times, ${IDLE_GAP_MS} ms apart, a fresh directory in the memory cgroup hierarchy ($CG_KIND) and the time of writing a waiting child's pid into its cgroup.procs — the step between a task's TASK_STARTING and its exec when it has limits (every task does by default: cpus 1, memoryMb 64)."
 	fi
+	note "- Burst: kerr caps instances at 25 per request (maxInstancesPerRequest), so $DEPLOY_REQS SERVICE requests x $DEPLOY_INST instances of \`sleep 600\` = $n tasks were deployed back to back on one connection. First reply -> all RUNNING: the last tasks.running_at (whole ms; the middle of that ms is used) minus the first deploy's reply; the ceiling is $n raw launches at the 2-thread raw rate. Per task: tasks.running_at minus the reply to its request's deploy. CPU per launched task: the three daemons' CPU from the first deploy to the last RUNNING plus the supervisors' own (schedstat), over $n, against the raw launch's own CPU and its children's per launch. The raw launch ceiling is bench/ceil_launch.c: mkdir a sandbox, create stdout and stderr, posix_spawn /bin/true with POSIX_SPAWN_SETSID, wait."
 	if [ -n "${K_PAUSE:-}" ]; then
 		note "- Pause: all $(kv "$K_PAUSE" processes) processes of the $(kv "$K_PAUSE" tasks) tasks' process groups (tasks.task_pgid) watched through pidfds; per task, the exit of its last process minus the reply to its request's pause. All gone $(ms "$(kv "$K_PAUSE" after_last_reply_us)") ms after the last pause reply; supervisors all gone $(ms "$(kv "$K_PAUSE" supervisors_gone_us)") ms after the first. The ceiling (bench/ceil_launch.c kill) SIGTERMs as many \`sh -c 'sleep 600'\` groups itself and reaps them."
 		[ -n "${P_CPU:-}" ] && note "- CPU during the pause (until every process was gone): $P_CPU."
@@ -976,7 +1177,13 @@ emit_notes() {
 	if [ -n "${LOAD_S:-}" ]; then
 		note "- Scale: $N_REQ_NOW requests in the store; history rows are finished tasks copied from a real one of this run (its task_json and its 4 task_updates rows, ids and timestamps substituted: bench/load_history.sql), spread over $HIST_REQS requests and loaded with the daemons stopped ($LOAD_S s for the second load; store ${DB_MB} MiB). Latencies: sequential GETs on one connection (bench/kerr_client.c), after a restart and 5 warm-up requests."
 	fi
-	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; the reference is the MHD+SQLite+jansson ceiling server's VmHWM."
+	if [ -n "${K_MANY:-}" ]; then
+		note "- $MANY_N concurrent tasks (bench/kerr_client.c many): 4 ON_DEMAND requests with a deploy of \`sleep 600\` and $MANY_N POST .../run, round-robin, from 4 connections as fast as answered (runs are not capped by instances: spec 3.10 only limits them when the request sets instances); once every run was RUNNING and 1 s had passed, /proc/PID/smaps_rollup of every supervisor: Private_Clean + Private_Dirty, and Pss, averaged. Then $(( MANY_IDLE_MS / 1000 )) s of nothing: the daemons' CPU is the sum of their threads' schedstat run time (ns) over that window (apid $(kv "$K_MANY" apid_idle_us) µs, schedulerd $(kv "$K_MANY" schedulerd_idle_us) µs, cleanerd $(kv "$K_MANY" cleanerd_idle_us) µs), as a share of one core; the supervisors' likewise. Then the requests were paused ($(ms "$(kv "$K_MANY" stop_us)") ms from the first pause's reply until no task was active in the store)."
+	fi
+	if [ -n "${K_RUNS:-}" ]; then
+		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
+	fi
+	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs declared so all jobs fit), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm."
 	fi
@@ -994,17 +1201,24 @@ main() {
 		ensure_pkg wrk wrk && HAVE_WRK=1
 	fi
 	C_HWM=""
+	BUSY_START=$(machine_busy)
+	say "other work on the machine: ${BUSY_START:-?} % of the CPUs busy (3 s, before anything)"
 	if want ceilings; then
 		ceilings_http
 		ceilings_other
 	fi
 	if want kerr || want scale; then
+		BUSY_KERR=$(machine_busy)
+		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
 		kerr_start || exit 1
 		if want kerr; then
 			kerr_get
+			kerr_idle
 			kerr_deploy_pause
 			kerr_post
+			kerr_many
+			kerr_sustained
 		fi
 		if want scale; then
 			kerr_scale

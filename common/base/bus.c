@@ -57,6 +57,19 @@ bus_is_reader(enum bus_msg_type type, const char *daemon)
 	return (0);
 }
 
+/* 1 when the catalogue routes some message to daemon: only then does it
+ * listen, and only then is it worth dialing. */
+static int
+bus_has_reader(const char *daemon)
+{
+	int type;
+
+	for (type = 0; type < BUS_MSG_COUNT; type++)
+		if (bus_is_reader((enum bus_msg_type)type, daemon))
+			return (1);
+	return (0);
+}
+
 const char *
 bus_msg_topic(enum bus_msg_type type)
 {
@@ -138,7 +151,10 @@ bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
 	int	r;
 
 	for (i = 0; i < BUS_NDAEMONS; i++) {
-		if (strcmp(daemons[i], self) == 0)
+		/* A daemon that reads nothing never listens: a dialer to it
+		 * would redial every BUS_REDIAL_MAX_MS for ever. */
+		if (strcmp(daemons[i], self) == 0 ||
+		    !bus_has_reader(daemons[i]))
 			continue;
 		if ((r = bus_url(url, sizeof(url), runtime_dir, daemons[i])) < 0)
 			return (r);

@@ -63,6 +63,9 @@ static const struct conf_key conf_keys[] = {
 	{ "common", "db_synchronous", CONF_SYNC,
 	    CONF_OFF(db_synchronous_full), "full", 0, 0,
 	    "SQLite synchronous mode: full or normal" },
+	{ "common", "db_cache_kb", CONF_INT, CONF_OFF(db_cache_kb),
+	    "512", 0, 1048576,
+	    "SQLite page cache per connection in KiB; 0 is SQLite's 2 MiB" },
 
 	{ "apid", "listen_address", CONF_STRING, CONF_OFF(listen_address),
 	    "127.0.0.1", 0, 0, "address of the REST API" },

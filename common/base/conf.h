@@ -22,6 +22,7 @@ struct conf {
 	int	tick_ms;			/* re-scan period of every loop */
 	int	db_busy_timeout_ms;
 	int	db_synchronous_full;		/* 1 FULL, 0 NORMAL */
+	int	db_cache_kb;			/* per connection; 0 SQLite's */
 
 	/* [apid] */
 	char	listen_address[CONF_STR_MAX];

@@ -32,6 +32,14 @@ notify_status(const char *fmt, ...)
 }
 
 int
+notify_enabled(void)
+{
+	const char *s = getenv("NOTIFY_SOCKET");
+
+	return (s != NULL && s[0] != '\0');
+}
+
+int
 notify_stopping(void)
 {
 	return (sd_notify(0, "STOPPING=1"));

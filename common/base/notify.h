@@ -10,6 +10,9 @@
 int	notify_ready(const char *status);
 int	notify_status(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/* 1 when a service manager listens (NOTIFY_SOCKET): what only goes
+ * into STATUS= need not be computed otherwise. */
+int	notify_enabled(void);
 int	notify_stopping(void);
 int	notify_watchdog(void);
 /* Watchdog interval in microseconds, or 0 when the watchdog is off. */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,6 +93,16 @@ db_set_pragmas(struct db *db, const struct db_options *opt)
 		return (r);
 	if ((r = db_exec_sql(db, "PRAGMA foreign_keys=ON")) < 0)
 		return (r);
+	/* Each connection caches pages of its own: bounded, since every
+	 * thread of every daemon has one (SQLite's default is 2 MiB). */
+	if (opt->cache_kb > 0) {
+		char sql[64];
+
+		(void)snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d",
+		    opt->cache_kb);
+		if ((r = db_exec_sql(db, sql)) < 0)
+			return (r);
+	}
 	return (db_exec_sql(db, opt->synchronous_full ?
 	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
 }

@@ -15,6 +15,7 @@ struct db;
 struct db_options {
 	int	busy_timeout_ms;
 	int	synchronous_full;	/* 1: FULL, survives power loss */
+	int	cache_kb;		/* page cache; 0: SQLite's default */
 };
 
 /* Open (creating if needed) and set the pragmas.  *ret owned by caller. */

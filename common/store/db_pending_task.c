@@ -28,8 +28,10 @@ static const char SQL_PENDING_TASK_REMOVE[] =
 static const char SQL_PENDING_TASK_REMOVE_FOR[] =
 	"DELETE FROM pending_tasks WHERE request_id = ?1"
 	" AND (?2 IS NULL OR deploy_id = ?2)";
+/* The request's active tasks only (tasks_active), not its history. */
 static const char SQL_TASK_INSTANCES_USED[] =
-	"SELECT instance_no FROM tasks WHERE request_id = ?1"
+	"SELECT instance_no FROM tasks INDEXED BY tasks_active"
+	" WHERE request_id = ?1"
 	" AND deploy_id = ?2 AND active = 1"
 	" AND task_id NOT IN (SELECT task_id FROM task_cleanups)"
 	" UNION SELECT instance_no FROM pending_tasks"

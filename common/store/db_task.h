@@ -148,6 +148,9 @@ int	db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
  * deploy, of one request (deploy_id NULL), or all (both NULL). */
 int	db_task_active(struct db *db, const char *request_id,
 	    const char *deploy_id, json_t **ret);
+/* The same for the active tasks a scheduler pass looks at: running jobs
+ * with a time limit (timeLimitMs) and running tasks not yet healthy. */
+int	db_task_attention(struct db *db, json_t **ret);
 /* The SingularityTask JSON of a task; -ENOENT when unknown. */
 int	db_task_get(struct db *db, const char *task_id, json_t **ret);
 /* Current state and activity of a task. */

@@ -58,6 +58,9 @@ int	api_routes_match(const char *method, const char *path,
 /* api_reply.c.  Each returns 0 so a handler can `return (api_reply_*())`. */
 int	api_reply_json(struct api_reply *rep, unsigned int status,
 	    json_t *json);		/* takes ownership; NULL: 500 */
+/* JSON already written out (malloc'd, NUL-terminated): takes ownership. */
+int	api_reply_text(struct api_reply *rep, unsigned int status, char *json,
+	    size_t len);
 int	api_reply_error(struct api_reply *rep, unsigned int status,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Map -errno to a status (ENOENT 404, EINVAL 400, EEXIST/ESTALE 409,
@@ -103,6 +106,23 @@ int	api_reply_list(const struct api_req *req, struct api_reply *rep, int r,
 int	api_reply_history(struct api_req *req, struct api_reply *rep,
 	    int (*read)(struct db *db, const char *request_id, int count,
 	    int page, json_t **ret), const char *what);
+/*
+ * A list reply built one element at a time (api_util.c): each element is
+ * filtered by ?property= and written out as it comes, so a long list
+ * never exists as one tree.  add takes ownership of value (-ENOMEM);
+ * reply sends 200 with the array and clears a.
+ */
+struct json_filter;
+struct api_array {
+	struct json_filter	*filter;	/* NULL: no ?property= */
+	char			*buf;
+	size_t			 len, cap;
+	size_t			 n;		/* elements so far */
+};
+int	api_array_init(struct api_array *a, const struct api_req *req);
+int	api_array_add(struct api_array *a, json_t *value);
+int	api_array_reply(struct api_array *a, struct api_reply *rep);
+void	api_array_clear(struct api_array *a);
 /* Parse ?count= and ?page= (defaults 100 and 1, count clamped to 1000);
  * replies 400 and returns -EINVAL when out of range. */
 int	api_paging(const struct api_req *req, struct api_reply *rep,

@@ -40,6 +40,18 @@ api_reply_json(struct api_reply *rep, unsigned int status, json_t *json)
 	return (0);
 }
 
+int
+api_reply_text(struct api_reply *rep, unsigned int status, char *json,
+    size_t len)
+{
+	api_reply_clear(rep);
+	rep->status = status;
+	rep->body = json;
+	rep->len = len;
+	rep->content_type = API_CT_JSON;
+	return (0);
+}
+
 static int
 api_reply_verror(struct api_reply *rep, unsigned int status,
     const char *fmt, va_list ap)

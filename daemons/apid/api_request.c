@@ -346,7 +346,7 @@ api_request_get(struct api_req *req, struct api_reply *rep)
 
 struct api_request_list {
 	struct db	*db;
-	json_t		*array;
+	struct api_array array;
 	unsigned int	 type_mask;	/* 0: every type */
 	long		 limit;		/* < 0: no limit */
 	int		 full;
@@ -362,11 +362,11 @@ api_request_list_add(void *arg, const struct db_request *r)
 	if (l->type_mask != 0 &&
 	    (l->type_mask & (1u << request_type_of(r->request))) == 0)
 		return (0);
-	if (l->limit >= 0 && (long)json_array_size(l->array) >= l->limit)
+	if (l->limit >= 0 && (long)l->array.n >= l->limit)
 		return (0);
 	if ((rc = api_request_parent(l->db, r, l->full, &parent)) < 0)
 		return (rc);
-	return (json_array_append_new(l->array, parent) == 0 ? 0 : -ENOMEM);
+	return (api_array_add(&l->array, parent));
 }
 
 /* ?requestType= (repeatable) as a mask; -EINVAL after a 400 reply. */
@@ -405,15 +405,15 @@ api_request_list(struct api_req *req, struct api_reply *rep,
 	if (limit != NULL && (l.limit = strtol(limit, NULL, 10)) < 0)
 		return (api_reply_error(rep, 400, "limit must be >= 0"));
 	l.full = api_query_bool(req, "includeFullRequestData", 0);
-	if ((l.array = json_array()) == NULL)
-		return (-ENOMEM);
+	if ((r = api_array_init(&l.array, req)) < 0)
+		return (r);
 	if ((r = db_request_foreach(req->db, state_mask, api_request_list_add,
 	    &l)) < 0) {
-		json_decref(l.array);
+		api_array_clear(&l.array);
 		return (api_reply_errno(rep, r, "Failed to list requests: %s",
 		    strerror(-r)));
 	}
-	return (api_reply_filtered(req, rep, l.array));
+	return (api_array_reply(&l.array, rep));
 }
 
 #define API_STATE_BIT(s)	(1u << (s))

@@ -9,6 +9,7 @@
  * the input (json_incref), not copied.  Pure logic, no logging.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -199,28 +200,64 @@ json_filter_trees(const char *const *props, size_t n, json_t *incl,
 	return (0);
 }
 
+struct json_filter {
+	json_t	*incl;		/* paths to keep; empty: keep everything */
+	json_t	*excl;		/* paths to drop */
+};
+
+struct json_filter *
+json_filter_new(const char *const *props, size_t n)
+{
+	struct json_filter *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return (NULL);
+	if ((f->incl = json_object()) == NULL ||
+	    (f->excl = json_object()) == NULL ||
+	    json_filter_trees(props, n, f->incl, f->excl) < 0) {
+		json_filter_free(f);
+		return (NULL);
+	}
+	return (f);
+}
+
+void
+json_filter_free(struct json_filter *f)
+{
+	if (f == NULL)
+		return;
+	json_decref(f->incl);
+	json_decref(f->excl);
+	free(f);
+}
+
+json_t *
+json_filter_apply(const struct json_filter *f, json_t *value)
+{
+	json_t	*kept = NULL, *out;
+
+	if (json_object_size(f->incl) == 0)
+		kept = json_incref(value);
+	else if (json_filter_include(value, f->incl, 1, &kept) < 0)
+		return (NULL);
+	if (json_object_size(f->excl) == 0)
+		return (kept);
+	out = json_filter_exclude(kept, f->excl);
+	json_decref(kept);
+	return (out);
+}
+
 json_t *
 json_filter_properties(json_t *value, const char *const *props, size_t n)
 {
-	json_t	*incl = NULL, *excl = NULL, *kept = NULL, *out = NULL;
+	struct json_filter	*f;
+	json_t			*out;
 
 	if (n == 0)
 		return (json_incref(value));
-	if ((incl = json_object()) == NULL || (excl = json_object()) == NULL ||
-	    json_filter_trees(props, n, incl, excl) < 0)
-		goto out;
-	if (json_object_size(incl) == 0)
-		kept = json_incref(value);
-	else if (json_filter_include(value, incl, 1, &kept) < 0)
-		goto out;
-	if (json_object_size(excl) == 0) {
-		out = kept;
-		kept = NULL;
-	} else
-		out = json_filter_exclude(kept, excl);
-out:
-	json_decref(kept);
-	json_decref(excl);
-	json_decref(incl);
+	if ((f = json_filter_new(props, n)) == NULL)
+		return (NULL);
+	out = json_filter_apply(f, value);
+	json_filter_free(f);
 	return (out);
 }

@@ -18,4 +18,12 @@
 json_t	*json_filter_properties(json_t *value, const char *const *props,
 	    size_t n);
 
+/* The same expressions parsed once, for many values (a list's elements:
+ * filtering an array filters each element alike).  NULL on OOM. */
+struct json_filter;
+struct json_filter *json_filter_new(const char *const *props, size_t n);
+/* A new reference to value filtered; NULL on OOM. */
+json_t	*json_filter_apply(const struct json_filter *f, json_t *value);
+void	 json_filter_free(struct json_filter *f);
+
 #endif

@@ -97,8 +97,9 @@ sched_loop_pass(void *arg)
 		s->next_reconcile = clock_mono_ms() + SCHED_RECONCILE_EVERY *
 		    s->d->conf.tick_ms;
 	}
-	/* One read of the active tasks serves the time limits and health. */
-	if (db_task_active(s->d->db, NULL, NULL, &active) == 0) {
+	/* One read serves the time limits and health: of the active tasks,
+	 * only those either may act on (not every task, every pass). */
+	if (db_task_attention(s->d->db, &active) == 0) {
 		now = clock_now_ms();
 		json_array_foreach(active, i, t) {
 			(void)sched_reconcile_time_limit(s, t, now);

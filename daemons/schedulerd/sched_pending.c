@@ -20,7 +20,9 @@
 #include "sched.h"
 #include "task_id.h"
 
-#define SCHED_INSTANCES_MAX	1024
+/* Instance numbers of one request's deploy in use at once (active and
+ * pending tasks): an ON_DEMAND request's runs have no other limit. */
+#define SCHED_INSTANCES_MAX	65536
 /* Singularity's cooldownMinScheduleSeconds: a crash-looping request waits. */
 #define SCHED_COOLDOWN_DELAY_MS	(120 * 1000)
 
@@ -135,7 +137,8 @@ sched_pending_add_tasks(struct sched *s, const struct db_request *r,
 			return (rc);
 		missing--;
 	}
-	return (0);
+	/* Every number taken: the entry waits for one to come free. */
+	return (missing > 0 ? -ENOSPC : 0);
 }
 
 /* When a new task is due: runAt if later; a replacement waits

@@ -97,34 +97,28 @@ sched_reconcile(struct sched *s)
 /*
  * taskExecutionTimeLimitMillis (spec 3.9): a job's run that lasts longer
  * gets a TASK_EXCEEDED_TIME_LIMIT cleanup, which kills it.  The limit is
- * read from the request as it was when the task was queued.
+ * the request's as it was when the task was queued: the store keeps it
+ * beside the task (timeLimitMs), so no task's JSON is read here.
  */
 int
 sched_reconcile_time_limit(struct sched *s, const json_t *t, int64_t now)
 {
 	const char	*id = json_string_value(json_object_get(t, "taskId"));
-	json_t		*running = json_object_get(t, "runningAt"), *task, *lim;
-	int		 rc = 0;
-
 	const char	*type = json_string_value(json_object_get(t,
 			    "requestType"));
+	json_t		*running = json_object_get(t, "runningAt");
+	json_t		*lim = json_object_get(t, "timeLimitMs");
+	int		 rc;
 
-	/* Only jobs have a time limit: skip services without a lookup. */
+	/* Only jobs have a time limit. */
 	if (type == NULL || strcmp(type, "SERVICE") == 0 ||
 	    strcmp(type, "WORKER") == 0 || !json_is_integer(running) ||
+	    !json_is_integer(lim) ||
 	    json_is_true(json_object_get(t, "cleaning")) ||
-	    db_task_get(s->d->db, id, &task) < 0)
+	    now - json_integer_value(running) <= json_integer_value(lim))
 		return (0);
-	lim = json_object_get(json_object_get(json_object_get(task,
-	    "taskRequest"), "request"), "taskExecutionTimeLimitMillis");
-	if (json_is_integer(lim) && now - json_integer_value(running) >
-	    json_integer_value(lim)) {
-		rc = sched_task_cleanup(s, id, json_string_value(
-		    json_object_get(t, "requestId")), "TASK_EXCEEDED_TIME_LIMIT",
-		    "Task exceeded its execution time limit");
-		if (rc == -EEXIST)
-			rc = 0;
-	}
-	json_decref(task);
-	return (rc);
+	rc = sched_task_cleanup(s, id, json_string_value(json_object_get(t,
+	    "requestId")), "TASK_EXCEEDED_TIME_LIMIT",
+	    "Task exceeded its execution time limit");
+	return (rc == -EEXIST ? 0 : rc);
 }
