@@ -3,6 +3,10 @@
  * talks to apid on 127.0.0.1:PORT and prints one "BENCH key=value ..."
  * line for the harness; progress and errors go to stderr.
  *
+ * Why one file over 800 lines: bench/run.sh builds each tool from one
+ * source with plain cc (no make rules of its own), and the modes share
+ * the HTTP, clock and percentile code; each mode is one section below.
+ *
  *   kerr_client PORT post PREFIX CLIENTS DURATION_MS MAX START
  *	CLIENTS threads, one keep-alive connection each, POST /requests
  *	with unique ids PREFIX-<START..START+MAX) until MAX ids are used or

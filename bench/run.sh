@@ -1,6 +1,11 @@
 #!/bin/bash
 # make bench: kerr measured against this machine's own ceilings, in one run.
 #
+# Why one script over 800 lines: one trap must end every process any phase
+# started (kerr's daemons, supervisors and tasks, Slurm, wrk), whatever
+# phase is running when Ctrl-C or a failure comes; its sections (helpers,
+# cleanup, setup, ceilings, kerr, scale, Slurm, report) read top to bottom.
+#
 # usage: bench/run.sh [BUILD_DIR]        (what `make bench` runs)
 #
 # Builds the small C programs in bench/, measures the ceilings (libmicrohttpd,

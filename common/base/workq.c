@@ -112,16 +112,23 @@ workq_submit(struct workq *q, void *job)
 }
 
 void
+workq_wake_stopping(pthread_mutex_t *lock, pthread_cond_t *wake,
+    int *stopping)
+{
+	(void)pthread_mutex_lock(lock);
+	*stopping = 1;
+	(void)pthread_cond_broadcast(wake);
+	(void)pthread_mutex_unlock(lock);
+}
+
+void
 workq_stop(struct workq *q)
 {
 	int i;
 
 	if (q == NULL)
 		return;
-	(void)pthread_mutex_lock(&q->lock);
-	q->stopping = 1;
-	(void)pthread_cond_broadcast(&q->wake);
-	(void)pthread_mutex_unlock(&q->lock);
+	workq_wake_stopping(&q->lock, &q->wake, &q->stopping);
 	for (i = 0; i < q->nthreads; i++)
 		(void)pthread_join(q->threads[i], NULL);
 	(void)pthread_mutex_destroy(&q->lock);

@@ -7,6 +7,8 @@
 #ifndef KERR_WORKQ_H
 #define KERR_WORKQ_H
 
+#include <pthread.h>
+
 struct workq;
 
 struct workq_ops {
@@ -26,6 +28,10 @@ int	workq_start(const struct workq_ops *ops, void *arg, void *state_arg,
 /* Queue a job (ownership passes to the queue).  0 or -ENOMEM (the job is
  * freed with free_job then). */
 int	workq_submit(struct workq *q, void *job);
+/* Set *stopping under lock and wake every thread waiting on wake: the
+ * first step of stopping any thread that sleeps on a condition. */
+void	workq_wake_stopping(pthread_mutex_t *lock, pthread_cond_t *wake,
+	    int *stopping);
 /* Run what is queued, then stop the threads and free q.  NULL is fine. */
 void	workq_stop(struct workq *q);
 

@@ -16,6 +16,7 @@
 #include "api_writer.h"
 #include "daemon.h"
 #include "log.h"
+#include "workq.h"
 
 #define API_WRITER_BATCH	256
 
@@ -155,10 +156,7 @@ api_writer_stop(struct api_writer *w)
 {
 	if (w == NULL)
 		return;
-	(void)pthread_mutex_lock(&w->lock);
-	w->stopping = 1;
-	(void)pthread_cond_signal(&w->work);
-	(void)pthread_mutex_unlock(&w->lock);
+	workq_wake_stopping(&w->lock, &w->work, &w->stopping);
 	(void)pthread_join(w->thread, NULL);
 	(void)pthread_mutex_destroy(&w->lock);
 	(void)pthread_cond_destroy(&w->work);

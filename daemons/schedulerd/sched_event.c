@@ -90,25 +90,24 @@ sched_event_apply(struct sched *s, const struct task_event *e,
 	return (r > 0 ? 0 : r);
 }
 
-/* Read up to SCHED_EVENT_BATCH events; how many. */
+/* Read up to max events; how many.  A malformed one is skipped. */
 static size_t
 sched_event_read(struct sched *s, struct sched_event_in *in, size_t max)
 {
 	size_t	n = 0;
-	int	r;
+	int	r = 1;
 
-	while (n < max && (r = event_channel_recv(s->event_fd, &in[n].e,
-	    &in[n].from)) != 0) {
-		if (r == -EPROTO) {
+	while (n < max && r != 0) {
+		r = event_channel_recv(s->event_fd, &in[n].e, &in[n].from);
+		if (r == 1)
+			n++;
+		else if (r == -EPROTO)
 			log_warnx("A malformed task event, ignoring");
-			continue;
-		}
-		if (r < 0) {
+		else if (r < 0) {
 			log_warnx("Failed to read task events: %s",
 			    strerror(-r));
-			break;
+			r = 0;
 		}
-		n++;
 	}
 	return (n);
 }
