@@ -396,6 +396,45 @@ harness_kill_strays_of(const char *dir)
 	closedir(d);
 }
 
+int
+harness_processes(const char *comm)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 name[64], *stat;
+	pid_t		 pid;
+	int		 n = 0;
+
+	snprintf(name, sizeof(name), "(%s) ", comm);
+	ck_assert_ptr_nonnull(d = opendir("/proc"));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		stat = harness_proc_file(pid, "stat", NULL);
+		if (strstr(stat, name) != NULL && strstr(stat, ") Z ") == NULL &&
+		    (harness_proc_mentions(pid, "cmdline", harness_env.dir) ||
+		    harness_proc_mentions(pid, "environ", harness_env.dir)))
+			n++;
+		free(stat);
+	}
+	closedir(d);
+	return (n);
+}
+
+void
+harness_wait_processes(const char *comm, int want, int seconds)
+{
+	int got = -1, i;
+
+	for (i = 0; i < seconds * 10; i++) {
+		if ((got = harness_processes(comm)) == want)
+			return;
+		usleep(100000);
+	}
+	ck_abort_msg("%d '%s' processes, wanted %d", got, comm, want);
+}
+
 void
 harness_cleanup(struct kerr_env *env)
 {

@@ -158,6 +158,11 @@ long long harness_tasks(const char *request, const char *state);
 /* Wait up to seconds until at least want of them are. */
 void	harness_wait_tasks(const char *request, const char *state,
 	    long long want, int seconds);
+/* Live (not zombie) processes named comm of this test: supervisors name
+ * its directory on their command line, tasks in MESOS_SANDBOX. */
+int	harness_processes(const char *comm);
+/* Wait up to seconds until exactly want of them run. */
+void	harness_wait_processes(const char *comm, int want, int seconds);
 /* kill -9 a daemon, reap it and start it again. */
 void	harness_kill9_and_restart(enum harness_daemon which);
 
