@@ -4,7 +4,7 @@
  * forms (string uris, flat health check, labels, step fields), the
  * refusals of spec 0A, and every type and validation error (the message
  * must name the field).  JSON in the tables is written with single
- * quotes, turned into double quotes by check_deploy_load().
+ * quotes, turned into double quotes by fixture_json().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <check.h>
+
+#include "fixture.h"
 #include <jansson.h>
 
 #include "deploy.h"
@@ -27,25 +29,6 @@
 #define CHECK_DEPLOY_BASE						\
 	"'id':'d1','requestId':'test-singularity-1','command':'run',"
 
-/* Parse text with ' standing for ". */
-static json_t *
-check_deploy_load(const char *text)
-{
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*s, *p;
-
-	s = strdup(text);
-	ck_assert_ptr_nonnull(s);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(s, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-	free(s);
-	ck_assert_msg(v != NULL, "bad test JSON %s: %s", text, jerr.text);
-	return (v);
-}
-
 /* Normalise text for request (WORKER when NULL). */
 static int
 check_deploy_run(const char *text, const char *request, json_t **ret,
@@ -54,8 +37,8 @@ check_deploy_run(const char *text, const char *request, json_t **ret,
 	json_t	*posted, *req;
 	int	 r;
 
-	posted = check_deploy_load(text);
-	req = check_deploy_load(request != NULL ? request :
+	posted = fixture_json(text);
+	req = fixture_json(request != NULL ? request :
 	    CHECK_DEPLOY_WORKER);
 	*ret = NULL;
 	err[0] = '\0';
@@ -97,7 +80,7 @@ static void
 check_deploy_assert_member(const json_t *obj, const char *key,
     const char *want_text)
 {
-	json_t	*want = check_deploy_load(want_text);
+	json_t	*want = fixture_json(want_text);
 	char	*got;
 
 	got = json_dumps(json_object_get(obj, key), JSON_ENCODE_ANY |
@@ -120,7 +103,7 @@ START_TEST(test_deploy_seed_defaults)
 
 	out = check_deploy_assert_ok("{'id':'deploy1',"
 	    "'requestId':'test-singularity-1','command':'sleep 1000'}", NULL);
-	want = check_deploy_load("{'requestId':'test-singularity-1',"
+	want = fixture_json("{'requestId':'test-singularity-1',"
 	    "'id':'deploy1','command':'sleep 1000','resources':{'cpus':1.0,"
 	    "'memoryMb':64.0,'numPorts':0,'diskMb':0.0},"
 	    "'s3UploaderAdditionalFiles':[],'canaryDeploySettings':"
@@ -184,7 +167,7 @@ START_TEST(test_deploy_round_trip_every_field)
 	out = check_deploy_assert_ok(CHECK_DEPLOY_FULL,
 	    "{'id':'test-singularity-1','requestType':'SERVICE',"
 	    "'instances':2}");
-	want = check_deploy_load(CHECK_DEPLOY_FULL);
+	want = fixture_json(CHECK_DEPLOY_FULL);
 	ck_assert_msg(json_equal(out, want), "got %s", json_dumps(out,
 	    JSON_COMPACT | JSON_SORT_KEYS));
 	json_decref(want);
@@ -197,7 +180,7 @@ START_TEST(test_deploy_round_trip_is_stable)
 	json_t	*once, *twice, *req;
 	char	 err[512], *text;
 
-	req = check_deploy_load("{'id':'test-singularity-1',"
+	req = fixture_json("{'id':'test-singularity-1',"
 	    "'requestType':'ON_DEMAND'}");
 	once = check_deploy_assert_ok("{'id':'d1','requestId':"
 	    "'test-singularity-1','command':'run','labels':{'a':'b'},"

@@ -4,7 +4,7 @@
  * null and unknown fields, each type and validation error (the message
  * must name the field), schedule forms and the type-change rules.  JSON
  * in the tables is written with single quotes, turned into double quotes
- * by check_request_load().
+ * by fixture_json().
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,28 +12,11 @@
 #include <string.h>
 
 #include <check.h>
+
+#include "fixture.h"
 #include <jansson.h>
 
 #include "request.h"
-
-/* Parse text with ' standing for "; \u0000 is allowed for the id tests. */
-static json_t *
-check_request_load(const char *text)
-{
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*s, *p;
-
-	s = strdup(text);
-	ck_assert_ptr_nonnull(s);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(s, JSON_ALLOW_NUL, &jerr);
-	free(s);
-	ck_assert_msg(v != NULL, "bad test JSON %s: %s", text, jerr.text);
-	return (v);
-}
 
 /* Normalise text (and existing, if any); r is the result, err the text. */
 static int
@@ -43,9 +26,9 @@ check_request_run(const char *text, const char *existing, json_t **ret,
 	json_t	*posted, *old = NULL;
 	int	 r;
 
-	posted = check_request_load(text);
+	posted = fixture_json(text);
 	if (existing != NULL)
-		old = check_request_load(existing);
+		old = fixture_json(existing);
 	*ret = NULL;
 	err[0] = '\0';
 	r = request_normalize(posted, old, ret, err, errlen);
@@ -252,7 +235,7 @@ START_TEST(test_request_round_trip_every_field)
 	json_t	*out, *want;
 
 	out = check_request_assert_ok(CHECK_REQUEST_FULL, NULL);
-	want = check_request_load(CHECK_REQUEST_FULL);
+	want = fixture_json(CHECK_REQUEST_FULL);
 	ck_assert_int_eq(json_object_del(want, "daemon"), 0);
 	json_object_set(want, "slavePlacement",
 	    json_object_get(want, "agentPlacement"));
@@ -339,7 +322,7 @@ START_TEST(test_request_unknown_fields_dropped)
 
 	out = check_request_assert_ok("{'id':'a','requestType':'WORKER',"
 	    "'colour':'blue','nested':{'x':1},'Instances':3}", NULL);
-	want = check_request_load("{'id':'a','requestType':'WORKER'}");
+	want = fixture_json("{'id':'a','requestType':'WORKER'}");
 	ck_assert(json_equal(out, want));
 	json_decref(want);
 	json_decref(out);
@@ -354,7 +337,7 @@ START_TEST(test_request_null_is_absent)
 	    "'instances':null,'owners':null,'schedule':null,"
 	    "'agentPlacement':null,'slavePlacement':null,"
 	    "'taskPriorityLevel':null}", NULL);
-	want = check_request_load("{'id':'a','requestType':'WORKER'}");
+	want = fixture_json("{'id':'a','requestType':'WORKER'}");
 	ck_assert(json_equal(out, want));
 	ck_assert_int_eq(request_instances_of(out), 1);
 	ck_assert_int_eq(request_type_of(out), REQUEST_WORKER);
@@ -627,11 +610,11 @@ START_TEST(test_request_accessors)
 {
 	json_t	*v;
 
-	v = check_request_load("{'id':'a'}");
+	v = fixture_json("{'id':'a'}");
 	ck_assert_int_eq(request_type_of(v), REQUEST_WORKER);
 	ck_assert_int_eq(request_instances_of(v), 1);
 	json_decref(v);
-	v = check_request_load("{'requestType':'ON_DEMAND','instances':4}");
+	v = fixture_json("{'requestType':'ON_DEMAND','instances':4}");
 	ck_assert_int_eq(request_type_of(v), REQUEST_ON_DEMAND);
 	ck_assert_int_eq(request_instances_of(v), 4);
 	json_decref(v);

@@ -4,13 +4,15 @@
  * names, unknown fields dropped, null as absent, required fields and
  * defaults, and the paths that name nested fields in messages (objects,
  * arrays of objects, maps).  JSON in the tables is written with single
- * quotes, turned into double quotes by check_schema_load().
+ * quotes, turned into double quotes by fixture_json().
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
+
+#include "fixture.h"
 #include <jansson.h>
 
 #include "schema.h"
@@ -75,25 +77,6 @@ static const struct schema_field check_schema_must_fields[] = {
 static const struct schema_table check_schema_must =
     SCHEMA_TABLE(check_schema_must_fields, NULL);
 
-/* Parse text with ' standing for ". */
-static json_t *
-check_schema_load(const char *text)
-{
-	json_error_t	 jerr;
-	json_t		*v;
-	char		*s, *p;
-
-	s = strdup(text);
-	ck_assert_ptr_nonnull(s);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = json_loads(s, JSON_DECODE_ANY, &jerr);
-	free(s);
-	ck_assert_msg(v != NULL, "bad test JSON %s: %s", text, jerr.text);
-	return (v);
-}
-
 /* Read text with t; the result is compared with want, both as JSON. */
 static void
 check_schema_assert_reads(const struct schema_table *t, const char *text,
@@ -102,8 +85,8 @@ check_schema_assert_reads(const struct schema_table *t, const char *text,
 	json_t	*in, *out, *expect;
 	char	 err[512], *got;
 
-	in = check_schema_load(text);
-	expect = check_schema_load(want);
+	in = fixture_json(text);
+	expect = fixture_json(want);
 	out = json_object();
 	err[0] = '\0';
 	ck_assert_msg(schema_read(t, in, NULL, out, err, sizeof(err)) == 0,
@@ -124,7 +107,7 @@ check_schema_assert_fails(const struct schema_table *t, const char *text,
 	json_t	*in, *out;
 	char	 err[512];
 
-	in = check_schema_load(text);
+	in = fixture_json(text);
 	out = json_object();
 	err[0] = '\0';
 	ck_assert_msg(schema_read(t, in, NULL, out, err, sizeof(err)) ==
@@ -296,18 +279,18 @@ START_TEST(test_schema_read_object)
 	json_t	*v, *out = NULL;
 	char	 err[256];
 
-	v = check_schema_load("[]");
+	v = fixture_json("[]");
 	ck_assert_int_eq(schema_read_object(&check_schema_inner, "inner", v,
 	    &out, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "inner must be an object");
 	ck_assert_ptr_null(out);
 	json_decref(v);
-	v = check_schema_load("{'n':0}");
+	v = fixture_json("{'n':0}");
 	ck_assert_int_eq(schema_read_object(&check_schema_inner, "deep.inner",
 	    v, &out, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "deep.inner.n must be greater than 0 (it is 0)");
 	json_decref(v);
-	v = check_schema_load("{'n':1,'x':2}");
+	v = fixture_json("{'n':1,'x':2}");
 	ck_assert_int_eq(schema_read_object(&check_schema_inner, "inner", v,
 	    &out, NULL, 0), 0);
 	ck_assert_int_eq(json_object_size(out), 1);
@@ -322,7 +305,7 @@ START_TEST(test_schema_write_order)
 	json_t	*src, *dst;
 	char	*s;
 
-	src = check_schema_load("{'level':1,'slavePlacement':'RED',"
+	src = fixture_json("{'level':1,'slavePlacement':'RED',"
 	    "'extra':1,'agentPlacement':'RED','name':'n'}");
 	dst = json_object();
 	ck_assert_int_eq(schema_write(&check_schema_top, src, dst), 0);
@@ -349,7 +332,7 @@ START_TEST(test_schema_helpers)
 	ck_assert_int_eq(schema_index(check_schema_colours, "BLUE"), 2);
 	ck_assert_int_eq(schema_index(check_schema_colours, "blue"), -1);
 	ck_assert_int_eq(schema_index(check_schema_colours, NULL), -1);
-	obj = check_schema_load("{'a':null,'b':1}");
+	obj = fixture_json("{'a':null,'b':1}");
 	ck_assert_ptr_null(schema_get(obj, "a"));
 	ck_assert_ptr_null(schema_get(obj, "c"));
 	ck_assert_ptr_nonnull(schema_get(obj, "b"));
