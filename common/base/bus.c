@@ -27,6 +27,9 @@
 struct bus {
 	nng_socket	pub[BUS_NDAEMONS];
 	int		has_pub[BUS_NDAEMONS];
+	/* Bit i: a message of this type goes to pub[i].  Read off the
+	 * catalogue once, at open, not on every send. */
+	unsigned	routes[BUS_MSG_COUNT];
 	nng_socket	sub;
 	int		has_sub;
 	int		recv_fd;
@@ -53,19 +56,6 @@ bus_is_reader(enum bus_msg_type type, const char *daemon)
 
 	for (p = to; (p = strstr(p, daemon)) != NULL; p += n)
 		if ((p == to || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-			return (1);
-	return (0);
-}
-
-/* 1 when the catalogue routes some message to daemon: only then does it
- * listen, and only then is it worth dialing. */
-static int
-bus_has_reader(const char *daemon)
-{
-	int type;
-
-	for (type = 0; type < BUS_MSG_COUNT; type++)
-		if (bus_is_reader((enum bus_msg_type)type, daemon))
 			return (1);
 	return (0);
 }
@@ -148,13 +138,19 @@ bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
 	static const char *const daemons[] = BUS_DAEMONS;
 	char	url[BUS_URL_MAX];
 	size_t	i;
-	int	r;
+	int	type, reads, r;
 
 	for (i = 0; i < BUS_NDAEMONS; i++) {
+		if (strcmp(daemons[i], self) == 0)
+			continue;
+		for (type = 0, reads = 0; type < BUS_MSG_COUNT; type++)
+			if (bus_is_reader((enum bus_msg_type)type, daemons[i])) {
+				bus->routes[type] |= 1u << i;
+				reads = 1;
+			}
 		/* A daemon that reads nothing never listens: a dialer to it
 		 * would redial every BUS_REDIAL_MAX_MS for ever. */
-		if (strcmp(daemons[i], self) == 0 ||
-		    !bus_has_reader(daemons[i]))
+		if (!reads)
 			continue;
 		if ((r = bus_url(url, sizeof(url), runtime_dir, daemons[i])) < 0)
 			return (r);
@@ -214,7 +210,6 @@ fail:
 int
 bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 {
-	static const char *const daemons[] = BUS_DAEMONS;
 	const char	*topic = bus_msg_topic(type);
 	json_t		*body;
 	char		*text, *wire;
@@ -241,7 +236,7 @@ bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 	/* Without a reader pub/sub drops the message: that is acceptable. */
 	r = 0;
 	for (size_t i = 0; i < BUS_NDAEMONS; i++)
-		if (bus->has_pub[i] && bus_is_reader(type, daemons[i]) &&
+		if (bus->has_pub[i] && (bus->routes[type] & (1u << i)) &&
 		    (rv = bus_errno(nng_send(bus->pub[i], wire, tlen + blen,
 		    NNG_FLAG_NONBLOCK))) < 0)
 			r = rv;

@@ -6,7 +6,6 @@
  * would; the scheduler replaces it like any other task that ended.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +36,15 @@ sched_pool_free_job(void *job)
 }
 
 /* Each worker reports launch failures as events, like any reporter. */
+struct sched_pool_reporter {
+	int	fd;
+};
+
 static void *
 sched_pool_init(void *unused)
 {
-	int fd;
+	struct sched_pool_reporter	*rp;
+	int				 fd;
 
 	(void)unused;
 	if ((fd = event_channel_connect(1000)) < 0) {
@@ -49,19 +53,29 @@ sched_pool_init(void *unused)
 		    strerror(-fd));
 		return (NULL);
 	}
-	return ((void *)(intptr_t)(fd + 1));	/* NULL means none */
+	if ((rp = malloc(sizeof(*rp))) == NULL) {
+		(void)close(fd);
+		return (NULL);
+	}
+	rp->fd = fd;
+	return (rp);
 }
 
 static void
-sched_pool_fini(void *fd)
+sched_pool_fini(void *arg)
 {
-	if (fd != NULL)
-		(void)close((int)(intptr_t)fd - 1);
+	struct sched_pool_reporter *rp = arg;
+
+	if (rp == NULL)
+		return;
+	(void)close(rp->fd);
+	free(rp);
 }
 
 /* The task never got a reporter: say so for it, as its first event. */
 static void
-sched_pool_failed(struct sched *s, void *fd, const char *task_id, int err)
+sched_pool_failed(struct sched *s, const struct sched_pool_reporter *rp,
+    const char *task_id, int err)
 {
 	struct task_event	e;
 	int			r;
@@ -75,14 +89,14 @@ sched_pool_failed(struct sched *s, void *fd, const char *task_id, int err)
 	    "REASON_EXECUTOR_TERMINATED");
 	(void)snprintf(e.message, sizeof(e.message), "Failed to launch: %s",
 	    strerror(-err));
-	if (fd != NULL && (r = event_channel_send((int)(intptr_t)fd - 1,
-	    s->events_path, &e)) < 0)
+	if (rp != NULL && (r = event_channel_send(rp->fd, s->events_path,
+	    &e)) < 0)
 		log_warnx("Failed to report the failed launch of task=%s: %s; "
 		    "reconciliation will", task_id, strerror(-r));
 }
 
 static void
-sched_pool_run(void *arg, void *fd, void *vjob)
+sched_pool_run(void *arg, void *reporter, void *vjob)
 {
 	struct sched		*s = arg;
 	struct sched_launch_job	*job = vjob;
@@ -100,7 +114,7 @@ sched_pool_run(void *arg, void *fd, void *vjob)
 	else if (r == -EALREADY)
 		log_info("task=%s was launched before a restart", job->task_id);
 	else
-		sched_pool_failed(s, fd, job->task_id, r);
+		sched_pool_failed(s, reporter, job->task_id, r);
 	sched_launch_job_free(job);
 }
 

@@ -152,6 +152,26 @@ START_TEST(test_pipeline_events_wait_for_the_scheduler)
 }
 END_TEST
 
+/* A launch the executor refuses is reported by the launch worker on the
+ * same channel: the task fails with the reason, once. */
+START_TEST(test_pipeline_failed_launch_is_an_event)
+{
+	harness_stop_expect_clean(&harness_env, HARNESS_SCHEDULERD);
+	ck_assert_int_eq(setenv("KERR_SUPERVISOR", "/nonexistent/supervisor",
+	    1), 0);
+	harness_spawn(&harness_env, HARNESS_SCHEDULERD);
+	ck_assert_int_eq(unsetenv("KERR_SUPERVISOR"), 0);
+	harness_request("nolaunch", "RUN_ONCE", 1);
+	harness_deploy("nolaunch", "d1", "true", NULL);
+	pipeline_wait(1, 20, "SELECT count(*) FROM task_updates u JOIN tasks t"
+	    " USING (task_id) WHERE t.request_id = 'nolaunch' AND"
+	    " u.state = 'TASK_FAILED' AND u.message = 'Failed to launch: No"
+	    " such file or directory'");
+	pipeline_assert_sequences("request_id = 'nolaunch'");
+	ck_assert_int_eq(harness_processes("kerr-supervisor"), 0);
+}
+END_TEST
+
 Suite *
 pipeline_suite(void)
 {
@@ -162,6 +182,7 @@ pipeline_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_pipeline_kill9_mid_launch_and_mid_pause_of_200);
 	tcase_add_test(tc, test_pipeline_events_wait_for_the_scheduler);
+	tcase_add_test(tc, test_pipeline_failed_launch_is_an_event);
 	suite_add_tcase(s, tc);
 	return (s);
 }
