@@ -219,6 +219,8 @@ bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 	/* Receivers drop ids this long: refuse them here, visibly. */
 	if (topic == NULL || id == NULL || strlen(id) >= BUS_ID_MAX)
 		return (-EINVAL);
+	if (bus->routes[type] == 0)
+		return (0);		/* no daemon acts on it */
 	body = json_pack("{s:i, s:s}", "v", BUS_PROTOCOL_VERSION, "id", id);
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);

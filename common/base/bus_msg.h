@@ -1,7 +1,7 @@
 /*
  * The one catalogue of bus messages.  A message is only a doorbell: it
  * names the id that changed and nothing else; the receiver reads the store.
- * Bump BUS_PROTOCOL_VERSION on every change to the table below.
+ * Bump BUS_PROTOCOL_VERSION when a message a reader takes changes form.
  *
  * On the wire: "<topic>" NUL '{"v":1,"id":"<id>"}'.  Subscribers filter on
  * the topic including its NUL, so "task.kill" never matches "task.killed".
@@ -9,7 +9,7 @@
 #ifndef KERR_BUS_MSG_H
 #define KERR_BUS_MSG_H
 
-#define BUS_PROTOCOL_VERSION	1	/* topics unchanged: only readers moved */
+#define BUS_PROTOCOL_VERSION	1	/* task.update retired: no sender left */
 /* The "to" column routes: a message goes to those daemons only.  Task
  * states no longer ride the bus: they are task events (task_event.h). */
 
@@ -20,7 +20,6 @@
 	X(BUS_REQUEST_CLEANUP,	  "request.cleanup",	  "apid",	"cleanerd",		"request")	\
 	X(BUS_DEPLOY_PENDING,	  "deploy.pending",	  "apid",	"schedulerd",		"request")	\
 	X(BUS_TASK_CLEANUP,	  "task.cleanup",	  "apid,schedulerd", "cleanerd",	"task")		\
-	X(BUS_TASK_UPDATE,	  "task.update",	  "(retired)",	"schedulerd",	"task")		\
 	X(BUS_TASK_KILLED,	  "task.killed",	  "cleanerd",	"schedulerd",		"task")
 
 enum bus_msg_type {

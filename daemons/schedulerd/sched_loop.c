@@ -1,6 +1,6 @@
 /*
  * The scheduler's pass, run on every bus wake-up (request.pending,
- * deploy.pending, request.changed, task.update, task.killed) and on the
+ * deploy.pending, task.killed), after a burst of task events and on the
  * tick.  Each pass re-reads the store, so a lost message only delays
  * work.  Rings task.cleanup and request.pending after the commits it made.
  */
