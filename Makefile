@@ -35,14 +35,14 @@ PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 # Debian's libnng-dev ships no .pc file.
-LIBS		 = $(PKG_LIBS) -lnng -lpthread
+LIBS		 = $(PKG_LIBS) -lnng -lnettle -lpthread
 
 # Debian 12 packages needed to build, run and test (systemd-container: the
 # units are tested in a booted container, tests/integration/systemd-boot.sh).
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
-		   systemd-container
+		   systemd-container nettle-dev
 
 COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
@@ -78,9 +78,15 @@ COMMON_SRCS	+= common/model/schema.c
 COMMON_SRCS	+= common/model/task_id.c
 COMMON_SRCS	+= common/time/cron.c
 COMMON_SRCS	+= common/time/tzif.c
+COMMON_SRCS	+= common/executor/event_auth.c
 COMMON_SRCS	+= common/executor/event_channel.c
+COMMON_SRCS	+= common/executor/executor.c
 COMMON_SRCS	+= common/executor/executor_local.c
+COMMON_SRCS	+= common/executor/executor_sandbox.c
+COMMON_SRCS	+= common/executor/executor_slurm.c
 COMMON_SRCS	+= common/executor/proc.c
+COMMON_SRCS	+= common/executor/slurm_cmd.c
+COMMON_SRCS	+= common/executor/slurm_queue.c
 COMMON_SRCS	+= common/executor/task_event.c
 
 APID_SRCS	+= daemons/apid/apid.c
@@ -124,6 +130,7 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_node.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_report.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_user.c
 SUPERVISOR_SRCS	+= daemons/supervisor/cgroup.c
@@ -132,6 +139,7 @@ SUPERVISOR_SRCS	+= common/base/args.c
 SUPERVISOR_SRCS	+= common/base/clock.c
 SUPERVISOR_SRCS	+= common/base/log.c
 SUPERVISOR_SRCS	+= common/base/text.c
+SUPERVISOR_SRCS	+= common/executor/event_auth.c
 SUPERVISOR_SRCS	+= common/executor/event_channel.c
 SUPERVISOR_SRCS	+= common/executor/proc.c
 SUPERVISOR_SRCS	+= common/executor/task_event.c
@@ -200,7 +208,7 @@ SUPERVISOR_LDFLAGS = $(if $(SANITIZE),,-static)
 
 $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^
+	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
 $(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid

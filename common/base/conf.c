@@ -84,8 +84,8 @@ static const struct conf_key conf_keys[] = {
 	{ "cleanerd", "kill_grace_ms", CONF_INT, CONF_OFF(kill_grace_ms),
 	    "30000", 0, 3600000, "time between SIGTERM and SIGKILL" },
 
-	{ "executor", "executor", CONF_EXECUTOR, CONF_OFF(executor),
-	    "local", 0, 0, "how tasks are run; only local for now" },
+	{ "executor", "backend", CONF_EXECUTOR, CONF_OFF(executor),
+	    "local", 0, 0, "how tasks are run: local or slurm" },
 	{ "executor", "task_user", CONF_STRING, CONF_OFF(task_user),
 	    "nobody", 0, 0, "user tasks run as when the daemon is root" },
 	{ "executor", "allow_root_tasks", CONF_BOOL,
@@ -100,6 +100,30 @@ static const struct conf_key conf_keys[] = {
 	    "host name reported for tasks; empty means gethostname()" },
 	{ "executor", "rack_id", CONF_STRING, CONF_OFF(rack_id),
 	    "DEFAULT", 0, 0, "rack reported for tasks" },
+	{ "executor", "slurm_sandbox_dir", CONF_STRING,
+	    CONF_OFF(slurm_sandbox_dir), "", 0, 0,
+	    "sandboxes on a directory every node shares; empty means "
+	    "<state_dir>/tasks" },
+	{ "executor", "slurm_key_file", CONF_STRING, CONF_OFF(slurm_key_file),
+	    "/etc/kerr/slurm.key", 0, 0,
+	    "the key task wrappers sign their events with" },
+	{ "executor", "slurm_events_listen", CONF_STRING,
+	    CONF_OFF(slurm_events_listen), "127.0.0.1:5061", 0, 0,
+	    "numeric address:port where the scheduler hears task events" },
+	{ "executor", "slurm_events_address", CONF_STRING,
+	    CONF_OFF(slurm_events_address), "", 0, 0,
+	    "numeric address:port the nodes send events to; empty means "
+	    "slurm_events_listen" },
+	{ "executor", "slurm_partitions", CONF_STRING,
+	    CONF_OFF(slurm_partitions), "", 0, 0,
+	    "racks as Slurm partitions, RACK=PARTITION,...; DEFAULT and "
+	    "unlisted racks use the default partition" },
+	{ "executor", "slurm_wrapper", CONF_STRING, CONF_OFF(slurm_wrapper),
+	    "", 0, 0, "kerr-supervisor's path on the nodes; empty means "
+	    "this host's" },
+	{ "executor", "slurm_conf", CONF_STRING, CONF_OFF(slurm_conf),
+	    "", 0, 0, "SLURM_CONF for sbatch, squeue and scancel; empty means "
+	    "Slurm's own default" },
 };
 
 /* State of one conf_load; conf is a copy so a failed load changes nothing. */
@@ -245,8 +269,9 @@ conf_set(struct conf *conf, const struct conf_key *k, const char *val,
 
 	switch (k->type) {
 	case CONF_EXECUTOR:
-		if (strcmp(val, "local") != 0) {
-			snprintf(msg, msglen, "unknown executor '%s'", val);
+		if (strcmp(val, "local") != 0 && strcmp(val, "slurm") != 0) {
+			snprintf(msg, msglen, "unknown backend '%s' (use local "
+			    "or slurm)", val);
 			return (-EINVAL);
 		}
 		/* FALLTHROUGH */
@@ -480,7 +505,11 @@ conf_bus_path(const struct conf *conf, const char *daemon, char *buf,
 void
 conf_sandbox_root(const struct conf *conf, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/tasks", conf->state_dir);
+	if (strcmp(conf->executor, "slurm") == 0 &&
+	    conf->slurm_sandbox_dir[0] != '\0')
+		snprintf(buf, len, "%s", conf->slurm_sandbox_dir);
+	else
+		snprintf(buf, len, "%s/tasks", conf->state_dir);
 }
 
 void

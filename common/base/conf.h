@@ -38,13 +38,21 @@ struct conf {
 	int	kill_grace_ms;
 
 	/* [executor] */
-	char	executor[CONF_STR_MAX];		/* "local" */
+	char	executor[CONF_STR_MAX];		/* backend: "local", "slurm" */
 	char	task_user[CONF_STR_MAX];	/* when the daemon runs as root */
 	int	allow_root_tasks;
 	int	port_range_min;
 	int	port_range_max;
 	char	agent_hostname[CONF_STR_MAX];	/* empty: gethostname() */
 	char	rack_id[CONF_STR_MAX];
+	/* backend = slurm (executor_slurm.c) */
+	char	slurm_sandbox_dir[CONF_STR_MAX];
+	char	slurm_key_file[CONF_STR_MAX];
+	char	slurm_events_listen[CONF_STR_MAX];
+	char	slurm_events_address[CONF_STR_MAX];
+	char	slurm_partitions[CONF_STR_MAX];
+	char	slurm_wrapper[CONF_STR_MAX];
+	char	slurm_conf[CONF_STR_MAX];
 };
 
 /* Fill every field with its default from the key table. */
@@ -68,7 +76,8 @@ int	conf_load(struct conf *conf, const char *path, int must_exist,
 int	conf_read(struct conf *conf, const char *path, char *why,
 	    size_t whylen);
 
-/* Derived paths: <state_dir>/kerr.db unless db_path is set, and so on. */
+/* Derived paths: <state_dir>/kerr.db unless db_path is set, and so on;
+ * the sandboxes are under slurm_sandbox_dir with the Slurm backend. */
 void	conf_db_path(const struct conf *conf, char *buf, size_t len);
 void	conf_bus_path(const struct conf *conf, const char *daemon, char *buf,
 	    size_t len);

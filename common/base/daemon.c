@@ -284,7 +284,8 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 	d->name = name;
 	d->signal_fd = -1;
 	d->lock_fd = -1;
-	d->io_fd = -1;
+	for (int i = 0; i < DAEMON_IO_MAX; i++)
+		d->io_fd[i] = -1;
 	/* First: a stop asked for while starting is a clean stop. */
 	if (daemon_open_signals(d) < 0)
 		return (-1);
@@ -379,19 +380,20 @@ daemon_status(struct daemon *d, const struct daemon_handlers *h)
 int
 daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 {
-	struct pollfd	pfd[3];
+	struct pollfd	pfd[2 + DAEMON_IO_MAX];
 	uint64_t	wd_usec = notify_watchdog_usec();
 	int64_t		now, next_tick, next_wd = 0, wd_ms, wait;
-	nfds_t		n = 1;
+	nfds_t		n, i;
 
 	/* Pet at half the interval, as sd_watchdog_enabled(3) advises. */
 	wd_ms = wd_usec > 0 ? (int64_t)(wd_usec / 2000) : 0;
 	pfd[0] = (struct pollfd){ .fd = d->signal_fd, .events = POLLIN };
 	/* Unused slots have fd -1, which poll() skips. */
 	pfd[1] = (struct pollfd){ .fd = bus_fd(d->bus), .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = d->on_io != NULL ? d->io_fd : -1,
-	    .events = POLLIN };
-	n = 3;
+	for (n = 0; n < DAEMON_IO_MAX; n++)
+		pfd[2 + n] = (struct pollfd){ .fd = d->on_io != NULL ?
+		    d->io_fd[n] : -1, .events = POLLIN };
+	n = 2 + DAEMON_IO_MAX;
 	next_tick = clock_mono_ms();	/* the start-up re-scan */
 	while (!d->stopping) {
 		now = clock_mono_ms();
@@ -419,8 +421,12 @@ daemon_run(struct daemon *d, const struct daemon_handlers *h, void *arg)
 			d->stopping = 1;
 			break;
 		}
-		if (pfd[2].revents & POLLIN)
-			d->on_io(arg);
+		/* One call reads whatever each of its descriptors holds. */
+		for (i = 2; i < n; i++)
+			if (pfd[i].revents & POLLIN) {
+				d->on_io(arg);
+				break;
+			}
 		if (pfd[1].revents & POLLIN)
 			daemon_drain_bus(d, h, arg);
 	}
@@ -478,7 +484,8 @@ daemon_fini(struct daemon *d)
 	if (d->lock_fd >= 0)
 		(void)close(d->lock_fd);
 	d->lock_fd = -1;
-	d->io_fd = -1;
+	for (int i = 0; i < DAEMON_IO_MAX; i++)
+		d->io_fd[i] = -1;
 }
 
 static int

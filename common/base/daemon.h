@@ -36,9 +36,10 @@ struct daemon {
 	struct db	*db;
 	struct bus	*bus;
 	volatile int	 stopping;
-	/* A descriptor of the daemon's own to poll beside the bus (-1:
-	 * none), and what to do when it is readable. */
-	int		 io_fd;
+	/* Descriptors of the daemon's own to poll beside the bus (-1:
+	 * none), and what to do when one is readable. */
+#define DAEMON_IO_MAX	2
+	int		 io_fd[DAEMON_IO_MAX];
 	void		(*on_io)(void *arg);
 	int		 ready;		/* READY=1 was sent */
 	char		 status[128];	/* the last STATUS= of the counts */

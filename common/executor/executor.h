@@ -15,7 +15,10 @@
  *
  * The local executor (executor_local.c) starts one small supervisor
  * process per task (kerr-supervisor), which outlives any daemon and runs
- * the command in its own process group inside the task's sandbox.
+ * the command in its own process group inside the task's sandbox.  The
+ * Slurm executor (executor_slurm.c) submits each task as a Slurm job
+ * whose batch script is the same supervisor, in its cluster-node mode,
+ * on a node Slurm picks; its events come over the network channel.
  */
 #ifndef KERR_EXECUTOR_H
 #define KERR_EXECUTOR_H
@@ -25,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "task_event.h"
 
 /* Everything needed to start one task, already resolved by the caller. */
@@ -38,6 +42,10 @@ struct executor_launch {
 	double		  memory_mb;	/* 0: no limit */
 	const char	 *events;	/* the scheduler's event channel */
 	int		  log_level;	/* the reporter's own log */
+	/* For an executor whose tasks run elsewhere (EXECUTOR_REMOTE). */
+	int		  nports;	/* ports to pick where it runs */
+	const char	 *rack;		/* the rack asked for, or NULL */
+	int64_t		  time_limit_ms; /* 0: none */
 };
 
 /* Where a launched task lives, as its events told the store. */
@@ -48,8 +56,19 @@ struct executor_handle {
 					   the command is started */
 };
 
+/* Tasks run on other machines: the reporter picks the ports and says
+ * where the task is; health checks go there. */
+#define EXECUTOR_REMOTE		0x1
+/* Reporters are children of the launching process, to be reaped. */
+#define EXECUTOR_CHILDREN	0x2
+
 struct executor_ops {
 	const char	*name;
+	unsigned	 flags;		/* EXECUTOR_* */
+	/* Read what it needs from the config, once per process (NULL: none).
+	 * 0 or negative errno. */
+	int		(*open)(const struct conf *c);
+	void		(*close)(void);
 	/*
 	 * Start n tasks; ret[i] is 0 when task i was handed over (its events
 	 * follow on the channel) or the negative errno why it was not.
@@ -57,14 +76,31 @@ struct executor_ops {
 	void		(*launch)(const struct executor_launch *l, size_t n,
 			    int *ret);
 	/*
-	 * Send sig to the task's process group (to the supervisor itself
-	 * while pgid is 0), but only while the handle still names the same
-	 * supervisor: pids are reused.  0 sent, -ESRCH the task is gone,
-	 * other negative errno on error.
+	 * Send sig (SIGTERM or SIGKILL) to the task's process group (to the
+	 * supervisor itself while pgid is 0), but only while the handle
+	 * still names the same supervisor: pids are reused.  0 sent, -ESRCH
+	 * the task is gone, other negative errno on error.
 	 */
-	int		(*kill)(const struct executor_handle *h, int sig);
-	/* 1 while the supervisor is alive, 0 when it is gone. */
-	int		(*probe)(const struct executor_handle *h);
+	int		(*kill)(const char *task_id,
+			    const struct executor_handle *h, int sig);
+	/*
+	 * Take a fresh look at every task before a round of probes (NULL:
+	 * probes look for themselves).  0 or negative errno, when probes
+	 * must not be trusted this round.
+	 */
+	int		(*sync)(void);
+	/* 1 while the task's reporter is alive (or, on a cluster, its job
+	 * is queued or running), 0 when it is gone. */
+	int		(*probe)(const char *task_id,
+			    const struct executor_handle *h);
+	/*
+	 * How a task whose reporter is gone ended, as far as the engine
+	 * knows (a cluster's record of the job's exit): 1 and a terminal
+	 * state, exit code, signal and message in ret, 0 unknown (NULL: never
+	 * known), or negative errno.
+	 */
+	int		(*outcome)(const char *sandbox_dir,
+			    const char *task_id, struct task_event *ret);
 	/*
 	 * The events task_id's reporter recorded after seq `after`, oldest
 	 * first, each handed to fn (which returns 0 to go on; anything else
@@ -77,8 +113,9 @@ struct executor_ops {
 };
 
 extern const struct executor_ops executor_local;
+extern const struct executor_ops executor_slurm;
 
-/* The executor named in the config ("local"), or NULL. */
+/* The executor named in the config ("local", "slurm"), or NULL. */
 const struct executor_ops *executor_find(const char *name);
 
 #endif

@@ -50,6 +50,28 @@ task_event_is_word(const char *s)
 	return (s[0] != '\0' && strpbrk(s, " \t\r\n") == NULL);
 }
 
+/* The placement fields a remote reporter adds, each only when set. */
+static int
+task_event_place(const struct task_event *e, char *buf, size_t len)
+{
+	const char	*key[] = { "host", "rack", "ports" };
+	const char	*val[] = { e->host, e->rack, e->ports };
+	size_t		 i, n = 0;
+	int		 r;
+
+	for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
+		if (val[i][0] == '\0')
+			continue;
+		if (!task_event_is_word(val[i]))
+			return (-EINVAL);
+		r = snprintf(buf + n, len - n, "%s=%s ", key[i], val[i]);
+		if (r < 0 || (size_t)r >= len - n)
+			return (-ENOBUFS);
+		n += (size_t)r;
+	}
+	return ((int)n);
+}
+
 int
 task_event_format(const struct task_event *e, char *buf, size_t len)
 {
@@ -61,13 +83,20 @@ task_event_format(const struct task_event *e, char *buf, size_t len)
 		return (-EINVAL);
 	r = snprintf(buf, len, TASK_EVENT_MAGIC " %d seq=%u at=%" PRId64
 	    " state=%s pid=%ld ticks=%" PRIu64 " pgid=%ld code=%d signal=%d"
-	    " oom=%d reason=%s task=%s message=", TASK_EVENT_VERSION, e->seq,
+	    " oom=%d reason=%s task=%s ", TASK_EVENT_VERSION, e->seq,
 	    e->at_ms, e->state, (long)e->pid, e->start_ticks, (long)e->pgid,
 	    e->exit_code, e->signal, e->oom != 0,
 	    e->reason[0] != '\0' ? e->reason : "-", e->task_id);
 	if (r < 0 || (size_t)r >= len)
 		return (-ENOBUFS);
 	n = (size_t)r;
+	if ((r = task_event_place(e, buf + n, len - n)) < 0)
+		return (r);
+	n += (size_t)r;
+	if (n + 8 >= len)
+		return (-ENOBUFS);
+	memcpy(buf + n, "message=", 8);
+	n += 8;
 	/* A message filling its array whole is cut where parse() stops. */
 	for (i = 0; i < sizeof(e->message) - 1 && e->message[i] != '\0';
 	    i++) {
@@ -112,6 +141,12 @@ task_event_field(struct task_event *e, const char *key, size_t klen,
 		return (text_copy(e->state, sizeof(e->state), v, n));
 	if (KEY("task"))
 		return (text_copy(e->task_id, sizeof(e->task_id), v, n));
+	if (KEY("host"))
+		return (text_copy(e->host, sizeof(e->host), v, n));
+	if (KEY("rack"))
+		return (text_copy(e->rack, sizeof(e->rack), v, n));
+	if (KEY("ports"))
+		return (text_copy(e->ports, sizeof(e->ports), v, n));
 	if (KEY("reason")) {
 		if (n == 1 && v[0] == '-')
 			n = 0;

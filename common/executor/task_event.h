@@ -16,6 +16,9 @@
  *     ticks=8812 pgid=42 code=-1 signal=0 oom=0 reason=- \
  *     task=web-d1-1764000000000-1-host-DEFAULT message=free text to EOL
  *
+ * A cluster node's wrapper adds where the task runs: host=node7
+ * rack=batch ports=31000,31001 (before message=).
+ *
  * Pure logic, libc only: the supervisor links it without SQLite, jansson
  * or nng.
  */
@@ -32,8 +35,11 @@
 #define TASK_EVENT_STATE_MAX	24
 #define TASK_EVENT_REASON_MAX	48
 #define TASK_EVENT_MESSAGE_MAX	512
+#define TASK_EVENT_HOST_MAX	256	/* a DNS name */
+#define TASK_EVENT_RACK_MAX	64
+#define TASK_EVENT_PORTS_MAX	400	/* 64 ports, comma-separated */
 /* The longest line task_event_format() writes, newline and NUL included. */
-#define TASK_EVENT_LINE_MAX	1024
+#define TASK_EVENT_LINE_MAX	2048
 /* The sandbox file and the scheduler's socket, by name. */
 #define TASK_EVENT_FILE		"events"
 #define TASK_EVENT_SOCKET	"schedulerd.events"
@@ -51,6 +57,15 @@ struct task_event {
 	char		reason[TASK_EVENT_REASON_MAX];	/* "" none */
 	char		task_id[TASK_EVENT_ID_MAX + 1];
 	char		message[TASK_EVENT_MESSAGE_MAX];	/* "" none */
+	/*
+	 * Where the task runs, from a reporter on another machine (a cluster
+	 * node's task wrapper); "" from one on the scheduler's own host,
+	 * which placed the task itself.  ports: the ones it was given on
+	 * that node, "31000,31001".
+	 */
+	char		host[TASK_EVENT_HOST_MAX];
+	char		rack[TASK_EVENT_RACK_MAX];
+	char		ports[TASK_EVENT_PORTS_MAX];
 };
 
 struct task_event_ack {

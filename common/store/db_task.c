@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_task.h"
@@ -45,6 +46,25 @@ static const char SQL_TASK_EXISTS[] =
 static const char SQL_TASK_SET_HANDLE[] =
 	"UPDATE tasks SET supervisor_pid = ?2, supervisor_start = ?3,"
 	" task_pgid = ?4 WHERE task_id = ?1";
+/* The ports resource goes in once, with the first event that has ports
+ * (the launch stored none: "[]"). */
+static const char SQL_TASK_SET_PLACEMENT[] =
+	"UPDATE tasks SET"
+	" task_json = json_set(CASE WHEN ?5 IS NULL OR (ports IS NOT NULL"
+	"  AND ports <> '[]') THEN task_json"
+	"  ELSE json_insert(task_json, '$.mesosTask.resources[#]', json(?5))"
+	"  END,"
+	" '$.taskId.host', ?2, '$.taskId.sanitizedHost', replace(?2, '-', '_'),"
+	" '$.taskId.rackId', ?3, '$.taskId.sanitizedRackId',"
+	"  replace(?3, '-', '_'),"
+	" '$.offer.hostname', ?2, '$.offer.agentId.value', ?2,"
+	" '$.offer.slaveId.value', ?2, '$.offers[0].hostname', ?2,"
+	" '$.offers[0].agentId.value', ?2, '$.offers[0].slaveId.value', ?2,"
+	" '$.mesosTask.agentId.value', ?2, '$.mesosTask.slaveId.value', ?2,"
+	" '$.rackId', ?3),"
+	" ports = CASE WHEN ?4 IS NULL OR (ports IS NOT NULL"
+	"  AND ports <> '[]') THEN ports ELSE ?4 END"
+	" WHERE task_id = ?1 AND active = 1";
 static const char SQL_TASK_EVENT_SEQ[] =
 	"SELECT event_seq, active FROM tasks WHERE task_id = ?1";
 static const char SQL_TASK_SET_EVENT_SEQ[] =
@@ -341,6 +361,62 @@ db_task_set_handle(struct db *db, const char *task_id,
 	r = db_run(db, SQL_TASK_SET_HANDLE, &changes, "siii", task_id,
 	    (int64_t)h->pid, (int64_t)h->start_ticks, (int64_t)h->pgid);
 	return (r == 0 && changes == 0 ? -ENOENT : r);
+}
+
+/* "31000,31001" as the ports column's "[31000,31001]" and the Mesos
+ * ports resource; NULLs for "". */
+static int
+db_task_placement_ports(const char *ports, char **ret_list,
+    char **ret_resource)
+{
+	json_t		*list = json_array(), *ranges = json_array(), *res;
+	const char	*p = ports;
+	char		*end;
+	long		 port;
+	int		 r = 0;
+
+	*ret_list = *ret_resource = NULL;
+	while (r == 0 && *p != '\0' && list != NULL && ranges != NULL) {
+		port = strtol(p, &end, 10);
+		if (end == p || port < 1 || port > 65535 ||
+		    (*end != ',' && *end != '\0'))
+			r = -EINVAL;
+		else if (json_array_append_new(list, json_integer(port)) < 0 ||
+		    json_array_append_new(ranges, json_pack("{s:i, s:i}",
+		    "begin", (int)port, "end", (int)port)) < 0)
+			r = -ENOMEM;
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (r == 0 && (list == NULL || ranges == NULL))
+		r = -ENOMEM;
+	if (r == 0 && json_array_size(list) > 0) {
+		res = json_pack("{s:s, s:s, s:{s:O}}", "name", "ports", "type",
+		    "RANGES", "ranges", "range", ranges);
+		*ret_list = json_dumps(list, JSON_COMPACT);
+		*ret_resource = res != NULL ? json_dumps(res, JSON_COMPACT) :
+		    NULL;
+		json_decref(res);
+		if (*ret_list == NULL || *ret_resource == NULL)
+			r = -ENOMEM;
+	}
+	json_decref(list);
+	json_decref(ranges);
+	return (r);
+}
+
+int
+db_task_set_placement(struct db *db, const char *task_id, const char *host,
+    const char *rack, const char *ports)
+{
+	char	*list = NULL, *resource = NULL;
+	int	 r;
+
+	if ((r = db_task_placement_ports(ports, &list, &resource)) == 0)
+		r = db_run(db, SQL_TASK_SET_PLACEMENT, NULL, "sssss", task_id,
+		    host, rack[0] != '\0' ? rack : "DEFAULT", list, resource);
+	free(list);
+	free(resource);
+	return (r);
 }
 
 int

@@ -68,6 +68,14 @@ int	db_task_apply_event(struct db *db, const char *task_id, unsigned seq,
 int	db_task_event_seq(struct db *db, const char *task_id,
 	    unsigned *ret_seq, int *ret_active);
 
+/*
+ * Where a cluster placed an active task, as its reporter said: host and
+ * rack in its JSON (taskId, offers, mesosTask), and ports ("31000,31001",
+ * or "" none) in its JSON and the ports column, once.  Caller's
+ * transaction; 0, -EINVAL for a malformed ports list.
+ */
+int	db_task_set_placement(struct db *db, const char *task_id,
+	    const char *host, const char *rack, const char *ports);
 /* The executor handle of a task (zeros until the supervisor wrote it). */
 int	db_task_set_handle(struct db *db, const char *task_id,
 	    const struct executor_handle *h);

@@ -18,6 +18,12 @@ cleaner_loop_start(void *arg, struct daemon *d)
 
 	c->d = d;
 	c->exec = executor_find(d->conf.executor);
+	if (c->exec != NULL && c->exec->open != NULL &&
+	    (r = c->exec->open(&d->conf)) < 0) {
+		log_err("Failed to set up the %s executor: %s", c->exec->name,
+		    strerror(-r));
+		return (-1);
+	}
 	c->kills = json_array();
 	if ((r = cleaner_task_pool_start(c)) < 0) {
 		log_err("Failed to start kill workers: %s", strerror(-r));
@@ -32,6 +38,8 @@ cleaner_loop_stop(void *arg)
 	struct cleaner *c = arg;
 
 	cleaner_task_pool_stop(c);
+	if (c->exec != NULL && c->exec->close != NULL)
+		c->exec->close();
 	json_decref(c->kills);
 	c->kills = NULL;
 }

@@ -79,7 +79,7 @@ cleaner_task_worker_run(void *arg, void *unused, void *vjob)
 	int			 rc;
 
 	(void)unused;
-	rc = c->exec->kill(&job->h, job->sig);
+	rc = c->exec->kill(job->task_id, &job->h, job->sig);
 	if (rc == -ESRCH)
 		/* Gone already: its end comes as an event, or from
 		 * schedulerd's reconciliation. */

@@ -17,6 +17,7 @@
 #include "daemon_scan.h"
 #include "db_request.h"
 #include "db_state.h"
+#include "event_channel.h"
 #include "executor.h"
 
 struct workq;
@@ -34,9 +35,14 @@ struct sched {
 	int64_t				 last_started_at; /* unique ids */
 	int				 rings;		/* SCHED_RING_* */
 	int64_t				 next_reconcile;	/* ms, mono */
-	/* sched_event.c: the event channel and a burst's buffer. */
+	/* sched_event.c: the event channels and a burst's buffer.  The
+	 * local one always (launch workers report on it); the network one
+	 * with an executor whose tasks run elsewhere. */
 	int				 event_fd;
 	char				 events_path[4096];
+	struct event_channel_dest	 events_dest;	/* events_path */
+	int				 net_fd;
+	struct event_key		 net_key;
 	void				*event_buf;
 };
 
@@ -61,7 +67,7 @@ int	sched_event_apply(struct sched *s, const struct task_event *e,
 	    int *ret_changed);
 /* Replay what a task's reporter left in its sandbox (caller's tx). */
 int	sched_event_replay(struct sched *s, const char *task_id);
-void	sched_event_reap(void);
+void	sched_event_reap(const struct sched *s);
 
 void	sched_reconcile(struct sched *s);
 /* For each of the pass's active tasks (db_task_active, read once): its
@@ -104,6 +110,10 @@ struct sched_launch_job {
 	char		*user;
 	double		 cpus;
 	double		 memory_mb;
+	/* For an executor whose tasks run elsewhere (EXECUTOR_REMOTE). */
+	int		 nports;
+	char		 rack[64];	/* the first of rackAffinity */
+	int64_t		 time_limit_ms;
 };
 
 int	sched_pool_start(struct sched *s, int workers);

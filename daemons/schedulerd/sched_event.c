@@ -27,8 +27,10 @@
 #define SCHED_EVENT_BATCH	512
 
 struct sched_event_in {
-	struct task_event		e;
-	struct event_channel_peer	from;
+	struct task_event		 e;
+	struct event_channel_peer	 from;
+	int				 fd;	/* to acknowledge on */
+	const struct event_key		*key;
 };
 
 /* A reporter of a task that had already ended: its command must go. */
@@ -41,7 +43,7 @@ sched_event_kill_orphan(struct sched *s, const struct task_event *e)
 		return;
 	log_notice("task=%s reported %s after it ended: killing it", e->task_id,
 	    e->state);
-	(void)s->exec->kill(&h, SIGKILL);
+	(void)s->exec->kill(e->task_id, &h, SIGKILL);
 }
 
 /*
@@ -71,6 +73,10 @@ sched_event_apply(struct sched *s, const struct task_event *e,
 	}
 	r = db_task_apply_event(s->d->db, e->task_id, e->seq, state, message,
 	    reason, at, terminal ? NULL : &h);
+	/* Where a cluster placed it: the task's host, rack and ports. */
+	if (r == 0 && !terminal && e->host[0] != '\0')
+		r = db_task_set_placement(s->d->db, e->task_id, e->host,
+		    e->rack, e->ports);
 	if (r == 0) {
 		*ret_changed = 1;
 		if (terminal)
@@ -90,19 +96,26 @@ sched_event_apply(struct sched *s, const struct task_event *e,
 	return (r > 0 ? 0 : r);
 }
 
-/* Read up to max events; how many.  A malformed one is skipped. */
+/* Read up to max events from fd into in; how many.  A malformed or
+ * unauthenticated one is skipped. */
 static size_t
-sched_event_read(struct sched *s, struct sched_event_in *in, size_t max)
+sched_event_read_fd(int fd, const struct event_key *key,
+    struct sched_event_in *in, size_t max)
 {
 	size_t	n = 0;
 	int	r = 1;
 
-	while (n < max && r != 0) {
-		r = event_channel_recv(s->event_fd, &in[n].e, &in[n].from);
-		if (r == 1)
+	while (fd >= 0 && n < max && r != 0) {
+		r = event_channel_recv(fd, key, &in[n].e, &in[n].from);
+		if (r == 1) {
+			in[n].fd = fd;
+			in[n].key = key;
 			n++;
-		else if (r == -EPROTO)
+		} else if (r == -EPROTO)
 			log_warnx("A malformed task event, ignoring");
+		else if (r == -EPERM)
+			log_warnx("A task event without a valid signature, "
+			    "ignoring");
 		else if (r < 0) {
 			log_warnx("Failed to read task events: %s",
 			    strerror(-r));
@@ -110,6 +123,16 @@ sched_event_read(struct sched *s, struct sched_event_in *in, size_t max)
 		}
 	}
 	return (n);
+}
+
+/* Up to max events from this host's channel, then the network's. */
+static size_t
+sched_event_read(struct sched *s, struct sched_event_in *in, size_t max)
+{
+	size_t n = sched_event_read_fd(s->event_fd, NULL, in, max);
+
+	return (n + sched_event_read_fd(s->net_fd, &s->net_key, in + n,
+	    max - n));
 }
 
 /* Apply a burst in one transaction; 0 or the error that undid it. */
@@ -128,8 +151,7 @@ sched_event_commit(struct sched *s, const struct sched_event_in *in,
 }
 
 static void
-sched_event_ack_all(struct sched *s, const struct sched_event_in *in,
-    size_t n)
+sched_event_ack_all(const struct sched_event_in *in, size_t n)
 {
 	struct task_event_ack	a;
 	size_t			i;
@@ -139,16 +161,20 @@ sched_event_ack_all(struct sched *s, const struct sched_event_in *in,
 		(void)snprintf(a.task_id, sizeof(a.task_id), "%s",
 		    in[i].e.task_id);
 		a.seq = in[i].e.seq;
-		if ((r = event_channel_ack(s->event_fd, &in[i].from, &a)) < 0)
+		if ((r = event_channel_ack(in[i].fd, in[i].key, &in[i].from,
+		    &a)) < 0)
 			log_debug("task=%s: ack %u not sent: %s", a.task_id,
 			    a.seq, strerror(-r));
 	}
 }
 
-/* Supervisors are our children: collect the ones that exited. */
+/* Local supervisors are our children: collect the ones that exited.
+ * Never with an executor that waits for its own commands (sbatch...). */
 void
-sched_event_reap(void)
+sched_event_reap(const struct sched *s)
 {
+	if ((s->exec->flags & EXECUTOR_CHILDREN) == 0)
+		return;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }
@@ -168,11 +194,11 @@ sched_event_on_io(void *arg)
 			    "waiting for them again", n, strerror(-r));
 			break;
 		}
-		sched_event_ack_all(s, in, n);
+		sched_event_ack_all(in, n);
 		if (n < SCHED_EVENT_BATCH)
 			break;
 	}
-	sched_event_reap();
+	sched_event_reap(s);
 	if (changed)
 		sched_loop_pass(s);
 }
@@ -233,15 +259,55 @@ sched_event_replay_all(struct sched *s)
 	return (r);
 }
 
+/*
+ * The network channel of an executor whose tasks run elsewhere: UDP on
+ * slurm_events_listen, every datagram signed with the key of
+ * slurm_key_file (refused if others may read it).
+ */
+static int
+sched_event_open_net(struct sched *s)
+{
+	const struct conf	*c = &s->d->conf;
+	int			 fd;
+
+	s->net_fd = -1;
+	if ((s->exec->flags & EXECUTOR_REMOTE) == 0)
+		return (0);
+	if ((fd = event_key_load(c->slurm_key_file, &s->net_key)) < 0) {
+		log_err("Failed to load the event key '%s': %s%s",
+		    c->slurm_key_file, strerror(-fd), fd == -EPERM ?
+		    " (others may read it: chmod o-rwx)" : fd == -EINVAL ?
+		    " (at least 16 bytes)" : "");
+		return (fd);
+	}
+	if ((fd = event_channel_listen_udp(c->slurm_events_listen)) < 0) {
+		log_err("Failed to listen for task events on '%s': %s",
+		    c->slurm_events_listen, strerror(-fd));
+		return (fd);
+	}
+	s->net_fd = fd;
+	s->d->io_fd[1] = fd;
+	log_info("Listening for task events from cluster nodes on %s",
+	    c->slurm_events_listen);
+	return (0);
+}
+
 int
 sched_event_open(struct sched *s)
 {
 	int fd, r;
 
+	s->net_fd = -1;
 	if (snprintf(s->events_path, sizeof(s->events_path), "%s/%s",
 	    s->d->conf.runtime_dir, TASK_EVENT_SOCKET) >=
 	    (int)sizeof(s->events_path))
 		return (-ENAMETOOLONG);
+	if ((r = event_channel_dest(s->events_path, NULL,
+	    &s->events_dest)) < 0) {
+		log_err("Failed to use '%s' for task events: %s",
+		    s->events_path, strerror(-r));
+		return (r);
+	}
 	if ((s->event_buf = calloc(SCHED_EVENT_BATCH,
 	    sizeof(struct sched_event_in))) == NULL)
 		return (-ENOMEM);
@@ -251,11 +317,13 @@ sched_event_open(struct sched *s)
 		return (fd);
 	}
 	s->event_fd = fd;
+	if ((r = sched_event_open_net(s)) < 0)
+		return (r);
 	/* Listen first: what is reported while we replay waits queued. */
 	if ((r = sched_event_replay_all(s)) < 0)
 		log_warnx("Failed to replay task events: %s, reconciliation "
 		    "will", strerror(-r));
-	s->d->io_fd = fd;
+	s->d->io_fd[0] = fd;
 	s->d->on_io = sched_event_on_io;
 	return (0);
 }
@@ -265,7 +333,10 @@ sched_event_close(struct sched *s)
 {
 	if (s->event_fd > 0)
 		(void)close(s->event_fd);
-	s->event_fd = -1;
+	if (s->net_fd > 0)
+		(void)close(s->net_fd);
+	s->event_fd = s->net_fd = -1;
+	explicit_bzero(&s->net_key, sizeof(s->net_key));
 	free(s->event_buf);
 	s->event_buf = NULL;
 }

@@ -31,6 +31,7 @@ struct sched_health_job {
 	char		 task_id[256];
 	char		 method[8];
 	char		 uri[512];
+	char		 host[256];
 	int		 port;
 	int		 timeout_ms;
 	int		 max_retries;		/* -1: no limit */
@@ -149,7 +150,7 @@ sched_health_run(void *arg, void *db, void *vjob)
 	int64_t			 started = clock_now_ms();
 
 	memset(&res, 0, sizeof(res));
-	if (db != NULL && healthcheck_http("127.0.0.1", job->port, job->method,
+	if (db != NULL && healthcheck_http(job->host, job->port, job->method,
 	    job->uri, job->timeout_ms, &res) == 0) {
 		sched_health_record(s, db, job, &res, started);
 		healthcheck_result_clear(&res);
@@ -226,7 +227,7 @@ sched_health_port(const json_t *task, const json_t *hc)
 
 static struct sched_health_job *
 sched_health_job_new(const json_t *task, const json_t *hc,
-    const char *task_id, int64_t running_at)
+    const char *task_id, const char *host, int64_t running_at)
 {
 	struct sched_health_job	*job;
 	const char		*uri = json_string_value(json_object_get(hc,
@@ -240,6 +241,7 @@ sched_health_job_new(const json_t *task, const json_t *hc,
 	(void)snprintf(job->method, sizeof(job->method), "%s",
 	    method != NULL ? method : "GET");
 	(void)snprintf(job->uri, sizeof(job->uri), "%s", uri);
+	(void)snprintf(job->host, sizeof(job->host), "%s", host);
 	job->port = sched_health_port(task, hc);
 	job->timeout_ms = (int)sched_health_int(hc, "responseTimeoutSeconds",
 	    SCHED_HEALTH_TIMEOUT_S) * 1000;
@@ -262,6 +264,18 @@ sched_health_skipped(const json_t *tr)
 	    "skipHealthchecksOnDeploy")) ||
 	    json_is_true(json_object_get(json_object_get(tr, "pendingTask"),
 	    "skipHealthchecks")));
+}
+
+/* This host's tasks answer on loopback; a cluster's on their node. */
+static const char *
+sched_health_host(const struct sched *s, const json_t *task)
+{
+	const char *host = json_string_value(json_object_get(json_object_get(
+	    task, "taskId"), "host"));
+
+	if ((s->exec->flags & EXECUTOR_REMOTE) == 0 || host == NULL)
+		return ("127.0.0.1");
+	return (host);
 }
 
 static void
@@ -290,8 +304,9 @@ sched_health_one(struct sched *s, const json_t *t, int64_t now)
 	    (last == 0 || now - last >= sched_health_int(hc,
 	    "startupIntervalSeconds", SCHED_HEALTH_INTERVAL_S) * 1000) &&
 	    sched_health_claim(s->health, id)) {
-		if ((job = sched_health_job_new(task, hc, id, running)) ==
-		    NULL || workq_submit(s->health->q, job) < 0)
+		if ((job = sched_health_job_new(task, hc, id,
+		    sched_health_host(s, task), running)) == NULL ||
+		    workq_submit(s->health->q, job) < 0)
 			sched_health_release(s->health, id);
 	}
 	json_decref(task);

@@ -153,6 +153,30 @@ sched_launch_user(struct sched *s, const json_t *deploy,
 	return (0);
 }
 
+/*
+ * What an executor whose tasks run elsewhere decides there: the ports
+ * (picked on the node), the rack to ask for (the request's first
+ * rackAffinity) and the job's time limit, for the cluster to enforce too.
+ */
+static void
+sched_launch_remote(struct sched *s, const json_t *task, const json_t *res,
+    struct sched_launch_job *job)
+{
+	const json_t	*request = json_object_get(json_object_get(task,
+			    "taskRequest"), "request");
+	const char	*rack = json_string_value(json_array_get(
+			    json_object_get(request, "rackAffinity"), 0));
+
+	if ((s->exec->flags & EXECUTOR_REMOTE) == 0)
+		return;
+	job->nports = (int)json_integer_value(json_object_get(res,
+	    "numPorts"));
+	if (rack != NULL)
+		(void)snprintf(job->rack, sizeof(job->rack), "%s", rack);
+	job->time_limit_ms = json_integer_value(json_object_get(request,
+	    "taskExecutionTimeLimitMillis"));
+}
+
 static struct sched_launch_job *
 sched_launch_job_new(struct sched *s, const json_t *task,
     const int *ports, int nports, int64_t started_at)
@@ -182,6 +206,7 @@ sched_launch_job_new(struct sched *s, const json_t *task,
 	    s->sandbox_root, in.task_id);
 	job->cpus = json_number_value(json_object_get(res, "cpus"));
 	job->memory_mb = json_number_value(json_object_get(res, "memoryMb"));
+	sched_launch_remote(s, task, res, job);
 	if (task_env_build(&in, &job->envp) < 0 ||
 	    task_argv_build(deploy, json_object_get(pending,
 	    "cmdLineArgsList"), &job->argv) < 0 ||
@@ -254,7 +279,9 @@ sched_launch_build(struct sched *s, const json_t *pending,
 	res = json_object_get(pending, "resources");
 	if (res == NULL || json_is_null(res))
 		res = json_object_get(deploy, "resources");
-	nports = (int)json_integer_value(json_object_get(res, "numPorts"));
+	/* A remote executor's reporter picks them where the task runs. */
+	nports = (s->exec->flags & EXECUTOR_REMOTE) ? 0 :
+	    (int)json_integer_value(json_object_get(res, "numPorts"));
 	if ((rc = sched_launch_ports(s, nports, ports)) == 0 &&
 	    (rc = sched_launch_task_id(s, ptid, &tid, ret_started)) == 0) {
 		*ret_task = sched_launch_task_json(s, tid, r->request, deploy,

@@ -42,7 +42,17 @@ sched_init(void *arg, struct daemon *d)
 		log_err("Unknown executor '%s'", d->conf.executor);
 		return (-1);
 	}
-	host_name(&d->conf, s->host, sizeof(s->host));
+	if (s->exec->open != NULL && (r = s->exec->open(&d->conf)) < 0) {
+		log_err("Failed to set up the %s executor: %s", s->exec->name,
+		    strerror(-r));
+		return (-1);
+	}
+	/* A cluster picks the node after the task id is made: its ids
+	 * name the engine, its JSON the node once the task says (RUNNING). */
+	if (s->exec->flags & EXECUTOR_REMOTE)
+		(void)snprintf(s->host, sizeof(s->host), "%s", s->exec->name);
+	else
+		host_name(&d->conf, s->host, sizeof(s->host));
 	sched_sanitize(s->host_sanitized, sizeof(s->host_sanitized), s->host);
 	sched_sanitize(s->rack_sanitized, sizeof(s->rack_sanitized),
 	    d->conf.rack_id);
@@ -62,9 +72,13 @@ sched_init(void *arg, struct daemon *d)
 void
 sched_fini(void *arg)
 {
+	struct sched *s = arg;
+
 	sched_health_stop(arg);
 	sched_pool_stop(arg);
 	sched_event_close(arg);
+	if (s->exec != NULL && s->exec->close != NULL)
+		s->exec->close();
 }
 
 void
@@ -89,7 +103,7 @@ sched_loop_pass(void *arg)
 	int64_t		 now;
 
 	s->rings = 0;
-	sched_event_reap();
+	sched_event_reap(s);
 	/* Probing every supervisor is the costly part of a pass: events
 	 * tell of changes, reconciliation only finds the silent deaths. */
 	if (clock_mono_ms() >= s->next_reconcile) {

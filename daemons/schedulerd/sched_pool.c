@@ -41,13 +41,13 @@ struct sched_pool_reporter {
 };
 
 static void *
-sched_pool_init(void *unused)
+sched_pool_init(void *arg)
 {
+	struct sched			*s = arg;
 	struct sched_pool_reporter	*rp;
 	int				 fd;
 
-	(void)unused;
-	if ((fd = event_channel_connect(1000)) < 0) {
+	if ((fd = event_channel_connect(&s->events_dest, 1000)) < 0) {
 		log_warnx("A launch worker cannot report on the event channel:"
 		    " %s; its launch failures will be found by reconciliation",
 		    strerror(-fd));
@@ -89,7 +89,7 @@ sched_pool_failed(struct sched *s, const struct sched_pool_reporter *rp,
 	    "REASON_EXECUTOR_TERMINATED");
 	(void)snprintf(e.message, sizeof(e.message), "Failed to launch: %s",
 	    strerror(-err));
-	if (rp != NULL && (r = event_channel_send(rp->fd, s->events_path,
+	if (rp != NULL && (r = event_channel_send(rp->fd, &s->events_dest,
 	    &e)) < 0)
 		log_warnx("Failed to report the failed launch of task=%s: %s; "
 		    "reconciliation will", task_id, strerror(-r));
@@ -105,6 +105,9 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 		.argv = job->argv, .envp = job->envp, .user = job->user,
 		.cpus = job->cpus, .memory_mb = job->memory_mb,
 		.events = s->events_path, .log_level = s->d->conf.log_level,
+		.nports = job->nports,
+		.rack = job->rack[0] != '\0' ? job->rack : NULL,
+		.time_limit_ms = job->time_limit_ms,
 	};
 	int			 r = 0;
 
@@ -125,7 +128,7 @@ static const struct workq_ops sched_pool_ops = {
 int
 sched_pool_start(struct sched *s, int workers)
 {
-	return (workq_start(&sched_pool_ops, s, NULL, workers, &s->pool));
+	return (workq_start(&sched_pool_ops, s, s, workers, &s->pool));
 }
 
 int

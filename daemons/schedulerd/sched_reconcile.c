@@ -49,23 +49,63 @@ sched_reconcile_replay(struct sched *s, const char *task_id)
 	return (rc < 0 ? rc : active);
 }
 
+/*
+ * A task whose reporter is gone and left no end: the engine's own record
+ * of how it ended (a cluster's job exit code), applied as the event the
+ * reporter would have sent; 1 applied, 0 the engine does not know.
+ */
+static int
+sched_reconcile_outcome(struct sched *s, const char *task_id)
+{
+	struct task_event	e;
+	char			sandbox[1400];
+	unsigned		seq;
+	int			active, changed = 0, r;
+
+	if (s->exec->outcome == NULL)
+		return (0);
+	(void)snprintf(sandbox, sizeof(sandbox), "%s/%s", s->sandbox_root,
+	    task_id);
+	if ((r = s->exec->outcome(sandbox, task_id, &e)) <= 0)
+		return (r);
+	if ((r = db_begin(s->d->db)) < 0)
+		return (r);
+	if ((r = db_task_event_seq(s->d->db, task_id, &seq, &active)) == 0) {
+		e.seq = seq + 1;
+		e.at_ms = clock_now_ms();
+		r = sched_event_apply(s, &e, &changed);
+	}
+	if ((r = db_end(s->d->db, r)) == 0)
+		log_notice("task=%s ended without a word from its reporter; "
+		    "%s says %s: %s", task_id, s->exec->name, e.state,
+		    e.message);
+	return (r < 0 ? r : 1);
+}
+
 static void
-sched_reconcile_one(struct sched *s, const json_t *t, int64_t now)
+sched_reconcile_one(struct sched *s, const json_t *t, int64_t now,
+    int synced)
 {
 	const char		*id = json_string_value(json_object_get(t,
 				    "taskId"));
 	struct executor_handle	 h;
+	int			 remote = s->exec->flags & EXECUTOR_REMOTE;
 	int			 rc;
 
 	if (db_task_get_handle(s->d->db, id, &h) < 0)
 		return;
+	/* A launch may be on its way: a supervisor spawned, or a job being
+	 * submitted, says so within the grace. */
 	if (h.pid == 0 && now - json_integer_value(json_object_get(t,
 	    "startedAt")) < SCHED_RECONCILE_START_GRACE_MS)
 		return;
-	if (h.pid != 0 && s->exec->probe(&h))
+	/* A cluster's job is found by the task's name, queued or running. */
+	if ((h.pid != 0 || remote) && (!synced || s->exec->probe(id, &h)))
 		return;
-	if ((rc = sched_reconcile_replay(s, id)) == 1)
+	if ((rc = sched_reconcile_replay(s, id)) == 1 &&
+	    (rc = sched_reconcile_outcome(s, id)) == 0)
 		rc = h.pid == 0 ? sched_reconcile_record(s, id, "TASK_LOST",
+		    remote ? "The task's job is not known to the cluster" :
 		    "The task's supervisor never started",
 		    "REASON_EXECUTOR_UNREGISTERED") :
 		    sched_reconcile_record(s, id, "TASK_LOST",
@@ -82,15 +122,23 @@ sched_reconcile(struct sched *s)
 	json_t	*tasks, *t;
 	size_t	 i;
 	int64_t	 now = clock_now_ms();
-	int	 rc;
+	int	 rc, synced = 1;
 
 	if ((rc = db_task_active(s->d->db, NULL, NULL, &tasks)) < 0) {
 		log_warnx("Failed to read active tasks: %s, retrying on the "
 		    "next tick", strerror(-rc));
 		return;
 	}
+	/* One look at the whole cluster, not one per task.  Failed: no
+	 * task is judged gone this round. */
+	if (json_array_size(tasks) > 0 && s->exec->sync != NULL &&
+	    (rc = s->exec->sync()) < 0) {
+		log_warnx("Failed to read the %s queue: %s, retrying on the "
+		    "next tick", s->exec->name, strerror(-rc));
+		synced = 0;
+	}
 	json_array_foreach(tasks, i, t)
-		sched_reconcile_one(s, t, now);
+		sched_reconcile_one(s, t, now, synced);
 	json_decref(tasks);
 }
 

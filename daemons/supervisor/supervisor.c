@@ -83,8 +83,10 @@ supervisor_signals_stop(struct supervisor *sv, int sig)
 		sv->stop = 1;
 		return;
 	}
-	/* Until the scheduler has the group, stops come to us: pass on. */
-	if (sv->child > 0 && !supervisor_report_pgid_known(&sv->report)) {
+	/* Until the scheduler has the group, stops come to us: pass on.
+	 * On a cluster node they always do (scancel --batch). */
+	if (sv->child > 0 && (sv->rack != NULL ||
+	    !supervisor_report_pgid_known(&sv->report))) {
 		log_info("task=%s passing SIG%s on to group %d", sv->task_id,
 		    sigabbrev_np(sig), (int)sv->child);
 		if (kill(-sv->child, sig) != 0 && errno != ESRCH)
@@ -116,7 +118,9 @@ supervisor_usage(void)
 {
 	fprintf(stderr, "usage: kerr-supervisor -t task_id -s sandbox "
 	    "-e events [-u user] [-c cpus]\n"
-	    "                       [-m memory_mb] [-v log_level] -- "
+	    "                       [-m memory_mb] [-v log_level] "
+	    "[-k key_file]\n"
+	    "                       [-N rack [-p count:min-max]] -- "
 	    "command [arg ...]\n");
 }
 
@@ -152,10 +156,13 @@ static int
 supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
 	const char		*cpus = NULL, *mem = NULL, *level = NULL;
+	const char		*ports = NULL;
 	const struct args_opt	 opts[] = {
 		{ 't', &sv->task_id, NULL }, { 's', &sv->sandbox, NULL },
 		{ 'e', &sv->events, NULL }, { 'u', &sv->user, NULL },
 		{ 'c', &cpus, NULL }, { 'm', &mem, NULL }, { 'v', &level, NULL },
+		{ 'k', &sv->key_file, NULL }, { 'N', &sv->rack, NULL },
+		{ 'p', &ports, NULL },
 	};
 	int			 lv = LOG_NOTICE;
 
@@ -164,6 +171,10 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 	    (cpus != NULL && supervisor_parse_limit(cpus, &sv->cpus) < 0) ||
 	    (mem != NULL && supervisor_parse_limit(mem, &sv->memory_mb) < 0) ||
 	    (level != NULL && (lv = supervisor_parse_level(level)) < 0) ||
+	    (ports != NULL && (sv->rack == NULL ||
+	    supervisor_node_parse_ports(ports, &sv->ports) < 0)) ||
+	    (sv->rack != NULL && (sv->rack[0] == '\0' ||
+	    strpbrk(sv->rack, " \t\r\n") != NULL)) ||
 	    sv->task_id == NULL || sv->sandbox == NULL || sv->events == NULL ||
 	    sv->sandbox[0] != '/' || sv->task_id[0] == '\0' ||
 	    strpbrk(sv->task_id, " \t\r\n") != NULL) {
@@ -218,7 +229,7 @@ static int
 supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 {
 	struct supervisor_report	*rp = &sv->report;
-	int				 log_r, sig_err, r;
+	int				 log_r, sig_err, chan_r, r;
 
 	log_r = supervisor_open_log(sv);
 	(void)umask(022);
@@ -230,7 +241,10 @@ supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 	sig_err = errno;
 	rp->pid = getpid();
 	r = proc_start_ticks(rp->pid, &rp->start_ticks);
-	supervisor_report_open(sv);
+	chan_r = supervisor_report_open(sv);
+	if (sv->rack != NULL &&
+	    gethostname(sv->host, sizeof(sv->host) - 1) != 0)
+		sv->host[0] = '\0';
 	supervisor_starting(sv);
 	if (log_r < 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
@@ -244,7 +258,11 @@ supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
 		    SUPERVISOR_REASON_FAILED, "Failed to read our own start "
 		    "time: %s", strerror(-r)));
-	return (0);
+	if (chan_r < 0)
+		return (supervisor_exit_early(sv, "TASK_FAILED",
+		    SUPERVISOR_REASON_FAILED, "Failed to open the event "
+		    "channel '%s': %s", sv->events, strerror(-chan_r)));
+	return (supervisor_node_setup(sv));
 }
 
 /* Until the end is acknowledged and the command reaped. */

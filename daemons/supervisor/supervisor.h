@@ -14,6 +14,7 @@
  * supervisor_user.c	the task user, from /etc/passwd and /etc/group
  * supervisor_exit.c	how the task ended, as its terminal event
  * supervisor_report.c	recording events and delivering them
+ * supervisor_node.c	as a cluster engine's task wrapper: where it runs
  */
 #ifndef KERR_SUPERVISOR_H
 #define KERR_SUPERVISOR_H
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "event_channel.h"
 #include "task_event.h"
 
 /* Mesos TaskStatus.Reason names we report. */
@@ -31,12 +33,22 @@
 #define SUPERVISOR_REASON_LAUNCH	"REASON_CONTAINER_LAUNCH_FAILED"
 #define SUPERVISOR_REASON_KILLED_EARLY	"REASON_TASK_KILLED_DURING_LAUNCH"
 
+/* -p N:MIN-MAX on a cluster node: N ports picked there. */
+#define SUPERVISOR_PORTS_MAX		64
+struct supervisor_ports {
+	int	count;
+	int	min;
+	int	max;
+};
+
 /* TASK_STARTING, TASK_RUNNING and the end: all a task ever reports. */
 #define SUPERVISOR_REPORT_EVENTS	3
 
 /* The events of the task, from recorded to acknowledged. */
 struct supervisor_report {
 	int			 fd;		/* the channel, -1 none yet */
+	struct event_channel_dest dest;		/* the scheduler */
+	struct event_key	 key;		/* -k: the network's */
 	int			 file;		/* .kerr/events, -1 none */
 	pid_t			 pid;		/* ourselves, in every event */
 	uint64_t		 start_ticks;
@@ -53,7 +65,11 @@ struct supervisor {
 	/* The command line (executor_local.h). */
 	const char		 *task_id;
 	const char		 *sandbox;
-	const char		 *events;	/* the scheduler's socket */
+	const char		 *events;	/* the scheduler's socket, or
+						   udp:ADDR:PORT with -k */
+	const char		 *key_file;	/* -k */
+	const char		 *rack;		/* -N: on a cluster node */
+	struct supervisor_ports	  ports;	/* -p, with -N */
 	const char		 *user;		/* NULL: our own */
 	double			  cpus;		/* 0: no limit */
 	double			  memory_mb;	/* 0: no limit */
@@ -67,6 +83,9 @@ struct supervisor {
 	int			  exec_fd;	/* its exec pipe, until EOF */
 	int			  stop;		/* asked to stop before it ran */
 	int			  ended;	/* the terminal event exists */
+	/* With -N: where the task runs, in every event. */
+	char			  host[TASK_EVENT_HOST_MAX];
+	char			  placed_ports[TASK_EVENT_PORTS_MAX];
 	struct supervisor_report  report;
 };
 
@@ -96,9 +115,22 @@ int	supervisor_exit_early(struct supervisor *sv, const char *state,
 	    const char *reason, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
 
+/* supervisor_node.c: on a cluster node (-N). */
+int	supervisor_node_parse_ports(const char *s,
+	    struct supervisor_ports *ret);
+/* This node's name and ports, in the environment; -1 when that ended
+ * the task. */
+int	supervisor_node_setup(struct supervisor *sv);
+/* host=, rack= and ports= of the event. */
+void	supervisor_node_place(const struct supervisor *sv,
+	    struct task_event *e);
+
 /* supervisor_report.c */
-void	supervisor_report_open(struct supervisor *sv);
-/* Number, journal and send e (seq, pid, ticks, pgid and at filled in). */
+/* The events file and the channel; -errno when the channel cannot be
+ * named (a bad key or address): events are then only recorded. */
+int	supervisor_report_open(struct supervisor *sv);
+/* Number, journal and send e (seq, pid, ticks, pgid, at and, on a
+ * cluster node, the placement filled in). */
 void	supervisor_report_record(struct supervisor *sv, struct task_event *e);
 /* Milliseconds until the next resend is due, -1 when none is. */
 int	supervisor_report_timeout(const struct supervisor_report *rp);

@@ -29,7 +29,27 @@
 /* The longest a full scheduler queue holds us up per datagram. */
 #define SUPERVISOR_REPORT_SEND_MS	1000
 
-void
+/* Where events go: -e, signed with the key of -k on the network. */
+static int
+supervisor_report_dest(struct supervisor *sv)
+{
+	struct supervisor_report	*rp = &sv->report;
+	int				 r;
+
+	if (sv->key_file != NULL &&
+	    (r = event_key_load(sv->key_file, &rp->key)) < 0) {
+		log_warnx("Failed to load the event key '%s': %s",
+		    sv->key_file, strerror(-r));
+		return (r);
+	}
+	if ((r = event_channel_dest(sv->events, sv->key_file != NULL ?
+	    &rp->key : NULL, &rp->dest)) < 0)
+		log_warnx("Invalid event channel '%s': %s", sv->events,
+		    strerror(-r));
+	return (r);
+}
+
+int
 supervisor_report_open(struct supervisor *sv)
 {
 	struct supervisor_report	*rp = &sv->report;
@@ -44,12 +64,18 @@ supervisor_report_open(struct supervisor *sv)
 			    "unrecorded", sv->sandbox, EXECUTOR_LOCAL_DIR,
 			    TASK_EVENT_FILE);
 	}
+	if ((r = supervisor_report_dest(sv)) < 0) {
+		rp->dest.family = -1;	/* recorded, never sent */
+		return (r);
+	}
 	/* Retried before each round of sends when it fails. */
-	if ((r = event_channel_connect(SUPERVISOR_REPORT_SEND_MS)) < 0)
+	if ((r = event_channel_connect(&rp->dest,
+	    SUPERVISOR_REPORT_SEND_MS)) < 0)
 		log_warnx("Failed to open the event channel: %s, retrying",
 		    strerror(-r));
 	else
 		rp->fd = r;
+	return (0);
 }
 
 void
@@ -60,6 +86,7 @@ supervisor_report_close(struct supervisor_report *rp)
 	if (rp->file >= 0)
 		(void)close(rp->file);
 	rp->fd = rp->file = -1;
+	explicit_bzero(&rp->key, sizeof(rp->key));
 }
 
 /* Append the event's line; the terminal one also reaches the disk. */
@@ -96,12 +123,15 @@ supervisor_report_send(struct supervisor *sv, unsigned seq)
 	struct supervisor_report	*rp = &sv->report;
 	int				 r;
 
+	if (rp->dest.family < 0)
+		return (-EDESTADDRREQ);
 	if (rp->fd < 0) {
-		if ((r = event_channel_connect(SUPERVISOR_REPORT_SEND_MS)) < 0)
+		if ((r = event_channel_connect(&rp->dest,
+		    SUPERVISOR_REPORT_SEND_MS)) < 0)
 			return (r);
 		rp->fd = r;
 	}
-	if ((r = event_channel_send(rp->fd, sv->events,
+	if ((r = event_channel_send(rp->fd, &rp->dest,
 	    &rp->events[seq - 1])) < 0) {
 		log_debug("task=%s event seq=%u not delivered: %s",
 		    sv->task_id, seq, strerror(-r));
@@ -140,6 +170,7 @@ supervisor_report_record(struct supervisor *sv, struct task_event *e)
 	e->pgid = rp->pgid;
 	if (e->at_ms == 0)
 		e->at_ms = clock_now_ms();
+	supervisor_node_place(sv, e);
 	rp->events[rp->recorded++] = *e;
 	if (task_event_is_terminal(e->state))
 		sv->ended = 1;
@@ -210,7 +241,7 @@ supervisor_report_acks(struct supervisor *sv)
 
 	if (rp->fd < 0)
 		return;
-	while ((r = event_channel_recv_ack(rp->fd, &ack)) == 1)
+	while ((r = event_channel_recv_ack(rp->fd, &rp->dest, &ack)) == 1)
 		if (strcmp(ack.task_id, sv->task_id) == 0)
 			supervisor_report_acked(sv, ack.seq);
 	if (r < 0)

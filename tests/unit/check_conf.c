@@ -234,8 +234,8 @@ static const struct {
 	    "or debug)\n" },
 	{ "[common]\ndb_synchronous = off\n",
 	    ":2: db_synchronous must be 'full' or 'normal', not 'off'\n" },
-	{ "[executor]\nexecutor = docker\n",
-	    ":2: unknown executor 'docker'\n" },
+	{ "[executor]\nbackend = docker\n",
+	    ":2: unknown backend 'docker' (use local or slurm)\n" },
 };
 
 START_TEST(test_conf_error_kinds)

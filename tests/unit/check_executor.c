@@ -236,8 +236,8 @@ START_TEST(test_executor_kill_term)
 	executor_harness_launch(&t, "term", argv, NULL, 0);
 	executor_harness_until(&t, "TASK_RUNNING", 1);
 	executor_harness_handle(&t, &h);
-	ck_assert_int_eq(executor_local.probe(&h), 1);
-	ck_assert_int_eq(executor_local.kill(&h, SIGTERM), 0);
+	ck_assert_int_eq(executor_local.probe("t", &h), 1);
+	ck_assert_int_eq(executor_local.kill("t", &h, SIGTERM), 0);
 	executor_harness_run(&t);
 	executor_harness_states(&t, "TASK_STARTING TASK_RUNNING TASK_FAILED");
 	e = executor_harness_last(&t);
@@ -248,8 +248,8 @@ START_TEST(test_executor_kill_term)
 	ck_assert_str_eq(e->reason, "REASON_COMMAND_EXECUTOR_FAILED");
 	ck_assert_int_eq(kill(-h.pgid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
-	ck_assert_int_eq(executor_local.probe(&h), 0);
-	ck_assert_int_eq(executor_local.kill(&h, SIGTERM), -ESRCH);
+	ck_assert_int_eq(executor_local.probe("t", &h), 0);
+	ck_assert_int_eq(executor_local.kill("t", &h, SIGTERM), -ESRCH);
 }
 END_TEST
 
@@ -266,16 +266,16 @@ START_TEST(test_executor_kill_stale_handle)
 	executor_harness_handle(&t, &h);
 	stale = h;
 	stale.start_ticks++;
-	ck_assert_int_eq(executor_local.kill(&stale, SIGKILL), -ESRCH);
-	ck_assert_int_eq(executor_local.probe(&stale), 0);
+	ck_assert_int_eq(executor_local.kill("t", &stale, SIGKILL), -ESRCH);
+	ck_assert_int_eq(executor_local.probe("t", &stale), 0);
 	stale = h;
 	stale.pid = 0;
-	ck_assert_int_eq(executor_local.kill(&stale, SIGKILL), -ESRCH);
+	ck_assert_int_eq(executor_local.kill("t", &stale, SIGKILL), -ESRCH);
 	stale = h;
 	stale.pgid = 1;		/* never kill(-1, ...) */
-	ck_assert_int_eq(executor_local.kill(&stale, SIGKILL), -EINVAL);
+	ck_assert_int_eq(executor_local.kill("t", &stale, SIGKILL), -EINVAL);
 	ck_assert_int_eq(kill(h.pgid, 0), 0);
-	ck_assert_int_eq(executor_local.kill(&h, SIGKILL), 0);
+	ck_assert_int_eq(executor_local.kill("t", &h, SIGKILL), 0);
 	executor_harness_run(&t);
 	e = executor_harness_last(&t);
 	ck_assert_str_eq(e->state, "TASK_FAILED");

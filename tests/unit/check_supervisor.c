@@ -456,10 +456,10 @@ START_TEST(test_supervisor_kill_trapped)
 	executor_harness_until(&t, "TASK_RUNNING", 1);
 	executor_harness_handle(&t, &h);
 	executor_harness_wait_file(&t, "stdout", "ready");
-	ck_assert_int_eq(executor_local.kill(&h, SIGTERM), 0);
+	ck_assert_int_eq(executor_local.kill("t", &h, SIGTERM), 0);
 	check_supervisor_quiet(&t);
 	ck_assert_int_eq(kill(-h.pgid, 0), 0);
-	ck_assert_int_eq(executor_local.kill(&h, SIGKILL), 0);
+	ck_assert_int_eq(executor_local.kill("t", &h, SIGKILL), 0);
 	executor_harness_run(&t);
 	e = executor_harness_last(&t);
 	ck_assert_str_eq(e->state, "TASK_FAILED");

@@ -412,6 +412,17 @@ check_task_event_raw(int fd, const char *path, const void *buf, size_t len)
 	    sizeof(sun)), (ssize_t)len);
 }
 
+/* The local channel's destination: check_task_event_sock. */
+static const struct event_channel_dest *
+check_task_event_dest(void)
+{
+	static struct event_channel_dest d;
+
+	ck_assert_int_eq(event_channel_dest(check_task_event_sock, NULL, &d),
+	    0);
+	return (&d);
+}
+
 START_TEST(test_event_channel_round_trip)
 {
 	struct event_channel_peer	peer;
@@ -421,36 +432,37 @@ START_TEST(test_event_channel_round_trip)
 
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
-	ck_assert_int_ge(rfd = event_channel_connect(1000), 0);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 0);
-	ck_assert_int_eq(event_channel_recv_ack(rfd, &ack), 0);
+	ck_assert_int_ge(rfd = event_channel_connect(
+	    check_task_event_dest(), 1000), 0);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 0);
+	ck_assert_int_eq(event_channel_recv_ack(rfd, check_task_event_dest(), &ack), 0);
 	check_task_event_sample(&e, 1);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    0);
 	check_task_event_sample(&e, 2);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    0);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 1);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 1);
 	ck_assert_uint_eq(got.seq, 1);
 	ck_assert_str_eq(got.message, "event 1");
 	ck_assert_uint_gt(peer.len, sizeof(sa_family_t));
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 1);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 1);
 	check_task_event_same(&e, &got);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 0);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 0);
 	memset(&a, 0, sizeof(a));
 	snprintf(a.task_id, sizeof(a.task_id), "%s", got.task_id);
 	a.seq = got.seq;
-	ck_assert_int_eq(event_channel_ack(lfd, &peer, &a), 0);
-	ck_assert_int_eq(event_channel_recv_ack(rfd, &ack), 1);
+	ck_assert_int_eq(event_channel_ack(lfd, NULL, &peer, &a), 0);
+	ck_assert_int_eq(event_channel_recv_ack(rfd, check_task_event_dest(), &ack), 1);
 	ck_assert_uint_eq(ack.seq, 2);
 	ck_assert_str_eq(ack.task_id, CHECK_TASK_EVENT_ID);
-	ck_assert_int_eq(event_channel_recv_ack(rfd, &ack), 0);
+	ck_assert_int_eq(event_channel_recv_ack(rfd, check_task_event_dest(), &ack), 0);
 	(void)close(rfd);
 	/* The reporter is gone: not the scheduler's error. */
-	ck_assert_int_eq(event_channel_ack(lfd, &peer, &a), 0);
+	ck_assert_int_eq(event_channel_ack(lfd, NULL, &peer, &a), 0);
 	/* Nobody to answer: nothing to do. */
 	peer.len = 0;
-	ck_assert_int_eq(event_channel_ack(lfd, &peer, &a), 0);
+	ck_assert_int_eq(event_channel_ack(lfd, NULL, &peer, &a), 0);
 	(void)close(lfd);
 }
 END_TEST
@@ -459,34 +471,36 @@ END_TEST
 START_TEST(test_event_channel_no_listener)
 {
 	struct task_event	e;
+	struct event_channel_dest longdest;
 	char			longpath[2 * EVENT_CHANNEL_PATH_MAX];
 	int			lfd, rfd;
 
 	check_task_event_sample(&e, 1);
-	ck_assert_int_ge(rfd = event_channel_connect(1000), 0);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_ge(rfd = event_channel_connect(
+	    check_task_event_dest(), 1000), 0);
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    -ENOENT);
 	/* A socket file left behind by a scheduler that is gone. */
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
 	(void)close(lfd);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    -ECONNREFUSED);
 	/* listen() takes the leftover's place. */
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    0);
 	(void)close(lfd);
 	memset(longpath, 'x', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
 	ck_assert_int_eq(event_channel_listen(longpath), -ENAMETOOLONG);
-	ck_assert_int_eq(event_channel_send(rfd, longpath, &e),
+	ck_assert_int_eq(event_channel_dest(longpath, NULL, &longdest),
 	    -ENAMETOOLONG);
 	/* An event that cannot be written is not sent. */
 	e.state[0] = '\0';
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    -EINVAL);
 	(void)close(rfd);
 }
@@ -502,16 +516,17 @@ START_TEST(test_event_channel_malformed)
 
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
-	ck_assert_int_ge(rfd = event_channel_connect(1000), 0);
+	ck_assert_int_ge(rfd = event_channel_connect(
+	    check_task_event_dest(), 1000), 0);
 	check_task_event_raw(rfd, check_task_event_sock, "hello\n", 6);
 	memset(big, 'x', sizeof(big));
 	check_task_event_raw(rfd, check_task_event_sock, big, sizeof(big));
 	check_task_event_sample(&e, 1);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    0);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), -EPROTO);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), -EPROTO);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 1);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), -EPROTO);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), -EPROTO);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 1);
 	check_task_event_same(&e, &got);
 	(void)close(rfd);
 	(void)close(lfd);
@@ -528,11 +543,12 @@ START_TEST(test_event_channel_ack_skips_junk)
 
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
-	ck_assert_int_ge(rfd = event_channel_connect(1000), 0);
+	ck_assert_int_ge(rfd = event_channel_connect(
+	    check_task_event_dest(), 1000), 0);
 	check_task_event_sample(&e, 1);
-	ck_assert_int_eq(event_channel_send(rfd, check_task_event_sock, &e),
+	ck_assert_int_eq(event_channel_send(rfd, check_task_event_dest(), &e),
 	    0);
-	ck_assert_int_eq(event_channel_recv(lfd, &got, &peer), 1);
+	ck_assert_int_eq(event_channel_recv(lfd, NULL, &got, &peer), 1);
 	ck_assert_int_eq(sendto(lfd, "junk", 4, 0,
 	    (const struct sockaddr *)peer.addr, (socklen_t)peer.len), 4);
 	memset(big, 'x', sizeof(big));
@@ -542,10 +558,10 @@ START_TEST(test_event_channel_ack_skips_junk)
 	memset(&a, 0, sizeof(a));
 	snprintf(a.task_id, sizeof(a.task_id), "%s", got.task_id);
 	a.seq = 1;
-	ck_assert_int_eq(event_channel_ack(lfd, &peer, &a), 0);
-	ck_assert_int_eq(event_channel_recv_ack(rfd, &ack), 1);
+	ck_assert_int_eq(event_channel_ack(lfd, NULL, &peer, &a), 0);
+	ck_assert_int_eq(event_channel_recv_ack(rfd, check_task_event_dest(), &ack), 1);
 	ck_assert_uint_eq(ack.seq, 1);
-	ck_assert_int_eq(event_channel_recv_ack(rfd, &ack), 0);
+	ck_assert_int_eq(event_channel_recv_ack(rfd, check_task_event_dest(), &ack), 0);
 	(void)close(rfd);
 	(void)close(lfd);
 }
@@ -560,11 +576,12 @@ START_TEST(test_event_channel_full)
 
 	ck_assert_int_ge(lfd = event_channel_listen(check_task_event_sock),
 	    0);
-	ck_assert_int_ge(rfd = event_channel_connect(200), 0);
+	ck_assert_int_ge(rfd = event_channel_connect(
+	    check_task_event_dest(), 200), 0);
 	check_task_event_sample(&e, 1);
 	for (i = 0; i < 100000; i++) {
 		t0 = clock_mono_ms();
-		if ((r = event_channel_send(rfd, check_task_event_sock,
+		if ((r = event_channel_send(rfd, check_task_event_dest(),
 		    &e)) < 0)
 			break;
 	}

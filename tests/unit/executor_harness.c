@@ -377,7 +377,8 @@ executor_harness_take(struct check_task *t, int ms, struct task_event *ret)
 	int				 r;
 
 	for (;;) {
-		r = event_channel_recv(executor_harness_lfd, &e, &peer);
+		r = event_channel_recv(executor_harness_lfd, NULL, &e,
+		    &peer);
 		ck_assert_msg(r >= 0 || r == -EPROTO, "recv: %s",
 		    strerror(-r));
 		if (r == 1 && (owner = executor_harness_task(e.task_id)) !=
@@ -404,8 +405,8 @@ executor_harness_ack(struct check_task *t, unsigned seq)
 	memset(&a, 0, sizeof(a));
 	snprintf(a.task_id, sizeof(a.task_id), "%s", t->id);
 	a.seq = seq;
-	ck_assert_int_eq(event_channel_ack(executor_harness_lfd, &t->peer,
-	    &a), 0);
+	ck_assert_int_eq(event_channel_ack(executor_harness_lfd, NULL,
+	    &t->peer, &a), 0);
 	t->acked = seq;
 }
 
