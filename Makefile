@@ -159,6 +159,9 @@ UNIT_SRCS	+= daemons/supervisor/cgroup.c
 
 INTEG_SRCS	 = tests/fixture.c $(filter-out %/test_httpd.c,\
 		   $(wildcard tests/integration/*.c))
+# The Slurm suite: the integration harness against a real cluster.
+SLURM_TEST_SRCS	 = tests/fixture.c tests/integration/harness.c \
+		   tests/slurm/check_slurm.c
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
 		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor
@@ -168,7 +171,8 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-.PHONY: all check unit integration run bench deps install uninstall clean help
+.PHONY: all check check-slurm unit integration run bench deps install \
+	uninstall clean help
 
 all: $(BINS) $(RUN_BIN)
 
@@ -176,6 +180,7 @@ help:
 	@echo "make            build the three daemons and kerr-run into $(BUILD)/"
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
+	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries, config, systemd units, sysusers.d and"
@@ -217,7 +222,9 @@ $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
 $(call obj,tests/unit/check_executor.c tests/unit/check_supervisor.c): \
     CFLAGS += -iquote daemons/supervisor
 # Both test binaries share tests/fixture.[ch].
-$(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS))): CFLAGS += -iquote tests
+$(call obj,$(filter tests/%,$(UNIT_SRCS) $(INTEG_SRCS) $(SLURM_TEST_SRCS))): \
+    CFLAGS += -iquote tests
+$(call obj,tests/slurm/check_slurm.c): CFLAGS += -iquote tests/integration
 
 $(BUILD)/check_unit: $(call obj,$(UNIT_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
@@ -228,6 +235,10 @@ $(BUILD)/kerr-test-httpd: $(call obj,tests/integration/test_httpd.c)
 	@$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/check_integration: $(call obj,$(INTEG_SRCS)) $(LIBCOMMON)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcurl $(LIBS)
+
+$(BUILD)/check_slurm: $(call obj,$(SLURM_TEST_SRCS)) $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcurl $(LIBS)
 
@@ -261,6 +272,12 @@ integration: $(BINS) $(RUN_BIN) $(BUILD)/check_integration $(BUILD)/kerr-test-ht
 
 check: deps
 	@$(MAKE) --no-print-directory unit integration
+
+# A real Slurm (installed if missing) in a temporary directory.
+check-slurm: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/check_slurm \
+	    $(BUILD)/kerr-test-httpd
+	@$(TEST_ENV) tests/slurm/run.sh $(BUILD)
 
 var/kerr.conf:
 	@mkdir -p var

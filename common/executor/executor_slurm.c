@@ -237,8 +237,8 @@ executor_slurm_script(const struct executor_launch *l, const char *path)
 		r = executor_slurm_quote_all(fp, l->envp);
 	if (r == 0)
 		r = executor_slurm_quote_all(fp, wargv);
-	if (r == 0 && fputs("-N \"${SLURM_JOB_PARTITION:-DEFAULT}\" -- ",
-	    fp) == EOF)
+	if (r == 0 && fputs("-N \"${SLURM_JOB_PARTITION:-DEFAULT}\" "
+	    "-H \"${SLURMD_NODENAME:-}\" -- ", fp) == EOF)
 		r = -EIO;
 	if (r == 0)
 		r = executor_slurm_quote_all(fp, l->argv);

@@ -120,7 +120,7 @@ supervisor_usage(void)
 	    "-e events [-u user] [-c cpus]\n"
 	    "                       [-m memory_mb] [-v log_level] "
 	    "[-k key_file]\n"
-	    "                       [-N rack [-p count:min-max]] -- "
+	    "                       [-N rack [-H node] [-p count:min-max]] -- "
 	    "command [arg ...]\n");
 }
 
@@ -156,13 +156,13 @@ static int
 supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
 	const char		*cpus = NULL, *mem = NULL, *level = NULL;
-	const char		*ports = NULL;
+	const char		*ports = NULL, *node = NULL;
 	const struct args_opt	 opts[] = {
 		{ 't', &sv->task_id, NULL }, { 's', &sv->sandbox, NULL },
 		{ 'e', &sv->events, NULL }, { 'u', &sv->user, NULL },
 		{ 'c', &cpus, NULL }, { 'm', &mem, NULL }, { 'v', &level, NULL },
 		{ 'k', &sv->key_file, NULL }, { 'N', &sv->rack, NULL },
-		{ 'p', &ports, NULL },
+		{ 'p', &ports, NULL }, { 'H', &node, NULL },
 	};
 	int			 lv = LOG_NOTICE;
 
@@ -182,6 +182,9 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 		return (-1);
 	}
 	log_set_level(lv);
+	/* The node as the cluster names it, else as it names itself. */
+	if (node != NULL && node[0] != '\0' && sv->rack != NULL)
+		(void)snprintf(sv->host, sizeof(sv->host), "%s", node);
 	return (0);
 }
 
@@ -242,7 +245,7 @@ supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 	rp->pid = getpid();
 	r = proc_start_ticks(rp->pid, &rp->start_ticks);
 	chan_r = supervisor_report_open(sv);
-	if (sv->rack != NULL &&
+	if (sv->rack != NULL && sv->host[0] == '\0' &&
 	    gethostname(sv->host, sizeof(sv->host) - 1) != 0)
 		sv->host[0] = '\0';
 	supervisor_starting(sv);
@@ -331,5 +334,7 @@ main(int argc, char **argv)
 		(void)supervisor_child_start(&sv);
 	supervisor_loop(&sv);
 	supervisor_fini(&sv);
-	return (EXIT_SUCCESS);
+	/* A cluster keeps the job's exit status: the command's, for the
+	 * operator's sacct and for the scheduler when our events are lost. */
+	return (sv.rack != NULL ? sv.exit_status : EXIT_SUCCESS);
 }

@@ -69,6 +69,7 @@ struct supervisor {
 						   udp:ADDR:PORT with -k */
 	const char		 *key_file;	/* -k */
 	const char		 *rack;		/* -N: on a cluster node */
+						/* -H: its name there (host) */
 	struct supervisor_ports	  ports;	/* -p, with -N */
 	const char		 *user;		/* NULL: our own */
 	double			  cpus;		/* 0: no limit */
@@ -83,6 +84,8 @@ struct supervisor {
 	int			  exec_fd;	/* its exec pipe, until EOF */
 	int			  stop;		/* asked to stop before it ran */
 	int			  ended;	/* the terminal event exists */
+	int			  exit_status;	/* the command's, as a shell's:
+						   code, or 128 + signal */
 	/* With -N: where the task runs, in every event. */
 	char			  host[TASK_EVENT_HOST_MAX];
 	char			  placed_ports[TASK_EVENT_PORTS_MAX];

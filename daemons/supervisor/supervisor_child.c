@@ -323,6 +323,8 @@ supervisor_child_ended(struct supervisor *sv, int status)
 
 	log_info("task=%s command exited with wait status 0x%x",
 	    sv->task_id, (unsigned int)status);
+	sv->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+	    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 	/* Its pipe is at end of file, or holds why it never ran. */
 	if (sv->exec_fd >= 0)
 		supervisor_child_exec_done(sv);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A real Slurm cluster in a directory, for make check-slurm: munged,
-# slurmctld and two slurmd (two nodes, n1 and n2, on this machine, each on
-# its own port and spool directory), all in the foreground of this
-# machine's process table and nothing outside DIR.
+# slurmctld and two slurmd: two nodes on this machine, each on its own port
+# and spool directory, named after the host and "localhost" so that both
+# names resolve here (health checks reach a task on its node's name).
+# Partition "batch" (the default) has both nodes, "second" only localhost.
+# Nothing is written outside DIR.
 #
 #   tests/slurm/cluster.sh start DIR    start it; DIR/slurm.conf is its config
 #   tests/slurm/cluster.sh stop DIR     stop every daemon it started
@@ -63,16 +65,17 @@ start() {
 	SchedulerParameters=batch_sched_delay=0,sched_interval=1,default_queue_depth=1000
 	MinJobAge=600
 	KillWait=5
-	NodeName=n1 NodeHostname=$host NodeAddr=127.0.0.1 Port=$p1 CPUs=64 RealMemory=8192 State=UNKNOWN
-	NodeName=n2 NodeHostname=$host NodeAddr=127.0.0.1 Port=$p2 CPUs=64 RealMemory=8192 State=UNKNOWN
-	PartitionName=batch Nodes=n1,n2 Default=YES MaxTime=INFINITE State=UP
-	PartitionName=second Nodes=n2 Default=NO MaxTime=INFINITE State=UP
+	NodeName=$host NodeHostname=$host NodeAddr=127.0.0.1 Port=$p1 CPUs=64 RealMemory=8192 State=UNKNOWN
+	NodeName=localhost NodeHostname=$host NodeAddr=127.0.0.1 Port=$p2 CPUs=64 RealMemory=8192 State=UNKNOWN
+	PartitionName=batch Nodes=$host,localhost Default=YES MaxTime=INFINITE State=UP
+	PartitionName=second Nodes=localhost Default=NO MaxTime=INFINITE State=UP
 	CONF
-	mkdir -p "$dir/spool-n1" "$dir/spool-n2"
+	mkdir -p "$dir/spool-$host" "$dir/spool-localhost"
+	echo "$host localhost" > "$dir/nodes"
 	(cd "$dir" && exec slurmctld -D -f "$dir/slurm.conf") \
 	    > "$dir/log/slurmctld.out" 2>&1 &
 	echo $! > "$dir/slurmctld.daemon"
-	for n in n1 n2; do
+	for n in $host localhost; do
 		(cd "$dir" && exec slurmd -D -N "$n" -f "$dir/slurm.conf") \
 		    > "$dir/log/slurmd-$n.out" 2>&1 &
 		echo $! > "$dir/slurmd-$n.daemon"
@@ -80,7 +83,7 @@ start() {
 	for i in $(seq 1 120); do
 		if [ "$(SLURM_CONF=$dir/slurm.conf sinfo -h -N -p batch -o %T 2>/dev/null |
 		    grep -c idle)" = 2 ]; then
-			echo "Slurm up in $dir: nodes n1 and n2"
+			echo "Slurm up in $dir: nodes $host and localhost"
 			return 0
 		fi
 		sleep 0.5
@@ -94,8 +97,8 @@ stop() {
 	local f pid i
 	SLURM_CONF=$dir/slurm.conf timeout 10 scancel --quiet --me \
 	    2>/dev/null || true
-	for f in "$dir"/slurmd-n1.daemon "$dir"/slurmd-n2.daemon \
-	    "$dir"/slurmctld.daemon "$dir"/munged.pid; do
+	for f in "$dir"/slurmd-*.daemon "$dir"/slurmctld.daemon \
+	    "$dir"/munged.pid; do
 		[ -f "$f" ] || continue
 		pid=$(cat "$f")
 		kill "$pid" 2>/dev/null || continue
