@@ -12,6 +12,7 @@ Suite	*cron_suite(void);
 Suite	*cron_next_suite(void);
 Suite	*db_suite(void);
 Suite	*deploy_suite(void);
+Suite	*event_auth_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
@@ -20,6 +21,7 @@ Suite	*log_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
 Suite	*schema_suite(void);
+Suite	*slurm_queue_suite(void);
 Suite	*supervisor_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
@@ -34,7 +36,8 @@ main(void)
 		request_suite, cron_suite, tzif_suite, cron_next_suite,
 		json_filter_suite,
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
-		task_event_suite, executor_suite, supervisor_suite,
+		task_event_suite, event_auth_suite, executor_suite,
+		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite, NULL
 	};
 
