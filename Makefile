@@ -59,6 +59,7 @@ COMMON_SRCS	+= common/base/notify.c
 COMMON_SRCS	+= common/base/text.c
 COMMON_SRCS	+= common/base/workq.c
 COMMON_SRCS	+= common/store/db.c
+COMMON_SRCS	+= common/store/db_agent.c
 COMMON_SRCS	+= common/store/db_deploy.c
 COMMON_SRCS	+= common/store/db_pending_request.c
 COMMON_SRCS	+= common/store/db_pending_task.c
@@ -107,6 +108,7 @@ APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_event.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_health.c

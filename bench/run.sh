@@ -884,6 +884,42 @@ slurm_run() {		# slurm_run DIR MODE: sets SLURM_<MODE>
 	say "  Slurm $mode: $cnt/$n running, p50 $(kv "$line" p50_us) us, p99 $(kv "$line" p99_us) us, $(kv "$line" jobs_per_s) jobs/s, submitting took $(kv "$line" submit_s) s"
 }
 
+# The same 200-task deploy as kerr's own row, through kerr with
+# backend = slurm on the tuned cluster: each task one sbatch, its wrapper
+# reporting over the signed UDP channel.  Sets K_SLURM.
+kerr_on_slurm() {	# kerr_on_slurm DIR
+	local dir=$1 f=$WORK/out/kslurm i
+	local save_conf=$KCONF save_port=$KPORT save_db=$KDB
+	SLURM_CONF=$dir/slurm.conf timeout 10 scancel --quiet --me 2>/dev/null
+	for i in $(seq 1 60); do
+		[ -z "$(SLURM_CONF=$dir/slurm.conf squeue -h 2>/dev/null)" ] && break
+		sleep 0.5
+	done
+	(umask 077 && head -c 32 /dev/urandom | base64 > "$dir/event.key")
+	kerr_conf
+	KCONF=$WORK/kerr-slurm.conf
+	KDB=$DBDIR/kerr-slurm.db
+	sed -e "s|^state_dir = .*|state_dir = $WORK/state-slurm|" \
+	    -e "s|^db_path = .*|db_path = $KDB|" "$WORK/kerr.conf" > "$KCONF"
+	cat >> "$KCONF" <<-EOF
+	[executor]
+	backend = slurm
+	slurm_conf = $dir/slurm.conf
+	slurm_key_file = $dir/event.key
+	slurm_events_listen = 127.0.0.1:$(free_port)
+	EOF
+	say "kerr on Slurm (tuned): deploy $DEPLOY_REQS x $DEPLOY_INST of sleep 600"
+	if kerr_start; then
+		runw "$f" "$KCLIENT" "$KPORT" deploy "$KDB" bench-s \
+		    "$DEPLOY_REQS" "$DEPLOY_INST" 90000
+		K_SLURM=$(grep '^BENCH' "$f")
+		say "  $(kv "$K_SLURM" tasks) RUNNING, p50 $(kv "$K_SLURM" p50_us) us, p99 $(kv "$K_SLURM" p99_us) us, $(kv "$K_SLURM" launches_per_s) launches/s"
+		kerr_stop
+	fi
+	SLURM_CONF=$dir/slurm.conf timeout 10 scancel --quiet --me 2>/dev/null
+	KCONF=$save_conf KPORT=$save_port KDB=$save_db
+}
+
 slurm_peer() {
 	local deadline mode
 	if [ "$(id -u)" != 0 ]; then
@@ -917,6 +953,7 @@ slurm_peer() {
 		fi
 		say "Slurm ($mode): $SLURM_JOBS sbatch of sleep 600"
 		slurm_run "$SL_DIR" "$mode"
+		[ "$mode" = tuned ] && kerr_on_slurm "$SL_DIR"
 		slurm_stop
 	done
 }
@@ -1115,6 +1152,14 @@ emit_rows() {
 			    "$(kv "${K_DEPLOY:-}" launches_per_s)" per_s \
 			    "Slurm $v" "$(kv "$s" jobs_per_s)" "" none ""
 		done
+		if [ -n "${K_SLURM:-}" ] && [ -n "${SLURM_tuned:-}" ]; then
+			row slurm_kerr_p50 "kerr on Slurm (tuned), 200-task deploy: reply -> RUNNING p50 ($(kv "$K_SLURM" tasks) ran)" \
+			    "$(kv "$K_SLURM" p50_us)" us "Slurm tuned, sbatch -> RUNNING" \
+			    "$(kv "$SLURM_tuned" p50_us)" "<= 1.2x" ratio_le 1.2
+			row slurm_kerr_rate "  launches/s" \
+			    "$(kv "$K_SLURM" launches_per_s)" per_s "Slurm tuned" \
+			    "$(kv "$SLURM_tuned" jobs_per_s)" ">= 0.8x" ratio_ge 0.8
+		fi
 	fi
 }
 
@@ -1190,7 +1235,7 @@ emit_notes() {
 	fi
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
-		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs declared so all jobs fit), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm."
+		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs declared so all jobs fit), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, Slurm's from each job's own sbatch reply."
 	fi
 	return 0
 }

@@ -48,6 +48,13 @@ struct executor_launch {
 	int64_t		  time_limit_ms; /* 0: none */
 };
 
+/* A machine of the cluster, for the agents the API shows. */
+struct executor_node {
+	char	name[TASK_EVENT_HOST_MAX];
+	char	rack[TASK_EVENT_RACK_MAX];
+	char	state[24];	/* MachineState: ACTIVE, DEAD, ... */
+};
+
 /* Where a launched task lives, as its events told the store. */
 struct executor_handle {
 	pid_t		pid;		/* the supervisor */
@@ -101,6 +108,11 @@ struct executor_ops {
 	 */
 	int		(*outcome)(const char *sandbox_dir,
 			    const char *task_id, struct task_event *ret);
+	/*
+	 * The cluster's machines with their Singularity states (NULL: only
+	 * this host).  0 and a malloc'd array, or negative errno.
+	 */
+	int		(*nodes)(struct executor_node **ret, size_t *ret_n);
 	/*
 	 * The events task_id's reporter recorded after seq `after`, oldest
 	 * first, each handed to fn (which returns 0 to go on; anything else

@@ -546,6 +546,27 @@ executor_slurm_outcome(const char *sandbox_dir, const char *task_id,
 	return (r < 0 ? 0 : r);
 }
 
+static int
+executor_slurm_nodes(struct executor_node **ret, size_t *ret_n)
+{
+	char	*argv[] = { "sinfo", "--noheader", "--Node",
+		    "--format=" SLURM_NODES_FORMAT, NULL };
+	char	 err[256], *out = NULL;
+	int	 r;
+
+	if (slurm.envp == NULL)
+		return (-ENXIO);
+	r = slurm_cmd_run(argv, slurm.envp, -1, &out, err, sizeof(err));
+	if (r == 0)
+		r = slurm_nodes_parse(out, ret, ret_n);
+	else if (r > 0) {
+		(void)fprintf(stderr, "kerr: sinfo failed: %s\n", err);
+		r = -EIO;
+	}
+	free(out);
+	return (r);
+}
+
 const struct executor_ops executor_slurm = {
 	.name = "slurm",
 	.flags = EXECUTOR_REMOTE,
@@ -556,5 +577,6 @@ const struct executor_ops executor_slurm = {
 	.sync = executor_slurm_sync,
 	.probe = executor_slurm_probe,
 	.outcome = executor_slurm_outcome,
+	.nodes = executor_slurm_nodes,
 	.replay = executor_sandbox_replay,
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "executor.h"
 #include "slurm_queue.h"
 #include "text.h"
 
@@ -228,4 +229,82 @@ slurm_job_outcome(const char *out, struct task_event *e)
 		    "REASON_COMMAND_EXECUTOR_FAILED", msg);
 	}
 	return (1);
+}
+
+/* A Slurm node state (sinfo's %T, "*" when not responding) as a
+ * Singularity MachineState. */
+static const char *
+slurm_node_state(const char *state)
+{
+	static const char *const active[] = { "idle", "mixed", "allocated",
+	    "completing", "planned", "reserved", NULL };
+	size_t i, n = strcspn(state, "*+~#!%$@^-");
+
+	if (state[n] == '*')
+		return ("DEAD");
+	for (i = 0; active[i] != NULL; i++)
+		if (strlen(active[i]) == n && strncmp(state, active[i], n) == 0)
+			return ("ACTIVE");
+	if (strncmp(state, "draining", n) == 0 && n == 8)
+		return ("DECOMMISSIONING");
+	if (strncmp(state, "drained", n) == 0 && n == 7)
+		return ("DECOMMISSIONED");
+	return ("DEAD");
+}
+
+int
+slurm_nodes_parse(const char *out, struct executor_node **ret, size_t *ret_n)
+{
+	struct executor_node	*nodes = NULL, *more, *nd;
+	const char		*p = out, *nl, *f[3];
+	size_t			 n = 0, cap = 0, len, fl[3], i;
+	char			 state[32];
+	int			 k, dup;
+
+	for (; *p != '\0'; p += len + (nl != NULL)) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		f[0] = p;
+		for (k = 0; k < 3; k++) {
+			const char *bar = k < 2 ? memchr(f[k], '|',
+			    (size_t)(p + len - f[k])) : p + len;
+			if (bar == NULL)
+				break;
+			fl[k] = (size_t)(bar - f[k]);
+			if (k < 2)
+				f[k + 1] = bar + 1;
+		}
+		if (k < 3 || fl[0] == 0)
+			continue;
+		for (dup = 0, i = 0; i < n && !dup; i++)
+			dup = strlen(nodes[i].name) == fl[0] &&
+			    strncmp(nodes[i].name, f[0], fl[0]) == 0;
+		if (dup)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((more = realloc(nodes, cap * sizeof(*nodes))) ==
+			    NULL) {
+				free(nodes);
+				return (-ENOMEM);
+			}
+			nodes = more;
+		}
+		nd = &nodes[n];
+		memset(nd, 0, sizeof(*nd));
+		if (text_copy(nd->name, sizeof(nd->name), f[0], fl[0]) < 0 ||
+		    text_copy(state, sizeof(state), f[1], fl[1]) < 0)
+			continue;
+		/* The default partition is marked "batch*". */
+		if (fl[2] > 0 && f[2][fl[2] - 1] == '*')
+			fl[2]--;
+		if (text_copy(nd->rack, sizeof(nd->rack), f[2], fl[2]) < 0)
+			nd->rack[0] = '\0';
+		(void)snprintf(nd->state, sizeof(nd->state), "%s",
+		    slurm_node_state(state));
+		n++;
+	}
+	*ret = nodes;
+	*ret_n = n;
+	return (0);
 }

@@ -36,6 +36,20 @@ const struct slurm_job *slurm_queue_find(const struct slurm_queue *q,
 /* 1 for a state of a job that is queued or whose processes run. */
 int	slurm_state_is_live(const char *state);
 
+/* The sinfo format slurm_nodes_parse reads: node|state|partition. */
+#define SLURM_NODES_FORMAT	"%N|%T|%P"
+
+/*
+ * sinfo -h -N -o SLURM_NODES_FORMAT output as machines: one per node (a
+ * node in several partitions is listed once, in the first), its Slurm
+ * state as a Singularity MachineState (idle, mixed, allocated: ACTIVE;
+ * draining: DECOMMISSIONING; drained: DECOMMISSIONED; down, failing, not
+ * responding: DEAD).  0 and a malloc'd array, or -ENOMEM.
+ */
+struct executor_node;
+int	slurm_nodes_parse(const char *out, struct executor_node **ret,
+	    size_t *ret_n);
+
 /*
  * A terminal event from `scontrol -o show job ID` of a job that ended
  * (its JobState, ExitCode=CODE:SIGNAL and Reason): 1 filled in (state,

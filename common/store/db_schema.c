@@ -184,6 +184,18 @@ static const char SQL_SCHEMA_V6[] =
 	"CREATE INDEX tasks_attention ON tasks(task_id) WHERE active = 1"
 	"  AND ((time_limit_ms IS NOT NULL AND running_at IS NOT NULL)"
 	"  OR (state = 'TASK_RUNNING' AND healthy_at IS NULL));";
+/* The machines tasks run on (SingularityMachineState per agent): this
+ * host for the local executor, a cluster's nodes for the Slurm one, as
+ * schedulerd last saw them. */
+static const char SQL_SCHEMA_V7[] =
+	"CREATE TABLE agents ("
+	"  agent_id TEXT PRIMARY KEY,"
+	"  host TEXT NOT NULL,"
+	"  rack_id TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	");";
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -192,6 +204,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V4,
 	SQL_SCHEMA_V5,
 	SQL_SCHEMA_V6,
+	SQL_SCHEMA_V7,
 };
 
 const int db_schema_current =

@@ -35,6 +35,7 @@ struct sched {
 	int64_t				 last_started_at; /* unique ids */
 	int				 rings;		/* SCHED_RING_* */
 	int64_t				 next_reconcile;	/* ms, mono */
+	int64_t				 next_agents;	/* ms, mono */
 	/* sched_event.c: the event channels and a burst's buffer.  The
 	 * local one always (launch workers report on it); the network one
 	 * with an executor whose tasks run elsewhere. */
@@ -70,6 +71,8 @@ int	sched_event_replay(struct sched *s, const char *task_id);
 void	sched_event_reap(const struct sched *s);
 
 void	sched_reconcile(struct sched *s);
+/* sched_agents.c: the machines tasks run on, into the store. */
+void	sched_agents(struct sched *s);
 /* For each of the pass's active tasks (db_task_active, read once): its
  * time limit (sched_reconcile.c), its health check (sched_health.c). */
 int	sched_reconcile_time_limit(struct sched *s, const json_t *t,

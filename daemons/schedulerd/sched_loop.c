@@ -108,6 +108,7 @@ sched_loop_pass(void *arg)
 	 * tell of changes, reconciliation only finds the silent deaths. */
 	if (clock_mono_ms() >= s->next_reconcile) {
 		sched_reconcile(s);
+		sched_agents(s);
 		s->next_reconcile = clock_mono_ms() + SCHED_RECONCILE_EVERY *
 		    s->d->conf.tick_ms;
 	}

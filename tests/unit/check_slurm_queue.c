@@ -5,10 +5,12 @@
  * event, and racks as partitions.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "executor.h"
 #include "executor_slurm.h"
 #include "fixture.h"
 #include "slurm_queue.h"
@@ -141,6 +143,41 @@ START_TEST(test_slurm_partition_map)
 }
 END_TEST
 
+START_TEST(test_slurm_nodes_parse)
+{
+	struct executor_node	*nodes;
+	size_t			 n;
+
+	ck_assert_int_eq(slurm_nodes_parse(
+	    "vm|idle|batch*\n"
+	    "localhost|mixed|batch*\n"
+	    "localhost|mixed|second\n"
+	    "n3|draining|batch*\n"
+	    "n4|drained|gpu\n"
+	    "n5|idle*|gpu\n"
+	    "n6|down|gpu\n"
+	    "garbage\n", &nodes, &n), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_str_eq(nodes[0].name, "vm");
+	ck_assert_str_eq(nodes[0].rack, "batch");
+	ck_assert_str_eq(nodes[0].state, "ACTIVE");
+	/* Listed once, in its first partition. */
+	ck_assert_str_eq(nodes[1].name, "localhost");
+	ck_assert_str_eq(nodes[1].rack, "batch");
+	ck_assert_str_eq(nodes[1].state, "ACTIVE");
+	ck_assert_str_eq(nodes[2].state, "DECOMMISSIONING");
+	ck_assert_str_eq(nodes[3].state, "DECOMMISSIONED");
+	ck_assert_str_eq(nodes[3].rack, "gpu");
+	/* Not responding, or down: dead. */
+	ck_assert_str_eq(nodes[4].state, "DEAD");
+	ck_assert_str_eq(nodes[5].state, "DEAD");
+	free(nodes);
+	ck_assert_int_eq(slurm_nodes_parse("", &nodes, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	free(nodes);
+}
+END_TEST
+
 Suite *
 slurm_queue_suite(void)
 {
@@ -150,6 +187,7 @@ slurm_queue_suite(void)
 		FIXTURE_TEST(test_slurm_state_live),
 		FIXTURE_TEST(test_slurm_job_outcome),
 		FIXTURE_TEST(test_slurm_partition_map),
+		FIXTURE_TEST(test_slurm_nodes_parse),
 		FIXTURE_END
 	};
 
