@@ -786,7 +786,7 @@ slurm_start() {		# slurm_start DIR shipped|tuned DEADLINE
 	AccountingStorageType=accounting_storage/none
 	JobCompType=jobcomp/none
 	SlurmdParameters=config_overrides
-	NodeName=$host NodeAddr=127.0.0.1 CPUs=256 State=UNKNOWN
+	NodeName=$host NodeAddr=127.0.0.1 CPUs=256 RealMemory=16384 State=UNKNOWN
 	PartitionName=bench Nodes=$host Default=YES MaxTime=INFINITE State=UP
 	EOF
 	if [ "$mode" = tuned ]; then
@@ -889,7 +889,7 @@ slurm_run() {		# slurm_run DIR MODE: sets SLURM_<MODE>
 # reporting over the signed UDP channel.  Sets K_SLURM.
 kerr_on_slurm() {	# kerr_on_slurm DIR
 	local dir=$1 f=$WORK/out/kslurm i
-	local save_conf=$KCONF save_port=$KPORT save_db=$KDB
+	local save_conf=${KCONF:-} save_port=${KPORT:-} save_db=${KDB:-}
 	SLURM_CONF=$dir/slurm.conf timeout 10 scancel --quiet --me 2>/dev/null
 	for i in $(seq 1 60); do
 		[ -z "$(SLURM_CONF=$dir/slurm.conf squeue -h 2>/dev/null)" ] && break
@@ -902,6 +902,8 @@ kerr_on_slurm() {	# kerr_on_slurm DIR
 	sed -e "s|^state_dir = .*|state_dir = $WORK/state-slurm|" \
 	    -e "s|^db_path = .*|db_path = $KDB|" "$WORK/kerr.conf" > "$KCONF"
 	cat >> "$KCONF" <<-EOF
+	[schedulerd]
+	launch_workers = ${KERR_SLURM_WORKERS:-8}
 	[executor]
 	backend = slurm
 	slurm_conf = $dir/slurm.conf
@@ -1152,7 +1154,9 @@ emit_rows() {
 			    "$(kv "${K_DEPLOY:-}" launches_per_s)" per_s \
 			    "Slurm $v" "$(kv "$s" jobs_per_s)" "" none ""
 		done
-		if [ -n "${K_SLURM:-}" ] && [ -n "${SLURM_tuned:-}" ]; then
+		if [ -n "${K_SLURM:-}" ] && [ "$(kv "$K_SLURM" tasks)" = 0 ]; then
+			note "- kerr on Slurm: no task was RUNNING within 90 s; no figures."
+		elif [ -n "${K_SLURM:-}" ] && [ -n "${SLURM_tuned:-}" ]; then
 			row slurm_kerr_p50 "kerr on Slurm (tuned), 200-task deploy: reply -> RUNNING p50 ($(kv "$K_SLURM" tasks) ran)" \
 			    "$(kv "$K_SLURM" p50_us)" us "Slurm tuned, sbatch -> RUNNING" \
 			    "$(kv "$SLURM_tuned" p50_us)" "<= 1.2x" ratio_le 1.2
@@ -1235,7 +1239,7 @@ emit_notes() {
 	fi
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
-		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs declared so all jobs fit), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, Slurm's from each job's own sbatch reply."
+		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs and 16 GiB declared so all jobs fit, kerr's asking for a CPU and 64 MB each), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, 8 of them here as etc/kerr.conf advises for Slurm since each mostly waits on slurmctld; its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, so it includes each task's wait for its turn at sbatch, where Slurm's starts at each job's own sbatch reply."
 	fi
 	return 0
 }

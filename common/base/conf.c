@@ -77,7 +77,8 @@ static const struct conf_key conf_keys[] = {
 	    "1048576", 1024, 67108864, "largest request body accepted" },
 
 	{ "schedulerd", "launch_workers", CONF_INT, CONF_OFF(launch_workers),
-	    "2", 1, 64, "threads that start tasks" },
+	    "2", 1, 64, "threads that start tasks (with backend = slurm, each "
+	    "mostly waits on sbatch: 8 or more)" },
 
 	{ "cleanerd", "kill_workers", CONF_INT, CONF_OFF(kill_workers),
 	    "2", 1, 64, "threads that stop tasks" },

@@ -379,10 +379,11 @@ executor_slurm_sbatch(const struct executor_launch *l, int claim)
 	if (r == 0)
 		executor_slurm_save_id(l, out);
 	else if (r > 0) {
+		/* Slurm's own words, for the task's failure message. */
 		r = -ENOEXEC;
-		/* Said where an operator reads the task's own files. */
-		(void)fprintf(stderr, "kerr: sbatch for task %s failed: %s\n",
-		    l->task_id, err);
+		if (l->error != NULL && l->error_len > 0)
+			(void)snprintf(l->error, l->error_len, "%s",
+			    err[0] != '\0' ? err : "sbatch failed");
 	}
 	free(out);
 	return (r);

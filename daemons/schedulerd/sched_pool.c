@@ -75,12 +75,14 @@ sched_pool_fini(void *arg)
 /* The task never got a reporter: say so for it, as its first event. */
 static void
 sched_pool_failed(struct sched *s, const struct sched_pool_reporter *rp,
-    const char *task_id, int err)
+    const char *task_id, int err, const char *why)
 {
 	struct task_event	e;
 	int			r;
 
-	log_warnx("Failed to launch task=%s: %s", task_id, strerror(-err));
+	if (why[0] == '\0')
+		why = strerror(-err);
+	log_warnx("Failed to launch task=%s: %s", task_id, why);
 	task_event_init(&e, task_id);
 	e.seq = 1;
 	e.at_ms = clock_now_ms();
@@ -88,7 +90,7 @@ sched_pool_failed(struct sched *s, const struct sched_pool_reporter *rp,
 	(void)snprintf(e.reason, sizeof(e.reason),
 	    "REASON_EXECUTOR_TERMINATED");
 	(void)snprintf(e.message, sizeof(e.message), "Failed to launch: %s",
-	    strerror(-err));
+	    why);
 	if (rp != NULL && (r = event_channel_send(rp->fd, &s->events_dest,
 	    &e)) < 0)
 		log_warnx("Failed to report the failed launch of task=%s: %s; "
@@ -100,6 +102,7 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 {
 	struct sched		*s = arg;
 	struct sched_launch_job	*job = vjob;
+	char			 why[256] = "";
 	struct executor_launch	 l = {
 		.task_id = job->task_id, .sandbox_dir = job->sandbox,
 		.argv = job->argv, .envp = job->envp, .user = job->user,
@@ -108,6 +111,7 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 		.nports = job->nports,
 		.rack = job->rack[0] != '\0' ? job->rack : NULL,
 		.time_limit_ms = job->time_limit_ms,
+		.error = why, .error_len = sizeof(why),
 	};
 	int			 r = 0;
 
@@ -117,7 +121,7 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 	else if (r == -EALREADY)
 		log_info("task=%s was launched before a restart", job->task_id);
 	else
-		sched_pool_failed(s, reporter, job->task_id, r);
+		sched_pool_failed(s, reporter, job->task_id, r, why);
 	sched_launch_job_free(job);
 }
 

@@ -209,6 +209,25 @@ START_TEST(test_slurm_failing_command)
 }
 END_TEST
 
+/* A job Slurm refuses: the task fails with Slurm's own words. */
+START_TEST(test_slurm_refused_job_says_why)
+{
+	char	task[256], sql[512], msg[512];
+
+	harness_request("huge", "RUN_ONCE", 1);
+	harness_deploy("huge", "d1", "true",
+	    ",\"resources\":{\"cpus\":1000,\"memoryMb\":64}");
+	harness_wait_tasks("huge", "TASK_FAILED", 1, SLURM_WAIT_S);
+	slurm_task_of("huge", "TASK_FAILED", task, sizeof(task));
+	snprintf(sql, sizeof(sql), "SELECT message FROM task_updates WHERE"
+	    " task_id = '%s' AND state = 'TASK_FAILED'", task);
+	harness_sql_text(&harness_env, sql, msg, sizeof(msg));
+	ck_assert_msg(strncmp(msg, "Failed to launch: sbatch: error:", 32) ==
+	    0, "message: %s", msg);
+	ck_assert_int_eq(slurm_jobs("huge", NULL), 0);
+}
+END_TEST
+
 START_TEST(test_slurm_scheduled_job)
 {
 	harness_post_ok(V1 "/requests", "{\"id\":\"tick\",\"requestType\":"
@@ -353,6 +372,7 @@ slurm_suite(void)
 		FIXTURE_TIMEOUT(240),
 		FIXTURE_TEST(test_slurm_service_walk_through),
 		FIXTURE_TEST(test_slurm_failing_command),
+		FIXTURE_TEST(test_slurm_refused_job_says_why),
 		FIXTURE_TEST(test_slurm_scheduled_job),
 		FIXTURE_TEST(test_slurm_time_limit),
 		FIXTURE_TEST(test_slurm_cancelled_behind_our_back),
