@@ -209,14 +209,15 @@ START_TEST(test_slurm_failing_command)
 }
 END_TEST
 
-/* A job Slurm refuses: the task fails with Slurm's own words. */
+/* A job Slurm refuses (more memory than any node has): the task fails
+ * with Slurm's own words. */
 START_TEST(test_slurm_refused_job_says_why)
 {
 	char	task[256], sql[512], msg[512];
 
 	harness_request("huge", "RUN_ONCE", 1);
 	harness_deploy("huge", "d1", "true",
-	    ",\"resources\":{\"cpus\":1000,\"memoryMb\":64}");
+	    ",\"resources\":{\"cpus\":1,\"memoryMb\":20000}");
 	harness_wait_tasks("huge", "TASK_FAILED", 1, SLURM_WAIT_S);
 	slurm_task_of("huge", "TASK_FAILED", task, sizeof(task));
 	snprintf(sql, sizeof(sql), "SELECT message FROM task_updates WHERE"
@@ -224,7 +225,9 @@ START_TEST(test_slurm_refused_job_says_why)
 	harness_sql_text(&harness_env, sql, msg, sizeof(msg));
 	ck_assert_msg(strncmp(msg, "Failed to launch: sbatch: error:", 32) ==
 	    0, "message: %s", msg);
-	ck_assert_int_eq(slurm_jobs("huge", NULL), 0);
+	/* Slurm keeps the refused job as FAILED; it never ran. */
+	ck_assert_int_eq(slurm_jobs("huge", "RUNNING"), 0);
+	ck_assert_int_eq(harness_tasks("huge", NULL), 1);
 }
 END_TEST
 
