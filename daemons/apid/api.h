@@ -146,6 +146,9 @@ int	api_tx(struct api_req *req, struct api_reply *rep,
  */
 /* api_state.c, api_auth.c */
 int	api_state_get(struct api_req *req, struct api_reply *rep);
+int	api_state_under_provisioned(struct api_req *req,
+	    struct api_reply *rep);
+int	api_state_over_provisioned(struct api_req *req, struct api_reply *rep);
 int	api_auth_user(struct api_req *req, struct api_reply *rep);
 
 /* api_request.c */
@@ -195,6 +198,10 @@ int	api_task_history(struct api_req *req, struct api_reply *rep);
 int	api_task_track(struct api_req *req, struct api_reply *rep);
 int	api_task_request_history(struct api_req *req, struct api_reply *rep);
 int	api_task_request_history_active(struct api_req *req,
+	    struct api_reply *rep);
+int	api_task_deploy_history_active(struct api_req *req,
+	    struct api_reply *rep);
+int	api_task_deploy_history_inactive(struct api_req *req,
 	    struct api_reply *rep);
 int	api_task_cleaning(struct api_req *req, struct api_reply *rep);
 int	api_task_cleanup_get(struct api_req *req, struct api_reply *rep);

@@ -14,6 +14,10 @@
 /* Literal segments before {x} ones where both could match. */
 static const struct api_route api_routes[] = {
 	{ "GET",	"/state",			api_state_get },
+	{ "GET",	"/state/requests/under-provisioned",
+	    api_state_under_provisioned },
+	{ "GET",	"/state/requests/over-provisioned",
+	    api_state_over_provisioned },
 	{ "GET",	"/auth/user",			api_auth_user },
 
 	{ "POST",	"/requests",			api_request_post },
@@ -49,6 +53,11 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/history/request/{id}/deploys", api_deploy_history },
 	{ "GET",	"/history/request/{id}/deploy/{deployId}",
 	    api_deploy_history_one },
+	{ "GET",	"/history/request/{id}/deploy/{deployId}/tasks/active",
+	    api_task_deploy_history_active },
+	{ "GET",
+	    "/history/request/{id}/deploy/{deployId}/tasks/inactive",
+	    api_task_deploy_history_inactive },
 
 	{ "GET",	"/history/request/{id}/requests", api_request_history },
 	{ "GET",	"/history/request/{id}/tasks",	api_task_request_history },
