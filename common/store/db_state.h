@@ -66,4 +66,10 @@ int	db_state_read(struct db *db, int64_t now_ms, int64_t late_after_ms,
 	    struct db_state *ret);
 void	db_state_clear(struct db_state *s);
 
+/* db_usage.c: [{requestId, deployId?, numTasks, cpuReserved,
+ * memBytesReserved, diskBytesReserved}] of the requests with active
+ * tasks (of request_id alone when it is not NULL), by request id. */
+int	db_usage_requests(struct db *db, const char *request_id,
+	    json_t **ret);
+
 #endif

@@ -109,6 +109,23 @@ api_task_counts_request(struct api_req *req, struct api_reply *rep)
 	    (json_int_t)c.cleaning)));
 }
 
+int
+api_task_known(struct api_req *req, struct api_reply *rep, const char *id)
+{
+	char	state[64];
+	int	active, r;
+
+	if (!task_id_is_valid(id))
+		return (api_reply_error(rep, 400, "Invalid task id '%s'", id),
+		    -EINVAL);
+	r = db_task_state(req->db, id, state, sizeof(state), &active);
+	if (r == -ENOENT)
+		(void)api_reply_error(rep, 404, "Task %s not found", id);
+	else if (r < 0)
+		(void)api_reply_errno(rep, r, "Failed to read task %s", id);
+	return (r);
+}
+
 /* Load a task named in the path: 400 malformed id, 404 unknown. */
 static int
 api_task_load(struct api_req *req, struct api_reply *rep, json_t **ret,
