@@ -7,8 +7,9 @@
  *
  * GET /state is polled by every SingularityUI page, so each query walks an
  * index, never a table's JSON: the requests are counted per state on
- * requests_by_state, and the provisioning check visits only requests that
- * have a deploy or tasks (requests_provision holds their instances).
+ * requests_by_state, the active tasks on tasks_live, and the provisioning
+ * check visits only requests that have a deploy or tasks
+ * (requests_provision holds their instances).
  */
 #include <errno.h>
 #include <string.h>
@@ -29,10 +30,10 @@ static const char SQL_STATE_QUEUES[] =
 	" (SELECT count(*) FROM request_cleanups),"
 	" (SELECT count(*) FROM task_cleanups)";
 static const char SQL_STATE_TASKS[] =
-	"SELECT count(*),"
-	" coalesce(sum(state IN ('TASK_LAUNCHED', 'TASK_STAGING',"
-	"  'TASK_STARTING')), 0)"
-	" FROM tasks WHERE active = 1";
+	"SELECT (SELECT count(*) FROM tasks INDEXED BY tasks_live"
+	"  WHERE active = 1),"
+	" (SELECT count(*) FROM tasks INDEXED BY tasks_live WHERE active = 1"
+	"  AND state IN ('TASK_LAUNCHED', 'TASK_STAGING', 'TASK_STARTING'))";
 static const char SQL_STATE_PENDING_TASKS[] =
 	"SELECT count(*),"
 	" coalesce(sum(next_run_at <= ?1), 0),"
@@ -104,6 +105,8 @@ static const char SQL_STATE_PROVISION[] =
 	"  AND NOT EXISTS (SELECT 1 FROM pending_requests q"
 	"  WHERE q.request_id = have.id))"
 	" FROM have";
+static const char SQL_STATE_DEPLOYED[] =
+	"SELECT count(*) FROM request_deploy_state";
 /* The last 100 task updates: how long each took to be applied. */
 static const char SQL_STATE_UPDATES[] =
 	"SELECT coalesce(CAST(avg(applied_at - timestamp) AS INTEGER), 0),"
@@ -226,7 +229,7 @@ db_state_min_priority(struct db *db, struct db_state *s)
 
 static int
 db_state_read_rest(struct db *db, int64_t now_ms, int64_t late_after_ms,
-    struct db_state *s)
+    int64_t provision_max, struct db_state *s)
 {
 	json_t	*lists[2];
 	int64_t	 v[3];
@@ -247,11 +250,17 @@ db_state_read_rest(struct db *db, int64_t now_ms, int64_t late_after_ms,
 	s->num_deploys = v[0];
 	s->oldest_deploy_ms = v[1];
 	s->oldest_deploy_step_ms = v[2];
-	if ((r = db_state_row(db, SQL_STATE_PROVISION, 0, 0, NULL, 0, lists,
-	    2)) < 0)
+	if ((r = db_query_ints(db, SQL_STATE_DEPLOYED, &s->deployed, 1,
+	    "")) < 0)
 		return (r);
-	s->over_ids = lists[0];
-	s->under_ids = lists[1];
+	if (provision_max < 0 || s->deployed <= provision_max) {
+		if ((r = db_state_row(db, SQL_STATE_PROVISION, 0, 0, NULL, 0,
+		    lists, 2)) < 0)
+			return (r);
+		s->over_ids = lists[0];
+		s->under_ids = lists[1];
+		s->provisioned = 1;
+	}
 	if ((r = db_query_ints(db, SQL_STATE_UPDATES, v, 2, "")) < 0)
 		return (r);
 	s->avg_update_delay_ms = v[0];
@@ -261,7 +270,7 @@ db_state_read_rest(struct db *db, int64_t now_ms, int64_t late_after_ms,
 
 int
 db_state_read(struct db *db, int64_t now_ms, int64_t late_after_ms,
-    struct db_state *ret)
+    int64_t provision_max, struct db_state *ret)
 {
 	struct db_state	s;
 	int		r;
@@ -270,7 +279,8 @@ db_state_read(struct db *db, int64_t now_ms, int64_t late_after_ms,
 	if ((r = db_state_begin(db)) < 0)
 		return (r);
 	if ((r = db_state_read_counts(db, now_ms, &s.c)) == 0)
-		r = db_state_read_rest(db, now_ms, late_after_ms, &s);
+		r = db_state_read_rest(db, now_ms, late_after_ms,
+		    provision_max, &s);
 	db_rollback(db);
 	if (r < 0) {
 		db_state_clear(&s);

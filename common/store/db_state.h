@@ -55,6 +55,8 @@ struct db_state {
 	int64_t			 last_update_at; /* last update applied */
 	int			 has_min_priority;
 	double			 min_priority;	/* of the priority freeze */
+	int64_t			 deployed;	/* requests with a deploy */
+	int			 provisioned;	/* over_ids, under_ids read */
 	json_t			*active_deploys; /* [SingularityDeployMarker] */
 	json_t			*late_list;	/* [SingularityPendingTaskId] */
 	json_t			*on_demand_late_list;
@@ -62,8 +64,10 @@ struct db_state {
 	json_t			*under_ids;
 };
 
+/* The provisioning lists are read when provision_max < 0 or at most
+ * provision_max requests have a deploy (each costs a visit). */
 int	db_state_read(struct db *db, int64_t now_ms, int64_t late_after_ms,
-	    struct db_state *ret);
+	    int64_t provision_max, struct db_state *ret);
 void	db_state_clear(struct db_state *s);
 
 /* db_usage.c: [{requestId, deployId?, numTasks, cpuReserved,

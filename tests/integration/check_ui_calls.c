@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -851,6 +853,57 @@ START_TEST(test_ui_state_computed_from_the_store)
 }
 END_TEST
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static long long
+state_under(const char *query)
+{
+	char		 path[128];
+	json_t		*s;
+	long long	 n;
+
+	snprintf(path, sizeof(path), API "/state%s", query);
+	s = harness_get_json(path);
+	n = jint(s, "underProvisionedRequests");
+	json_decref(s);
+	return (n);
+}
+
+/* Past 500 deployed requests the provisioning lists are computed at most
+ * once a second; skipCache=true computes them anew. */
+START_TEST(test_ui_state_provisioning_cache)
+{
+	long long	t0, n;
+	int		i;
+
+	harness_sql(&harness_env, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM n WHERE i < 600) INSERT INTO requests (id,"
+	    " state, request_type, request_json, state_changed_at,"
+	    " last_action_at) SELECT 'r' || i, 'ACTIVE', 'WORKER',"
+	    " json_object('id', 'r' || i), 1, 1 FROM n;"
+	    "INSERT INTO request_deploy_state (request_id, active_deploy_id)"
+	    " SELECT id, 'd1' FROM requests;");
+	t0 = mono_ms();
+	ck_assert_int_eq(state_under(""), 600);
+	sql_task("r1", "d1", 1, "TASK_RUNNING", 1, NULL, 0);
+	n = state_under("");
+	/* Within the second, the lists are the ones computed before. */
+	if (mono_ms() - t0 < 800)
+		ck_assert_int_eq(n, 600);
+	ck_assert_int_eq(state_under("?skipCache=true"), 599);
+	for (i = 0; i < 40 && state_under("") != 599; i++)
+		usleep(100000);
+	ck_assert_int_eq(state_under(""), 599);
+}
+END_TEST
+
 Suite *
 ui_calls_suite(void)
 {
@@ -865,6 +918,7 @@ ui_calls_suite(void)
 		FIXTURE_TEST(test_ui_empty_answers),
 		FIXTURE_TEST(test_ui_state_every_field),
 		FIXTURE_TEST(test_ui_state_computed_from_the_store),
+		FIXTURE_TEST(test_ui_state_provisioning_cache),
 		FIXTURE_CASE("api"),
 		FIXTURE_CHECKED(harness_setup, harness_teardown),
 		FIXTURE_TIMEOUT(60),
