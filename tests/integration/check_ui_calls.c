@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,48 +280,56 @@ START_TEST(test_ui_task_ids_by_status)
 }
 END_TEST
 
+/*
+ * GET path gives SingularityTaskIdHistory items, one per "STATE RUNID"
+ * argument in order ("-" for no runId), NULL-terminated; each with a
+ * taskId object and an updatedAt.
+ */
+static void
+expect_history(const char *path, ...)
+{
+	const char	*want;
+	json_t		*list = harness_get_json(path), *t;
+	char		 state[64], run[64];
+	size_t		 n = 0;
+	va_list		 ap;
+
+	va_start(ap, path);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		ck_assert_int_eq(sscanf(want, "%63s %63s", state, run), 2);
+		t = json_array_get(list, n++);
+		ck_assert_msg(t != NULL, "%s: no item %zu", path, n);
+		ck_assert_str_eq(jstr(t, "lastTaskState"), state);
+		if (strcmp(run, "-") == 0)
+			ck_assert_ptr_null(json_object_get(t, "runId"));
+		else
+			ck_assert_str_eq(jstr(t, "runId"), run);
+		ck_assert_ptr_nonnull(jstr(t, "taskId.id"));
+		ck_assert_int_gt(jint(t, "updatedAt"), 1700000000000LL);
+	}
+	va_end(ap);
+	ck_assert_msg(json_array_size(list) == n, "%s: %zu items, not %zu",
+	    path, json_array_size(list), n);
+	json_decref(list);
+}
+
 START_TEST(test_ui_task_id_histories)
 {
-	json_t *list, *t;
-
 	sql_request("web", "ON_DEMAND", 3, 1);
 	sql_task("web", "d1", 1, "TASK_RUNNING", 1, "run-1", 10000);
 	sql_task("web", "d2", 2, "TASK_STARTING", 1, NULL, 5000);
 	sql_task("web", "d1", 3, "TASK_KILLED", 0, "run-3", 20000);
 	sql_task("web", "d1", 4, "TASK_FAILED", 0, NULL, 30000);
 	/* The request's active tasks, newest start first. */
-	list = harness_get_json(API "/history/request/web/tasks/active");
-	ck_assert_int_eq(json_array_size(list), 2);
-	t = json_array_get(list, 0);
-	ck_assert_str_eq(jstr(t, "taskId.deployId"), "d2");
-	ck_assert_str_eq(jstr(t, "lastTaskState"), "TASK_STARTING");
-	ck_assert_int_gt(jint(t, "updatedAt"), 1700000000000LL);
-	ck_assert_ptr_null(json_object_get(t, "runId"));
-	t = json_array_get(list, 1);
-	ck_assert_str_eq(jstr(t, "lastTaskState"), "TASK_RUNNING");
-	ck_assert_str_eq(jstr(t, "runId"), "run-1");
-	json_decref(list);
+	expect_history(API "/history/request/web/tasks/active",
+	    "TASK_STARTING -", "TASK_RUNNING run-1", NULL);
 	/* One deploy's, active and finished. */
-	list = harness_get_json(V1 "/history/request/web/deploy/d1/tasks/"
-	    "active");
-	ck_assert_int_eq(json_array_size(list), 1);
-	ck_assert_str_eq(jstr(json_array_get(list, 0), "runId"), "run-1");
-	json_decref(list);
-	list = harness_get_json(API "/history/request/web/deploy/d1/tasks/"
-	    "inactive");
-	ck_assert_int_eq(json_array_size(list), 2);
-	ck_assert_str_eq(jstr(json_array_get(list, 0), "lastTaskState"),
-	    "TASK_KILLED");
-	ck_assert_str_eq(jstr(json_array_get(list, 0), "runId"), "run-3");
-	ck_assert_str_eq(jstr(json_array_get(list, 1), "lastTaskState"),
-	    "TASK_FAILED");
-	json_decref(list);
-	list = harness_get_json(API "/history/request/web/deploy/d1/tasks/"
-	    "inactive?count=1&page=2");
-	ck_assert_int_eq(json_array_size(list), 1);
-	ck_assert_str_eq(jstr(json_array_get(list, 0), "lastTaskState"),
-	    "TASK_FAILED");
-	json_decref(list);
+	expect_history(V1 "/history/request/web/deploy/d1/tasks/active",
+	    "TASK_RUNNING run-1", NULL);
+	expect_history(API "/history/request/web/deploy/d1/tasks/inactive",
+	    "TASK_KILLED run-3", "TASK_FAILED -", NULL);
+	expect_history(API "/history/request/web/deploy/d1/tasks/inactive"
+	    "?count=1&page=2", "TASK_FAILED -", NULL);
 	expect_json(API "/history/request/web/deploy/d2/tasks/inactive", "[]");
 	/* An unknown deploy or request has no tasks, as in Singularity. */
 	expect_json(API "/history/request/web/deploy/d9/tasks/active", "[]");
@@ -354,12 +363,8 @@ START_TEST(test_ui_running_tasks_end_to_end)
 	ck_assert_str_eq(jstr(json_array_get(jget(p, "taskIds.healthy"), 0),
 	    "requestId"), "svc");
 	json_decref(p);
-	p = harness_get_json(API "/history/request/svc/deploy/d1/tasks/"
-	    "active");
-	ck_assert_int_eq(json_array_size(p), 2);
-	ck_assert_str_eq(jstr(json_array_get(p, 0), "lastTaskState"),
-	    "TASK_RUNNING");
-	json_decref(p);
+	expect_history(API "/history/request/svc/deploy/d1/tasks/active",
+	    "TASK_RUNNING -", "TASK_RUNNING -", NULL);
 	u = harness_get_json(API "/usage/requests/request/svc");
 	ck_assert_int_eq(jint(u, "numTasks"), 2);
 	ck_assert(json_number_value(json_object_get(u, "cpuReserved")) ==
