@@ -564,9 +564,21 @@ END_TEST
 
 /* ---- disasters ---- */
 
+/* /disasters/stats: the automation switch, and USER_INITIATED's state. */
+static void
+expect_stats(int automation_off, int user_initiated)
+{
+	json_t *s = harness_get_json(API "/disasters/stats");
+
+	ck_assert_int_eq(json_is_true(json_object_get(s,
+	    "automatedActionsDisabled")), automation_off);
+	ck_assert_int_eq(json_is_true(jget(json_array_get(json_object_get(s,
+	    "disasters"), 3), "active")), user_initiated);
+	json_decref(s);
+}
+
 START_TEST(test_ui_disasters)
 {
-	json_t *s;
 
 	expect_json(API "/disasters/stats", "{'stats':[],'disasters':["
 	    "{'type':'EXCESSIVE_TASK_LAG','active':false},"
@@ -582,20 +594,10 @@ START_TEST(test_ui_disasters)
 	http_expect_error(&harness_env, "POST", API "/disasters/active/FIRE",
 	    NULL, 404, "FIRE");
 	expect_204("POST", API "/disasters/disable", NULL);
-	s = harness_get_json(API "/disasters/stats");
-	ck_assert(json_is_true(json_object_get(s,
-	    "automatedActionsDisabled")));
-	ck_assert(json_is_true(jget(json_array_get(json_object_get(s,
-	    "disasters"), 3), "active")));
-	json_decref(s);
+	expect_stats(1, 1);
 	expect_204("POST", API "/disasters/enable", NULL);
 	expect_204("DELETE", API "/disasters/active/USER_INITIATED", NULL);
-	s = harness_get_json(API "/disasters/stats");
-	ck_assert(json_is_false(json_object_get(s,
-	    "automatedActionsDisabled")));
-	ck_assert(json_is_false(jget(json_array_get(json_object_get(s,
-	    "disasters"), 3), "active")));
-	json_decref(s);
+	expect_stats(0, 0);
 }
 END_TEST
 
