@@ -85,9 +85,11 @@ api_groups_normalize(const json_t *body, struct api_reply *rep,
 	if (api_groups_request_ids(json_object_get(body, "requestIds"),
 	    rep) < 0 || api_groups_metadata(md, rep) < 0)
 		return (-EINVAL);
-	*ret = json_pack("{s:O, s:O, s:O}", "id", id, "requestIds",
+	/* "o" takes the one reference given, whichever object it is. */
+	*ret = json_pack("{s:O, s:O, s:o}", "id", id, "requestIds",
 	    json_object_get(body, "requestIds"), "metadata",
-	    md != NULL && !json_is_null(md) ? md : json_object());
+	    md != NULL && !json_is_null(md) ? json_incref(md) :
+	    json_object());
 	return (*ret != NULL ? 0 : -ENOMEM);
 }
 
