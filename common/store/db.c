@@ -489,6 +489,20 @@ db_run(struct db *db, const char *sql, int *ret_changes, const char *types,
 }
 
 int
+db_run_changed(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list	ap;
+	int	changes = 0, r;
+
+	va_start(ap, types);
+	r = db_queryv(db, sql, db_read_changes, &changes, 0, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return (r);
+	return (changes > 0 ? 0 : 1);
+}
+
+int
 db_query_ints(struct db *db, const char *sql, int64_t *out, int n,
     const char *types, ...)
 {

@@ -62,6 +62,10 @@ int	db_exec_text(struct db *db, const char *sql, const char *text);
 /* Run to completion; *ret_changes (may be NULL) gets the rows changed. */
 int	db_run(struct db *db, const char *sql, int *ret_changes,
 	    const char *types, ...);
+/* The same, telling whether it changed anything: 0 when it changed a
+ * row, 1 when it changed none (a row already there, or none to remove). */
+int	db_run_changed(struct db *db, const char *sql, const char *types,
+	    ...);
 /* First row's first n integer columns; -ENOENT when there is no row. */
 int	db_query_ints(struct db *db, const char *sql, int64_t *out, int n,
 	    const char *types, ...);

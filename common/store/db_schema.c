@@ -184,10 +184,64 @@ static const char SQL_SCHEMA_V6[] =
 	"CREATE INDEX tasks_attention ON tasks(task_id) WHERE active = 1"
 	"  AND ((time_limit_ms IS NOT NULL AND running_at IS NOT NULL)"
 	"  OR (state = 'TASK_RUNNING' AND healthy_at IS NULL));";
+/*
+ * What SingularityUI reads beside the core: request groups (a deleted
+ * request leaves its groups, and a group it was the last member of goes,
+ * as Singularity's removeFromAllGroups does), sets of names (the shuffle
+ * blacklist, inactive hosts), single settings (the priority freeze, the
+ * disasters' automated-actions switch), disabled actions and active
+ * disasters.  For GET /state: when each task update was applied (the
+ * status-update delay), a request's instances as a column of its own so
+ * that over- and under-provisioned requests are found without parsing
+ * every request's JSON, and the active tasks by state in an index that
+ * holds "active" itself, so that counting them reads no task row.
+ */
+static const char SQL_SCHEMA_V7[] =
+	"CREATE TABLE request_groups ("
+	"  id TEXT PRIMARY KEY,"
+	"  group_json TEXT NOT NULL"
+	");"
+	"CREATE TRIGGER requests_leave_groups AFTER DELETE ON requests BEGIN"
+	"  DELETE FROM request_groups WHERE EXISTS (SELECT 1 FROM"
+	"   json_each(group_json, '$.requestIds') WHERE value = old.id)"
+	"   AND NOT EXISTS (SELECT 1 FROM json_each(group_json,"
+	"   '$.requestIds') WHERE value <> old.id);"
+	"  UPDATE request_groups SET group_json = json_set(group_json,"
+	"   '$.requestIds', (SELECT json_group_array(value) FROM"
+	"   json_each(group_json, '$.requestIds') WHERE value <> old.id))"
+	"   WHERE EXISTS (SELECT 1 FROM json_each(group_json,"
+	"   '$.requestIds') WHERE value = old.id);"
+	" END;"
+	"CREATE TABLE name_sets ("
+	"  set_name TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  added_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (set_name, name)"
+	");"
+	"CREATE TABLE settings ("
+	"  name TEXT PRIMARY KEY,"
+	"  value_json TEXT NOT NULL"
+	");"
+	"CREATE TABLE disabled_actions ("
+	"  action TEXT PRIMARY KEY,"
+	"  action_json TEXT NOT NULL"
+	");"
+	"CREATE TABLE active_disasters ("
+	"  type TEXT PRIMARY KEY,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"ALTER TABLE task_updates ADD COLUMN applied_at INTEGER;"
+	"ALTER TABLE requests ADD COLUMN instances INTEGER"
+	"  GENERATED ALWAYS AS (coalesce(json_extract(request_json,"
+	"  '$.instances'), 1)) VIRTUAL;"
+	"CREATE INDEX requests_provision ON requests(id, state, request_type,"
+	"  instances);"
+	"CREATE INDEX tasks_live ON tasks(active, state) WHERE active = 1;";
+
 /* The machines tasks run on (SingularityMachineState per agent): this
  * host for the local executor, a cluster's nodes for the Slurm one, as
  * schedulerd last saw them. */
-static const char SQL_SCHEMA_V7[] =
+static const char SQL_SCHEMA_V8[] =
 	"CREATE TABLE agents ("
 	"  agent_id TEXT PRIMARY KEY,"
 	"  host TEXT NOT NULL,"
@@ -205,6 +259,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V5,
 	SQL_SCHEMA_V6,
 	SQL_SCHEMA_V7,
+	SQL_SCHEMA_V8,
 };
 
 const int db_schema_current =

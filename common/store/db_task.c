@@ -33,9 +33,12 @@ static const char SQL_TASK_INSERT[] =
 	" VALUES (?1, ?2, ?3, ?4, 'TASK_LAUNCHED', 1, ?5, ?6, ?7, ?8, ?9,"
 	" json_extract(?7,"
 	"  '$.taskRequest.request.taskExecutionTimeLimitMillis'))";
+/* applied_at, the clock as the update is written, against its own time
+ * gives GET /state's avgStatusUpdateDelayMs. */
 static const char SQL_TASK_UPDATE_ADD[] =
-	"INSERT INTO task_updates (task_id, state, timestamp, message, reason)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+	"INSERT INTO task_updates (task_id, state, timestamp, message, reason,"
+	" applied_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))";
 static const char SQL_TASK_SET_STATE[] =
 	"UPDATE tasks SET state = ?2, updated_at = ?3, active = ?4,"
 	" running_at = CASE WHEN ?2 = 'TASK_RUNNING' THEN ?3"

@@ -61,6 +61,8 @@ int	api_reply_json(struct api_reply *rep, unsigned int status,
 /* JSON already written out (malloc'd, NUL-terminated): takes ownership. */
 int	api_reply_text(struct api_reply *rep, unsigned int status, char *json,
 	    size_t len);
+/* A reply with no body: 204 for Singularity's void calls. */
+int	api_reply_empty(struct api_reply *rep, unsigned int status);
 int	api_reply_error(struct api_reply *rep, unsigned int status,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Map -errno to a status (ENOENT 404, EINVAL 400, EEXIST/ESTALE 409,
@@ -146,6 +148,9 @@ int	api_tx(struct api_req *req, struct api_reply *rep,
  */
 /* api_state.c, api_auth.c */
 int	api_state_get(struct api_req *req, struct api_reply *rep);
+int	api_state_under_provisioned(struct api_req *req,
+	    struct api_reply *rep);
+int	api_state_over_provisioned(struct api_req *req, struct api_reply *rep);
 int	api_auth_user(struct api_req *req, struct api_reply *rep);
 
 /* api_request.c */
@@ -196,6 +201,10 @@ int	api_task_track(struct api_req *req, struct api_reply *rep);
 int	api_task_request_history(struct api_req *req, struct api_reply *rep);
 int	api_task_request_history_active(struct api_req *req,
 	    struct api_reply *rep);
+int	api_task_deploy_history_active(struct api_req *req,
+	    struct api_reply *rep);
+int	api_task_deploy_history_inactive(struct api_req *req,
+	    struct api_reply *rep);
 int	api_task_cleaning(struct api_req *req, struct api_reply *rep);
 int	api_task_cleanup_get(struct api_req *req, struct api_reply *rep);
 int	api_task_kill(struct api_req *req, struct api_reply *rep);
@@ -207,6 +216,59 @@ int	api_run_history(struct api_req *req, struct api_reply *rep);
 int	api_run_track(struct api_req *req, struct api_reply *rep);
 int	api_run_pending_get(struct api_req *req, struct api_reply *rep);
 int	api_run_pending_delete(struct api_req *req, struct api_reply *rep);
+
+/* 0 when task id is well formed and known; else -errno after a 400 or
+ * 404 reply (api_task.c). */
+int	api_task_known(struct api_req *req, struct api_reply *rep,
+	    const char *id);
+
+/* api_groups.c: request groups */
+int	api_groups_list(struct api_req *req, struct api_reply *rep);
+int	api_groups_get(struct api_req *req, struct api_reply *rep);
+int	api_groups_post(struct api_req *req, struct api_reply *rep);
+int	api_groups_delete(struct api_req *req, struct api_reply *rep);
+
+/* api_cluster.c: shuffle blacklist, inactive hosts, priority freeze */
+int	api_cluster_shuffle_list(struct api_req *req, struct api_reply *rep);
+int	api_cluster_shuffle_get(struct api_req *req, struct api_reply *rep);
+int	api_cluster_shuffle_add(struct api_req *req, struct api_reply *rep);
+int	api_cluster_shuffle_remove(struct api_req *req,
+	    struct api_reply *rep);
+int	api_cluster_inactive_list(struct api_req *req, struct api_reply *rep);
+int	api_cluster_inactive_add(struct api_req *req, struct api_reply *rep);
+int	api_cluster_inactive_remove(struct api_req *req,
+	    struct api_reply *rep);
+int	api_cluster_inactive_clear(struct api_req *req,
+	    struct api_reply *rep);
+int	api_cluster_freeze_get(struct api_req *req, struct api_reply *rep);
+int	api_cluster_freeze_post(struct api_req *req, struct api_reply *rep);
+int	api_cluster_freeze_delete(struct api_req *req, struct api_reply *rep);
+
+/* api_disasters.c: disabled actions and disasters */
+int	api_disasters_stats(struct api_req *req, struct api_reply *rep);
+int	api_disasters_active(struct api_req *req, struct api_reply *rep);
+int	api_disasters_add(struct api_req *req, struct api_reply *rep);
+int	api_disasters_remove(struct api_req *req, struct api_reply *rep);
+int	api_disasters_automation_off(struct api_req *req,
+	    struct api_reply *rep);
+int	api_disasters_automation_on(struct api_req *req,
+	    struct api_reply *rep);
+int	api_disasters_disabled_actions(struct api_req *req,
+	    struct api_reply *rep);
+int	api_disasters_disable(struct api_req *req, struct api_reply *rep);
+int	api_disasters_enable(struct api_req *req, struct api_reply *rep);
+
+/* api_usage.c: resource usage */
+int	api_usage_requests(struct api_req *req, struct api_reply *rep);
+int	api_usage_request(struct api_req *req, struct api_reply *rep);
+int	api_usage_agents(struct api_req *req, struct api_reply *rep);
+int	api_usage_cluster(struct api_req *req, struct api_reply *rep);
+int	api_usage_task_history(struct api_req *req, struct api_reply *rep);
+
+/* api_absent.c: the empty answers of features kerr does not have */
+int	api_absent_list(struct api_req *req, struct api_reply *rep);
+int	api_absent_task_logs(struct api_req *req, struct api_reply *rep);
+int	api_absent_request_logs(struct api_req *req, struct api_reply *rep);
 
 /* api_sandbox.c: a task's sandbox read from the local disk in place of
  * the Mesos agent's files API (spec 1.6, 4.5) */

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "api_action.h"
+#include "api_cluster.h"
 #include "api_request.h"
 #include "clock.h"
 #include "db_deploy.h"
@@ -71,9 +72,10 @@ api_deploy_check(struct api_req *req, struct api_reply *rep,
     struct api_deploy_post *ctx, const struct db_request *r,
     json_t **ret_deploy, json_t **ret_updated)
 {
-	char	err[API_ERR_MAX];
-	json_t	*pending = NULL;
-	int	rc;
+	const json_t	*request;
+	char		 err[API_ERR_MAX];
+	json_t		*pending = NULL;
+	int		 rc;
 
 	if (r->state == REQUEST_PAUSED && !ctx->unpause)
 		return (api_reply_error(rep, 409, "Request %s is paused. "
@@ -92,9 +94,13 @@ api_deploy_check(struct api_req *req, struct api_reply *rep,
 	    r->request, ret_updated, err, sizeof(err)) < 0)
 		return (api_reply_error(rep, 400, "updatedRequest: %s", err),
 		    -EINVAL);
-	if (deploy_normalize(ctx->deploy, ctx->updated != NULL ? *ret_updated :
-	    r->request, ret_deploy, err, sizeof(err)) < 0)
+	request = ctx->updated != NULL ? *ret_updated : r->request;
+	if (deploy_normalize(ctx->deploy, request, ret_deploy, err,
+	    sizeof(err)) < 0)
 		return (api_reply_error(rep, 400, "%s", err), -EINVAL);
+	/* A freeze holds back deploys that wait for healthy tasks. */
+	if (request_type_is_long_running(request_type_of(request)))
+		return (api_cluster_priority_check(req, rep, request));
 	return (0);
 }
 

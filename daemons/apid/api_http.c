@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_disasters.h"
 #include "api_http.h"
 #include "api_writer.h"
 #include "clock.h"
@@ -231,6 +232,8 @@ api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
 		(void)api_reply_error(rep, 503, "Database unavailable");
 		goto out;
 	}
+	if (api_disasters_gate(handler, &req, rep))
+		goto out;
 	/* A handler that failed without replying gets its errno's status. */
 	if ((r = handler(&req, rep)) < 0 && rep->status == 0)
 		(void)api_reply_errno(rep, r, "Internal error: %s",

@@ -52,6 +52,15 @@ api_reply_text(struct api_reply *rep, unsigned int status, char *json,
 	return (0);
 }
 
+int
+api_reply_empty(struct api_reply *rep, unsigned int status)
+{
+	api_reply_clear(rep);
+	rep->status = status;
+	rep->content_type = NULL;
+	return (0);
+}
+
 static int
 api_reply_verror(struct api_reply *rep, unsigned int status,
     const char *fmt, va_list ap)

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "db_deploy.h"
 #include "db_request.h"
+#include "db_task_ids.h"
 #include "records.h"
 
 #define API_ERR_MAX	512
@@ -145,6 +146,23 @@ api_request_add_deploys(struct db *db, const struct db_request *r,
 	    0 ? 0 : -ENOMEM);
 }
 
+/* SingularityTaskIdsByStatus: a request just created has no task. */
+static int
+api_request_add_task_ids(struct db *db, const char *id, json_t *parent)
+{
+	json_t	*ids = NULL;
+	int	 rc;
+
+	if (db == NULL)
+		ids = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}",
+		    "healthy", "notYetHealthy", "pending", "cleaning",
+		    "loadBalanced", "killed");
+	else if ((rc = db_task_ids_by_status(db, id, &ids)) < 0)
+		return (rc);
+	return (json_object_set_new(parent, "taskIds", ids) == 0 ? 0 :
+	    -ENOMEM);
+}
+
 int
 api_request_parent(struct db *db, const struct db_request *r, int full,
     json_t **ret)
@@ -160,8 +178,9 @@ api_request_parent(struct db *db, const struct db_request *r, int full,
 		return (-ENOMEM);
 	if ((ds = api_request_deploy_state(r, id)) != NULL)
 		(void)json_object_set_new(p, "requestDeployState", ds);
-	if (full && (rc = api_request_add_expiring(db, id, p)) == 0)
-		rc = api_request_add_deploys(db, r, id, p);
+	if (full && (rc = api_request_add_expiring(db, id, p)) == 0 &&
+	    (rc = api_request_add_deploys(db, r, id, p)) == 0)
+		rc = api_request_add_task_ids(db, id, p);
 	if (rc < 0) {
 		json_decref(p);
 		return (rc);
@@ -203,6 +222,10 @@ api_request_reply_new(struct api_reply *rep, json_t *norm)
 
 	if ((rc = api_request_parent(NULL, &r, 0, &parent)) < 0)
 		return (rc);
+	if ((rc = api_request_add_task_ids(NULL, NULL, parent)) < 0) {
+		json_decref(parent);
+		return (rc);
+	}
 	return (api_reply_json(rep, 200, parent));
 }
 

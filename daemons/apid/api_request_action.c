@@ -13,6 +13,7 @@
 #include "api.h"
 #include "api_request.h"
 #include "api_action.h"
+#include "api_cluster.h"
 #include "clock.h"
 #include "db_task.h"
 #include "log.h"
@@ -390,7 +391,8 @@ api_action_bounce(struct api_req *req, struct api_reply *rep,
 	    api_body_int(act->body, "durationMillis", rep, &duration) < 0)
 		return (0);
 	if ((rc = api_action_bounce_check(rep, act, req, r)) < 0 ||
-	    rep->status != 0)
+	    rep->status != 0 ||
+	    (rc = api_cluster_priority_check(req, rep, r->request)) < 0)
 		return (rc);
 	if (action_id == NULL && (rc = records_uuid(uuid, sizeof(uuid))) == 0)
 		action_id = uuid;

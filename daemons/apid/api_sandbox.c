@@ -597,9 +597,10 @@ api_sandbox_query_parse(const struct api_req *req, struct api_reply *rep,
 	    (api_sandbox_long(off, &q->offset) < 0 || q->offset < 0))
 		return (api_sandbox_bad(rep, "offset must be an integer of 0 "
 		    "or more"));
+	/* length=0 is how the UI's tailer asks for the size alone. */
 	if (len != NULL && len[0] != '\0' &&
-	    (api_sandbox_long(len, &q->length) < 0 || q->length <= 0))
-		return (api_sandbox_bad(rep, "length must be an integer of 1 "
+	    (api_sandbox_long(len, &q->length) < 0 || q->length < 0))
+		return (api_sandbox_bad(rep, "length must be an integer of 0 "
 		    "or more"));
 	if (q->length > API_SANDBOX_READ_MAX)
 		q->length = API_SANDBOX_READ_MAX;

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "db_request.h"
 #include "db_task.h"
+#include "db_task_ids.h"
 #include "records.h"
 #include "task_id.h"
 
@@ -75,71 +76,19 @@ api_task_scheduled_ids(struct api_req *req, struct api_reply *rep)
 	    "pendingTaskId", "pending tasks"));
 }
 
-/* SingularityTaskIdsByStatus: cleaning, healthy/notYetHealthy, pending. */
-static json_t *
-api_task_ids_by_status(json_t *active, json_t *pending)
-{
-	json_t	*s, *t, *full;
-	size_t	 i;
-
-	s = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}", "healthy",
-	    "notYetHealthy", "pending", "cleaning", "loadBalanced", "killed");
-	if (s == NULL)
-		return (NULL);
-	json_array_foreach(active, i, t) {
-		const char *bucket = json_is_true(json_object_get(t,
-		    "cleaning")) ? "cleaning" : json_is_integer(
-		    json_object_get(t, "healthyAt")) ? "healthy" :
-		    "notYetHealthy";
-
-		full = json_object_get(t, "taskIdObject");
-		(void)json_array_append(json_object_get(s, bucket), full);
-	}
-	json_array_foreach(pending, i, t)
-		(void)json_array_append(json_object_get(s, "pending"),
-		    json_object_get(t, "pendingTaskId"));
-	return (s);
-}
-
-/* Attach each active task's SingularityTaskId object as taskIdObject. */
-static int
-api_task_attach_ids(struct db *db, json_t *active)
-{
-	json_t	*t, *task;
-	size_t	 i;
-
-	json_array_foreach(active, i, t) {
-		if (db_task_get(db, json_string_value(json_object_get(t,
-		    "taskId")), &task) < 0)
-			continue;
-		(void)json_object_set(t, "taskIdObject",
-		    json_object_get(task, "taskId"));
-		json_decref(task);
-	}
-	return (0);
-}
-
 int
 api_task_ids_request(struct api_req *req, struct api_reply *rep)
 {
 	struct db_request	 r;
-	json_t			*active = NULL, *pending = NULL, *out;
+	json_t			*ids;
 	int			 rc;
 
 	if ((rc = api_request_load(req, rep, req->params[0], &r)) < 0)
 		return (rc);
 	db_request_clear(&r);
-	if ((rc = db_task_active(req->db, req->params[0], NULL, &active)) <
-	    0 || (rc = db_pending_task_list(req->db, req->params[0],
-	    &pending)) < 0) {
-		json_decref(active);
+	if ((rc = db_task_ids_by_status(req->db, req->params[0], &ids)) < 0)
 		return (api_reply_errno(rep, rc, "Failed to read tasks"));
-	}
-	(void)api_task_attach_ids(req->db, active);
-	out = api_task_ids_by_status(active, pending);
-	json_decref(active);
-	json_decref(pending);
-	return (api_reply_json(rep, 200, out));
+	return (api_reply_json(rep, 200, ids));
 }
 
 int
@@ -158,6 +107,23 @@ api_task_counts_request(struct api_req *req, struct api_reply *rep)
 	    "requestId", req->params[0], "active", (json_int_t)c.active,
 	    "pending", (json_int_t)c.pending, "cleaning",
 	    (json_int_t)c.cleaning)));
+}
+
+int
+api_task_known(struct api_req *req, struct api_reply *rep, const char *id)
+{
+	char	state[64];
+	int	active, r;
+
+	if (!task_id_is_valid(id))
+		return (api_reply_error(rep, 400, "Invalid task id '%s'", id),
+		    -EINVAL);
+	r = db_task_state(req->db, id, state, sizeof(state), &active);
+	if (r == -ENOENT)
+		(void)api_reply_error(rep, 404, "Task %s not found", id);
+	else if (r < 0)
+		(void)api_reply_errno(rep, r, "Failed to read task %s", id);
+	return (r);
 }
 
 /* Load a task named in the path: 400 malformed id, 404 unknown. */
@@ -257,21 +223,56 @@ api_task_request_history(struct api_req *req, struct api_reply *rep)
 int
 api_task_request_history_active(struct api_req *req, struct api_reply *rep)
 {
-	json_t	*list = NULL, *out, *t;
-	size_t	 i;
+	json_t	*list = NULL;
 	int	 r;
 
 	if (!request_id_is_valid(req->params[0]))
 		return (api_reply_error(rep, 400, "Invalid request id '%s'",
 		    req->params[0]));
-	if ((r = db_task_active_full(req->db, req->params[0], &list)) < 0)
-		return (api_reply_list(req, rep, r, NULL, "tasks"));
-	out = json_array();
-	json_array_foreach(list, i, t)
-		(void)json_array_append_new(out, json_pack("{s:O}", "taskId",
-		    json_object_get(t, "taskId")));
-	json_decref(list);
-	return (api_reply_filtered(req, rep, out));
+	r = db_task_ids_active(req->db, req->params[0], NULL, &list);
+	return (api_reply_list(req, rep, r, list, "active tasks"));
+}
+
+/* The request and deploy ids of .../deploy/{deployId}/tasks/...: 400
+ * when one is malformed.  An unknown pair has no tasks, as in Singularity
+ * (an empty list, not a 404). */
+static int
+api_task_deploy_ids_ok(struct api_req *req, struct api_reply *rep)
+{
+	if (!request_id_is_valid(req->params[0]))
+		return (api_reply_error(rep, 400, "Invalid request id '%s'",
+		    req->params[0]), 0);
+	if (!deploy_id_is_valid(req->params[1]))
+		return (api_reply_error(rep, 400, "Invalid deploy id '%s'",
+		    req->params[1]), 0);
+	return (1);
+}
+
+int
+api_task_deploy_history_active(struct api_req *req, struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 r;
+
+	if (!api_task_deploy_ids_ok(req, rep))
+		return (0);
+	r = db_task_ids_active(req->db, req->params[0], req->params[1], &list);
+	return (api_reply_list(req, rep, r, list, "active tasks"));
+}
+
+int
+api_task_deploy_history_inactive(struct api_req *req,
+    struct api_reply *rep)
+{
+	json_t	*list = NULL;
+	int	 count, page, r;
+
+	if (!api_task_deploy_ids_ok(req, rep) ||
+	    api_paging(req, rep, &count, &page) < 0)
+		return (0);
+	r = db_task_ids_inactive(req->db, req->params[0], req->params[1],
+	    count, page, &list);
+	return (api_reply_list(req, rep, r, list, "finished tasks"));
 }
 
 int

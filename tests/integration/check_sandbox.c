@@ -301,7 +301,8 @@ START_TEST(test_sandbox_read_offset_length)
 	expect_chunk("path=stdout&offset=18&length=1000", "match me\n", 18,
 	    27);
 	expect_read_error("path=stdout&offset=-1", 400, "offset");
-	expect_read_error("path=stdout&offset=0&length=0", 400, "length");
+	expect_chunk("path=stdout&offset=5&length=0", "", 5, 5);
+	expect_read_error("path=stdout&offset=0&length=-1", 400, "length");
 	expect_read_error("path=stdout&offset=x", 400, "offset");
 	expect_read_error("offset=0", 400, "path is required");
 }
