@@ -227,6 +227,42 @@ db_state_min_priority(struct db *db, struct db_state *s)
 	return (r);
 }
 
+/* Agents by MachineState group; a rack is as active as its most active
+ * agent: active with one active, dead when all are dead. */
+static const char SQL_STATE_AGENTS[] =
+	"SELECT count(*) FILTER (WHERE state IN ('ACTIVE', 'FROZEN')),"
+	" count(*) FILTER (WHERE state = 'DEAD'),"
+	" count(*) FILTER (WHERE state IN ('DECOMMISSIONING',"
+	"  'STARTING_DECOMMISSION', 'DECOMMISSIONED')),"
+	" count(*) FILTER (WHERE state NOT IN ('ACTIVE', 'FROZEN', 'DEAD',"
+	"  'DECOMMISSIONING', 'STARTING_DECOMMISSION', 'DECOMMISSIONED'))"
+	" FROM agents";
+static const char SQL_STATE_RACKS[] =
+	"SELECT count(*) FILTER (WHERE live > 0),"
+	" count(*) FILTER (WHERE live = 0 AND dead = n),"
+	" count(*) FILTER (WHERE live = 0 AND dead < n AND leaving > 0),"
+	" count(*) FILTER (WHERE live = 0 AND dead < n AND leaving = 0)"
+	" FROM (SELECT sum(state IN ('ACTIVE', 'FROZEN')) AS live,"
+	"  sum(state = 'DEAD') AS dead, sum(state IN ('DECOMMISSIONING',"
+	"  'STARTING_DECOMMISSION', 'DECOMMISSIONED')) AS leaving,"
+	"  count(*) AS n FROM agents GROUP BY rack_id)";
+
+static int
+db_state_machines(struct db *db, struct db_state *s)
+{
+	int r, i;
+
+	if ((r = db_query_ints(db, SQL_STATE_AGENTS, s->agents, 4, "")) < 0 ||
+	    (r = db_query_ints(db, SQL_STATE_RACKS, s->racks, 4, "")) < 0)
+		return (r);
+	for (i = 0; i < 4; i++)
+		if (s->agents[i] != 0)
+			return (0);
+	s->agents[DB_STATE_MACHINE_ACTIVE] = 1;
+	s->racks[DB_STATE_MACHINE_ACTIVE] = 1;
+	return (0);
+}
+
 static int
 db_state_read_rest(struct db *db, int64_t now_ms, int64_t late_after_ms,
     int64_t provision_max, struct db_state *s)
@@ -265,6 +301,8 @@ db_state_read_rest(struct db *db, int64_t now_ms, int64_t late_after_ms,
 		return (r);
 	s->avg_update_delay_ms = v[0];
 	s->last_update_at = v[1];
+	if ((r = db_state_machines(db, s)) < 0)
+		return (r);
 	return (db_state_min_priority(db, s));
 }
 

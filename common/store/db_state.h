@@ -62,7 +62,17 @@ struct db_state {
 	json_t			*on_demand_late_list;
 	json_t			*over_ids;	/* [request id] */
 	json_t			*under_ids;
+	/* Agents and racks (the agents table) by MachineState group:
+	 * DB_STATE_MACHINE_*.  A store no agent was written to yet counts
+	 * one active agent and rack: this host. */
+	int64_t			 agents[4];
+	int64_t			 racks[4];
 };
+
+#define DB_STATE_MACHINE_ACTIVE		0	/* ACTIVE, FROZEN */
+#define DB_STATE_MACHINE_DEAD		1
+#define DB_STATE_MACHINE_DECOMMISSIONING 2	/* and DECOMMISSIONED */
+#define DB_STATE_MACHINE_UNKNOWN	3
 
 /* The provisioning lists are read when provision_max < 0 or at most
  * provision_max requests have a deploy (each costs a visit). */

@@ -65,25 +65,38 @@ api_state_host(const struct conf *conf)
 	    "availableCachedMemory", 0.0));
 }
 
-/* Counts of agents and racks: one live local agent in one rack, under
+/* Counts of agents (this host, or a cluster's nodes) and racks, under
  * every spelling Singularity has used, "decomissioning" included (the
  * status page reads decomissioningAgents). */
 static void
-api_state_machines(json_t *o)
+api_state_machines(json_t *o, const struct db_state *s)
 {
-	static const char *const one[] = { "activeAgents", "activeSlaves",
-	    "activeRacks" };
-	static const char *const zero[] = { "deadAgents", "deadSlaves",
-	    "decommissioningAgents", "decomissioningAgents",
-	    "decommissioningSlaves", "decomissioningSlaves",
-	    "unknownAgents", "unknownSlaves", "deadRacks",
-	    "decommissioningRacks", "decomissioningRacks", "unknownRacks" };
+	static const struct {
+		const char	*key;
+		int		 rack;
+		int		 group;
+	} keys[] = {
+		{ "activeAgents", 0, DB_STATE_MACHINE_ACTIVE },
+		{ "activeSlaves", 0, DB_STATE_MACHINE_ACTIVE },
+		{ "deadAgents", 0, DB_STATE_MACHINE_DEAD },
+		{ "deadSlaves", 0, DB_STATE_MACHINE_DEAD },
+		{ "decommissioningAgents", 0, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "decomissioningAgents", 0, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "decommissioningSlaves", 0, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "decomissioningSlaves", 0, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "unknownAgents", 0, DB_STATE_MACHINE_UNKNOWN },
+		{ "unknownSlaves", 0, DB_STATE_MACHINE_UNKNOWN },
+		{ "activeRacks", 1, DB_STATE_MACHINE_ACTIVE },
+		{ "deadRacks", 1, DB_STATE_MACHINE_DEAD },
+		{ "decommissioningRacks", 1, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "decomissioningRacks", 1, DB_STATE_MACHINE_DECOMMISSIONING },
+		{ "unknownRacks", 1, DB_STATE_MACHINE_UNKNOWN },
+	};
 	size_t i;
 
-	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
-		api_state_set_int(o, one[i], 1);
-	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
-		api_state_set_int(o, zero[i], 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		api_state_set_int(o, keys[i].key, keys[i].rack ?
+		    s->racks[keys[i].group] : s->agents[keys[i].group]);
 }
 
 static void
@@ -150,7 +163,7 @@ api_state_json(const struct db_state *s, const struct conf *conf,
 	/* kerr keeps no auth datastore that could be unreachable. */
 	(void)json_object_set_new(o, "authDatastoreHealthy", json_true());
 	api_state_set_int(o, "generatedAt", now);
-	api_state_machines(o);
+	api_state_machines(o, s);
 	(void)json_object_set_new(o, "hostStates", api_state_host(conf));
 	return (o);
 }

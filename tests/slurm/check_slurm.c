@@ -343,9 +343,23 @@ slurm_distinct_hosts(const char *request)
 	    " state = 'TASK_RUNNING'", request));
 }
 
+/* The node named after this host (cluster.sh names the other localhost). */
+static const char *
+slurm_first_node(void)
+{
+	static char	 name[256];
+	char		*dot;
+
+	ck_assert_int_eq(gethostname(name, sizeof(name) - 1), 0);
+	if ((dot = strchr(name, '.')) != NULL)
+		*dot = '\0';
+	return (name);
+}
+
 START_TEST(test_slurm_placement_on_both_nodes)
 {
-	char	host[256];
+	char	 host[256];
+	json_t	*st;
 
 	/* 40 of a node's 64 CPUs each: Slurm must use both nodes. */
 	harness_request("big", "WORKER", 2);
@@ -363,6 +377,16 @@ START_TEST(test_slurm_placement_on_both_nodes)
 	    " '$.taskId.rackId') FROM tasks WHERE request_id = 'racked'",
 	    host, sizeof(host));
 	ck_assert_str_eq(host, "localhost second");
+	/* The cluster's nodes are the agents GET /state counts. */
+	st = harness_get_json(V1 "/state");
+	ck_assert_int_eq(json_integer_value(json_object_get(st,
+	    "activeAgents")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(st,
+	    "deadAgents")), 0);
+	json_decref(st);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM agents WHERE"
+	    " state = 'ACTIVE' AND agent_id IN ('localhost', '%s')",
+	    slurm_first_node()), 2);
 }
 END_TEST
 
