@@ -3,9 +3,11 @@
  * starts the cluster and sets SLURM_CONF and KERR_SLURM_KEY).  The real
  * daemons run with backend = slurm: every task is a Slurm job whose
  * wrapper reports over the signed network channel.  The seed's walk
- * through a service, a failing command, a scheduled job, a time limit, a
- * job cancelled behind kerr's back, kill -9 of schedulerd in a 50-task
- * launch, health checks and placement on both nodes.
+ * through a service, a failing command, a job Slurm refuses, a scheduled
+ * job, a time limit, a job cancelled behind kerr's back, a wrapper killed
+ * without a word (its end read from Slurm), kill -9 of schedulerd in a
+ * 50-task launch, health checks, and placement on both nodes and by rack
+ * with the nodes as GET /state's agents.
  */
 #include <limits.h>
 #include <signal.h>
@@ -285,6 +287,50 @@ START_TEST(test_slurm_cancelled_behind_our_back)
 }
 END_TEST
 
+/* The pid of the wrapper (kerr-supervisor) of task, from /proc. */
+static pid_t
+slurm_wrapper_pid(const char *task)
+{
+	char	cmd[512], line[64];
+	FILE	*fp;
+	pid_t	pid = 0;
+
+	snprintf(cmd, sizeof(cmd), "pgrep -f 'kerr-supervisor -t %s '", task);
+	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
+	if (fgets(line, sizeof(line), fp) != NULL)
+		pid = (pid_t)atoi(line);
+	(void)pclose(fp);
+	ck_assert_int_gt(pid, 1);
+	return (pid);
+}
+
+/*
+ * The wrapper dies without a word (kill -9 on its node): its end comes
+ * from Slurm's record of the job, and the task is replaced.
+ */
+START_TEST(test_slurm_lost_exit_from_slurm)
+{
+	char	task[256], sql[512], msg[512];
+
+	harness_request("lost", "SERVICE", 1);
+	harness_deploy("lost", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
+	json_decref(harness_wait_json(V1 "/history/request/lost/deploy/d1",
+	    harness_deploy_state_is, "SUCCEEDED", SLURM_WAIT_S * 1000));
+	slurm_task_of("lost", "TASK_RUNNING", task, sizeof(task));
+	ck_assert_int_eq(kill(slurm_wrapper_pid(task), SIGKILL), 0);
+	harness_wait_sql(1, SLURM_WAIT_S, "SELECT count(*) FROM tasks WHERE"
+	    " task_id = '%s' AND active = 0", task);
+	snprintf(sql, sizeof(sql), "SELECT state || ': ' || message FROM"
+	    " task_updates WHERE task_id = '%s' ORDER BY seq DESC LIMIT 1",
+	    task);
+	harness_sql_text(&harness_env, sql, msg, sizeof(msg));
+	ck_assert_str_eq(msg, "TASK_FAILED: Terminated by signal SIGKILL");
+	harness_wait_sql(1, SLURM_WAIT_S, "SELECT count(*) FROM tasks WHERE"
+	    " request_id = 'lost' AND state = 'TASK_RUNNING' AND"
+	    " task_id <> '%s'", task);
+}
+END_TEST
+
 /* 50 tasks: two workers of 25. */
 #define BURST		50
 #define BURST_WHERE	"request_id GLOB 'burst*'"
@@ -403,6 +449,7 @@ slurm_suite(void)
 		FIXTURE_TEST(test_slurm_scheduled_job),
 		FIXTURE_TEST(test_slurm_time_limit),
 		FIXTURE_TEST(test_slurm_cancelled_behind_our_back),
+		FIXTURE_TEST(test_slurm_lost_exit_from_slurm),
 		FIXTURE_TEST(test_slurm_kill9_scheduler_mid_launch),
 		FIXTURE_TEST(test_slurm_healthcheck_on_the_node),
 		FIXTURE_TEST(test_slurm_placement_on_both_nodes),

@@ -31,6 +31,7 @@
 #include "executor.h"
 #include "executor_harness.h"
 #include "executor_local.h"
+#include "executor_sandbox.h"
 #include "fixture.h"
 #include "proc.h"
 #include "task_event.h"
@@ -386,6 +387,81 @@ START_TEST(test_supervisor_sweep_group)
 }
 END_TEST
 
+/*
+ * On a cluster node (-N -H -p): every event says where the task runs,
+ * the command sees the ports picked there and TASK_HOST, a stop is
+ * passed on even once the scheduler knows the group, and the wrapper
+ * exits with its command's status (the cluster's record of the job).
+ */
+static pid_t
+check_supervisor_node(struct check_task *t, const char *name,
+    const char *command)
+{
+	char			*argv[] = { NULL, "-t", NULL, "-s", NULL, "-e",
+				    executor_harness_sock, "-N", "batch", "-H",
+				    "node7", "-p", "2:40000-40999", "-v", "7",
+				    "--", "sh", "-c", (char *)(uintptr_t)command,
+				    NULL };
+	struct executor_launch	 l;
+	pid_t			 pid;
+	int			 claim;
+
+	executor_harness_prepare(t, name);
+	executor_harness_fill(t, &l, argv + 16, executor_harness_path_env,
+	    NULL, 0);
+	ck_assert_int_ge(claim = executor_sandbox_make(&l), 0);
+	(void)close(claim);
+	argv[0] = getenv(EXECUTOR_LOCAL_SUPERVISOR_ENV);
+	argv[2] = t->id;
+	argv[4] = t->sandbox;
+	ck_assert_int_eq(posix_spawn(&pid, argv[0], NULL, NULL, argv,
+	    executor_harness_path_env), 0);
+	t->pid = pid;
+	return (pid);
+}
+
+START_TEST(test_supervisor_cluster_node)
+{
+	struct check_task	 t, u;
+	const struct task_event	*e;
+	char			*out, want[64];
+	int			 status, p0, p1;
+
+	executor_harness_listen();
+	check_supervisor_node(&t, "node", "echo $TASK_HOST $PORT $PORT0 "
+	    "$PORT1; exit 4");
+	executor_harness_until(&t, NULL, 1);
+	ck_assert_int_eq(waitpid(t.pid, &status, 0), t.pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 4);
+	executor_harness_states(&t, "TASK_STARTING TASK_RUNNING TASK_FAILED");
+	for (unsigned i = 0; i < t.n; i++) {
+		ck_assert_str_eq(t.ev[i].host, "node7");
+		ck_assert_str_eq(t.ev[i].rack, "batch");
+	}
+	/* Ports are picked after TASK_STARTING, before the command. */
+	ck_assert_str_eq(t.ev[0].ports, "");
+	e = &t.ev[1];
+	ck_assert_int_eq(sscanf(e->ports, "%d,%d", &p0, &p1), 2);
+	ck_assert(p0 >= 40000 && p0 <= 40999 && p1 >= 40000 && p1 <= 40999);
+	ck_assert_int_ne(p0, p1);
+	out = executor_harness_sandbox_file(&t, "stdout");
+	snprintf(want, sizeof(want), "node7 %d %d %d\n", p0, p0, p1);
+	ck_assert_str_eq(out, want);
+	free(out);
+
+	/* A stop after the group is known still reaches the command. */
+	check_supervisor_node(&u, "nodestop", "sleep 100");
+	executor_harness_until(&u, "TASK_RUNNING", 1);
+	executor_harness_wait_file(&u, EXECUTOR_LOCAL_DIR "/"
+	    EXECUTOR_LOCAL_LOG, "events up to seq=2 acknowledged");
+	ck_assert_int_eq(kill(u.pid, SIGTERM), 0);
+	executor_harness_until(&u, NULL, 1);
+	ck_assert_int_eq(executor_harness_last(&u)->signal, SIGTERM);
+	ck_assert_int_eq(waitpid(u.pid, &status, 0), u.pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM);
+}
+END_TEST
+
 /* A wrong command line: status 2 and no events, nothing to report to. */
 START_TEST(test_supervisor_usage)
 {
@@ -596,5 +672,6 @@ supervisor_suite(void)
 	tcase_add_test(tc, test_supervisor_signal_forward);
 	tcase_add_test(tc, test_supervisor_no_listener);
 	tcase_add_test(tc, test_supervisor_acks_withheld);
+	tcase_add_test(tc, test_supervisor_cluster_node);
 	return (s);
 }
