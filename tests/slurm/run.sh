@@ -19,9 +19,20 @@ done
 if [ -n "$missing" ]; then
 	echo "Installing Debian packages:$missing"
 	apt-get update -qq
-	# Debian's units would start a second munged and slurmd: not here.
-	DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq \
-	    --no-install-recommends $missing
+	# The packages' own services (a system munged, slurmd, slurmctld
+	# without a config) are not what the tests run: keep them from
+	# starting, through the policy layer Debian provides for this.
+	policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		policy=/usr/sbin/policy-rc.d
+	fi
+	rc=0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $missing || rc=$?
+	[ -z "$policy" ] || rm -f "$policy"
+	[ "$rc" = 0 ] || exit "$rc"
 fi
 
 dir=$(mktemp -d /tmp/kerr-slurm.XXXXXX)
