@@ -20,7 +20,8 @@
 	X(BUS_REQUEST_CLEANUP,	  "request.cleanup",	  "apid",	"cleanerd",		"request")	\
 	X(BUS_DEPLOY_PENDING,	  "deploy.pending",	  "apid",	"schedulerd",		"request")	\
 	X(BUS_TASK_CLEANUP,	  "task.cleanup",	  "apid,schedulerd", "cleanerd",	"task")		\
-	X(BUS_TASK_KILLED,	  "task.killed",	  "cleanerd",	"schedulerd",		"task")
+	X(BUS_TASK_KILLED,	  "task.killed",	  "cleanerd",	"schedulerd",		"task")		\
+	X(BUS_AGENT_CHANGED,	  "agent.changed",	  "apid",	"schedulerd,cleanerd",	"agent or rack")
 
 enum bus_msg_type {
 #define BUS_MSG_ENUM(id, topic, from, to, what)	id,

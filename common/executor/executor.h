@@ -46,6 +46,7 @@ struct executor_launch {
 	int		  nports;	/* ports to pick where it runs */
 	const char	 *rack;		/* the rack asked for, or NULL */
 	int64_t		  time_limit_ms; /* 0: none */
+	const char	 *exclude;	/* nodes to avoid, "a,b", or NULL */
 	/* Where a failed launch may say why in words (NULL: nowhere). */
 	char		 *error;
 	size_t		  error_len;

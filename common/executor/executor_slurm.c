@@ -329,7 +329,7 @@ executor_slurm_sbatch(const struct executor_launch *l, int claim)
 	char	name[TASK_EVENT_ID_MAX + 16], chdir_opt[PATH_MAX + 16];
 	char	cpus[SLURM_NUM_MAX], mem[SLURM_NUM_MAX], time_opt[SLURM_NUM_MAX];
 	char	part[CONF_STR_MAX + 16], pname[CONF_STR_MAX];
-	char	err[256], *out = NULL;
+	char	err[256], *out = NULL, *exclude = NULL;
 	char	*argv[16];
 	size_t	n = 0;
 	int	r;
@@ -372,6 +372,12 @@ executor_slurm_sbatch(const struct executor_launch *l, int claim)
 		(void)snprintf(part, sizeof(part), "--partition=%s", pname);
 		argv[n++] = part;
 	}
+	/* Frozen or decommissioned agents take no new task. */
+	if (l->exclude != NULL && l->exclude[0] != '\0') {
+		if (asprintf(&exclude, "--exclude=%s", l->exclude) < 0)
+			return (-ENOMEM);
+		argv[n++] = exclude;
+	}
 	argv[n++] = script;
 	argv[n] = NULL;
 	/* sbatch holds the claim until slurmctld has the job. */
@@ -386,6 +392,7 @@ executor_slurm_sbatch(const struct executor_launch *l, int claim)
 			    err[0] != '\0' ? err : "sbatch failed");
 	}
 	free(out);
+	free(exclude);
 	return (r);
 }
 

@@ -238,18 +238,71 @@ static const char SQL_SCHEMA_V7[] =
 	"  instances);"
 	"CREATE INDEX tasks_live ON tasks(active, state) WHERE active = 1;";
 
-/* The machines tasks run on (SingularityMachineState per agent): this
- * host for the local executor, a cluster's nodes for the Slurm one, as
- * schedulerd last saw them. */
+/*
+ * The machines tasks run on, as SingularityAgent and SingularityRack:
+ * this host for the local executor, a cluster's nodes for the Slurm one,
+ * as schedulerd last saw them (last_seen), each in a MachineState.  A
+ * state an operator set (decommission, freeze: admin = 1) outlives what
+ * the cluster reports, until the machine is dead or activated.  Every
+ * change of state is a machine_states row (the history the agent and
+ * rack pages read), written by the triggers so no writer can forget it.
+ */
 static const char SQL_SCHEMA_V8[] =
 	"CREATE TABLE agents ("
 	"  agent_id TEXT PRIMARY KEY,"
 	"  host TEXT NOT NULL,"
 	"  rack_id TEXT NOT NULL,"
 	"  state TEXT NOT NULL,"
+	"  admin INTEGER NOT NULL DEFAULT 0,"
+	"  state_at INTEGER NOT NULL,"
+	"  state_user TEXT,"
+	"  state_message TEXT,"
 	"  first_seen INTEGER NOT NULL,"
 	"  last_seen INTEGER NOT NULL"
-	");";
+	");"
+	"CREATE TABLE racks ("
+	"  rack_id TEXT PRIMARY KEY,"
+	"  state TEXT NOT NULL,"
+	"  admin INTEGER NOT NULL DEFAULT 0,"
+	"  state_at INTEGER NOT NULL,"
+	"  state_user TEXT,"
+	"  state_message TEXT,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	");"
+	"CREATE TABLE machine_states ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  timestamp INTEGER NOT NULL,"
+	"  user TEXT,"
+	"  message TEXT"
+	");"
+	"CREATE INDEX machine_states_by_object"
+	"  ON machine_states(kind, object_id, seq);"
+	"CREATE TRIGGER agents_state_new AFTER INSERT ON agents BEGIN"
+	"  INSERT INTO machine_states (kind, object_id, state, timestamp,"
+	"   user, message) VALUES ('AGENT', new.agent_id, new.state,"
+	"   new.state_at, new.state_user, new.state_message);"
+	" END;"
+	"CREATE TRIGGER agents_state_change AFTER UPDATE OF state ON agents"
+	"  WHEN new.state <> old.state BEGIN"
+	"  INSERT INTO machine_states (kind, object_id, state, timestamp,"
+	"   user, message) VALUES ('AGENT', new.agent_id, new.state,"
+	"   new.state_at, new.state_user, new.state_message);"
+	" END;"
+	"CREATE TRIGGER racks_state_new AFTER INSERT ON racks BEGIN"
+	"  INSERT INTO machine_states (kind, object_id, state, timestamp,"
+	"   user, message) VALUES ('RACK', new.rack_id, new.state,"
+	"   new.state_at, new.state_user, new.state_message);"
+	" END;"
+	"CREATE TRIGGER racks_state_change AFTER UPDATE OF state ON racks"
+	"  WHEN new.state <> old.state BEGIN"
+	"  INSERT INTO machine_states (kind, object_id, state, timestamp,"
+	"   user, message) VALUES ('RACK', new.rack_id, new.state,"
+	"   new.state_at, new.state_user, new.state_message);"
+	" END;";
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,

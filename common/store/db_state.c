@@ -227,25 +227,17 @@ db_state_min_priority(struct db *db, struct db_state *s)
 	return (r);
 }
 
-/* Agents by MachineState group; a rack is as active as its most active
- * agent: active with one active, dead when all are dead. */
-static const char SQL_STATE_AGENTS[] =
-	"SELECT count(*) FILTER (WHERE state IN ('ACTIVE', 'FROZEN')),"
-	" count(*) FILTER (WHERE state = 'DEAD'),"
-	" count(*) FILTER (WHERE state IN ('DECOMMISSIONING',"
-	"  'STARTING_DECOMMISSION', 'DECOMMISSIONED')),"
-	" count(*) FILTER (WHERE state NOT IN ('ACTIVE', 'FROZEN', 'DEAD',"
-	"  'DECOMMISSIONING', 'STARTING_DECOMMISSION', 'DECOMMISSIONED'))"
-	" FROM agents";
-static const char SQL_STATE_RACKS[] =
-	"SELECT count(*) FILTER (WHERE live > 0),"
-	" count(*) FILTER (WHERE live = 0 AND dead = n),"
-	" count(*) FILTER (WHERE live = 0 AND dead < n AND leaving > 0),"
-	" count(*) FILTER (WHERE live = 0 AND dead < n AND leaving = 0)"
-	" FROM (SELECT sum(state IN ('ACTIVE', 'FROZEN')) AS live,"
-	"  sum(state = 'DEAD') AS dead, sum(state IN ('DECOMMISSIONING',"
-	"  'STARTING_DECOMMISSION', 'DECOMMISSIONED')) AS leaving,"
-	"  count(*) AS n FROM agents GROUP BY rack_id)";
+/* Agents, then racks, by MachineState group (DB_STATE_MACHINE_*). */
+#define DB_STATE_MACHINE_COUNTS(table)					\
+	"SELECT count(*) FILTER (WHERE state IN ('ACTIVE', 'FROZEN')),"	\
+	" count(*) FILTER (WHERE state = 'DEAD'),"			\
+	" count(*) FILTER (WHERE state IN ('DECOMMISSIONING',"		\
+	"  'STARTING_DECOMMISSION', 'DECOMMISSIONED')),"		\
+	" count(*) FILTER (WHERE state NOT IN ('ACTIVE', 'FROZEN', 'DEAD',"\
+	"  'DECOMMISSIONING', 'STARTING_DECOMMISSION', 'DECOMMISSIONED'))"\
+	" FROM " table
+static const char SQL_STATE_AGENTS[] = DB_STATE_MACHINE_COUNTS("agents");
+static const char SQL_STATE_RACKS[] = DB_STATE_MACHINE_COUNTS("racks");
 
 static int
 db_state_machines(struct db *db, struct db_state *s)

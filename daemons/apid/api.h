@@ -228,6 +228,23 @@ int	api_groups_get(struct api_req *req, struct api_reply *rep);
 int	api_groups_post(struct api_req *req, struct api_reply *rep);
 int	api_groups_delete(struct api_req *req, struct api_reply *rep);
 
+/* api_machines.c: /agents (/slaves) and /racks */
+int	api_agents_list(struct api_req *req, struct api_reply *rep);
+int	api_agents_history(struct api_req *req, struct api_reply *rep);
+int	api_agents_details(struct api_req *req, struct api_reply *rep);
+int	api_agents_decommission(struct api_req *req, struct api_reply *rep);
+int	api_agents_freeze(struct api_req *req, struct api_reply *rep);
+int	api_agents_activate(struct api_req *req, struct api_reply *rep);
+int	api_agents_forget(struct api_req *req, struct api_reply *rep);
+int	api_agents_forget_dead(struct api_req *req, struct api_reply *rep);
+int	api_racks_list(struct api_req *req, struct api_reply *rep);
+int	api_racks_history(struct api_req *req, struct api_reply *rep);
+int	api_racks_details(struct api_req *req, struct api_reply *rep);
+int	api_racks_decommission(struct api_req *req, struct api_reply *rep);
+int	api_racks_freeze(struct api_req *req, struct api_reply *rep);
+int	api_racks_activate(struct api_req *req, struct api_reply *rep);
+int	api_racks_forget(struct api_req *req, struct api_reply *rep);
+int	api_racks_forget_dead(struct api_req *req, struct api_reply *rep);
 /* api_cluster.c: shuffle blacklist, inactive hosts, priority freeze */
 int	api_cluster_shuffle_list(struct api_req *req, struct api_reply *rep);
 int	api_cluster_shuffle_get(struct api_req *req, struct api_reply *rep);

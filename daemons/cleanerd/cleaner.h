@@ -48,6 +48,9 @@ void	cleaner_task_send(struct cleaner *c);
 int	cleaner_task_pool_start(struct cleaner *c);
 void	cleaner_task_pool_stop(struct cleaner *c);
 
+/* cleaner_machines.c: move the tasks off decommissioned agents. */
+void	cleaner_machines_scan(struct cleaner *c);
+
 /* cleaner_bounce.c: one step of a BOUNCE/INCREMENTAL_BOUNCE request
  * cleanup; 1 when it is finished (remove it), 0 to keep it. */
 int	cleaner_bounce_step(struct cleaner *c, const struct db_request *r,

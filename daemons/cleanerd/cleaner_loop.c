@@ -50,6 +50,7 @@ cleaner_loop_scan(void *arg)
 	struct cleaner *c = arg;
 
 	cleaner_request_scan(c);
+	cleaner_machines_scan(c);
 	if (c->exec != NULL)
 		cleaner_task_scan(c);
 }

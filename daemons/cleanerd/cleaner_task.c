@@ -166,9 +166,12 @@ cleaner_task_decide(struct cleaner *c, const char *task_id, const char *type)
 }
 
 /* A bounced task may die once its request has all instances healthy
- * without it (spec 3.12, waitForReplacementTask). */
+ * without it (spec 3.12, waitForReplacementTask).  A job on a
+ * decommissioned machine (jobs_wait) is not replaced: it runs to its end
+ * there, as Singularity lets it. */
 static int
-cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
+cleaner_task_replaced(struct cleaner *c, const json_t *cleanup,
+    int jobs_wait)
 {
 	const json_t		*tid = json_object_get(cleanup, "taskId");
 	const char		*rid = json_string_value(json_object_get(tid,
@@ -179,6 +182,11 @@ cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
 
 	if (db_request_get(c->d->db, rid, &r) < 0)
 		return (1);	/* no request: nothing to wait for */
+	if (jobs_wait && !request_type_is_long_running(request_type_of(
+	    r.request))) {
+		db_request_clear(&r);
+		return (0);
+	}
 	ok = db_task_healthy_count(c->d->db, rid, clock_now_ms(),
 	    &healthy) == 0 &&
 	    healthy >= request_instances_of(r.request);
@@ -190,8 +198,9 @@ cleaner_task_replaced(struct cleaner *c, const json_t *cleanup)
 #define CLEANER_KILL_OLD_JOBS_MS	(24LL * 3600 * 1000)
 
 /*
- * Whether a waiting cleanup may kill now: a one-task bounce once the
- * replacement is healthy; a job allowed to finish after a pause once
+ * Whether a waiting cleanup may kill now: a one-task bounce, or a
+ * service's task on a decommissioned machine, once the replacement is
+ * healthy; a job allowed to finish after a pause once
  * killOldNonLongRunningTasksAfterMillis (default 24 h) has passed.
  */
 static int
@@ -203,7 +212,9 @@ cleaner_task_waited_enough(struct cleaner *c, const json_t *cleanup,
 	const char	*id;
 
 	if (strcmp(type, "USER_REQUESTED_TASK_BOUNCE") == 0)
-		return (cleaner_task_replaced(c, cleanup));
+		return (cleaner_task_replaced(c, cleanup, 0));
+	if (strcmp(type, "DECOMISSIONING") == 0)
+		return (cleaner_task_replaced(c, cleanup, 1));
 	if (strcmp(type, "PAUSING") != 0)
 		return (0);
 	id = json_string_value(json_object_get(json_object_get(cleanup,

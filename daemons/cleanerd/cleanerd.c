@@ -11,7 +11,7 @@ main(int argc, char **argv)
 	/* Not request.changed: a request edit needs no cleaning, and a
 	 * wake-up per POST costs every POST a pass here. */
 	static const enum bus_msg_type subs[] = { BUS_REQUEST_CLEANUP,
-	    BUS_TASK_CLEANUP };
+	    BUS_TASK_CLEANUP, BUS_AGENT_CHANGED };
 	static const struct daemon_role role = {
 		.name = "cleanerd", .subs = subs,
 		.nsubs = sizeof(subs) / sizeof(subs[0]), .status = "Cleaning",

@@ -36,6 +36,7 @@ struct sched {
 	int				 rings;		/* SCHED_RING_* */
 	int64_t				 next_reconcile;	/* ms, mono */
 	int64_t				 next_agents;	/* ms, mono */
+	int				 held;	/* this host takes no task */
 	/* sched_event.c: the event channels and a burst's buffer.  The
 	 * local one always (launch workers report on it); the network one
 	 * with an executor whose tasks run elsewhere. */
@@ -117,6 +118,7 @@ struct sched_launch_job {
 	int		 nports;
 	char		 rack[64];	/* the first of rackAffinity */
 	int64_t		 time_limit_ms;
+	char		*exclude;	/* agents taking no new task */
 };
 
 int	sched_pool_start(struct sched *s, int workers);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "db_agent.h"
+#include "db_machine.h"
 #include "log.h"
 #include "sched.h"
 
@@ -44,7 +44,7 @@ sched_agents(struct sched *s)
 		    (int)sizeof(self.rack) - 1, s->d->conf.rack_id);
 		(void)snprintf(self.state, sizeof(self.state), "ACTIVE");
 	}
-	if ((r = db_agent_sync(s->d->db, nodes, n, clock_now_ms())) < 0) {
+	if ((r = db_machine_sync(s->d->db, nodes, n, clock_now_ms())) < 0) {
 		log_warnx("Failed to record the agents: %s, retrying",
 		    strerror(-r));
 		s->next_agents = mono;

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "db_deploy.h"
+#include "db_machine.h"
 #include "db_request.h"
 #include "db_task.h"
 #include "log.h"
@@ -341,6 +342,45 @@ sched_launch_one(struct sched *s, const json_t *pending,
 	return (0);
 }
 
+/* 1 when name is one of the comma-separated list. */
+static int
+sched_launch_listed(const char *list, const char *name)
+{
+	size_t		 n = strlen(name);
+	const char	*p = list;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return (1);
+		p += n;
+	}
+	return (0);
+}
+
+/*
+ * The agents that take no new task (frozen, decommissioning): a cluster
+ * is told to avoid them (*ret_exclude); this host being one holds every
+ * launch here (1), the tasks waiting in the queue until it is active.
+ */
+static int
+sched_launch_held(struct sched *s, char **ret_exclude)
+{
+	int held;
+
+	*ret_exclude = NULL;
+	if (db_machine_unplaceable(s->d->db, ret_exclude) < 0)
+		return (0);	/* unsure: launch as before */
+	held = (s->exec->flags & EXECUTOR_REMOTE) == 0 &&
+	    sched_launch_listed(*ret_exclude, s->host);
+	if (held != s->held)
+		log_notice("This host (%s) %s", s->host, held ? "takes no new "
+		    "task: it is frozen or decommissioned" : "takes tasks "
+		    "again");
+	s->held = held;
+	return (held);
+}
+
 /*
  * All due pending tasks in one transaction (one commit, not one per task),
  * then the launches.  A crash before the commit launches nothing; after
@@ -351,9 +391,14 @@ sched_launch_due(struct sched *s)
 {
 	struct sched_launch_job	*jobs[SCHED_LAUNCH_BATCH];
 	json_t			*due, *p;
+	char			*exclude = NULL;
 	size_t			 i, n = 0;
 	int			 rc;
 
+	if (sched_launch_held(s, &exclude)) {
+		free(exclude);
+		return;
+	}
 	if ((rc = db_begin(s->d->db)) < 0 ||
 	    (rc = db_pending_task_due(s->d->db, clock_now_ms(),
 	    SCHED_LAUNCH_BATCH, &due)) < 0) {
@@ -361,6 +406,7 @@ sched_launch_due(struct sched *s)
 			db_rollback(s->d->db);
 		log_warnx("Failed to read due tasks: %s, retrying on the next "
 		    "tick", strerror(-rc));
+		free(exclude);
 		return;
 	}
 	json_array_foreach(due, i, p) {
@@ -378,12 +424,16 @@ sched_launch_due(struct sched *s)
 		    "tick", strerror(-rc));
 		while (n > 0)
 			sched_launch_job_free(jobs[--n]);
+		free(exclude);
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		if (exclude != NULL && exclude[0] != '\0')
+			jobs[i]->exclude = strdup(exclude);
 		log_info("task=%s launching", jobs[i]->task_id);
 		(void)sched_pool_submit(s, jobs[i]);
 	}
+	free(exclude);
 }
 
 /* The ports a launched task was given, from its mesosTask resources. */

@@ -26,6 +26,7 @@ sched_launch_job_free(struct sched_launch_job *job)
 	task_strv_free(job->argv);
 	task_strv_free(job->envp);
 	free(job->user);
+	free(job->exclude);
 	free(job);
 }
 
@@ -111,6 +112,7 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 		.nports = job->nports,
 		.rack = job->rack[0] != '\0' ? job->rack : NULL,
 		.time_limit_ms = job->time_limit_ms,
+		.exclude = job->exclude,
 		.error = why, .error_len = sizeof(why),
 	};
 	int			 r = 0;

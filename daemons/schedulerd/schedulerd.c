@@ -13,7 +13,7 @@ main(int argc, char **argv)
 	/* Not request.changed: what the scheduler must act on comes as a
 	 * pending request (request.pending) or a deploy. */
 	static const enum bus_msg_type subs[] = { BUS_REQUEST_PENDING,
-	    BUS_DEPLOY_PENDING, BUS_TASK_KILLED };
+	    BUS_DEPLOY_PENDING, BUS_TASK_KILLED, BUS_AGENT_CHANGED };
 	static const struct daemon_role role = {
 		.name = "schedulerd", .subs = subs,
 		.nsubs = sizeof(subs) / sizeof(subs[0]),

@@ -18,6 +18,7 @@ Suite	*cleaner_suite(void);
 Suite	*jobs_suite(void);
 Suite	*pipeline_suite(void);
 Suite	*run_suite(void);
+Suite	*machines_suite(void);
 Suite	*ui_calls_suite(void);
 
 int
@@ -25,8 +26,8 @@ main(void)
 {
 	static Suite *(*const suites[])(void) = {
 		foundation_suite, requests_suite, deploys_suite,
-		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite, run_suite,
-		ui_calls_suite, NULL
+		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
+		run_suite, ui_calls_suite, machines_suite, NULL
 	};
 	int r;
 
