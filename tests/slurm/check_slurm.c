@@ -447,6 +447,55 @@ START_TEST(test_slurm_placement_on_both_nodes)
 }
 END_TEST
 
+/* Both nodes are agents. */
+static int
+slurm_agents_seen(json_t *list, const void *unused)
+{
+	(void)unused;
+	return (json_array_size(list) == 2);
+}
+
+/* POST path with no body; its status. */
+static long
+slurm_post_empty(const char *path)
+{
+	struct http_resp	r;
+	long			status;
+
+	ck_assert_int_eq(http_do(&harness_env, "POST", path, NULL, &r), 0);
+	status = r.status;
+	http_resp_free(&r);
+	return (status);
+}
+
+/* A decommissioned node's service task moves to the other node. */
+START_TEST(test_slurm_decommission_moves_off)
+{
+	char	task[256], node[256], path[512], sql[512];
+
+	harness_request("mv", "SERVICE", 1);
+	harness_deploy("mv", "d1", "sleep 1000", HARNESS_HEALTHY_1S);
+	json_decref(harness_wait_json(V1 "/history/request/mv/deploy/d1",
+	    harness_deploy_state_is, "SUCCEEDED", SLURM_WAIT_S * 1000));
+	slurm_task_of("mv", "TASK_RUNNING", task, sizeof(task));
+	snprintf(sql, sizeof(sql), "SELECT json_extract(task_json,"
+	    " '$.taskId.host') FROM tasks WHERE task_id = '%s'", task);
+	harness_sql_text(&harness_env, sql, node, sizeof(node));
+	snprintf(path, sizeof(path), V1 "/agents/agent/%s/decommission", node);
+	json_decref(harness_wait_json(V1 "/agents", slurm_agents_seen, NULL,
+	    10000));
+	ck_assert_int_eq(slurm_post_empty(path), 200);
+	/* The replacement runs elsewhere, then the old task goes. */
+	harness_wait_sql(1, SLURM_WAIT_S, "SELECT count(*) FROM tasks WHERE"
+	    " request_id = 'mv' AND state = 'TASK_RUNNING' AND"
+	    " json_extract(task_json, '$.taskId.host') <> '%s'", node);
+	harness_wait_sql(1, SLURM_WAIT_S, "SELECT count(*) FROM tasks WHERE"
+	    " task_id = '%s' AND active = 0", task);
+	harness_wait_sql(1, SLURM_WAIT_S, "SELECT count(*) FROM agents WHERE"
+	    " agent_id = '%s' AND state = 'DECOMMISSIONED'", node);
+}
+END_TEST
+
 static Suite *
 slurm_suite(void)
 {
@@ -464,6 +513,7 @@ slurm_suite(void)
 		FIXTURE_TEST(test_slurm_kill9_scheduler_mid_launch),
 		FIXTURE_TEST(test_slurm_healthcheck_on_the_node),
 		FIXTURE_TEST(test_slurm_placement_on_both_nodes),
+		FIXTURE_TEST(test_slurm_decommission_moves_off),
 		FIXTURE_END
 	};
 
