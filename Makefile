@@ -70,6 +70,7 @@ COMMON_SRCS	+= common/store/db_schema.c
 COMMON_SRCS	+= common/store/db_state.c
 COMMON_SRCS	+= common/store/db_task.c
 COMMON_SRCS	+= common/store/db_task_cleanup.c
+COMMON_SRCS	+= common/store/db_task_search.c
 COMMON_SRCS	+= common/model/deploy.c
 COMMON_SRCS	+= common/model/deploy_schema.c
 COMMON_SRCS	+= common/model/records.c

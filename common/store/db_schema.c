@@ -184,6 +184,26 @@ static const char SQL_SCHEMA_V6[] =
 	"CREATE INDEX tasks_attention ON tasks(task_id) WHERE active = 1"
 	"  AND ((time_limit_ms IS NOT NULL AND running_at IS NOT NULL)"
 	"  OR (state = 'TASK_RUNNING' AND healthy_at IS NULL));";
+
+/* Task search (GET /history/tasks, db_task_search.c): the host of the
+ * task id as a column, and for each way a search can be driven an index
+ * of the finished tasks alone, in start order; partial, so a task enters
+ * them once, when it ends.  The request's own index also holds state and
+ * updated_at, so those filters and a count are answered from it. */
+static const char SQL_SCHEMA_V7[] =
+	"ALTER TABLE tasks ADD COLUMN host TEXT GENERATED ALWAYS AS"
+	"  (json_extract(task_json, '$.taskId.host')) VIRTUAL;"
+	"CREATE INDEX tasks_done_by_request ON tasks(request_id, started_at,"
+	"  state, updated_at) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_deploy ON tasks(request_id, deploy_id,"
+	"  started_at) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_start ON tasks(started_at, request_id)"
+	"  WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_state ON tasks(state, started_at,"
+	"  request_id) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_host ON tasks(host, started_at,"
+	"  request_id) WHERE active = 0;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -192,6 +212,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V4,
 	SQL_SCHEMA_V5,
 	SQL_SCHEMA_V6,
+	SQL_SCHEMA_V7,
 };
 
 const int db_schema_current =

@@ -24,6 +24,7 @@ Suite	*supervisor_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
+Suite	*task_search_suite(void);
 Suite	*tzif_suite(void);
 
 int
@@ -35,7 +36,9 @@ main(void)
 		json_filter_suite,
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
 		task_event_suite, executor_suite, supervisor_suite,
-		lockfile_suite, run_policy_suite, NULL
+		lockfile_suite, run_policy_suite,
+		task_search_suite,
+		NULL
 	};
 
 	return (fixture_run(suites));
