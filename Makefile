@@ -97,6 +97,7 @@ APID_SRCS	+= daemons/apid/api_run.c
 APID_SRCS	+= daemons/apid/api_sandbox.c
 APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
+APID_SRCS	+= daemons/apid/api_task_search.c
 APID_SRCS	+= daemons/apid/api_util.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c

@@ -56,6 +56,8 @@ static const struct api_route api_routes[] = {
 	    api_task_request_history_active },
 	{ "GET",	"/history/task/{taskId}",	api_task_history },
 	{ "GET",	"/history/request/{id}/run/{runId}", api_run_history },
+	{ "GET",	"/history/tasks",		api_task_search },
+	{ "GET",	"/history/tasks/withmetadata",	api_task_search_meta },
 
 	{ "GET",	"/tasks/active",		api_task_active },
 	{ "GET",	"/tasks/active/ids",		api_task_active_ids },
