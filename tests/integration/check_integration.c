@@ -18,6 +18,7 @@ Suite	*cleaner_suite(void);
 Suite	*jobs_suite(void);
 Suite	*pipeline_suite(void);
 Suite	*run_suite(void);
+Suite	*history_search_suite(void);
 
 int
 main(void)
@@ -25,6 +26,7 @@ main(void)
 	static Suite *(*const suites[])(void) = {
 		foundation_suite, requests_suite, deploys_suite,
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite, run_suite,
+		history_search_suite,
 		NULL
 	};
 	int r;
