@@ -72,6 +72,8 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/tasks/task/{taskId}",		api_task_get },
 	{ "DELETE",	"/tasks/task/{taskId}",		api_task_kill },
 	{ "GET",	"/tasks/task/{taskId}/cleanup",	api_task_cleanup_get },
+	{ "GET",	"/tasks/task/{taskId}/statistics",
+	    api_task_statistics },
 	{ "GET",	"/track/task/{taskId}",		api_task_track },
 	{ "GET",	"/track/run/{id}/{runId}",	api_run_track },
 	{ "GET",	"/tasks/scheduled/task/{pendingTaskId}",

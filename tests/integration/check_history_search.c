@@ -3,12 +3,14 @@
  * /withmetadata) over tasks that really ran, each filter, the order and
  * the pages, and bad filter values refused with a 400 naming the
  * parameter; cron schedules of 6 and 7 fields stored in their Quartz form
- * and run on time; and the statistics of a running task.
+ * and run on time; and the statistics of a running task, with control
+ * groups and without.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -292,6 +294,146 @@ START_TEST(test_cron_forms_and_refusals)
 }
 END_TEST
 
+/* A worker that burns some CPU, then sleeps: its one task's id. */
+static void
+stats_task(char *id, size_t len)
+{
+	json_t	*ids;
+
+	harness_request("st", "WORKER", 1);
+	harness_deploy("st", "d1", "i=0; while [ $i -lt 300000 ]; do"
+	    " i=$((i+1)); done; sleep 1000", ",\"resources\":{\"cpus\":0.5,"
+	    "\"memoryMb\":64}");
+	harness_wait_tasks("st", "TASK_RUNNING", 1, 15);
+	ids = harness_get_json(V1 "/tasks/active/ids");
+	ck_assert_int_eq(json_array_size(ids), 1);
+	snprintf(id, len, "%s", json_string_value(json_object_get(
+	    json_array_get(ids, 0), "id")));
+	json_decref(ids);
+}
+
+/* Statistics until the task has used CPU time; the last reply. */
+static json_t *
+stats_wait_cpu(const char *id)
+{
+	char	 path[512];
+	json_t	*s = NULL;
+	int	 i;
+
+	snprintf(path, sizeof(path), V1 "/tasks/task/%s/statistics", id);
+	for (i = 0; i < 100; i++) {
+		json_decref(s);
+		s = harness_get_json(path);
+		if (json_number_value(json_object_get(s, "cpusUserTimeSecs")) +
+		    json_number_value(json_object_get(s,
+		    "cpusSystemTimeSecs")) > 0.05)
+			break;
+		usleep(100000);
+	}
+	return (s);
+}
+
+/* What every reply holds, wherever the figures came from. */
+static void
+stats_assert_common(json_t *s)
+{
+	int64_t	now_s = (int64_t)time(NULL);
+
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "cpusLimit")),
+	    1);
+	ck_assert_int_eq(json_integer_value(json_object_get(s,
+	    "memLimitBytes")), 64 * 1024 * 1024);
+	ck_assert_int_gt(json_integer_value(json_object_get(s,
+	    "memRssBytes")), 0);
+	ck_assert(json_is_real(json_object_get(s, "cpusUserTimeSecs")));
+	ck_assert(json_is_real(json_object_get(s, "cpusSystemTimeSecs")));
+	ck_assert(json_number_value(json_object_get(s, "cpusUserTimeSecs")) +
+	    json_number_value(json_object_get(s, "cpusSystemTimeSecs")) >
+	    0.05);
+	ck_assert_int_ge(json_integer_value(json_object_get(s,
+	    "diskUsedBytes")), 0);
+	ck_assert_ptr_nonnull(json_object_get(s, "diskUsedBytes"));
+	ck_assert_ptr_null(json_object_get(s, "diskLimitBytes"));
+	ck_assert(json_number_value(json_object_get(s, "timestamp")) >
+	    (double)now_s - 30);
+	ck_assert(json_number_value(json_object_get(s, "timestamp")) <
+	    (double)now_s + 30);
+}
+
+START_TEST(test_stats_running_task)
+{
+	char	 id[256], path[512];
+	json_t	*s;
+
+	stats_task(id, sizeof(id));
+	s = stats_wait_cpu(id);
+	stats_assert_common(s);
+	/* with a memory group (root on a machine with cgroups), its total */
+	snprintf(path, sizeof(path), "%s/memory/kerr/%s", "/sys/fs/cgroup",
+	    id);
+	if (access(path, F_OK) == 0)
+		ck_assert_int_gt(json_integer_value(json_object_get(s,
+		    "memTotalBytes")), 0);
+	json_decref(s);
+	/* a finished task answers as Singularity's does: no active task */
+	snprintf(path, sizeof(path), V1 "/requests/request/st/pause");
+	harness_post_ok(path, NULL);
+	harness_wait_tasks("st", "TASK_KILLED", 1, 15);
+	snprintf(path, sizeof(path), V1 "/tasks/task/%s/statistics", id);
+	http_expect_error(&harness_env, "GET", path, NULL, 404,
+	    "No active task with id");
+}
+END_TEST
+
+START_TEST(test_stats_unknown_and_malformed)
+{
+	http_expect_error(&harness_env, "GET", V1 "/tasks/task/"
+	    "nope-d1-1700000000000-1-host-DEFAULT/statistics", NULL, 404,
+	    "No active task with id nope-d1-1700000000000-1-host-DEFAULT");
+	http_expect_error(&harness_env, "GET", V1 "/tasks/task/not%20a%20task/"
+	    "statistics", NULL, 400, "Invalid task id");
+	http_expect_error(&harness_env, "POST", V1 "/tasks/task/"
+	    "nope-d1-1700000000000-1-host-DEFAULT/statistics", "{}", 405, "");
+}
+END_TEST
+
+/* No control groups at all (KERR_CGROUP_ROOT names an empty tree, for
+ * the supervisors and apid alike): the figures of the process group. */
+static char	stats_nocg[64];
+
+static void
+stats_nocg_setup(void)
+{
+	snprintf(stats_nocg, sizeof(stats_nocg), "/tmp/kerr-nocg.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(stats_nocg));
+	ck_assert_int_eq(setenv("KERR_CGROUP_ROOT", stats_nocg, 1), 0);
+	harness_setup();
+}
+
+static void
+stats_nocg_teardown(void)
+{
+	harness_teardown();
+	(void)rmdir(stats_nocg);
+	(void)unsetenv("KERR_CGROUP_ROOT");
+}
+
+START_TEST(test_stats_without_cgroups)
+{
+	char	 id[256];
+	json_t	*s;
+
+	stats_task(id, sizeof(id));
+	s = stats_wait_cpu(id);
+	stats_assert_common(s);
+	/* page cache is only known to a memory group */
+	ck_assert_ptr_null(json_object_get(s, "memTotalBytes"));
+	ck_assert_ptr_null(json_object_get(s, "memFileBytes"));
+	ck_assert_ptr_null(json_object_get(s, "cpusNrPeriods"));
+	json_decref(s);
+}
+END_TEST
+
 Suite *
 history_search_suite(void)
 {
@@ -310,6 +452,17 @@ history_search_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cron_seconds_field_runs);
 	tcase_add_test(tc, test_cron_forms_and_refusals);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("statistics");
+	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_stats_running_task);
+	tcase_add_test(tc, test_stats_unknown_and_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("statistics_nocg");
+	tcase_add_checked_fixture(tc, stats_nocg_setup, stats_nocg_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_stats_without_cgroups);
 	suite_add_tcase(s, tc);
 	return (s);
 }

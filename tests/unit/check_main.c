@@ -25,6 +25,7 @@ Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
 Suite	*task_search_suite(void);
+Suite	*task_stats_suite(void);
 Suite	*tzif_suite(void);
 
 int
@@ -37,7 +38,7 @@ main(void)
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
 		task_event_suite, executor_suite, supervisor_suite,
 		lockfile_suite, run_policy_suite,
-		task_search_suite,
+		task_search_suite, task_stats_suite,
 		NULL
 	};
 
