@@ -15,6 +15,7 @@
 
 #include <check.h>
 
+#include "fixture.h"
 #include "harness.h"
 
 Suite	*history_search_suite(void);
@@ -437,32 +438,30 @@ END_TEST
 Suite *
 history_search_suite(void)
 {
-	Suite	*s = suite_create("history_search");
-	TCase	*tc = tcase_create("search");
+	const struct fixture_row rows[] = {
+		FIXTURE_CASE("search"),
+		FIXTURE_CHECKED(search_setup, harness_teardown),
+		FIXTURE_TIMEOUT(90),
+		FIXTURE_TEST(test_search_all_newest_first),
+		FIXTURE_TEST(test_search_filters),
+		FIXTURE_TEST(test_search_with_metadata),
+		FIXTURE_TEST(test_search_bad_filters),
+		FIXTURE_CASE("cron"),
+		FIXTURE_CHECKED(harness_setup, harness_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_cron_seconds_field_runs),
+		FIXTURE_TEST(test_cron_forms_and_refusals),
+		FIXTURE_CASE("statistics"),
+		FIXTURE_CHECKED(harness_setup, harness_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_stats_running_task),
+		FIXTURE_TEST(test_stats_unknown_and_malformed),
+		FIXTURE_CASE("statistics_nocg"),
+		FIXTURE_CHECKED(stats_nocg_setup, stats_nocg_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_stats_without_cgroups),
+		FIXTURE_END
+	};
 
-	tcase_add_checked_fixture(tc, search_setup, harness_teardown);
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_search_all_newest_first);
-	tcase_add_test(tc, test_search_filters);
-	tcase_add_test(tc, test_search_with_metadata);
-	tcase_add_test(tc, test_search_bad_filters);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("cron");
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_cron_seconds_field_runs);
-	tcase_add_test(tc, test_cron_forms_and_refusals);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("statistics");
-	tcase_add_checked_fixture(tc, harness_setup, harness_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_stats_running_task);
-	tcase_add_test(tc, test_stats_unknown_and_malformed);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("statistics_nocg");
-	tcase_add_checked_fixture(tc, stats_nocg_setup, stats_nocg_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_stats_without_cgroups);
-	suite_add_tcase(s, tc);
-	return (s);
+	return (fixture_suite("history_search", rows));
 }

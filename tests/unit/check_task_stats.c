@@ -23,6 +23,11 @@
 Suite	*task_stats_suite(void);
 
 #define TS_ID	"r-d1-1700000000000-1-host-DEFAULT"
+/* What a group with memory and cpu controllers gives. */
+#define TS_HAVE_ALL_BUT_DISK	(TASK_STATS_CPU_TIMES |			\
+	TASK_STATS_CPU_THROTTLE | TASK_STATS_CPU_LIMIT | TASK_STATS_MEM_RSS |	\
+	TASK_STATS_MEM_ANON | TASK_STATS_MEM_FILE | TASK_STATS_MEM_MAPPED |	\
+	TASK_STATS_MEM_TOTAL | TASK_STATS_MEM_LIMIT)
 
 static char	ts_dir[64];
 static char	ts_cg[128];		/* cgroup root */
@@ -65,6 +70,16 @@ ts_group(const char *ctl, char *buf, size_t len)
 		snprintf(buf, len, "%s/kerr/%s", ts_cg, TS_ID);
 }
 
+/* v1's memory and cpu groups of the task, both holding procs. */
+static void
+ts_v1(char mem[PATH_MAX], char cpu[PATH_MAX], const char *procs)
+{
+	ts_group("memory", mem, PATH_MAX);
+	ts_group("cpu", cpu, PATH_MAX);
+	ts_file(mem, "cgroup.procs", procs);
+	ts_file(cpu, "cgroup.procs", procs);
+}
+
 /* A fake process: its stat line (a command holding ") " on purpose) and
  * its status with RSS figures in kB. */
 static void
@@ -104,6 +119,40 @@ ts_hz(void)
 #define ts_assert_near(a, b)	ck_assert_msg((a) > (b) - 1e-9 &&	\
 				    (a) < (b) + 1e-9, "%g != %g", (a), (b))
 
+/* got has exactly want's figures, with want's values. */
+static void
+ts_assert_stats(const struct task_stats *got, const struct task_stats *want)
+{
+	ck_assert_uint_eq(got->have, want->have);
+	ck_assert_int_eq(got->source, want->source);
+	if (want->have & TASK_STATS_CPU_TIMES) {
+		ts_assert_near(got->cpus_user_secs, want->cpus_user_secs);
+		ts_assert_near(got->cpus_system_secs, want->cpus_system_secs);
+	}
+	if (want->have & TASK_STATS_CPU_THROTTLE) {
+		ck_assert_uint_eq(got->cpus_nr_periods, want->cpus_nr_periods);
+		ck_assert_uint_eq(got->cpus_nr_throttled,
+		    want->cpus_nr_throttled);
+		ts_assert_near(got->cpus_throttled_secs,
+		    want->cpus_throttled_secs);
+	}
+	if (want->have & TASK_STATS_CPU_LIMIT)
+		ts_assert_near(got->cpus_limit, want->cpus_limit);
+	if (want->have & TASK_STATS_MEM_RSS)
+		ck_assert_uint_eq(got->mem_rss_bytes, want->mem_rss_bytes);
+	if (want->have & TASK_STATS_MEM_ANON)
+		ck_assert_uint_eq(got->mem_anon_bytes, want->mem_anon_bytes);
+	if (want->have & TASK_STATS_MEM_FILE)
+		ck_assert_uint_eq(got->mem_file_bytes, want->mem_file_bytes);
+	if (want->have & TASK_STATS_MEM_MAPPED)
+		ck_assert_uint_eq(got->mem_mapped_file_bytes,
+		    want->mem_mapped_file_bytes);
+	if (want->have & TASK_STATS_MEM_TOTAL)
+		ck_assert_uint_eq(got->mem_total_bytes, want->mem_total_bytes);
+	if (want->have & TASK_STATS_MEM_LIMIT)
+		ck_assert_uint_eq(got->mem_limit_bytes, want->mem_limit_bytes);
+}
+
 START_TEST(test_task_stats_v2)
 {
 	struct task_stats_src	 src;
@@ -122,24 +171,15 @@ START_TEST(test_task_stats_v2)
 	ts_file(g, "cpu.max", "150000 100000\n");
 	ts_src(&src);
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ck_assert_int_eq(s.source, TASK_STATS_CGROUP_V2);
-	ck_assert_uint_eq(s.have, TASK_STATS_CPU_TIMES |
-	    TASK_STATS_CPU_THROTTLE | TASK_STATS_CPU_LIMIT |
-	    TASK_STATS_MEM_RSS | TASK_STATS_MEM_ANON | TASK_STATS_MEM_FILE |
-	    TASK_STATS_MEM_MAPPED | TASK_STATS_MEM_TOTAL |
-	    TASK_STATS_MEM_LIMIT);
-	ts_assert_near(s.cpus_user_secs, 3.0);
-	ts_assert_near(s.cpus_system_secs, 0.5);
-	ts_assert_near(s.cpus_throttled_secs, 0.75);
-	ck_assert_uint_eq(s.cpus_nr_periods, 40);
-	ck_assert_uint_eq(s.cpus_nr_throttled, 12);
-	ts_assert_near(s.cpus_limit, 1.5);
-	ck_assert_uint_eq(s.mem_total_bytes, 73400320);
-	ck_assert_uint_eq(s.mem_limit_bytes, 134217728);
-	ck_assert_uint_eq(s.mem_rss_bytes, 52428800);
-	ck_assert_uint_eq(s.mem_anon_bytes, 52428800);
-	ck_assert_uint_eq(s.mem_file_bytes, 8388608);
-	ck_assert_uint_eq(s.mem_mapped_file_bytes, 2097152);
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TS_HAVE_ALL_BUT_DISK,
+	    .source = TASK_STATS_CGROUP_V2, .cpus_user_secs = 3.0,
+	    .cpus_system_secs = 0.5, .cpus_nr_periods = 40,
+	    .cpus_nr_throttled = 12, .cpus_throttled_secs = 0.75,
+	    .cpus_limit = 1.5, .mem_rss_bytes = 52428800,
+	    .mem_anon_bytes = 52428800, .mem_file_bytes = 8388608,
+	    .mem_mapped_file_bytes = 2097152, .mem_total_bytes = 73400320,
+	    .mem_limit_bytes = 134217728 });
 }
 END_TEST
 
@@ -158,11 +198,11 @@ START_TEST(test_task_stats_v2_no_limits)
 	ts_file(g, "cpu.max", "max 100000\n");
 	ts_src(&src);
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ck_assert_uint_eq(s.have, TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
-	    TASK_STATS_MEM_LIMIT);
-	ts_assert_near(s.cpus_user_secs, 6e-6);
-	ts_assert_near(s.cpus_limit, 0.5);
-	ck_assert_uint_eq(s.mem_limit_bytes, 64 * 1024 * 1024);
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
+	    TASK_STATS_MEM_LIMIT, .source = TASK_STATS_CGROUP_V2,
+	    .cpus_user_secs = 6e-6, .cpus_system_secs = 4e-6,
+	    .cpus_limit = 0.5, .mem_limit_bytes = 64 * 1024 * 1024 });
 }
 END_TEST
 
@@ -175,9 +215,7 @@ START_TEST(test_task_stats_v1)
 	char			 mem[PATH_MAX], cpu[PATH_MAX];
 	double			 hz = ts_hz();
 
-	ts_group("memory", mem, sizeof(mem));
-	ts_group("cpu", cpu, sizeof(cpu));
-	ts_file(mem, "cgroup.procs", "41\n42\n");
+	ts_v1(mem, cpu, "41\n42\n");
 	ts_file(mem, "memory.usage_in_bytes", "61030400\n");
 	ts_file(mem, "memory.limit_in_bytes", "134217728\n");
 	ts_file(mem, "memory.stat", "cache 5144576\nrss 55406592\n"
@@ -185,7 +223,6 @@ START_TEST(test_task_stats_v1)
 	    "total_mapped_file 2023424\ntotal_inactive_anon 1000\n"
 	    "total_active_anon 55405592\ntotal_inactive_file 4000000\n"
 	    "total_active_file 1144576\n");
-	ts_file(cpu, "cgroup.procs", "41\n42\n");
 	ts_file(cpu, "cpu.stat", "nr_periods 53\nnr_throttled 52\n"
 	    "throttled_time 2509931961\n");
 	ts_file(cpu, "cpu.cfs_period_us", "100000\n");
@@ -196,20 +233,16 @@ START_TEST(test_task_stats_v1)
 	ts_proc_pid(43, 41, 9999, 9999, 0, 0, 9999, 9999, 0);
 	ts_src(&src);
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ck_assert_int_eq(s.source, TASK_STATS_CGROUP_V1);
-	ts_assert_near(s.cpus_user_secs, 157 / hz);
-	ts_assert_near(s.cpus_system_secs, 33 / hz);
-	ck_assert_uint_eq(s.cpus_nr_periods, 53);
-	ck_assert_uint_eq(s.cpus_nr_throttled, 52);
-	ts_assert_near(s.cpus_throttled_secs, 2.509931961);
-	ts_assert_near(s.cpus_limit, 0.5);
-	ck_assert_uint_eq(s.mem_total_bytes, 61030400);
-	ck_assert_uint_eq(s.mem_limit_bytes, 134217728);
 	/* memory from the group, not from the processes' RSS */
-	ck_assert_uint_eq(s.mem_rss_bytes, 55406592);
-	ck_assert_uint_eq(s.mem_anon_bytes, 55406592);
-	ck_assert_uint_eq(s.mem_file_bytes, 5144576);
-	ck_assert_uint_eq(s.mem_mapped_file_bytes, 2023424);
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TS_HAVE_ALL_BUT_DISK,
+	    .source = TASK_STATS_CGROUP_V1, .cpus_user_secs = 157 / hz,
+	    .cpus_system_secs = 33 / hz, .cpus_nr_periods = 53,
+	    .cpus_nr_throttled = 52, .cpus_throttled_secs = 2.509931961,
+	    .cpus_limit = 0.5, .mem_rss_bytes = 55406592,
+	    .mem_anon_bytes = 55406592, .mem_file_bytes = 5144576,
+	    .mem_mapped_file_bytes = 2023424, .mem_total_bytes = 61030400,
+	    .mem_limit_bytes = 134217728 });
 }
 END_TEST
 
@@ -221,11 +254,8 @@ START_TEST(test_task_stats_v1_cpuacct_unlimited)
 	char			 mem[PATH_MAX], cpu[PATH_MAX];
 	double			 hz = ts_hz();
 
-	ts_group("memory", mem, sizeof(mem));
-	ts_group("cpu", cpu, sizeof(cpu));
-	ts_file(mem, "cgroup.procs", "41\n");
+	ts_v1(mem, cpu, "41\n");
 	ts_file(mem, "memory.limit_in_bytes", "9223372036854771712\n");
-	ts_file(cpu, "cgroup.procs", "41\n");
 	ts_file(cpu, "cpu.cfs_quota_us", "-1\n");
 	ts_file(cpu, "cpu.cfs_period_us", "100000\n");
 	ts_file(cpu, "cpuacct.stat", "user 300\nsystem 40\n");
@@ -233,12 +263,11 @@ START_TEST(test_task_stats_v1_cpuacct_unlimited)
 	ts_src(&src);
 	src.cpus = 2;
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ts_assert_near(s.cpus_user_secs, 300 / hz);
-	ts_assert_near(s.cpus_system_secs, 40 / hz);
-	ts_assert_near(s.cpus_limit, 2.0);
-	ck_assert_uint_eq(s.mem_limit_bytes, 64 * 1024 * 1024);
-	ck_assert(!(s.have & TASK_STATS_CPU_THROTTLE));
-	ck_assert(!(s.have & TASK_STATS_MEM_TOTAL));
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
+	    TASK_STATS_MEM_LIMIT, .source = TASK_STATS_CGROUP_V1,
+	    .cpus_user_secs = 300 / hz, .cpus_system_secs = 40 / hz,
+	    .cpus_limit = 2.0, .mem_limit_bytes = 64 * 1024 * 1024 });
 }
 END_TEST
 
@@ -248,6 +277,7 @@ START_TEST(test_task_stats_v1_cpu_only)
 	struct task_stats_src	 src;
 	struct task_stats	 s;
 	char			 cpu[PATH_MAX];
+	double			 hz = ts_hz();
 
 	ts_group("cpu", cpu, sizeof(cpu));
 	ts_file(cpu, "cgroup.procs", "41\n");
@@ -256,13 +286,14 @@ START_TEST(test_task_stats_v1_cpu_only)
 	ts_proc_pid(41, 41, 10, 10, 0, 0, 2048, 1024, 1024);
 	ts_src(&src);
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ck_assert_int_eq(s.source, TASK_STATS_CGROUP_V1);
-	ts_assert_near(s.cpus_limit, 0.25);
-	ck_assert_uint_eq(s.mem_rss_bytes, 2048 * 1024);
-	ck_assert_uint_eq(s.mem_anon_bytes, 1024 * 1024);
-	ck_assert_uint_eq(s.mem_mapped_file_bytes, 1024 * 1024);
-	ck_assert(!(s.have & TASK_STATS_MEM_TOTAL));
-	ck_assert(!(s.have & TASK_STATS_MEM_FILE));
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
+	    TASK_STATS_MEM_RSS | TASK_STATS_MEM_ANON | TASK_STATS_MEM_MAPPED |
+	    TASK_STATS_MEM_LIMIT, .source = TASK_STATS_CGROUP_V1,
+	    .cpus_user_secs = 10 / hz, .cpus_system_secs = 10 / hz,
+	    .cpus_limit = 0.25, .mem_rss_bytes = 2048 * 1024,
+	    .mem_anon_bytes = 1024 * 1024, .mem_mapped_file_bytes = 1024 * 1024,
+	    .mem_limit_bytes = 64 * 1024 * 1024 });
 }
 END_TEST
 
@@ -280,15 +311,14 @@ START_TEST(test_task_stats_proc)
 	ts_src(&src);
 	src.pgid = 500;
 	ck_assert_int_eq(task_stats_read(&src, &s), 0);
-	ck_assert_int_eq(s.source, TASK_STATS_PROC);
-	ck_assert_uint_eq(s.have, TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
+	ts_assert_stats(&s, &(struct task_stats){
+	    .have = TASK_STATS_CPU_TIMES | TASK_STATS_CPU_LIMIT |
 	    TASK_STATS_MEM_RSS | TASK_STATS_MEM_ANON | TASK_STATS_MEM_MAPPED |
-	    TASK_STATS_MEM_LIMIT);
-	ts_assert_near(s.cpus_user_secs, 160 / hz);
-	ts_assert_near(s.cpus_system_secs, 70 / hz);
-	ck_assert_uint_eq(s.mem_rss_bytes, 4000 * 1024);
-	ck_assert_uint_eq(s.mem_anon_bytes, 2800 * 1024);
-	ck_assert_uint_eq(s.mem_mapped_file_bytes, 1200 * 1024);
+	    TASK_STATS_MEM_LIMIT, .source = TASK_STATS_PROC,
+	    .cpus_user_secs = 160 / hz, .cpus_system_secs = 70 / hz,
+	    .cpus_limit = 0.5, .mem_rss_bytes = 4000 * 1024,
+	    .mem_anon_bytes = 2800 * 1024, .mem_mapped_file_bytes = 1200 * 1024,
+	    .mem_limit_bytes = 64 * 1024 * 1024 });
 	/* nothing to read: a group with no process, or no group known */
 	src.pgid = 700;
 	ck_assert_int_eq(task_stats_read(&src, &s), -ESRCH);
