@@ -6,7 +6,6 @@
  * counts as absent, as an empty form field would.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

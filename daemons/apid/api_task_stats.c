@@ -7,8 +7,8 @@
  * more).  A field kerr cannot measure is left out, not sent as 0.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
