@@ -77,6 +77,7 @@ COMMON_SRCS	+= common/store/db_task.c
 COMMON_SRCS	+= common/store/db_task_cleanup.c
 COMMON_SRCS	+= common/store/db_task_ids.c
 COMMON_SRCS	+= common/store/db_usage.c
+COMMON_SRCS	+= common/store/db_task_search.c
 COMMON_SRCS	+= common/model/deploy.c
 COMMON_SRCS	+= common/model/deploy_schema.c
 COMMON_SRCS	+= common/model/records.c
@@ -115,9 +116,12 @@ APID_SRCS	+= daemons/apid/api_sandbox.c
 APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
 APID_SRCS	+= daemons/apid/api_usage.c
+APID_SRCS	+= daemons/apid/api_task_search.c
+APID_SRCS	+= daemons/apid/api_task_stats.c
 APID_SRCS	+= daemons/apid/api_util.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
+APID_SRCS	+= daemons/apid/task_stats.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
@@ -167,6 +171,7 @@ UNIT_SRCS	 = tests/fixture.c $(wildcard tests/unit/*.c)
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
 UNIT_SRCS	+= daemons/apid/json_filter.c
+UNIT_SRCS	+= daemons/apid/task_stats.c
 UNIT_SRCS	+= daemons/schedulerd/cron_next.c
 UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
@@ -231,7 +236,8 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
-$(call obj,tests/unit/check_json_filter.c): CFLAGS += -iquote daemons/apid
+$(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c): \
+    CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
 $(call obj,tests/unit/check_executor.c tests/unit/check_supervisor.c): \

@@ -97,7 +97,7 @@ task_id_pending_type_ok(const char *s)
 }
 
 /* Singularity's getSanitizedHost()/getSanitizedRackId(): '-' -> '_'. */
-static int
+int
 task_id_sanitize(char *dst, size_t len, const char *src)
 {
 	size_t	 i;

@@ -50,6 +50,9 @@ int	task_id_format(char *buf, size_t len, const char *request_id,
 int	task_id_parse(const char *s, struct task_id *ret);
 /* Parses, at most TASK_ID_MAX bytes of [A-Za-z0-9_.-]: a safe file name. */
 int	task_id_is_valid(const char *s);
+/* src with '-' made '_', as a task id holds a host or rack id: 0;
+ * -EINVAL empty; -ENAMETOOLONG when it does not fit in len. */
+int	task_id_sanitize(char *dst, size_t len, const char *src);
 /* SingularityTaskId object, a new reference; NULL on OOM or a bad t. */
 json_t	*task_id_json(const struct task_id *t);
 

@@ -303,6 +303,26 @@ static const char SQL_SCHEMA_V8[] =
 	"   user, message) VALUES ('RACK', new.rack_id, new.state,"
 	"   new.state_at, new.state_user, new.state_message);"
 	" END;";
+
+/* Task search (GET /history/tasks, db_task_search.c): the host of the
+ * task id as a column, and for each way a search can be driven an index
+ * of the finished tasks alone, in start order; partial, so a task enters
+ * them once, when it ends.  The request's own index also holds state and
+ * updated_at, so those filters and a count are answered from it. */
+static const char SQL_SCHEMA_V9[] =
+	"ALTER TABLE tasks ADD COLUMN host TEXT GENERATED ALWAYS AS"
+	"  (json_extract(task_json, '$.taskId.host')) VIRTUAL;"
+	"CREATE INDEX tasks_done_by_request ON tasks(request_id, started_at,"
+	"  state, updated_at) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_deploy ON tasks(request_id, deploy_id,"
+	"  started_at) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_start ON tasks(started_at, request_id)"
+	"  WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_state ON tasks(state, started_at,"
+	"  request_id) WHERE active = 0;"
+	"CREATE INDEX tasks_done_by_host ON tasks(host, started_at,"
+	"  request_id) WHERE active = 0;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -313,6 +333,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V6,
 	SQL_SCHEMA_V7,
 	SQL_SCHEMA_V8,
+	SQL_SCHEMA_V9,
 };
 
 const int db_schema_current =

@@ -2,14 +2,14 @@
  * Schedule expressions.  Singularity stores every cron schedule as a Quartz
  * CronExpression in `quartzSchedule`; cron_to_quartz() performs the same
  * conversion as SingularityValidator.getQuartzScheduleFromCronSchedule()
- * (seconds "0" prepended, day-of-month or day-of-week turned into '?',
- * day-of-week numbers renamed SUN..SAT), and cron_validate_quartz() checks
+ * (5 fields get seconds "0" in front, 6 or 7 fields start with seconds;
+ * day-of-month or day-of-week turned into '?'; day-of-week numbers renamed
+ * SUN..SAT, in lists and ranges too), and cron_validate_quartz() checks
  * what Quartz's CronExpression parser accepts.  Where Singularity's
  * conversion would silently change the meaning of a cron expression (both
- * day fields restricted, descending or stepped day-of-week ranges, a 6- or
- * 7-field cron with shifted day numbers or a dropped year) we either
- * convert faithfully or refuse with -EINVAL: spec 0A forbids silent
- * reinterpretation.  Pure logic: no I/O, nothing logs.
+ * day fields restricted, descending or stepped day-of-week ranges, a
+ * dropped year) we either convert faithfully or refuse with -EINVAL: spec
+ * 0A forbids silent reinterpretation.  Pure logic: no I/O, nothing logs.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -562,49 +562,95 @@ cron_dow_convert(const char *field, const char *cron, char *out,
 	return (0);
 }
 
+/* A cron expression's fields by name: seconds NULL for a 5-field one. */
+struct cron_unix {
+	const char	*sec, *min, *hour, *dom, *month, *dow, *year;
+};
+
+/*
+ * 5 fields: minutes to day-of-week.  6: seconds first.  7: a year last.
+ * This is where Singularity looks for each field (hasSeconds when there
+ * are more than 5), except that it drops a 7th field whatever it says.
+ */
+static void
+cron_unix_fields(const struct cron_fields *cf, struct cron_unix *u)
+{
+	int	 b = cf->n > 5;
+
+	u->sec = b ? cf->f[0] : NULL;
+	u->min = cf->f[b];
+	u->hour = cf->f[b + 1];
+	u->dom = cf->f[b + 2];
+	u->month = cf->f[b + 3];
+	u->dow = cf->f[b + 4];
+	u->year = cf->n == 7 ? cf->f[6] : NULL;
+}
+
 /*
  * Singularity's rule: a '*' day-of-week becomes '?', any other
  * day-of-week makes day-of-month '?'.  When both are restricted cron runs
  * on either day but Singularity would drop the day-of-month: refuse.
  */
 static int
-cron_days_to_quartz(struct cron_fields *cf, const char *cron,
+cron_days_to_quartz(const struct cron_unix *u, const char *cron,
     const char **dom, char *dow, size_t dowlen, char *err, size_t errlen)
 {
-	*dom = cf->f[2];
-	if (strcmp(cf->f[4], "*") == 0) {
+	*dom = u->dom;
+	if (strcmp(u->dow, "*") == 0) {
 		(void)snprintf(dow, dowlen, "?");
 		return (0);
 	}
-	if (strcmp(cf->f[4], "?") != 0) {
+	if (strcmp(u->dow, "?") != 0) {
 		if (strcmp(*dom, "*") != 0 && strcmp(*dom, "?") != 0)
 			return (schema_fail(err, errlen, "Schedule %s "
 			    "restricts both day of month (%s) and day of week "
 			    "(%s), which Quartz cannot express; use ? or * in "
-			    "one of them", cron, *dom, cf->f[4]));
+			    "one of them", cron, *dom, u->dow));
 		*dom = "?";
 	}
-	return (cron_dow_convert(cf->f[4], cron, dow, dowlen, err, errlen));
+	return (cron_dow_convert(u->dow, cron, dow, dowlen, err, errlen));
 }
 
+/* Cron never wraps a range such as 50-10, in any of these fields. */
+static int
+cron_unix_ascending(const struct cron_unix *u, const char *cron, char *err,
+    size_t errlen)
+{
+	const char	*f[5] = { u->sec, u->min, u->hour, u->dom, u->month };
+	int		 i;
+
+	for (i = 0; i < 5; i++)
+		if (f[i] != NULL && cron_check_ascending(&cron_specs[i], f[i],
+		    cron, err, errlen) < 0)
+			return (-EINVAL);
+	return (0);
+}
+
+/*
+ * A year of '*' is left out, as Singularity leaves out every year: the
+ * same Quartz text, the same meaning.  Any other year stays as Quartz's
+ * 7th field, where Singularity would drop it and fire in every year.
+ */
 static int
 cron_convert(struct cron_fields *cf, const char *cron, char *out,
     size_t outlen, char *err, size_t errlen)
 {
 	char		 q[CRON_QUARTZ_MAX], dow[CRON_QUARTZ_MAX];
 	char		 why[CRON_WHY_MAX];
+	struct cron_unix u;
 	const char	*dom;
-	int		 i, n;
+	int		 n, year;
 
-	for (i = 0; i < 4; i++)
-		if (cron_check_ascending(&cron_specs[i + 1], cf->f[i], cron,
-		    err, errlen) < 0)
-			return (-EINVAL);
-	if (cron_days_to_quartz(cf, cron, &dom, dow, sizeof(dow), err,
+	cron_unix_fields(cf, &u);
+	if (cron_unix_ascending(&u, cron, err, errlen) < 0)
+		return (-EINVAL);
+	if (cron_days_to_quartz(&u, cron, &dom, dow, sizeof(dow), err,
 	    errlen) < 0)
 		return (-EINVAL);
-	n = snprintf(q, sizeof(q), "0 %s %s %s %s %s", cf->f[0], cf->f[1],
-	    dom, cf->f[3], dow);
+	year = u.year != NULL && strcmp(u.year, "*") != 0;
+	n = snprintf(q, sizeof(q), "%s %s %s %s %s %s%s%s",
+	    u.sec != NULL ? u.sec : "0", u.min, u.hour, dom, u.month, dow,
+	    year ? " " : "", year ? u.year : "");
 	if (n < 0 || (size_t)n >= sizeof(q) || (size_t)n >= outlen)
 		return (schema_fail(err, errlen, "Schedule %s is too long "
 		    "once converted", cron));
@@ -612,29 +658,6 @@ cron_convert(struct cron_fields *cf, const char *cron, char *out,
 		return (schema_fail(err, errlen,
 		    "Schedule %s (from: %s) is not valid: %s", q, cron, why));
 	(void)snprintf(out, outlen, "%s", q);
-	return (0);
-}
-
-/* A 6- or 7-field input is Quartz already: keep it, blanks normalised. */
-static int
-cron_copy_quartz(struct cron_fields *cf, const char *cron, char *out,
-    size_t outlen, char *err, size_t errlen)
-{
-	char	 why[CRON_WHY_MAX];
-	size_t	 used = 0;
-	int	 i, n;
-
-	if (cron_validate_quartz(cron, why, sizeof(why)) < 0)
-		return (schema_fail(err, errlen,
-		    "Schedule %s is not valid: %s", cron, why));
-	if (strlen(cron) >= outlen)
-		return (schema_fail(err, errlen, "Schedule %s is too long",
-		    cron));
-	for (i = 0; i < cf->n; i++) {
-		n = snprintf(out + used, outlen - used, "%s%s",
-		    i > 0 ? " " : "", cf->f[i]);
-		used += n;
-	}
 	return (0);
 }
 
@@ -652,8 +675,7 @@ cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 		    "least 5)", cron, cf.n));
 	if (cf.n > CRON_FIELDS_MAX)
 		return (schema_fail(err, errlen, "Schedule %s is invalid "
-		    "because it contained %d splits (at most 7)", cron, cf.n));
-	if (cf.n > 5)
-		return (cron_copy_quartz(&cf, cron, out, outlen, err, errlen));
+		    "because it contained %d splits (at most 7: seconds, "
+		    "5 cron fields, year)", cron, cf.n));
 	return (cron_convert(&cf, cron, out, outlen, err, errlen));
 }

@@ -13,11 +13,12 @@
 #define CRON_QUARTZ_MAX	512	/* an out buffer this size always suffices */
 
 /*
- * Convert a 5-field cron expression into Singularity's Quartz form: seconds
- * "0" prepended, one of day-of-month/day-of-week set to '?', day-of-week
- * numbers 0-7 renamed SUN..SAT.  A 6- or 7-field input is taken as Quartz
- * already and copied once valid.  0 and out filled, or -EINVAL with a
- * one-line reason in err (also for what cannot be converted faithfully).
+ * Convert a Unix cron expression into Singularity's Quartz form: 5 fields
+ * (seconds "0" prepended), 6 (a leading seconds field) or 7 (seconds, and
+ * a trailing year, kept unless it is '*'); one of day-of-month and
+ * day-of-week set to '?', day-of-week numbers 0-7 renamed SUN..SAT.  0
+ * and out filled, or -EINVAL with a one-line reason in err (also for what
+ * cannot be converted faithfully).
  */
 int	cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 	    size_t errlen);

@@ -210,6 +210,13 @@ int	api_task_cleanup_get(struct api_req *req, struct api_reply *rep);
 int	api_task_kill(struct api_req *req, struct api_reply *rep);
 int	api_task_killed(struct api_req *req, struct api_reply *rep);
 
+/* api_task_search.c: GET /history/tasks[/withmetadata] */
+int	api_task_search(struct api_req *req, struct api_reply *rep);
+int	api_task_search_meta(struct api_req *req, struct api_reply *rep);
+
+/* api_task_stats.c: GET /tasks/task/{id}/statistics */
+int	api_task_statistics(struct api_req *req, struct api_reply *rep);
+
 /* api_run.c: run ids and pending tasks */
 int	api_run_task_id(struct api_req *req, struct api_reply *rep);
 int	api_run_history(struct api_req *req, struct api_reply *rep);

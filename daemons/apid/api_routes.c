@@ -65,6 +65,8 @@ static const struct api_route api_routes[] = {
 	    api_task_request_history_active },
 	{ "GET",	"/history/task/{taskId}",	api_task_history },
 	{ "GET",	"/history/request/{id}/run/{runId}", api_run_history },
+	{ "GET",	"/history/tasks",		api_task_search },
+	{ "GET",	"/history/tasks/withmetadata",	api_task_search_meta },
 
 	{ "GET",	"/tasks/active",		api_task_active },
 	{ "GET",	"/tasks/active/ids",		api_task_active_ids },
@@ -79,6 +81,8 @@ static const struct api_route api_routes[] = {
 	{ "GET",	"/tasks/task/{taskId}",		api_task_get },
 	{ "DELETE",	"/tasks/task/{taskId}",		api_task_kill },
 	{ "GET",	"/tasks/task/{taskId}/cleanup",	api_task_cleanup_get },
+	{ "GET",	"/tasks/task/{taskId}/statistics",
+	    api_task_statistics },
 	{ "GET",	"/track/task/{taskId}",		api_task_track },
 	{ "GET",	"/track/run/{id}/{runId}",	api_run_track },
 	{ "GET",	"/tasks/scheduled/task/{pendingTaskId}",

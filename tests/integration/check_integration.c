@@ -20,6 +20,7 @@ Suite	*pipeline_suite(void);
 Suite	*run_suite(void);
 Suite	*machines_suite(void);
 Suite	*ui_calls_suite(void);
+Suite	*history_search_suite(void);
 
 int
 main(void)
@@ -27,7 +28,8 @@ main(void)
 	static Suite *(*const suites[])(void) = {
 		foundation_suite, requests_suite, deploys_suite,
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
-		run_suite, ui_calls_suite, machines_suite, NULL
+		run_suite, ui_calls_suite, machines_suite, history_search_suite,
+		NULL
 	};
 	int r;
 

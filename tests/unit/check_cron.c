@@ -1,7 +1,8 @@
 /*
- * Unit tests for common/cron.c: the cron-to-Quartz conversion table
- * (Singularity's outputs, plus the cases where kerr converts faithfully
- * or refuses instead of reinterpreting) and Quartz validation.
+ * Unit tests for common/time/cron.c: the cron-to-Quartz conversion table
+ * (Singularity's validator tests and outputs, for 5, 6 and 7 fields, plus
+ * the cases where kerr converts faithfully or refuses instead of
+ * reinterpreting) and Quartz validation.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,13 +18,19 @@ struct check_cron_conv {
 };
 
 static const struct check_cron_conv check_cron_convs[] = {
-	/* Singularity's own outputs */
+	/* Singularity's ValidatorTest.testCronExpressionHandlesDayIndexing */
+	{ "0 12 * * 7", "0 0 12 ? * SUN", NULL },
+	{ "0 12 * * 6", "0 0 12 ? * SAT", NULL },
+	{ "0 12 * * 0", "0 0 12 ? * SUN", NULL },
+	{ "0 12 * * 0-5", "0 0 12 ? * SUN-FRI", NULL },
+	{ "0 12 * * 0,1,2,3", "0 0 12 ? * SUN,MON,TUE,WED", NULL },
+	{ "0 12 * * MON,TUE,WED", "0 0 12 ? * MON,TUE,WED", NULL },
+	{ "0 12 * * MON-WED", "0 0 12 ? * MON-WED", NULL },
+	/* what getQuartzScheduleFromCronSchedule() gives for 5 fields */
 	{ "*/5 * * * *", "0 */5 * * * ?", NULL },
 	{ "0 12 * * 1-5", "0 0 12 ? * MON-FRI", NULL },
+	{ "0 0 * * 1", "0 0 0 ? * MON", NULL },
 	{ "30 2 1 * *", "0 30 2 1 * ?", NULL },
-	{ "0 0 * * 0", "0 0 0 ? * SUN", NULL },
-	{ "0 0 * * 7", "0 0 0 ? * SUN", NULL },
-	{ "0 12 * * 6", "0 0 12 ? * SAT", NULL },
 	{ "0 0 * * MON", "0 0 0 ? * MON", NULL },
 	{ "0 0 * * mon-fri", "0 0 0 ? * mon-fri", NULL },
 	{ "0 0 * * 1,3,5", "0 0 0 ? * MON,WED,FRI", NULL },
@@ -37,10 +44,21 @@ static const struct check_cron_conv check_cron_convs[] = {
 	{ "0 0 15W * *", "0 0 0 15W * ?", NULL },
 	{ "0 0 ? * 1", "0 0 0 ? * MON", NULL },
 	{ "  0   12 * * *  ", "0 0 12 * * ?", NULL },
-	/* 6 and 7 fields are Quartz already */
+	/* 6 fields: seconds first (Singularity's tests schedule these) */
+	{ "*/1 * * * * ?", "*/1 * * * * ?", NULL },
+	{ "*/4 * * * * *", "*/4 * * * * ?", NULL },
 	{ "0 0 12 * * ?", "0 0 12 * * ?", NULL },
-	{ "0 0 12 ? * 2 2030", "0 0 12 ? * 2 2030", NULL },
+	{ "0 0 12 * * *", "0 0 12 * * ?", NULL },
+	{ "30 0 12 * * 1", "30 0 12 ? * MON", NULL },
+	{ "0 0 12 ? * 0-5", "0 0 12 ? * SUN-FRI", NULL },
+	{ "0 0 12 * * 1,3", "0 0 12 ? * MON,WED", NULL },
+	{ "0 0 12 ? * MON-FRI", "0 0 12 ? * MON-FRI", NULL },
+	/* 7 fields: a year of '*' goes, as Singularity drops every year */
+	{ "0 0 12 * * * *", "0 0 12 * * ?", NULL },
+	{ "0 30 9 ? * 1 *", "0 30 9 ? * MON", NULL },
 	/* faithful where Singularity's output would mean something else */
+	{ "0 0 12 ? * 2 2030", "0 0 12 ? * TUE 2030", NULL },
+	{ "0 0 12 1 1 * 2030-2035", "0 0 12 1 1 ? 2030-2035", NULL },
 	{ "0 0 * * 1-5/2", "0 0 0 ? * MON,WED,FRI", NULL },
 	{ "0 0 * * 0-7", "0 0 0 ? * SUN-SAT", NULL },
 	{ "0 0 * * 1,2-3", "0 0 0 ? * MON,TUE-WED", NULL },
@@ -49,7 +67,9 @@ static const struct check_cron_conv check_cron_convs[] = {
 	/* refused */
 	{ "0 0 1 * 1", NULL, "both day of month" },
 	{ "0 0 */2 * 1", NULL, "both day of month" },
+	{ "0 0 12 1 * 1", NULL, "both day of month" },
 	{ "61 * * * *", NULL, "minutes value 61" },
+	{ "60 * * * * *", NULL, "seconds value 60" },
 	{ "0 24 * * *", NULL, "hours value 24" },
 	{ "0 0 32 * *", NULL, "day-of-month value 32" },
 	{ "0 0 * 13 *", NULL, "month value 13" },
@@ -58,15 +78,19 @@ static const struct check_cron_conv check_cron_convs[] = {
 	{ "@daily", NULL, "contained only 1 splits" },
 	{ "* * * * * * * *", NULL, "at most 7" },
 	{ "0 0 * * 8", NULL, "day of week (8) is not 0-7" },
+	{ "0 0 12 * * 8", NULL, "day of week (8) is not 0-7" },
 	{ "0 0 * * 1-9", NULL, "day of week (9) is not 0-7" },
 	{ "0 0 * * 5-1", NULL, "descending" },
 	{ "50-10 * * * *", NULL, "minutes range 50-10 is descending" },
+	{ "50-10 * * * * *", NULL, "seconds range 50-10 is descending" },
 	{ "0 0 * * 1/2", NULL, "needs a range" },
 	{ "0 0 * * 1,,2", NULL, "empty list item" },
 	{ "0 0 ? * ?", NULL, "'?'" },
-	{ "0 0 12 * * *", NULL, "both a day-of-week AND a day-of-month" },
-	{ "0 0 12 * * ? 1969", NULL, "year value 1969" }
+	{ "? 0 12 * * *", NULL, "not for seconds" },
+	{ "0 0 12 * * ? 1969", NULL, "year value 1969" },
+	{ "0 0 12 * * * 2035-2030", NULL, "year range" }
 };
+
 
 START_TEST(test_cron_conversion_table)
 {

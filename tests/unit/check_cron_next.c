@@ -16,6 +16,7 @@
 
 #include <check.h>
 
+#include "cron.h"
 #include "cron_next.h"
 #include "tzif.h"
 
@@ -307,6 +308,73 @@ START_TEST(test_cron_next_limits)
 }
 END_TEST
 
+/*
+ * Cron as posted (schedule, scheduleType CRON) through cron_to_quartz()
+ * and then the fire-time search: the Unix cron meaning must survive the
+ * conversion.  Expected times come from a separate brute-force evaluator
+ * of Unix cron (python3, second by second, days of week 0-7 from Sunday).
+ */
+static const struct check_cron_next_row check_cron_next_converted[] = {
+	{ "*/4 * * * * *", "UTC", "2026-01-15T10:20:30Z",
+	    "2026-01-15T10:20:32Z" },
+	{ "15 */10 * * * *", "UTC", "2026-01-15T10:20:30Z",
+	    "2026-01-15T10:30:15Z" },
+	/* a Thursday: the next Monday, Sunday (0 and 7) */
+	{ "0 12 * * 1", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-19T12:00:00Z" },
+	{ "0 12 * * 0", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-18T12:00:00Z" },
+	{ "0 12 * * 7", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-18T12:00:00Z" },
+	{ "0 12 * * 0-5", "UTC", "2026-01-16T13:00:00Z",
+	    "2026-01-18T12:00:00Z" },
+	{ "0 12 * * 0,1,2,3", "UTC", "2026-01-15T13:00:00Z",
+	    "2026-01-18T12:00:00Z" },
+	{ "0 0 * * 1-5/2", "UTC", "2026-01-19T00:00:00Z",
+	    "2026-01-21T00:00:00Z" },
+	{ "0 0 * * 5L", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-30T00:00:00Z" },
+	{ "0 0 * * 5#3", "UTC", "2026-01-01T00:00:00Z",
+	    "2026-01-16T00:00:00Z" },
+	{ "0 0 * * 0-7", "UTC", "2026-01-15T10:00:00Z",
+	    "2026-01-16T00:00:00Z" },
+	{ "30 0 12 * * 1", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-19T12:00:30Z" },
+	{ "0 30 9 ? * 1 *", "UTC", "2026-01-15T00:00:00Z",
+	    "2026-01-19T09:30:00Z" },
+	{ "0 0 12 1 1 * 2030", "UTC", "2026-06-01T00:00:00Z",
+	    "2030-01-01T12:00:00Z" },
+	{ "0 0 12 ? * 2 2030", "UTC", "2026-06-01T00:00:00Z",
+	    "2030-01-01T12:00:00Z" },
+	{ "0 0 12 1 1 * 2020", "UTC", "2026-06-01T00:00:00Z", NULL },
+	/* Friday 10:00 EST: Monday 09:00 EST */
+	{ "0 9 * * 1-5", "America/New_York", "2026-01-16T15:00:00Z",
+	    "2026-01-19T14:00:00Z" }
+};
+
+START_TEST(test_cron_next_converted)
+{
+	const struct check_cron_next_row	*row;
+	char					 q[CRON_QUARTZ_MAX], err[256];
+	char					 got[CHECK_CRON_NEXT_ISO_MAX];
+	int64_t					 ms = -1;
+	int					 r;
+
+	row = &check_cron_next_converted[_i];
+	ck_assert_msg(cron_to_quartz(row->quartz, q, sizeof(q), err,
+	    sizeof(err)) == 0, "'%s': %s", row->quartz, err);
+	r = cron_next_fire(q, row->tz, check_cron_next_ms(row->after), &ms);
+	if (row->next == NULL) {
+		ck_assert_msg(r == -ENOENT, "'%s' (%s): %d", row->quartz, q, r);
+		return;
+	}
+	ck_assert_msg(r == 0, "'%s' (%s): %d", row->quartz, q, r);
+	check_cron_next_iso(ms, got, sizeof(got));
+	ck_assert_msg(strcmp(got, row->next) == 0, "'%s' (%s) after %s: got "
+	    "%s, want %s", row->quartz, q, row->after, got, row->next);
+}
+END_TEST
+
 Suite	*cron_next_suite(void);
 
 Suite *
@@ -319,6 +387,9 @@ cron_next_suite(void)
 	tc = tcase_create("table");
 	tcase_add_loop_test(tc, test_cron_next_table, 0,
 	    CHECK_CRON_NEXT_NROWS);
+	tcase_add_loop_test(tc, test_cron_next_converted, 0,
+	    (int)(sizeof(check_cron_next_converted) /
+	    sizeof(check_cron_next_converted[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("zones");
 	tcase_add_test(tc, test_cron_next_zone_cache);

@@ -26,6 +26,8 @@ Suite	*supervisor_suite(void);
 Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
+Suite	*task_search_suite(void);
+Suite	*task_stats_suite(void);
 Suite	*tzif_suite(void);
 
 int
@@ -38,7 +40,9 @@ main(void)
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
-		lockfile_suite, run_policy_suite, NULL
+		lockfile_suite, run_policy_suite,
+		task_search_suite, task_stats_suite,
+		NULL
 	};
 
 	return (fixture_run(suites));

@@ -538,8 +538,11 @@ static const struct {
 	    NULL, "0 0 12 ? * 2" },
 	{ "{'id':'a','schedule':'0 0 12 ? * 2','scheduleType':'QUARTZ'}",
 	    "0 0 12 ? * 2", "0 0 12 ? * 2" },
+	/* CRON (the default) with 6 or 7 fields: seconds first, a year */
+	{ "{'id':'a','schedule':'*/4 * * * * *'}", "*/4 * * * * *",
+	    "*/4 * * * * ?" },
 	{ "{'id':'a','schedule':'0 0 12 ? * 2 2030'}", "0 0 12 ? * 2 2030",
-	    "0 0 12 ? * 2 2030" }
+	    "0 0 12 ? * TUE 2030" }
 };
 
 START_TEST(test_request_schedule_forms)
