@@ -85,5 +85,8 @@ void	db_state_clear(struct db_state *s);
  * tasks (of request_id alone when it is not NULL), by request id. */
 int	db_usage_requests(struct db *db, const char *request_id,
 	    json_t **ret);
+/* [{taskId, requestId, pgid, runningAt}] of the running tasks (of
+ * request_id alone when it is not NULL), by request id. */
+int	db_usage_tasks(struct db *db, const char *request_id, json_t **ret);
 
 #endif

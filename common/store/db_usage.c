@@ -23,6 +23,21 @@ static const char SQL_USAGE_REQUESTS[] =
 	" WHERE t.active = 1 AND (?1 IS NULL OR t.request_id = ?1)"
 	" GROUP BY t.request_id ORDER BY t.request_id";
 
+/* The running tasks to measure, by request (the order of the above). */
+static const char SQL_USAGE_TASKS[] =
+	"SELECT json_object('taskId', task_id, 'requestId', request_id,"
+	" 'pgid', coalesce(task_pgid, 0), 'runningAt', running_at)"
+	" FROM tasks INDEXED BY tasks_active"
+	" WHERE active = 1 AND state = 'TASK_RUNNING'"
+	" AND (?1 IS NULL OR request_id = ?1) ORDER BY request_id";
+
+int
+db_usage_tasks(struct db *db, const char *request_id, json_t **ret)
+{
+	return (db_query_json_list(db, SQL_USAGE_TASKS, ret, "s",
+	    request_id));
+}
+
 int
 db_usage_requests(struct db *db, const char *request_id, json_t **ret)
 {

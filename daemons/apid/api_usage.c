@@ -2,10 +2,15 @@
  * Resource usage (/usage): what the active tasks of each request hold
  * (db_usage_requests) and what the local agent has, shaped as
  * Singularity's RequestUtilization, SingularityAgentUsageWithId and
- * SingularityClusterUtilization.  kerr samples no task's consumption
- * yet, so every "used" figure is 0 and no request counts as over- or
- * under-utilized; what is reserved, and the host's own memory, cpus,
- * load and disk, are real.
+ * SingularityClusterUtilization.  What is reserved comes from the
+ * tasks' resources; what is used is measured when asked, from the same
+ * cgroup and /proc figures as GET /tasks/task/{id}/statistics
+ * (task_stats.c): memory is the tasks' resident memory now, cpu the
+ * cores a task used on average since it started running (kerr keeps no
+ * samples to take a rate over a shorter window).  Tasks on a cluster's
+ * nodes cannot be read from here: with backend = slurm the used figures
+ * stay 0.  Disk use is not measured (0), and no request counts as over-
+ * or under-utilized.
  */
 #include <sys/statvfs.h>
 #include <sys/sysinfo.h>
@@ -20,6 +25,7 @@
 #include "clock.h"
 #include "db_state.h"
 #include "host.h"
+#include "task_stats.h"
 
 #define API_USAGE_MB	(1024.0 * 1024.0)
 
@@ -55,38 +61,127 @@ api_usage_host(const struct conf *conf, struct api_usage_host *h)
 	}
 }
 
-/* A RequestUtilization from the reserved figures of db_usage_requests:
- * the used ones, sampled by nobody yet, are 0. */
+/* What a request's running tasks use: sums, and the extremes of one. */
+struct api_usage_used {
+	double	cpu, mem;
+	double	max_cpu, min_cpu, max_mem, min_mem;
+	int	n;
+};
+
+/* One running task's cores (average since running) and resident bytes;
+ * 0 when it cannot be read (gone meanwhile, or on another machine). */
 static int
-api_usage_request_fill(json_t *u)
+api_usage_task(const json_t *t, int64_t now, double *ret_cpu,
+    double *ret_mem)
 {
-	static const char *const used[] = { "memBytesUsed", "cpuUsed",
-	    "diskBytesUsed", "maxMemBytesUsed", "minMemBytesUsed",
-	    "maxCpuUsed", "minCpuUsed", "maxDiskBytesUsed",
-	    "minDiskBytesUsed", "cpuBurstRating" };
+	struct task_stats_src	src;
+	struct task_stats	s;
+	int64_t			ran = now - json_integer_value(
+				    json_object_get(t, "runningAt"));
+
+	memset(&src, 0, sizeof(src));
+	src.task_id = json_string_value(json_object_get(t, "taskId"));
+	src.pgid = (pid_t)json_integer_value(json_object_get(t, "pgid"));
+	if (src.task_id == NULL || task_stats_read(&src, &s) < 0)
+		return (0);
+	*ret_cpu = (s.have & TASK_STATS_CPU_TIMES) && ran > 0 ?
+	    (s.cpus_user_secs + s.cpus_system_secs) * 1000.0 / (double)ran :
+	    0;
+	*ret_mem = (s.have & TASK_STATS_MEM_RSS) ? (double)s.mem_rss_bytes : 0;
+	return (1);
+}
+
+static void
+api_usage_add(struct api_usage_used *u, double cpu, double mem)
+{
+	if (u->n == 0 || cpu > u->max_cpu)
+		u->max_cpu = cpu;
+	if (u->n == 0 || cpu < u->min_cpu)
+		u->min_cpu = cpu;
+	if (u->n == 0 || mem > u->max_mem)
+		u->max_mem = mem;
+	if (u->n == 0 || mem < u->min_mem)
+		u->min_mem = mem;
+	u->cpu += cpu;
+	u->mem += mem;
+	u->n++;
+}
+
+/* The used figures of RequestUtilization u. */
+static int
+api_usage_request_fill(json_t *u, const struct api_usage_used *m)
+{
+	/* Bytes are longs in Singularity, cpus doubles. */
+	const struct {
+		const char	*key;
+		double		 v;
+		int		 bytes;
+	} f[] = {
+		{ "memBytesUsed", m->mem, 1 }, { "cpuUsed", m->cpu, 0 },
+		{ "diskBytesUsed", 0, 1 }, { "maxMemBytesUsed", m->max_mem, 1 },
+		{ "minMemBytesUsed", m->min_mem, 1 },
+		{ "maxCpuUsed", m->max_cpu, 0 }, { "minCpuUsed", m->min_cpu, 0 },
+		{ "maxDiskBytesUsed", 0, 1 }, { "minDiskBytesUsed", 0, 1 },
+		{ "cpuBurstRating", 0, 0 },
+	};
 	size_t i;
 
-	for (i = 0; i < sizeof(used) / sizeof(used[0]); i++)
-		if (json_object_set_new(u, used[i], json_integer(0)) != 0)
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (json_object_set_new(u, f[i].key, f[i].bytes ?
+		    json_integer((json_int_t)f[i].v) : json_real(f[i].v)) != 0)
 			return (-ENOMEM);
+	return (0);
+}
+
+/* Measure the running tasks of each request of list (both by request). */
+static int
+api_usage_measure(struct api_req *req, const char *id, json_t *list)
+{
+	struct api_usage_used	 m;
+	json_t			*tasks = NULL, *u;
+	const char		*rid;
+	size_t			 i, j = 0;
+	double			 cpu, mem;
+	int64_t			 now = clock_now_ms();
+	int			 local = strcmp(req->conf->executor, "local") == 0;
+	int			 r;
+
+	if (local && (r = db_usage_tasks(req->db, id, &tasks)) < 0)
+		return (r);
+	json_array_foreach(list, i, u) {
+		memset(&m, 0, sizeof(m));
+		rid = json_string_value(json_object_get(u, "requestId"));
+		for (; j < json_array_size(tasks) && rid != NULL; j++) {
+			const json_t *t = json_array_get(tasks, j);
+			int c = strcmp(json_string_value(json_object_get(t,
+			    "requestId")), rid);
+
+			if (c > 0)
+				break;
+			if (c == 0 && api_usage_task(t, now, &cpu, &mem))
+				api_usage_add(&m, cpu, mem);
+		}
+		if ((r = api_usage_request_fill(u, &m)) < 0) {
+			json_decref(tasks);
+			return (r);
+		}
+	}
+	json_decref(tasks);
 	return (0);
 }
 
 static int
 api_usage_requests_read(struct api_req *req, const char *id, json_t **ret)
 {
-	json_t	*u;
-	size_t	 i;
-	int	 r;
+	int r;
 
 	if ((r = db_usage_requests(req->db, id, ret)) < 0)
 		return (r);
-	json_array_foreach(*ret, i, u)
-		if ((r = api_usage_request_fill(u)) < 0) {
-			json_decref(*ret);
-			return (r);
-		}
-	return (0);
+	if ((r = api_usage_measure(req, id, *ret)) < 0) {
+		json_decref(*ret);
+		*ret = NULL;
+	}
+	return (r);
 }
 
 int
@@ -103,6 +198,7 @@ api_usage_requests(struct api_req *req, struct api_reply *rep)
 int
 api_usage_request(struct api_req *req, struct api_reply *rep)
 {
+	static const struct api_usage_used nothing;
 	struct db_request	 r;
 	const char		*deploy;
 	json_t			*list = NULL, *u;
@@ -123,7 +219,7 @@ api_usage_request(struct api_req *req, struct api_reply *rep)
 		if (u != NULL && deploy != NULL)
 			(void)json_object_set_new(u, "deployId",
 			    json_string(deploy));
-		if (u != NULL && api_usage_request_fill(u) < 0) {
+		if (u != NULL && api_usage_request_fill(u, &nothing) < 0) {
 			json_decref(u);
 			u = NULL;
 		}
@@ -136,6 +232,7 @@ api_usage_request(struct api_req *req, struct api_reply *rep)
 /* What the active tasks of every request hold together. */
 struct api_usage_sum {
 	double	cpus, mem, disk;	/* cpus; bytes */
+	double	cpus_used, mem_used;
 	int64_t	tasks;
 };
 
@@ -154,6 +251,10 @@ api_usage_sum(const json_t *list, struct api_usage_sum *s)
 		s->disk += json_number_value(json_object_get(u,
 		    "diskBytesReserved"));
 		s->tasks += json_integer_value(json_object_get(u, "numTasks"));
+		s->cpus_used += json_number_value(json_object_get(u,
+		    "cpuUsed"));
+		s->mem_used += json_number_value(json_object_get(u,
+		    "memBytesUsed"));
 	}
 }
 
@@ -168,8 +269,8 @@ api_usage_agent(const struct conf *conf, const struct api_usage_host *h,
 	    " s:f, s:f, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f,"
 	    " s:f, s:f, s:f, s:f}",
 	    "agentId", host, "slaveId", host,
-	    "cpusUsed", 0.0, "cpusReserved", s->cpus, "cpusTotal", h->cpus,
-	    "memoryBytesUsed", 0.0,
+	    "cpusUsed", s->cpus_used, "cpusReserved", s->cpus,
+	    "cpusTotal", h->cpus, "memoryBytesUsed", s->mem_used,
 	    "memoryMbReserved", s->mem / API_USAGE_MB,
 	    "memoryMbTotal", (json_int_t)(h->mem_total / API_USAGE_MB),
 	    "memoryBytesTotal", (json_int_t)h->mem_total,
@@ -216,8 +317,8 @@ api_usage_agents(struct api_req *req, struct api_reply *rep)
 	    req->conf, &host, &sum))));
 }
 
-/* SingularityClusterUtilization: the requests' reservations and the
- * host's totals; with no sampled use, nothing is over- or under-used. */
+/* SingularityClusterUtilization: the requests' reservations and use and
+ * the host's totals; nothing counts as over- or under-used. */
 int
 api_usage_cluster(struct api_req *req, struct api_reply *rep)
 {
@@ -235,8 +336,7 @@ api_usage_cluster(struct api_req *req, struct api_reply *rep)
 	    "maxOverUtilizedMemBytes", "maxUnderUtilizedDiskBytes",
 	    "minUnderUtilizedCpu", "minOverUtilizedCpu",
 	    "minUnderUtilizedMemBytes", "minOverUtilizedMemBytes",
-	    "minUnderUtilizedDiskBytes", "totalMemBytesUsed", "totalCpuUsed",
-	    "totalDiskBytesUsed" };
+	    "minUnderUtilizedDiskBytes", "totalDiskBytesUsed" };
 	struct api_usage_host	host;
 	struct api_usage_sum	sum;
 	json_t			*list = NULL, *u;
@@ -245,8 +345,11 @@ api_usage_cluster(struct api_req *req, struct api_reply *rep)
 
 	if ((r = api_usage_all(req, rep, &list, &sum, &host)) < 0)
 		return (r);
-	u = json_pack("{s:o, s:I, s:f, s:I, s:I}", "requestUtilizations",
-	    list, "totalMemBytesAvailable", (json_int_t)host.mem_total,
+	u = json_pack("{s:o, s:I, s:f, s:I, s:f, s:I, s:I}",
+	    "requestUtilizations",
+	    list, "totalMemBytesUsed", (json_int_t)sum.mem_used,
+	    "totalCpuUsed", sum.cpus_used,
+	    "totalMemBytesAvailable", (json_int_t)host.mem_total,
 	    "totalCpuAvailable", host.cpus,
 	    "totalDiskBytesAvailable", (json_int_t)host.disk_total,
 	    "timestamp", (json_int_t)clock_now_ms());

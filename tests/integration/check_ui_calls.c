@@ -372,9 +372,18 @@ START_TEST(test_ui_running_tasks_end_to_end)
 	ck_assert_int_eq(jint(u, "memBytesReserved"), 64LL * 1024 * 1024);
 	ck_assert_int_eq(jint(u, "diskBytesReserved"), 16LL * 1024 * 1024);
 	ck_assert_str_eq(jstr(u, "deployId"), "d1");
+	/* Measured: two sleeps hold some memory and next to no cpu. */
+	ck_assert_int_gt(jint(u, "memBytesUsed"), 0);
+	ck_assert_int_ge(jint(u, "maxMemBytesUsed"), jint(u,
+	    "minMemBytesUsed"));
+	ck_assert_int_gt(jint(u, "minMemBytesUsed"), 0);
+	ck_assert(json_number_value(json_object_get(u, "cpuUsed")) >= 0 &&
+	    json_number_value(json_object_get(u, "cpuUsed")) < 0.5);
 	json_decref(u);
 	u = harness_get_json(API "/usage/agents");
 	ck_assert_int_eq(jint(json_array_get(u, 0), "numTasks"), 2);
+	ck_assert(json_number_value(json_object_get(json_array_get(u, 0),
+	    "memoryBytesUsed")) > 0);
 	json_decref(u);
 	/* Two task updates were applied: the delay is known. */
 	p = harness_get_json(API "/state");
@@ -672,10 +681,10 @@ START_TEST(test_ui_usage)
 	json_decref(u);
 	expect_json(API "/usage/requests/request/idle", "{'requestId':'idle',"
 	    "'numTasks':0,'cpuReserved':0.0,'memBytesReserved':0,"
-	    "'diskBytesReserved':0,'memBytesUsed':0,'cpuUsed':0,"
+	    "'diskBytesReserved':0,'memBytesUsed':0,'cpuUsed':0.0,"
 	    "'diskBytesUsed':0,'maxMemBytesUsed':0,'minMemBytesUsed':0,"
-	    "'maxCpuUsed':0,'minCpuUsed':0,'maxDiskBytesUsed':0,"
-	    "'minDiskBytesUsed':0,'cpuBurstRating':0}");
+	    "'maxCpuUsed':0.0,'minCpuUsed':0.0,'maxDiskBytesUsed':0,"
+	    "'minDiskBytesUsed':0,'cpuBurstRating':0.0}");
 	http_expect_error(&harness_env, "GET", API "/usage/requests/request/"
 	    "nope", NULL, 404, "nope");
 	http_expect_error(&harness_env, "GET", API "/usage/requests/request/"
