@@ -128,6 +128,7 @@ APID_SRCS	+= daemons/apid/task_stats.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy_step.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_event.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_health.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_launch.c
