@@ -148,10 +148,13 @@ sched_deploy_finish(struct sched *s, struct sched_deploy *sd,
     const char *state, const char *message)
 {
 	json_t	*result;
+	int	 succeeded = strcmp(state, "SUCCEEDED") == 0;
 	int	 rc;
 
-	result = json_pack("{s:s, s:O, s:I}", "deployState", state,
-	    "deployFailures", sd->failures, "timestamp", (json_int_t)sd->now);
+	/* Failures a deploy was allowed (and replaced) are not its result. */
+	result = json_pack("{s:s, s:o, s:I}", "deployState", state,
+	    "deployFailures", succeeded ? json_array() :
+	    json_incref(sd->failures), "timestamp", (json_int_t)sd->now);
 	if (result == NULL ||
 	    records_set_opt_string(result, "message", message) < 0) {
 		json_decref(result);
@@ -161,8 +164,7 @@ sched_deploy_finish(struct sched *s, struct sched_deploy *sd,
 	    result);
 	json_decref(result);
 	if (rc == 0)
-		rc = strcmp(state, "SUCCEEDED") == 0 ?
-		    sched_deploy_activate(s, sd, sd->now) :
+		rc = succeeded ? sched_deploy_activate(s, sd, sd->now) :
 		    sched_deploy_fall_back(s, sd, state, sd->now);
 	if (rc == 0)
 		rc = db_pending_deploy_remove(s->d->db, sd->request_id);

@@ -5,10 +5,12 @@
  * with fewer than its instances; a deploy that waits at each step for
  * POST /deploys/update; a failing step that rolls back to the old deploy
  * at full strength; a cancelled one; canaryDeploySettings that jump to
- * every instance after their cycles; the deployProgress clients see; and
- * the refusals of POST /deploys/update.  State is sampled in one SQL
+ * every instance after their cycles; tasks a deploy may lose and
+ * replace; the deployProgress clients see; and the refusals of POST /deploys/update.  State is sampled in one SQL
  * snapshot at a time, so each check sees one consistent moment.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -419,6 +421,53 @@ START_TEST(test_incremental_canary_cycles)
 }
 END_TEST
 
+/* A deploy may lose maxTaskRetries of its tasks: each is replaced and
+ * listed in failedDeployTasks; one more fails the deploy. */
+START_TEST(test_incremental_task_retries)
+{
+	char	 shared[1100], cmd[1300];
+	json_t	*h;
+
+	incr_deployed("svc", 2);
+	/* The first d2 task to start fails; tasks may run as nobody. */
+	ck_assert_int_lt(snprintf(shared, sizeof(shared), "%s/shared",
+	    harness_env.dir), (int)sizeof(shared));
+	ck_assert_int_eq(mkdir(shared, 0777), 0);
+	ck_assert_int_eq(chmod(shared, 0777), 0);
+	ck_assert_int_lt(snprintf(cmd, sizeof(cmd), "mkdir %s/once 2>/dev/null"
+	    " && exit 3; sleep 1001", shared), (int)sizeof(cmd));
+	harness_deploy("svc", "d2", cmd, HARNESS_HEALTHY_1S
+	    ",\"maxTaskRetries\":1");
+	harness_wait_sql(1, 15, "SELECT coalesce((SELECT json_array_length("
+	    "pending_json -> '$.deployProgress.failedDeployTasks')"
+	    " FROM pending_deploys WHERE request_id = 'svc'), 0)");
+	h = harness_wait_json(V1 "/history/request/svc/deploy/d2",
+	    harness_deploy_state_is, "SUCCEEDED", 15000);
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(h,
+	    "deployResult"), "deployFailures")), 0);
+	json_decref(h);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
+	    " deploy_id = 'd2' AND state = 'TASK_FAILED'"), 1);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
+	    " deploy_id = 'd2' AND active = 1"), 2);
+	/* Instance 2 of d3 always fails: the second failure is one too
+	 * many. */
+	harness_deploy("svc", "d3", "[ $INSTANCE_NO -eq 2 ] && exit 4;"
+	    " sleep 1002", HARNESS_HEALTHY_1S ",\"maxTaskRetries\":1");
+	h = harness_wait_json(V1 "/history/request/svc/deploy/d3",
+	    harness_deploy_state_is, "FAILED", 20000);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(h,
+	    "deployResult"), "message")), "2 tasks of the new deploy failed, "
+	    "1 allowed");
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(h,
+	    "deployResult"), "deployFailures")), 2);
+	json_decref(h);
+	h = harness_get_json(V1 "/requests/request/svc");
+	ck_assert(harness_active_deploy_is(h, "d2"));
+	json_decref(h);
+}
+END_TEST
+
 #define INCR_UPDATE(t)							\
 	"{\"requestId\":\"svc\",\"deployId\":\"d2\","			\
 	"\"targetActiveInstances\":" #t "}"
@@ -505,6 +554,7 @@ incremental_suite(void)
 		FIXTURE_TEST(test_incremental_failing_step_rolls_back),
 		FIXTURE_TEST(test_incremental_cancel_restores_old),
 		FIXTURE_TEST(test_incremental_canary_cycles),
+		FIXTURE_TEST(test_incremental_task_retries),
 		FIXTURE_TEST(test_incremental_update_refusals),
 		FIXTURE_END
 	};
