@@ -53,6 +53,43 @@ sched_deploy_step_set(struct sched_deploy *sd, int target, int current,
 }
 
 /*
+ * A lower target: the new tasks beyond it (highest instance numbers)
+ * serve on until the old deploy has its instances back healthy, as the
+ * tasks of a cancelled stepped deploy do (cleanerd waits for that).
+ */
+static int
+sched_deploy_step_shed(struct sched *s, struct sched_deploy *sd, int target,
+    int was)
+{
+	json_t	*tasks, *t;
+	size_t	 i;
+	char	 message[128];
+	int	 counted = 0, rc;
+
+	if ((rc = db_task_active(s->d->db, sd->request_id, sd->deploy_id,
+	    &tasks)) < 0)
+		return (rc);
+	json_array_foreach(tasks, i, t)
+		counted += !json_is_true(json_object_get(t, "cleaning"));
+	(void)snprintf(message, sizeof(message), "Deploy target lowered "
+	    "from %d to %d", was, target);
+	for (i = json_array_size(tasks); i-- > 0 && counted > target;) {
+		t = json_array_get(tasks, i);
+		if (json_is_true(json_object_get(t, "cleaning")))
+			continue;
+		rc = sched_task_cleanup(s, sched_deploy_step_str(t, "taskId"),
+		    sd->request_id, deploy_step_cleanup_type(1, "CANCELED"),
+		    message);
+		if (rc < 0 && rc != -EEXIST)
+			break;
+		rc = 0;
+		counted--;
+	}
+	json_decref(tasks);
+	return (rc);
+}
+
+/*
  * A step toward target starts now.  The new deploy is counted again so
  * that its missing tasks start; a smaller target gives the old deploy
  * back the instances it no longer hands over.
@@ -64,6 +101,9 @@ sched_deploy_step_start(struct sched *s, struct sched_deploy *sd, int target,
 	int	was = sched_deploy_step_target_of(sd);
 	int	rc;
 
+	if (target < was && (rc = sched_deploy_step_shed(s, sd, target,
+	    was)) < 0)
+		return (rc);
 	if ((rc = sched_deploy_step_set(sd, target, healthy, 0)) < 0 ||
 	    (rc = sched_deploy_save(s, sd)) < 0 ||
 	    (rc = sched_deploy_queue(s, sd, sd->deploy_id,
