@@ -52,6 +52,53 @@ sched_deploy_step_set(struct sched_deploy *sd, int target, int current,
 	return (0);
 }
 
+/* A task the step arithmetic counts: of the new deploy (or another one
+ * when !new), with no cleanup yet. */
+static int
+sched_deploy_step_counts(const json_t *t, const char *deploy_id, int new)
+{
+	return ((strcmp(sched_deploy_step_str(t, "deployId"), deploy_id) ==
+	    0) == new && !json_is_true(json_object_get(t, "cleaning")));
+}
+
+static int
+sched_deploy_step_count(const json_t *tasks, const char *deploy_id, int new)
+{
+	const json_t	*t;
+	size_t		 i;
+	int		 n = 0;
+
+	json_array_foreach(tasks, i, t)
+		n += sched_deploy_step_counts(t, deploy_id, new);
+	return (n);
+}
+
+/*
+ * Give n of the counted tasks a cleanup of type: tasks come by instance
+ * number, taken from the lowest, or from the highest when from_top.
+ */
+static int
+sched_deploy_step_clean(struct sched *s, struct sched_deploy *sd,
+    const json_t *tasks, int new, int n, int from_top, const char *type,
+    const char *message)
+{
+	const json_t	*t;
+	size_t		 k, len = json_array_size(tasks);
+	int		 rc;
+
+	for (k = 0; k < len && n > 0; k++) {
+		t = json_array_get(tasks, from_top ? len - 1 - k : k);
+		if (!sched_deploy_step_counts(t, sd->deploy_id, new))
+			continue;
+		rc = sched_task_cleanup(s, sched_deploy_step_str(t, "taskId"),
+		    sd->request_id, type, message);
+		if (rc < 0 && rc != -EEXIST)
+			return (rc);
+		n--;
+	}
+	return (0);
+}
+
 /*
  * A lower target: the new tasks beyond it (highest instance numbers)
  * serve on until the old deploy has its instances back healthy, as the
@@ -61,30 +108,18 @@ static int
 sched_deploy_step_shed(struct sched *s, struct sched_deploy *sd, int target,
     int was)
 {
-	json_t	*tasks, *t;
-	size_t	 i;
+	json_t	*tasks;
 	char	 message[128];
-	int	 counted = 0, rc;
+	int	 rc;
 
 	if ((rc = db_task_active(s->d->db, sd->request_id, sd->deploy_id,
 	    &tasks)) < 0)
 		return (rc);
-	json_array_foreach(tasks, i, t)
-		counted += !json_is_true(json_object_get(t, "cleaning"));
 	(void)snprintf(message, sizeof(message), "Deploy target lowered "
 	    "from %d to %d", was, target);
-	for (i = json_array_size(tasks); i-- > 0 && counted > target;) {
-		t = json_array_get(tasks, i);
-		if (json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = sched_task_cleanup(s, sched_deploy_step_str(t, "taskId"),
-		    sd->request_id, deploy_step_cleanup_type(1, "CANCELED"),
-		    message);
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
-		counted--;
-	}
+	rc = sched_deploy_step_clean(s, sd, tasks, 1,
+	    sched_deploy_step_count(tasks, sd->deploy_id, 1) - target, 1,
+	    deploy_step_cleanup_type(1, "CANCELED"), message);
 	json_decref(tasks);
 	return (rc);
 }
@@ -176,38 +211,20 @@ sched_deploy_step_update(struct sched *s, struct sched_deploy *sd,
 	return (rc < 0 ? rc : 1);
 }
 
-/* Stop the old deploy's tasks the new deploy's target now covers. */
+/* Stop the old deploy's tasks the new deploy's target now covers, the
+ * lowest instance numbers first. */
 static int
 sched_deploy_step_stop_old(struct sched *s, struct sched_deploy *sd,
     int target, const char *message)
 {
-	json_t		*tasks, *t;
-	size_t		 i;
-	const char	*deploy;
-	int		 serving = 0, n, rc;
+	json_t	*tasks;
+	int	 rc;
 
 	if ((rc = db_task_active(s->d->db, sd->request_id, NULL, &tasks)) < 0)
 		return (rc);
-	json_array_foreach(tasks, i, t)
-		serving += strcmp(sched_deploy_step_str(t, "deployId"),
-		    sd->deploy_id) != 0 && !json_is_true(json_object_get(t,
-		    "cleaning"));
-	n = deploy_step_old_to_stop(sd->plan.instances, target, serving);
-	/* Ordered by instance number: the lowest go first. */
-	json_array_foreach(tasks, i, t) {
-		deploy = sched_deploy_step_str(t, "deployId");
-		if (n <= 0)
-			break;
-		if (strcmp(deploy, sd->deploy_id) == 0 ||
-		    json_is_true(json_object_get(t, "cleaning")))
-			continue;
-		rc = sched_task_cleanup(s, sched_deploy_step_str(t, "taskId"),
-		    sd->request_id, "DEPLOY_STEP_FINISHED", message);
-		if (rc < 0 && rc != -EEXIST)
-			break;
-		rc = 0;
-		n--;
-	}
+	rc = sched_deploy_step_clean(s, sd, tasks, 0, deploy_step_old_to_stop(
+	    sd->plan.instances, target, sched_deploy_step_count(tasks,
+	    sd->deploy_id, 0)), 0, "DEPLOY_STEP_FINISHED", message);
 	json_decref(tasks);
 	return (rc);
 }

@@ -169,19 +169,38 @@ incr_steps_seen(const struct incr_sample *m, void *arg)
 		st->between = 1;
 }
 
+/*
+ * svc, 4 instances of d1, moves to d2 (its extra deploy members): follow
+ * it to SUCCEEDED, checking the promises, and check the targets its
+ * steps went through ("2 4").
+ */
+static void
+incr_deploy_through(const char *extra, const char *targets,
+    struct incr_steps *st)
+{
+	struct incr_sample	m;
+	char			seen[64] = "";
+	size_t			len;
+	int			i;
+
+	incr_deployed("svc", 4);
+	harness_deploy("svc", "d2", "sleep 1001", extra);
+	incr_follow("svc", 4, 40, incr_steps_seen, st, &m);
+	ck_assert_str_eq(m.state, "SUCCEEDED");
+	for (i = 0; i < st->ntargets; i++) {
+		len = strlen(seen);
+		(void)snprintf(seen + len, sizeof(seen) - len, "%s%d",
+		    i > 0 ? " " : "", st->targets[i]);
+	}
+	ck_assert_str_eq(seen, targets);
+}
+
 START_TEST(test_incremental_two_per_step)
 {
 	struct incr_steps	st = { .ntargets = 0 };
-	struct incr_sample	m;
 
-	incr_deployed("svc", 4);
-	harness_deploy("svc", "d2", "sleep 1001", INCR_STEPS
-	    ",\"deployStepWaitTimeMs\":1500");
-	incr_follow("svc", 4, 40, incr_steps_seen, &st, &m);
-	ck_assert_str_eq(m.state, "SUCCEEDED");
-	ck_assert_int_eq(st.ntargets, 2);
-	ck_assert_int_eq(st.targets[0], 2);
-	ck_assert_int_eq(st.targets[1], 4);
+	incr_deploy_through(INCR_STEPS ",\"deployStepWaitTimeMs\":1500", "2 4",
+	    &st);
 	ck_assert_msg(st.between, "never saw the first step done with 2 old "
 	    "and 2 new tasks");
 	harness_wait_sql(4, 10, "SELECT count(*) FROM tasks WHERE"
@@ -296,14 +315,21 @@ incr_until_steady(const char *request, int new)
 	    harness_env.dir);
 }
 
-START_TEST(test_incremental_manual_steps)
+/* svc moving from d1 to d2 by hand, its first step done. */
+static void
+incr_manual_first_step(void)
 {
-	struct incr_sample m;
-
 	incr_deployed("svc", 4);
 	harness_deploy("svc", "d2", "sleep 1001", INCR_STEPS
 	    ",\"autoAdvanceDeploySteps\":false");
 	incr_wait_step("svc", 2, 1);
+}
+
+START_TEST(test_incremental_manual_steps)
+{
+	struct incr_sample m;
+
+	incr_manual_first_step();
 	incr_assert_shown(2, 1);
 	/* It waits: well past a step's time, still 2 old and 2 new. */
 	harness_wait_sql(2, 10, "SELECT count(*) FROM tasks WHERE"
@@ -391,10 +417,7 @@ START_TEST(test_incremental_cancel_restores_old)
 {
 	struct incr_sample m;
 
-	incr_deployed("svc", 4);
-	harness_deploy("svc", "d2", "sleep 1001", INCR_STEPS
-	    ",\"autoAdvanceDeploySteps\":false");
-	incr_wait_step("svc", 2, 1);
+	incr_manual_first_step();
 	json_decref(http_json(&harness_env, "DELETE",
 	    V1 "/deploys/deploy/d2/request/svc", NULL, 200));
 	incr_follow("svc", 4, 20, NULL, NULL, &m);
@@ -415,20 +438,12 @@ END_TEST
 START_TEST(test_incremental_canary_cycles)
 {
 	struct incr_steps	 st = { .ntargets = 0 };
-	struct incr_sample	 m;
 	json_t			*h, *c;
 
-	incr_deployed("svc", 4);
-	harness_deploy("svc", "d2", "sleep 1001", HARNESS_HEALTHY_1S
-	    ",\"canaryDeploySettings\":{\"enableCanaryDeploy\":true,"
-	    "\"instanceGroupSize\":1,\"acceptanceMode\":\"NONE\","
-	    "\"canaryCycleCount\":2}");
-	incr_follow("svc", 4, 40, incr_steps_seen, &st, &m);
-	ck_assert_str_eq(m.state, "SUCCEEDED");
-	ck_assert_int_eq(st.ntargets, 3);
-	ck_assert_int_eq(st.targets[0], 1);
-	ck_assert_int_eq(st.targets[1], 2);
-	ck_assert_int_eq(st.targets[2], 4);
+	incr_deploy_through(HARNESS_HEALTHY_1S ",\"canaryDeploySettings\":{"
+	    "\"enableCanaryDeploy\":true,\"instanceGroupSize\":1,"
+	    "\"acceptanceMode\":\"NONE\",\"canaryCycleCount\":2}", "1 2 4",
+	    &st);
 	/* The legacy fields come back as the canary settings they mean. */
 	harness_request("old", "SERVICE", 2);
 	harness_deploy("old", "d1", "sleep 1000", INCR_STEPS

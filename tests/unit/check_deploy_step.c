@@ -52,16 +52,29 @@ check_step_assert_json(const json_t *got, const char *want_text)
 	json_decref(want);
 }
 
+/* Every member of the plan, in one message when one differs. */
+static void
+check_step_assert_plan(const struct deploy_step_plan *got,
+    const struct deploy_step_plan *want)
+{
+	ck_assert_msg(got->instances == want->instances &&
+	    got->per_step == want->per_step && got->wait_ms == want->wait_ms &&
+	    got->auto_advance == want->auto_advance &&
+	    got->max_failures == want->max_failures &&
+	    got->cycles == want->cycles && got->stepped == want->stepped,
+	    "plan {instances %d, per_step %d, wait %lld, auto %d, failures %d,"
+	    " cycles %d, stepped %d}", got->instances, got->per_step,
+	    (long long)got->wait_ms, got->auto_advance, got->max_failures,
+	    got->cycles, got->stepped);
+}
+
 START_TEST(test_deploy_step_plain_deploy_is_one_step)
 {
 	struct deploy_step_plan p;
 
 	check_step_plan("{" CHECK_STEP_BASE "}", CHECK_STEP_SERVICE(4), &p);
-	ck_assert_int_eq(p.stepped, 0);
-	ck_assert_int_eq(p.instances, 4);
-	ck_assert_int_eq(p.per_step, 4);
-	ck_assert_int_eq(p.auto_advance, 1);
-	ck_assert_int_eq(p.max_failures, 0);
+	check_step_assert_plan(&p, &(struct deploy_step_plan){ .instances = 4,
+	    .per_step = 4, .auto_advance = 1 });
 	ck_assert_int_eq(deploy_step_next_target(&p, 4), 4);
 }
 END_TEST
@@ -73,13 +86,10 @@ START_TEST(test_deploy_step_legacy_fields)
 	check_step_plan("{" CHECK_STEP_BASE ",'deployInstanceCountPerStep':2,"
 	    "'deployStepWaitTimeMs':1500,'autoAdvanceDeploySteps':false,"
 	    "'maxTaskRetries':1}", CHECK_STEP_SERVICE(10), &p);
-	ck_assert_int_eq(p.stepped, 1);
-	ck_assert_int_eq(p.per_step, 2);
-	ck_assert_int_eq(p.wait_ms, 1500);
-	ck_assert_int_eq(p.auto_advance, 0);
-	ck_assert_int_eq(p.max_failures, 1);
-	/* The 0.5 meaning: 2 more each step until all 10 run. */
-	ck_assert_int_eq(p.cycles, 0);
+	/* The 0.5 meaning: 2 more each step until all 10 run (no cycles). */
+	check_step_assert_plan(&p, &(struct deploy_step_plan){
+	    .instances = 10, .per_step = 2, .wait_ms = 1500,
+	    .max_failures = 1, .stepped = 1 });
 	ck_assert_int_eq(deploy_step_next_target(&p, 2), 4);
 	ck_assert_int_eq(deploy_step_next_target(&p, 6), 8);
 	ck_assert_int_eq(deploy_step_next_target(&p, 8), 10);
@@ -96,11 +106,9 @@ START_TEST(test_deploy_step_canary_settings)
 	    "'acceptanceMode':'TIMED','waitMillisBetweenGroups':700,"
 	    "'allowedTasksFailuresPerGroup':2,'canaryCycleCount':3}}",
 	    CHECK_STEP_SERVICE(10), &p);
-	ck_assert_int_eq(p.stepped, 1);
-	ck_assert_int_eq(p.per_step, 1);
-	ck_assert_int_eq(p.wait_ms, 700);
-	ck_assert_int_eq(p.max_failures, 2);
-	ck_assert_int_eq(p.cycles, 3);
+	check_step_assert_plan(&p, &(struct deploy_step_plan){
+	    .instances = 10, .per_step = 1, .wait_ms = 700, .auto_advance = 1,
+	    .max_failures = 2, .cycles = 3, .stepped = 1 });
 	ck_assert_int_eq(deploy_step_next_target(&p, 1), 2);
 	ck_assert_int_eq(deploy_step_next_target(&p, 2), 3);
 	/* Three groups done: the other seven at once. */
@@ -110,16 +118,15 @@ START_TEST(test_deploy_step_canary_settings)
 	check_step_plan("{" CHECK_STEP_BASE ",'canaryDeploySettings':{"
 	    "'enableCanaryDeploy':true,'instanceGroupSize':2,"
 	    "'waitMillisBetweenGroups':700}}", CHECK_STEP_SERVICE(4), &p);
-	ck_assert_int_eq(p.wait_ms, 0);
-	ck_assert_int_eq(p.per_step, 2);
+	check_step_assert_plan(&p, &(struct deploy_step_plan){ .instances = 4,
+	    .per_step = 2, .auto_advance = 1, .cycles = 3, .stepped = 1 });
 
 	/* Settings that do not enable a canary: one step, their retries. */
 	check_step_plan("{" CHECK_STEP_BASE ",'canaryDeploySettings':{"
 	    "'instanceGroupSize':1,'allowedTasksFailuresPerGroup':3}}",
 	    CHECK_STEP_SERVICE(4), &p);
-	ck_assert_int_eq(p.stepped, 0);
-	ck_assert_int_eq(p.per_step, 4);
-	ck_assert_int_eq(p.max_failures, 3);
+	check_step_assert_plan(&p, &(struct deploy_step_plan){ .instances = 4,
+	    .per_step = 4, .auto_advance = 1, .max_failures = 3 });
 }
 END_TEST
 
@@ -208,18 +215,25 @@ END_TEST
 
 START_TEST(test_deploy_step_cleanup_types)
 {
-	ck_assert_str_eq(deploy_step_cleanup_type(1, "FAILED"),
-	    "INCREMENTAL_DEPLOY_FAILED");
-	ck_assert_str_eq(deploy_step_cleanup_type(1, "OVERDUE"),
-	    "INCREMENTAL_DEPLOY_FAILED");
-	ck_assert_str_eq(deploy_step_cleanup_type(1, "CANCELED"),
-	    "INCREMENTAL_DEPLOY_CANCELLED");
-	ck_assert_str_eq(deploy_step_cleanup_type(0, "FAILED"),
-	    "DEPLOY_FAILED");
-	ck_assert_str_eq(deploy_step_cleanup_type(0, "CANCELED"),
-	    "DEPLOY_CANCELED");
-	ck_assert_str_eq(deploy_step_cleanup_type(0, "SUCCEEDED"),
-	    "DEPLOY_STEP_FINISHED");
+	static const struct {
+		int		 stepped;
+		const char	*state;
+		const char	*type;
+	} rows[] = {
+		{ 1, "FAILED", "INCREMENTAL_DEPLOY_FAILED" },
+		{ 1, "OVERDUE", "INCREMENTAL_DEPLOY_FAILED" },
+		{ 1, "CANCELED", "INCREMENTAL_DEPLOY_CANCELLED" },
+		{ 0, "FAILED", "DEPLOY_FAILED" },
+		{ 0, "OVERDUE", "DEPLOY_FAILED" },
+		{ 0, "CANCELED", "DEPLOY_CANCELED" },
+		{ 0, "SUCCEEDED", "DEPLOY_STEP_FINISHED" },
+		{ 1, "SUCCEEDED", "DEPLOY_STEP_FINISHED" },
+	};
+	int i;
+
+	for (i = 0; i < FIXTURE_N(rows); i++)
+		ck_assert_str_eq(deploy_step_cleanup_type(rows[i].stepped,
+		    rows[i].state), rows[i].type);
 }
 END_TEST
 
