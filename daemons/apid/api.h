@@ -187,6 +187,8 @@ int	api_deploy_cancel(struct api_req *req, struct api_reply *rep);
 int	api_deploy_pending_list(struct api_req *req, struct api_reply *rep);
 int	api_deploy_history(struct api_req *req, struct api_reply *rep);
 int	api_deploy_history_one(struct api_req *req, struct api_reply *rep);
+/* api_deploy_update.c */
+int	api_deploy_update(struct api_req *req, struct api_reply *rep);
 
 /* api_task.c */
 int	api_task_active(struct api_req *req, struct api_reply *rep);

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "db_deploy.h"
 #include "deploy.h"
+#include "deploy_step.h"
 #include "records.h"
 
 #define API_ERR_MAX	512
@@ -29,25 +30,16 @@ struct api_deploy_post {
 	int		 unpause;
 };
 
-/* SingularityDeployProgress at the start of a deploy (spec 2.4). */
+/* SingularityDeployProgress at the start of a deploy (spec 2.4): the
+ * first step's target. */
 static json_t *
-api_deploy_progress(const json_t *request, int64_t now)
+api_deploy_progress(const json_t *deploy, const json_t *request, int64_t now)
 {
-	int	target = request_instances_of(request);
-	int	long_running = request_type_is_long_running(
-		    request_type_of(request));
+	struct deploy_step_plan	plan;
 
-	return (json_pack("{s:i, s:i, s:b, s:{}, s:[], s:[], s:I, s:{},"
-	    " s:b}",
-	    "targetActiveInstances", long_running ? target : 1,
-	    "currentActiveInstances", long_running ? 0 : 1,
-	    "stepLaunchComplete", !long_running,
-	    "stepAcceptanceResults",
-	    "acceptanceResultMessageHistory",
-	    "failedDeployTasks",
-	    "timestamp", (json_int_t)now,
-	    "lbUpdates",
-	    "canary", 0));
+	deploy_step_plan(deploy, request, &plan);
+	return (deploy_step_progress_new(&plan, request_type_is_long_running(
+	    request_type_of(request)), now));
 }
 
 static json_t *
@@ -105,14 +97,14 @@ api_deploy_check(struct api_req *req, struct api_reply *rep,
 }
 
 static json_t *
-api_deploy_pending_new(const json_t *marker, const json_t *request,
-    json_t *updated, int64_t now)
+api_deploy_pending_new(const json_t *marker, const json_t *deploy,
+    const json_t *request, json_t *updated, int64_t now)
 {
 	json_t *p;
 
 	p = json_pack("{s:O, s:s, s:o}", "deployMarker", marker,
 	    "currentDeployState", "WAITING", "deployProgress",
-	    api_deploy_progress(request, now));
+	    api_deploy_progress(deploy, request, now));
 	if (p != NULL && updated != NULL &&
 	    json_object_set(p, "updatedRequest", updated) != 0) {
 		json_decref(p);
@@ -123,6 +115,13 @@ api_deploy_pending_new(const json_t *marker, const json_t *request,
 
 /* The unpause-on-success flag is ours, kept beside the pending deploy. */
 #define API_DEPLOY_UNPAUSE_KEY	"unpauseOnSuccessfulDeploy"
+
+void
+api_deploy_pending_public(json_t *pending)
+{
+	(void)json_object_del(pending, API_DEPLOY_UNPAUSE_KEY);
+	(void)json_object_del(pending, DEPLOY_STEP_UPDATE_KEY);
+}
 
 static int
 api_deploy_store(struct api_req *req, struct api_deploy_post *ctx,
@@ -137,8 +136,8 @@ api_deploy_store(struct api_req *req, struct api_deploy_post *ctx,
 	marker = api_deploy_marker(req, ctx->request_id, deploy_id,
 	    ctx->message, now);
 	if (marker != NULL)
-		pending = api_deploy_pending_new(marker, updated != NULL ?
-		    updated : r->request, updated, now);
+		pending = api_deploy_pending_new(marker, deploy,
+		    updated != NULL ? updated : r->request, updated, now);
 	if (pending == NULL)
 		goto out;
 	(void)json_object_set_new(pending, API_DEPLOY_UNPAUSE_KEY,
@@ -314,7 +313,7 @@ api_deploy_pending_list(struct api_req *req, struct api_reply *rep)
 		return (api_reply_errno(rep, r, "Failed to list pending "
 		    "deploys: %s", strerror(-r)));
 	json_array_foreach(list, i, item)
-		(void)json_object_del(item, API_DEPLOY_UNPAUSE_KEY);
+		api_deploy_pending_public(item);
 	return (api_reply_filtered(req, rep, list));
 }
 

@@ -141,7 +141,7 @@ api_request_add_deploys(struct db *db, const struct db_request *r,
 		return (0);
 	if (rc < 0)
 		return (rc);
-	(void)json_object_del(pending, "unpauseOnSuccessfulDeploy");
+	api_deploy_pending_public(pending);
 	return (json_object_set_new(parent, "pendingDeployState", pending) ==
 	    0 ? 0 : -ENOMEM);
 }

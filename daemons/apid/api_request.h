@@ -20,5 +20,7 @@ int	api_request_load(struct api_req *req, struct api_reply *rep,
 int	api_request_not_found(struct api_reply *rep, const char *id);
 /* The active deploy id, else the pending one, else NULL. */
 const char *api_request_deploy_in_use(const struct db_request *r);
+/* api_deploy.c: drop what kerr keeps beside a SingularityPendingDeploy. */
+void	api_deploy_pending_public(json_t *pending);
 
 #endif

@@ -48,6 +48,7 @@ static const struct api_route api_routes[] = {
 
 	{ "POST",	"/deploys",			api_deploy_post },
 	{ "GET",	"/deploys/pending",		api_deploy_pending_list },
+	{ "POST",	"/deploys/update",		api_deploy_update },
 	{ "DELETE",	"/deploys/deploy/{deployId}/request/{id}",
 	    api_deploy_cancel },
 	{ "GET",	"/history/request/{id}/deploys", api_deploy_history },

@@ -194,13 +194,36 @@ cleaner_task_replaced(struct cleaner *c, const json_t *cleanup,
 	return (ok);
 }
 
+/*
+ * A stepped deploy that failed or was cancelled: its tasks serve until the
+ * old deploy is back at full healthy strength (spec 3.12 rule 10), or
+ * at once when there is no old deploy to wait for or the request is
+ * paused or not long-running.
+ */
+static int
+cleaner_task_rolled_back(struct cleaner *c, const json_t *cleanup)
+{
+	const char		*rid = json_string_value(json_object_get(
+				    json_object_get(cleanup, "taskId"),
+				    "requestId"));
+	struct db_request	 r;
+	int			 at_once;
+
+	if (db_request_get(c->d->db, rid, &r) < 0)
+		return (1);
+	at_once = r.active_marker == NULL || r.state == REQUEST_PAUSED ||
+	    !request_type_is_long_running(request_type_of(r.request));
+	db_request_clear(&r);
+	return (at_once || cleaner_task_replaced(c, cleanup, 0));
+}
+
 /* Singularity's killNonLongRunningTasksInCleanupAfterSeconds. */
 #define CLEANER_KILL_OLD_JOBS_MS	(24LL * 3600 * 1000)
 
 /*
- * Whether a waiting cleanup may kill now: a one-task bounce, or a
- * service's task on a decommissioned machine, once the replacement is
- * healthy; a job allowed to finish after a pause once
+ * Whether a waiting cleanup may kill now: a one-task bounce, a service's
+ * task on a decommissioned machine or a failed stepped deploy's task, once
+ * the replacement is healthy; a job allowed to finish after a pause once
  * killOldNonLongRunningTasksAfterMillis (default 24 h) has passed.
  */
 static int
@@ -215,6 +238,9 @@ cleaner_task_waited_enough(struct cleaner *c, const json_t *cleanup,
 		return (cleaner_task_replaced(c, cleanup, 0));
 	if (strcmp(type, "DECOMISSIONING") == 0)
 		return (cleaner_task_replaced(c, cleanup, 1));
+	if (strcmp(type, "INCREMENTAL_DEPLOY_FAILED") == 0 ||
+	    strcmp(type, "INCREMENTAL_DEPLOY_CANCELLED") == 0)
+		return (cleaner_task_rolled_back(c, cleanup));
 	if (strcmp(type, "PAUSING") != 0)
 		return (0);
 	id = json_string_value(json_object_get(json_object_get(cleanup,

@@ -1,12 +1,18 @@
 /*
  * The deploy checker (spec 3.6).  A pending deploy of a SERVICE or WORKER
- * succeeds once its target number of tasks has been RUNNING for
- * considerHealthyAfterRunningForSeconds (health checks come later); it
- * fails when one of its tasks fails, or is OVERDUE after
- * deployHealthTimeoutSeconds; a CANCELING one is CANCELED.  Other request
- * types succeed at once.  On success the new deploy becomes active and the
- * old deploy's tasks get NEW_DEPLOY_SUCCEEDED cleanups; otherwise the new
- * tasks are cleaned and the old deploy keeps running.
+ * moves its request to the new deploy in steps (sched_deploy_step.c, one
+ * step of every instance unless the deploy asks for smaller ones): a
+ * step's target of new tasks must turn healthy (RUNNING for
+ * considerHealthyAfterRunningForSeconds, or passing its health check)
+ * before the old deploy's tasks it replaces are stopped, and the deploy
+ * succeeds once the target is every instance.  It fails when more of its
+ * tasks fail than it allows or one fails its health checks, is OVERDUE
+ * when a step is not healthy within deployHealthTimeoutSeconds, and a
+ * CANCELING one is CANCELED.  Other request types succeed at once.  On
+ * success the new deploy becomes active and the old deploy's tasks get
+ * DEPLOY_STEP_FINISHED cleanups; otherwise the new tasks are cleaned (a
+ * stepped deploy's once the old deploy is back at full strength) and the
+ * old deploy keeps running.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,18 +27,9 @@
 #include "records.h"
 #include "request.h"
 #include "sched.h"
+#include "sched_deploy.h"
 
-#define SCHED_DEPLOY_HEALTHY_AFTER_S	5	/* spec 2.3 defaults */
-#define SCHED_DEPLOY_TIMEOUT_S		120
-
-struct sched_deploy {
-	struct db_request	 r;
-	json_t			*pending;	/* SingularityPendingDeploy */
-	json_t			*deploy;	/* SingularityDeploy */
-	const char		*request_id;
-	const char		*deploy_id;
-	json_t			*failures;	/* deployFailures */
-};
+#define SCHED_DEPLOY_TIMEOUT_S		120	/* spec 2.3 default */
 
 static const char *
 sched_deploy_str(const json_t *o, const char *key)
@@ -80,9 +77,10 @@ sched_deploy_activate(struct sched *s, struct sched_deploy *sd, int64_t now)
 	enum request_state state = sd->r.state;
 	int		 rc;
 
+	/* The last step stopped the old tasks; any left go now. */
 	if ((rc = db_deploy_state_set(s->d->db, sd->request_id, marker,
 	    NULL)) < 0 || (rc = sched_deploy_clean_tasks(s, sd->request_id,
-	    old, "NEW_DEPLOY_SUCCEEDED")) < 0)
+	    old, deploy_step_cleanup_type(sd->plan.stepped, "SUCCEEDED"))) < 0)
 		return (rc);
 	if (state == REQUEST_DEPLOYING_TO_UNPAUSE)
 		state = REQUEST_ACTIVE;
@@ -103,8 +101,7 @@ sched_deploy_fall_back(struct sched *s, struct sched_deploy *sd,
 	if ((rc = db_deploy_state_set(s->d->db, sd->request_id,
 	    sd->r.active_marker, NULL)) < 0 ||
 	    (rc = sched_deploy_clean_tasks(s, sd->request_id, sd->deploy_id,
-	    strcmp(state, "CANCELED") == 0 ? "DEPLOY_CANCELED" :
-	    "DEPLOY_FAILED")) < 0 ||
+	    deploy_step_cleanup_type(sd->plan.stepped, state))) < 0 ||
 	    (rc = db_pending_task_remove_for(s->d->db, sd->request_id,
 	    sd->deploy_id)) < 0)
 		return (rc);
@@ -114,44 +111,50 @@ sched_deploy_fall_back(struct sched *s, struct sched_deploy *sd,
 	    REQUEST_DEPLOYING_TO_UNPAUSE, REQUEST_PAUSED, now));
 }
 
-/* Re-count the deploy now in use, as the deploy checker does (3.4). */
-static int
-sched_deploy_requeue(struct sched *s, struct sched_deploy *sd,
-    const char *state, int64_t now)
+int
+sched_deploy_queue(struct sched *s, struct sched_deploy *sd,
+    const char *deploy_id, const char *type)
 {
-	const char	*deploy_id, *type;
-	json_t		*p;
-	int		 rc, existed;
+	json_t	*p;
+	int	 rc, existed;
 
-	if (strcmp(state, "SUCCEEDED") == 0) {
-		deploy_id = sd->deploy_id;
-		type = "DEPLOY_FINISHED";
-	} else {
-		deploy_id = sched_deploy_str(sd->r.active_marker, "deployId");
-		type = strcmp(state, "CANCELED") == 0 ? "DEPLOY_CANCELLED" :
-		    "DEPLOY_FAILED";
-	}
 	if (deploy_id == NULL)
 		return (0);
 	p = records_pending_request(sd->request_id, deploy_id, type, NULL,
-	    NULL, now);
+	    NULL, sd->now);
 	if (p == NULL)
 		return (-ENOMEM);
 	rc = db_pending_request_add(s->d->db, p, &existed);
 	json_decref(p);
+	s->rings |= SCHED_RING_REQUEST_PENDING;
 	return (rc);
 }
 
+/* Re-count the deploy now in use, as the deploy checker does (3.4). */
 static int
+sched_deploy_requeue(struct sched *s, struct sched_deploy *sd,
+    const char *state)
+{
+	if (strcmp(state, "SUCCEEDED") == 0)
+		return (sched_deploy_queue(s, sd, sd->deploy_id,
+		    "DEPLOY_FINISHED"));
+	return (sched_deploy_queue(s, sd, sched_deploy_str(sd->r.active_marker,
+	    "deployId"), strcmp(state, "CANCELED") == 0 ? "DEPLOY_CANCELLED" :
+	    "DEPLOY_FAILED"));
+}
+
+int
 sched_deploy_finish(struct sched *s, struct sched_deploy *sd,
     const char *state, const char *message)
 {
-	int64_t	 now = clock_now_ms();
 	json_t	*result;
+	int	 succeeded = strcmp(state, "SUCCEEDED") == 0;
 	int	 rc;
 
-	result = json_pack("{s:s, s:O, s:I}", "deployState", state,
-	    "deployFailures", sd->failures, "timestamp", (json_int_t)now);
+	/* Failures a deploy was allowed (and replaced) are not its result. */
+	result = json_pack("{s:s, s:o, s:I}", "deployState", state,
+	    "deployFailures", succeeded ? json_array() :
+	    json_incref(sd->failures), "timestamp", (json_int_t)sd->now);
 	if (result == NULL ||
 	    records_set_opt_string(result, "message", message) < 0) {
 		json_decref(result);
@@ -161,13 +164,12 @@ sched_deploy_finish(struct sched *s, struct sched_deploy *sd,
 	    result);
 	json_decref(result);
 	if (rc == 0)
-		rc = strcmp(state, "SUCCEEDED") == 0 ?
-		    sched_deploy_activate(s, sd, now) :
-		    sched_deploy_fall_back(s, sd, state, now);
+		rc = succeeded ? sched_deploy_activate(s, sd, sd->now) :
+		    sched_deploy_fall_back(s, sd, state, sd->now);
 	if (rc == 0)
 		rc = db_pending_deploy_remove(s->d->db, sd->request_id);
 	if (rc == 0)
-		rc = sched_deploy_requeue(s, sd, state, now);
+		rc = sched_deploy_requeue(s, sd, state);
 	if (rc == 0)
 		log_notice("request=%s deploy=%s %s%s%s", sd->request_id,
 		    sd->deploy_id, state, message != NULL ? ": " : "",
@@ -176,33 +178,66 @@ sched_deploy_finish(struct sched *s, struct sched_deploy *sd,
 	return (rc);
 }
 
-/* Failed tasks of the new deploy become deployFailures. */
-static int
-sched_deploy_collect_failures(struct sched *s, struct sched_deploy *sd)
+int
+sched_deploy_save(struct sched *s, struct sched_deploy *sd)
 {
-	json_t	*hist, *h;
-	size_t	 i;
-	int	 count, rc;
+	return (db_pending_deploy_put(s->d->db, sd->request_id, sd->pending, 1,
+	    sd->now));
+}
+
+/* Whether a task id is among the SingularityTaskIds of list. */
+static int
+sched_deploy_listed(const json_t *list, const char *task_id)
+{
+	const json_t	*t;
+	size_t		 i;
+
+	json_array_foreach(list, i, t)
+		if (strcmp(sched_deploy_str(t, "id"), task_id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Failed tasks of the new deploy become deployFailures (*ret_failed of
+ * them); those not yet in the progress's failedDeployTasks go to fresh.
+ */
+static int
+sched_deploy_collect_failures(struct sched *s, struct sched_deploy *sd,
+    json_t *fresh, int *ret_failed)
+{
+	const json_t	*known = json_object_get(sd->progress,
+			    "failedDeployTasks");
+	json_t		*hist, *h, *tid;
+	size_t		 i;
+	const char	*st, *id;
+	int		 rc;
 
 	if ((rc = db_task_history(s->d->db, sd->request_id, 100, 1,
 	    &hist)) < 0)
 		return (rc);
-	count = 0;
+	*ret_failed = 0;
 	json_array_foreach(hist, i, h) {
-		const char *st = sched_deploy_str(h, "lastTaskState");
-		json_t *tid = json_object_get(h, "taskId");
-
-		if (strcmp(sched_deploy_str(tid, "deployId"), sd->deploy_id) !=
-		    0 || st == NULL || strcmp(st, "TASK_FINISHED") == 0 ||
+		st = sched_deploy_str(h, "lastTaskState");
+		tid = json_object_get(h, "taskId");
+		id = sched_deploy_str(tid, "id");
+		if (id == NULL || strcmp(sched_deploy_str(tid, "deployId"),
+		    sd->deploy_id) != 0 || st == NULL ||
+		    strcmp(st, "TASK_FINISHED") == 0 ||
 		    strcmp(st, "TASK_KILLED") == 0)
 			continue;
-		(void)json_array_append_new(sd->failures, json_pack(
+		if (json_array_append_new(sd->failures, json_pack(
 		    "{s:s, s:O, s:s}", "reason", "TASK_FAILED_ON_STARTUP",
-		    "taskId", tid, "message", st));
-		count++;
+		    "taskId", tid, "message", st)) < 0 ||
+		    (!sched_deploy_listed(known, id) &&
+		    json_array_append(fresh, tid) < 0)) {
+			rc = -ENOMEM;
+			break;
+		}
+		(*ret_failed)++;
 	}
 	json_decref(hist);
-	return (count);
+	return (rc);
 }
 
 /* New tasks that count as healthy (sched_health.c decides when). */
@@ -235,46 +270,64 @@ sched_deploy_healthy(struct sched *s, struct sched_deploy *sd,
 	return (healthy);
 }
 
+/* Failed tasks: 0 go on, 1 the deploy ended, or a negative errno. */
+static int
+sched_deploy_failures(struct sched *s, struct sched_deploy *sd)
+{
+	json_t	*fresh;
+	int64_t	 killed_unhealthy = 0;
+	int	 failed = 0, rc;
+
+	if ((fresh = json_array()) == NULL)
+		return (-ENOMEM);
+	rc = sched_deploy_collect_failures(s, sd, fresh, &failed);
+	if (rc == 0 && db_task_unhealthy_count(s->d->db, sd->request_id,
+	    sd->deploy_id, &killed_unhealthy) == 0 && killed_unhealthy > 0) {
+		rc = sched_deploy_finish(s, sd, "FAILED", "A task of the new "
+		    "deploy failed its health checks");
+		rc = rc < 0 ? rc : 1;
+	} else if (rc == 0 && json_array_size(fresh) > 0)
+		rc = sched_deploy_step_retry(s, sd, fresh, failed);
+	json_decref(fresh);
+	return (rc);
+}
+
+/* A step whose tasks are not healthy yet; OVERDUE past its time. */
+static int
+sched_deploy_overdue(struct sched *s, struct sched_deploy *sd)
+{
+	int64_t started = json_integer_value(json_object_get(sd->progress,
+	    "timestamp"));
+
+	if (sd->now - started <= sched_deploy_seconds(sd->deploy,
+	    "deployHealthTimeoutSeconds", SCHED_DEPLOY_TIMEOUT_S) * 1000)
+		return (0);
+	return (sched_deploy_finish(s, sd, "OVERDUE", "Not all tasks became "
+	    "healthy in time"));
+}
+
 /* Progress of a long-running deploy; finishes it when decided. */
 static int
 sched_deploy_progress(struct sched *s, struct sched_deploy *sd)
 {
-	json_t	*progress = json_object_get(sd->pending, "deployProgress");
-	int64_t	 now = clock_now_ms(), started;
-	int	 target, healthy, failed, unhealthy;
-	int64_t	 killed_unhealthy = 0;
+	int	target, healthy, unhealthy, rc;
 
-	target = (int)json_integer_value(json_object_get(progress,
-	    "targetActiveInstances"));
-	if ((failed = sched_deploy_collect_failures(s, sd)) < 0)
-		return (failed);
-	if (db_task_unhealthy_count(s->d->db, sd->request_id, sd->deploy_id,
-	    &killed_unhealthy) == 0 && killed_unhealthy > 0)
-		return (sched_deploy_finish(s, sd, "FAILED", "A task of the new "
-		    "deploy failed its health checks"));
-	if (failed > 0)
-		return (sched_deploy_finish(s, sd, "FAILED",
-		    "A task of the new deploy failed"));
+	if ((rc = sched_deploy_failures(s, sd)) != 0)
+		return (rc < 0 ? rc : 0);
 	if ((healthy = sched_deploy_healthy(s, sd, &unhealthy)) < 0)
 		return (healthy);
 	if (unhealthy > 0)
 		return (sched_deploy_finish(s, sd, "FAILED", "A task of the new "
 		    "deploy failed its health checks"));
+	if (json_is_true(json_object_get(sd->progress, "stepComplete")))
+		return (sched_deploy_step_next(s, sd, healthy));
+	if ((rc = sched_deploy_step_update(s, sd, healthy)) != 0)
+		return (rc < 0 ? rc : 0);
+	target = (int)json_integer_value(json_object_get(sd->progress,
+	    "targetActiveInstances"));
 	if (healthy >= target)
-		return (sched_deploy_finish(s, sd, "SUCCEEDED", NULL));
-	started = json_integer_value(json_object_get(json_object_get(
-	    sd->pending, "deployMarker"), "timestamp"));
-	if (now - started > sched_deploy_seconds(sd->deploy,
-	    "deployHealthTimeoutSeconds", SCHED_DEPLOY_TIMEOUT_S) * 1000)
-		return (sched_deploy_finish(s, sd, "OVERDUE", "Not all tasks "
-		    "became healthy in time"));
-	if (json_integer_value(json_object_get(progress,
-	    "currentActiveInstances")) == healthy)
-		return (0);
-	(void)json_object_set_new(progress, "currentActiveInstances",
-	    json_integer(healthy));
-	return (db_pending_deploy_put(s->d->db, sd->request_id, sd->pending, 1,
-	    now));
+		return (sched_deploy_step_done(s, sd, healthy));
+	return (sched_deploy_overdue(s, sd));
 }
 
 static int
@@ -285,36 +338,69 @@ sched_deploy_step(struct sched *s, struct sched_deploy *sd)
 	if (state != NULL && strcmp(state, "CANCELING") == 0)
 		return (sched_deploy_finish(s, sd, "CANCELED",
 		    "Deploy cancelled"));
-	if (!request_type_is_long_running(request_type_of(sd->r.request)))
+	if (!request_type_is_long_running(request_type_of(sd->request)))
 		return (sched_deploy_finish(s, sd, "SUCCEEDED",
 		    "Request not deployable"));
+	if (!json_is_object(sd->progress))
+		return (sched_deploy_finish(s, sd, "FAILED", "No deploy "
+		    "progress data present. Please reattempt your deploy"));
 	return (sched_deploy_progress(s, sd));
 }
 
+/* The deploy, read again in the pass's transaction: apid may have
+ * changed it (a cancel, a new target) since the list was read. */
 static int
-sched_deploy_one(void *arg, const json_t *pending)
+sched_deploy_load(struct sched *s, struct sched_deploy *sd,
+    const char *request_id)
+{
+	const json_t	*marker;
+	json_t		*updated;
+	int		 rc;
+
+	if ((rc = db_pending_deploy_get(s->d->db, request_id,
+	    &sd->pending)) < 0)
+		return (rc);
+	marker = json_object_get(sd->pending, "deployMarker");
+	sd->request_id = sched_deploy_str(marker, "requestId");
+	sd->deploy_id = sched_deploy_str(marker, "deployId");
+	sd->progress = json_object_get(sd->pending, "deployProgress");
+	if (sd->request_id == NULL || sd->deploy_id == NULL)
+		return (-EINVAL);
+	if ((rc = db_request_get(s->d->db, sd->request_id, &sd->r)) < 0 ||
+	    (rc = db_deploy_get(s->d->db, sd->request_id, sd->deploy_id,
+	    &sd->deploy)) < 0)
+		return (rc);
+	updated = json_object_get(sd->pending, "updatedRequest");
+	sd->request = updated != NULL ? updated : sd->r.request;
+	deploy_step_plan(sd->deploy, sd->request, &sd->plan);
+	return (0);
+}
+
+static int
+sched_deploy_one(void *arg, const json_t *listed)
 {
 	struct sched		*s = arg;
 	struct sched_deploy	 sd = { 0 };
-	int			rc;
+	const char		*request_id;
+	int			 rc;
 
-	sd.request_id = sched_deploy_str(json_object_get(pending,
-	    "deployMarker"), "requestId");
-	sd.deploy_id = sched_deploy_str(json_object_get(pending,
-	    "deployMarker"), "deployId");
-	if (sd.request_id == NULL || sd.deploy_id == NULL)
+	request_id = sched_deploy_str(json_object_get(listed, "deployMarker"),
+	    "requestId");
+	if (request_id == NULL)
 		return (-EINVAL);
-	if ((sd.failures = json_array()) == NULL ||
-	    (rc = db_begin(s->d->db)) < 0) {
-		json_decref(sd.failures);
+	if ((sd.failures = json_array()) == NULL)
 		return (-ENOMEM);
+	if ((rc = db_begin(s->d->db)) < 0) {
+		json_decref(sd.failures);
+		return (rc);
 	}
-	sd.pending = json_deep_copy(pending);
-	rc = db_request_get(s->d->db, sd.request_id, &sd.r);
-	if (rc == -ENOENT)
-		rc = db_pending_deploy_remove(s->d->db, sd.request_id);
-	else if (rc == 0 && (rc = db_deploy_get(s->d->db, sd.request_id,
-	    sd.deploy_id, &sd.deploy)) == 0)
+	sd.now = clock_now_ms();
+	rc = sched_deploy_load(s, &sd, request_id);
+	if (rc == -ENOENT && sd.pending != NULL && sd.r.request == NULL)
+		rc = db_pending_deploy_remove(s->d->db, request_id);
+	else if (rc == -ENOENT && sd.pending == NULL)
+		rc = 0;		/* finished since the list was read */
+	else if (rc == 0)
 		rc = sched_deploy_step(s, &sd);
 	db_request_clear(&sd.r);
 	json_decref(sd.deploy);
@@ -328,4 +414,3 @@ const struct daemon_scan sched_deploy_scan = {
 	.each = sched_deploy_one, .doing = "advance a deploy of",
 	.word = "request", .in = "deployMarker", .key = "requestId",
 };
-

@@ -15,6 +15,7 @@
 #include "db_deploy.h"
 #include "db_request.h"
 #include "db_task.h"
+#include "deploy_step.h"
 #include "log.h"
 #include "request.h"
 #include "sched.h"
@@ -83,7 +84,7 @@ sched_pending_expected(struct sched *s, const struct db_request *r,
 	const char		*type = sched_str(pending, "pendingType");
 	const char		*pend_id = sched_str(r->pending_marker,
 				    "deployId");
-	json_t			*pd = NULL;
+	json_t			*pd = NULL, *progress;
 	int			 target;
 
 	*ret_add_only = 0;
@@ -95,15 +96,19 @@ sched_pending_expected(struct sched *s, const struct db_request *r,
 			return (1);
 		return (0);
 	}
+	if (pend_id == NULL || db_pending_deploy_get(s->d->db,
+	    sched_str(r->request, "id"), &pd) < 0)
+		return (request_instances_of(r->request));
+	progress = json_object_get(pd, "deployProgress");
 	if (!sched_streq(deploy_id, pend_id) ||
 	    sched_streq(deploy_id, sched_str(r->active_marker, "deployId")))
-		return (request_instances_of(r->request));
-	if (db_pending_deploy_get(s->d->db, sched_str(r->request, "id"),
-	    &pd) < 0)
-		return (request_instances_of(r->request));
-	target = sched_streq(sched_str(pd, "currentDeployState"),
-	    "CANCELING") ? 0 : (int)json_integer_value(json_object_get(
-	    json_object_get(pd, "deployProgress"), "targetActiveInstances"));
+		/* The old deploy, less what a stepped deploy took over. */
+		target = deploy_step_old_expected(progress,
+		    request_instances_of(r->request));
+	else
+		target = sched_streq(sched_str(pd, "currentDeployState"),
+		    "CANCELING") ? 0 : (int)json_integer_value(
+		    json_object_get(progress, "targetActiveInstances"));
 	json_decref(pd);
 	return (target);
 }

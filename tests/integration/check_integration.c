@@ -21,6 +21,7 @@ Suite	*run_suite(void);
 Suite	*machines_suite(void);
 Suite	*ui_calls_suite(void);
 Suite	*history_search_suite(void);
+Suite	*incremental_suite(void);
 
 int
 main(void)
@@ -29,7 +30,7 @@ main(void)
 		foundation_suite, requests_suite, deploys_suite,
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
-		NULL
+		incremental_suite, NULL
 	};
 	int r;
 

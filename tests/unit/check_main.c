@@ -12,6 +12,7 @@ Suite	*cron_suite(void);
 Suite	*cron_next_suite(void);
 Suite	*db_suite(void);
 Suite	*deploy_suite(void);
+Suite	*deploy_step_suite(void);
 Suite	*event_auth_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
@@ -37,7 +38,8 @@ main(void)
 		conf_suite, log_suite, db_suite, bus_suite, schema_suite,
 		request_suite, cron_suite, tzif_suite, cron_next_suite,
 		json_filter_suite,
-		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
+		healthcheck_suite, deploy_suite, deploy_step_suite,
+		task_id_suite, task_env_suite,
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
