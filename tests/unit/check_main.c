@@ -27,6 +27,7 @@ Suite	*task_env_suite(void);
 Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
 Suite	*tzif_suite(void);
+Suite	*webhook_suite(void);
 
 int
 main(void)
@@ -38,7 +39,7 @@ main(void)
 		healthcheck_suite, deploy_suite, task_id_suite, task_env_suite,
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
-		lockfile_suite, run_policy_suite, NULL
+		lockfile_suite, run_policy_suite, webhook_suite, NULL
 	};
 
 	return (fixture_run(suites));
