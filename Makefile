@@ -117,6 +117,7 @@ APID_SRCS	+= daemons/apid/api_state.c
 APID_SRCS	+= daemons/apid/api_task.c
 APID_SRCS	+= daemons/apid/api_usage.c
 APID_SRCS	+= daemons/apid/api_util.c
+APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
 
@@ -141,6 +142,8 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleaner_bounce.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook_post.c
 
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
@@ -215,6 +218,8 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 $(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
 $(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
 $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
+# cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
+$(BUILD)/kerr-cleanerd: LIBS += -lcurl
 $(RUN_BIN): $(call obj,$(RUN_SRCS))
 $(filter-out %/kerr-supervisor,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"

@@ -19,6 +19,7 @@ Suite	*jobs_suite(void);
 Suite	*pipeline_suite(void);
 Suite	*run_suite(void);
 Suite	*ui_calls_suite(void);
+Suite	*webhooks_suite(void);
 
 int
 main(void)
@@ -26,7 +27,7 @@ main(void)
 	static Suite *(*const suites[])(void) = {
 		foundation_suite, requests_suite, deploys_suite,
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite, run_suite,
-		ui_calls_suite, NULL
+		ui_calls_suite, webhooks_suite, NULL
 	};
 	int r;
 
