@@ -38,13 +38,17 @@ api_webhooks_uri(const json_t *body, struct api_reply *rep,
 	if (uri == NULL)
 		return (api_reply_error(rep, 400, "uri is required: the http "
 		    "or https URI to POST updates to"), -EINVAL);
-	if (webhook_uri_check(uri, &why) < 0)
-		return (api_reply_error(rep, 400, "Invalid URI provided%s%.200s"
-		    "%s: %s", api_webhooks_printable(uri) ? " '" : "",
-		    api_webhooks_printable(uri) ? uri : "",
-		    api_webhooks_printable(uri) ? "'" : "", why), -EINVAL);
-	*ret = uri;
-	return (0);
+	if (webhook_uri_check(uri, &why) == 0) {
+		*ret = uri;
+		return (0);
+	}
+	if (api_webhooks_printable(uri))
+		(void)api_reply_error(rep, 400, "Invalid URI provided "
+		    "'%.200s': %s", uri, why);
+	else
+		(void)api_reply_error(rep, 400, "Invalid URI provided: %s",
+		    why);
+	return (-EINVAL);
 }
 
 static int

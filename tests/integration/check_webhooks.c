@@ -304,6 +304,8 @@ START_TEST(test_webhooks_api_and_bad_input)
 		{ "{\"uri\":\"ftp://h/x\",\"type\":\"REQUEST\"}",
 		    "Invalid URI provided 'ftp://h/x': only http" },
 		{ "{\"uri\":\"http://h/a b\",\"type\":\"REQUEST\"}", "space" },
+		{ "{\"uri\":\"http://h/\\nx\",\"type\":\"REQUEST\"}",
+		    "Invalid URI provided: it contains a space, a control" },
 		{ "{\"uri\":\"http://:80/\",\"type\":\"REQUEST\"}", "no host" },
 		{ "{\"type\":\"REQUEST\"}", "uri is required" },
 		{ "{\"uri\":5,\"type\":\"TASK\"}", "uri must be a string" },
