@@ -78,6 +78,7 @@ COMMON_SRCS	+= common/store/db_task_cleanup.c
 COMMON_SRCS	+= common/store/db_task_ids.c
 COMMON_SRCS	+= common/store/db_usage.c
 COMMON_SRCS	+= common/store/db_task_search.c
+COMMON_SRCS	+= common/store/db_webhook.c
 COMMON_SRCS	+= common/model/deploy.c
 COMMON_SRCS	+= common/model/deploy_schema.c
 COMMON_SRCS	+= common/model/deploy_step.c
@@ -85,6 +86,7 @@ COMMON_SRCS	+= common/model/records.c
 COMMON_SRCS	+= common/model/request.c
 COMMON_SRCS	+= common/model/schema.c
 COMMON_SRCS	+= common/model/task_id.c
+COMMON_SRCS	+= common/model/webhook.c
 COMMON_SRCS	+= common/time/cron.c
 COMMON_SRCS	+= common/time/tzif.c
 COMMON_SRCS	+= common/executor/event_auth.c
@@ -121,6 +123,7 @@ APID_SRCS	+= daemons/apid/api_usage.c
 APID_SRCS	+= daemons/apid/api_task_search.c
 APID_SRCS	+= daemons/apid/api_task_stats.c
 APID_SRCS	+= daemons/apid/api_util.c
+APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
 APID_SRCS	+= daemons/apid/task_stats.c
@@ -148,6 +151,8 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_machines.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook_post.c
 
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
@@ -223,6 +228,8 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 $(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
 $(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
 $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
+# cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
+$(BUILD)/kerr-cleanerd: LIBS += -lcurl
 $(RUN_BIN): $(call obj,$(RUN_SRCS))
 $(filter-out %/kerr-supervisor,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"

@@ -36,6 +36,11 @@ struct conf {
 	/* [cleanerd] */
 	int	kill_workers;
 	int	kill_grace_ms;
+	int	webhook_workers;
+	int	webhook_timeout_ms;		/* one POST, connect included */
+	int	webhook_retry_min_ms;		/* first backoff, then doubled */
+	int	webhook_retry_max_ms;
+	int	webhook_queue_max;		/* updates queued per webhook */
 
 	/* [executor] */
 	char	executor[CONF_STR_MAX];		/* backend: "local", "slurm" */

@@ -323,6 +323,93 @@ static const char SQL_SCHEMA_V9[] =
 	"CREATE INDEX tasks_done_by_host ON tasks(host, started_at,"
 	"  request_id) WHERE active = 0;";
 
+/*
+ * Webhooks and their durable queues (the outbox of db_webhook.c).  The
+ * updates are queued by triggers on the history tables, so an update and
+ * its history row commit together, whichever daemon writes it, and a
+ * daemon that dies between the two cannot lose one.  Every source trigger
+ * inserts into the view webhook_events, whose INSTEAD OF trigger holds
+ * the one policy: a copy per webhook of that type, unless that webhook's
+ * queue is full (the cap cleanerd stores as the setting
+ * webhookQueueMax), when the webhook's dropped count goes up instead.
+ * A TASK queue row keeps the SingularityTaskHistoryUpdate; the task
+ * itself is read when the update is sent, as Singularity does.
+ */
+#define DB_SCHEMA_WEBHOOKS_OF(type)					\
+	" WHEN EXISTS (SELECT 1 FROM webhooks WHERE type = '" type "')"
+#define DB_SCHEMA_QUEUE_FULL(w)						\
+	"(SELECT count(*) FROM webhook_queue q WHERE q.webhook_id = " w ")"	\
+	" >= coalesce((SELECT CAST(value_json AS INTEGER) FROM settings"	\
+	"  WHERE name = 'webhookQueueMax'), 1000)"
+static const char SQL_SCHEMA_V10[] =
+	"CREATE TABLE webhooks ("
+	"  id TEXT PRIMARY KEY,"
+	"  type TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  webhook_json TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  dropped INTEGER NOT NULL DEFAULT 0,"
+	"  dropped_logged INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX webhooks_by_type ON webhooks(type);"
+	"CREATE TABLE webhook_queue ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+	"  request_id TEXT NOT NULL,"
+	"  deploy_id TEXT,"
+	"  task_id TEXT,"
+	"  payload_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX webhook_queue_by_webhook ON webhook_queue(webhook_id,"
+	"  seq);"
+	"CREATE VIEW webhook_events AS SELECT NULL AS type, NULL AS request_id,"
+	"  NULL AS deploy_id, NULL AS task_id, NULL AS payload_json WHERE 0;"
+	"CREATE TRIGGER webhook_events_enqueue INSTEAD OF INSERT"
+	"  ON webhook_events BEGIN"
+	"  UPDATE webhooks SET dropped = dropped + 1 WHERE type = new.type"
+	"   AND " DB_SCHEMA_QUEUE_FULL("webhooks.id") ";"
+	"  INSERT INTO webhook_queue (webhook_id, request_id, deploy_id,"
+	"   task_id, payload_json) SELECT w.id, new.request_id,"
+	"   new.deploy_id, new.task_id, new.payload_json FROM webhooks w"
+	"   WHERE w.type = new.type AND NOT " DB_SCHEMA_QUEUE_FULL("w.id") ";"
+	" END;"
+	/* SingularityRequestHistory, as GET .../history/.../requests. */
+	"CREATE TRIGGER webhook_request_history AFTER INSERT ON request_history"
+	DB_SCHEMA_WEBHOOKS_OF("REQUEST") " BEGIN"
+	"  INSERT INTO webhook_events VALUES ('REQUEST', new.request_id, NULL,"
+	"   NULL, json_patch(json_object('createdAt', new.created_at,"
+	"   'eventType', new.event_type, 'request', json(new.request_json)),"
+	"   json_object('user', new.user, 'message', new.message)));"
+	" END;"
+	/* SingularityDeployUpdate: STARTING as the deploy is stored,
+	 * FINISHED with its first result. */
+	"CREATE TRIGGER webhook_deploy_starting AFTER INSERT ON deploys"
+	DB_SCHEMA_WEBHOOKS_OF("DEPLOY") " BEGIN"
+	"  INSERT INTO webhook_events VALUES ('DEPLOY', new.request_id,"
+	"   new.deploy_id, NULL, json_object('deployMarker',"
+	"   json(new.marker_json), 'deploy', json(new.deploy_json),"
+	"   'eventType', 'STARTING'));"
+	" END;"
+	"CREATE TRIGGER webhook_deploy_finished AFTER UPDATE OF result_json"
+	"  ON deploys" DB_SCHEMA_WEBHOOKS_OF("DEPLOY")
+	"  AND old.result_json IS NULL AND new.result_json IS NOT NULL BEGIN"
+	"  INSERT INTO webhook_events VALUES ('DEPLOY', new.request_id,"
+	"   new.deploy_id, NULL, json_object('deployMarker',"
+	"   json(new.marker_json), 'deploy', json(new.deploy_json),"
+	"   'eventType', 'FINISHED', 'deployResult', json(new.result_json)));"
+	" END;"
+	/* SingularityTaskHistoryUpdate, as GET /history/task/{id}. */
+	"CREATE TRIGGER webhook_task_update AFTER INSERT ON task_updates"
+	DB_SCHEMA_WEBHOOKS_OF("TASK") " BEGIN"
+	"  INSERT INTO webhook_events SELECT 'TASK', t.request_id, t.deploy_id,"
+	"   t.task_id, json_patch(json_object('taskId',"
+	"   json(t.task_json) -> 'taskId', 'timestamp', new.timestamp,"
+	"   'taskState', new.state, 'previous', json('[]')),"
+	"   json_object('statusMessage', new.message, 'statusReason',"
+	"   new.reason)) FROM tasks t WHERE t.task_id = new.task_id;"
+	" END;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -334,6 +421,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V7,
 	SQL_SCHEMA_V8,
 	SQL_SCHEMA_V9,
+	SQL_SCHEMA_V10,
 };
 
 const int db_schema_current =

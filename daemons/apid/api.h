@@ -284,6 +284,17 @@ int	api_disasters_disabled_actions(struct api_req *req,
 int	api_disasters_disable(struct api_req *req, struct api_reply *rep);
 int	api_disasters_enable(struct api_req *req, struct api_reply *rep);
 
+/* api_webhooks.c: webhooks and their queues */
+int	api_webhooks_list(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_summary(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_post(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_delete(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_queue_request(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_queue_deploy(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_queue_task(struct api_req *req, struct api_reply *rep);
+int	api_webhooks_queue_elevated(struct api_req *req,
+	    struct api_reply *rep);
+
 /* api_usage.c: resource usage */
 int	api_usage_requests(struct api_req *req, struct api_reply *rep);
 int	api_usage_request(struct api_req *req, struct api_reply *rep);

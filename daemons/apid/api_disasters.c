@@ -295,6 +295,8 @@ api_disasters_action_of(api_handler_fn h, const struct api_req *req)
 		{ api_deploy_post, "DEPLOY" },
 		{ api_deploy_post_legacy, "DEPLOY" },
 		{ api_deploy_cancel, "CANCEL_DEPLOY" },
+		{ api_webhooks_post, "ADD_WEBHOOK" },
+		{ api_webhooks_delete, "REMOVE_WEBHOOK" },
 	};
 	size_t i;
 

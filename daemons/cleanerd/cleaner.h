@@ -1,15 +1,20 @@
 /*
  * kerr-cleanerd internals: the loop that carries out request and task
- * cleanups (cleaner_loop.c).
+ * cleanups (cleaner_loop.c), and the delivery of webhooks
+ * (cleaner_webhook.c).
  */
 #ifndef KERR_CLEANER_H
 #define KERR_CLEANER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
 
 #include "daemon.h"
 #include "db_request.h"
 #include "db_state.h"
 #include "executor.h"
 
+struct cleaner_webhooks;
 struct workq;
 
 struct cleaner {
@@ -20,6 +25,7 @@ struct cleaner {
 	struct workq			*pool;		/* kill workers */
 	json_t				*kills;		/* to send after
 							   the commit */
+	struct cleaner_webhooks		*hooks;		/* webhook workers */
 };
 
 /* The daemon_role of cleanerd (arg: a zeroed struct cleaner): start,
@@ -55,5 +61,33 @@ void	cleaner_machines_scan(struct cleaner *c);
  * cleanup; 1 when it is finished (remove it), 0 to keep it. */
 int	cleaner_bounce_step(struct cleaner *c, const struct db_request *r,
 	    const json_t *cleanup, const char *type);
+
+/*
+ * cleaner_webhook.c: the webhook queues of the store, each POSTed in
+ * order by a pool of webhook_workers threads.  start and stop the pool;
+ * scan, on every pass, hands each webhook with an update due to a worker
+ * unless one has it already, and logs the updates full queues dropped.
+ */
+int	cleaner_webhook_start(struct cleaner *c);
+void	cleaner_webhook_stop(struct cleaner *c);
+void	cleaner_webhook_scan(struct cleaner *c);
+
+/* cleaner_webhook_post.c: one POST over libcurl.  init and fini once per
+ * process, around every handle's life. */
+struct cleaner_webhook_post;
+int	cleaner_webhook_post_init(void);
+void	cleaner_webhook_post_fini(void);
+/* A handle for one thread; NULL on OOM.  free accepts NULL. */
+struct cleaner_webhook_post *cleaner_webhook_post_new(void);
+void	cleaner_webhook_post_free(struct cleaner_webhook_post *p);
+/*
+ * POST the JSON body to uri within timeout_ms: 0 with *ret_status when an
+ * answer came (why: "HTTP <status>"), -EIO when none did (why says what
+ * happened), -ECANCELED when *stopping was set meanwhile.
+ */
+int	cleaner_webhook_post_send(struct cleaner_webhook_post *p,
+	    const char *uri, const char *body, long timeout_ms,
+	    const atomic_int *stopping, long *ret_status, char *why,
+	    size_t whylen);
 
 #endif

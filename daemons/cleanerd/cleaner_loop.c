@@ -1,7 +1,8 @@
 /*
  * The cleaner's daemon_role: its start and stop, and the loop body.
  * Woken by request.cleanup and task.cleanup, and by the tick; every
- * wake-up re-reads the cleanup queues from the store.
+ * wake-up re-reads the cleanup queues and the webhook queues from the
+ * store.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,10 @@ cleaner_loop_start(void *arg, struct daemon *d)
 		log_err("Failed to start kill workers: %s", strerror(-r));
 		return (-1);
 	}
+	if ((r = cleaner_webhook_start(c)) < 0) {
+		log_err("Failed to start webhook workers: %s", strerror(-r));
+		return (-1);
+	}
 	return (0);
 }
 
@@ -37,6 +42,7 @@ cleaner_loop_stop(void *arg)
 {
 	struct cleaner *c = arg;
 
+	cleaner_webhook_stop(c);
 	cleaner_task_pool_stop(c);
 	if (c->exec != NULL && c->exec->close != NULL)
 		c->exec->close();
@@ -53,6 +59,7 @@ cleaner_loop_scan(void *arg)
 	cleaner_machines_scan(c);
 	if (c->exec != NULL)
 		cleaner_task_scan(c);
+	cleaner_webhook_scan(c);
 }
 
 void

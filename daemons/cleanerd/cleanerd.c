@@ -1,6 +1,7 @@
 /*
- * kerr-cleanerd: carries out pause, delete, bounce and kill.  Subscribes
- * to the topics of bus_msg.h addressed to "cleanerd".
+ * kerr-cleanerd: carries out pause, delete, bounce and kill, and POSTs
+ * the webhooks' updates.  Subscribes to the topics of bus_msg.h addressed
+ * to "cleanerd"; the webhook queues are read on every pass.
  */
 #include "cleaner.h"
 #include "daemon.h"

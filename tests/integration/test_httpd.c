@@ -1,7 +1,11 @@
 /*
- * A tiny HTTP server for health-check tests, run as a task's command:
- * kerr-test-httpd PORT STATUS answers every request with STATUS and a short
- * body, forever.  Kept apart from kerr so tests need no interpreter.
+ * A tiny HTTP server for the tests, run as a task's command or by a test
+ * itself: kerr-test-httpd PORT STATUS [FILE [DELAY_MS]] answers every
+ * request with STATUS and a short body, forever.  With FILE, it is a
+ * webhook receiver: it reads each whole request and appends it to FILE
+ * as one line, "METHOD PATH BODY", before it answers (DELAY_MS later, to
+ * play a slow receiver).  Kept apart from kerr so tests need no
+ * interpreter.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,16 +14,89 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
+
+#define TEST_HTTPD_MAX	(1024 * 1024)	/* one request, headers and body */
+
+/* Read a request into buf until its headers and Content-Length bytes of
+ * body are in; its length, or -1. */
+static ssize_t
+test_httpd_read(int c, char *buf, size_t len)
+{
+	size_t	 got = 0, want = 0;
+	ssize_t	 n;
+	char	*end, *cl;
+
+	for (;;) {
+		if ((n = read(c, buf + got, len - 1 - got)) <= 0)
+			return (-1);
+		got += (size_t)n;
+		buf[got] = '\0';
+		if ((end = strstr(buf, "\r\n\r\n")) == NULL) {
+			if (got == len - 1)
+				return (-1);
+			continue;
+		}
+		cl = strcasestr(buf, "\r\nContent-Length:");
+		want = (size_t)(end + 4 - buf) + (cl != NULL && cl < end ?
+		    strtoul(cl + 17, NULL, 10) : 0);
+		if (want > len - 1)
+			return (-1);
+		if (got >= want)
+			return ((ssize_t)got);
+	}
+}
+
+/* Append "METHOD PATH BODY\n" to path. */
+static void
+test_httpd_record(const char *path, const char *req)
+{
+	const char	*body = strstr(req, "\r\n\r\n") + 4;
+	const char	*eol = strstr(req, " HTTP/");
+	FILE		*fp;
+
+	if ((fp = fopen(path, "a")) == NULL) {
+		perror("kerr-test-httpd: record");
+		return;
+	}
+	fprintf(fp, "%.*s %s\n", eol != NULL ? (int)(eol - req) : 0, req, body);
+	if (fclose(fp) != 0)
+		perror("kerr-test-httpd: record");
+}
+
+static void
+test_httpd_serve(int c, const char *reply, size_t n, const char *record,
+    long delay_ms)
+{
+	static char		buf[TEST_HTTPD_MAX];
+	struct timespec		ts = { delay_ms / 1000,
+				    (delay_ms % 1000) * 1000000 };
+
+	if (record == NULL) {
+		/* One read of the request is enough for a fixed answer. */
+		if (read(c, buf, sizeof(buf)) < 0)
+			return;
+	} else {
+		if (test_httpd_read(c, buf, sizeof(buf)) < 0)
+			return;
+		test_httpd_record(record, buf);
+		if (delay_ms > 0)
+			(void)nanosleep(&ts, NULL);
+	}
+	if (write(c, reply, n) != (ssize_t)n)
+		perror("kerr-test-httpd: write");
+}
 
 int
 main(int argc, char **argv)
 {
 	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	char			buf[4096], reply[256];
+	char			reply[256];
 	int			fd, c, one = 1, n;
 
-	if (argc != 3)
+	if (argc < 3 || argc > 5)
 		return (2);
 	sin.sin_port = htons((uint16_t)atoi(argv[1]));
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -37,10 +114,8 @@ main(int argc, char **argv)
 	for (;;) {
 		if ((c = accept(fd, NULL, NULL)) < 0)
 			continue;
-		/* One read of the request is enough for a fixed answer. */
-		if (read(c, buf, sizeof(buf)) >= 0 &&
-		    write(c, reply, (size_t)n) != n)
-			perror("kerr-test-httpd: write");
+		test_httpd_serve(c, reply, (size_t)n, argc > 3 ? argv[3] : NULL,
+		    argc > 4 ? atol(argv[4]) : 0);
 		close(c);
 	}
 }

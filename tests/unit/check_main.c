@@ -30,6 +30,7 @@ Suite	*task_id_suite(void);
 Suite	*task_search_suite(void);
 Suite	*task_stats_suite(void);
 Suite	*tzif_suite(void);
+Suite	*webhook_suite(void);
 
 int
 main(void)
@@ -43,7 +44,7 @@ main(void)
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
-		task_search_suite, task_stats_suite,
+		task_search_suite, task_stats_suite, webhook_suite,
 		NULL
 	};
 
