@@ -33,7 +33,8 @@
 
 struct cleaner_webhooks {
 	struct daemon	*d;
-	struct workq	*pool;
+	struct workq	*pool;		/* NULL until there is work */
+	int		 curl;		/* libcurl initialised */
 	atomic_int	 stopping;
 	pthread_mutex_t	 lock;		/* guards busy */
 	char		**busy;		/* webhooks a worker has */
@@ -257,17 +258,33 @@ cleaner_webhook_start(struct cleaner *c)
 	    c->d->conf.webhook_queue_max)) < 0)
 		log_warnx("Failed to store webhook_queue_max: %s, ignoring",
 		    strerror(-r));
-	if ((r = cleaner_webhook_post_init()) < 0)
-		return (r);
-	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		cleaner_webhook_post_fini();
+	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return (-ENOMEM);
-	}
 	w->d = c->d;
 	(void)pthread_mutex_init(&w->lock, NULL);
 	c->hooks = w;
+	return (0);
+}
+
+/*
+ * The workers, their store connections and libcurl (with its TLS
+ * library, some megabytes) only once a webhook has an update to send:
+ * a kerr with no webhook never carries them.
+ */
+static int
+cleaner_webhook_pool(struct cleaner_webhooks *w)
+{
+	int r;
+
+	if (w->pool != NULL)
+		return (0);
+	if (!w->curl) {
+		if ((r = cleaner_webhook_post_init()) < 0)
+			return (r);
+		w->curl = 1;
+	}
 	return (workq_start(&cleaner_webhook_pool_ops, w, w,
-	    c->d->conf.webhook_workers, &w->pool));
+	    w->d->conf.webhook_workers, &w->pool));
 }
 
 void
@@ -280,14 +297,16 @@ cleaner_webhook_stop(struct cleaner *c)
 		return;
 	/* Queued jobs then end at once, a POST under way within a second. */
 	atomic_store(&w->stopping, 1);
-	workq_stop(w->pool);
+	if (w->pool != NULL)
+		workq_stop(w->pool);
 	for (i = 0; i < w->nbusy; i++)
 		free(w->busy[i]);
 	free(w->busy);
 	(void)pthread_mutex_destroy(&w->lock);
+	if (w->curl)
+		cleaner_webhook_post_fini();
 	free(w);
 	c->hooks = NULL;
-	cleaner_webhook_post_fini();
 }
 
 /* ---- the pass ---- */
@@ -349,6 +368,12 @@ cleaner_webhook_scan(struct cleaner *c)
 		log_warnx("Failed to read the webhook queues: %s, ignoring",
 		    strerror(-r));
 		return;
+	}
+	if (json_array_size(due) > 0 &&
+	    (r = cleaner_webhook_pool(c->hooks)) < 0) {
+		log_warnx("Failed to start the webhook workers: %s, retrying "
+		    "on the next tick", strerror(-r));
+		json_array_clear(due);
 	}
 	json_array_foreach(due, i, v)
 		cleaner_webhook_hand_over(c->hooks, json_string_value(v));
