@@ -917,7 +917,12 @@ kerr_on_slurm() {	# kerr_on_slurm DIR
 		    "$DEPLOY_REQS" "$DEPLOY_INST" 90000
 		K_SLURM=$(grep '^BENCH' "$f")
 		say "  $(kv "$K_SLURM" tasks) RUNNING, p50 $(kv "$K_SLURM" p50_us) us, p99 $(kv "$K_SLURM" p99_us) us, $(kv "$K_SLURM" launches_per_s) launches/s"
-		kerr_stop
+		# Its 8 launch workers are not the shipped kerr the memory
+		# rows speak of: stopped without a look at their peak.
+		# shellcheck disable=SC2086
+		stop_pids 5 $KPIDS
+		KPIDS=""
+		KPID=()
 	fi
 	SLURM_CONF=$dir/slurm.conf timeout 10 scancel --quiet --me 2>/dev/null
 	KCONF=$save_conf KPORT=$save_port KDB=$save_db
