@@ -42,7 +42,7 @@ LIBS		 = $(PKG_LIBS) -lnng -lnettle -lpthread
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
-		   systemd-container nettle-dev
+		   systemd-container nettle-dev libarchive-dev
 
 COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
@@ -130,6 +130,7 @@ APID_SRCS	+= daemons/apid/task_stats.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
+SCHEDULERD_SRCS	+= daemons/schedulerd/sched_artifacts.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_deploy_step.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_event.c
@@ -157,6 +158,7 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook_post.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_fetch.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_node.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_report.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_user.c
@@ -170,6 +172,10 @@ SUPERVISOR_SRCS	+= common/executor/event_auth.c
 SUPERVISOR_SRCS	+= common/executor/event_channel.c
 SUPERVISOR_SRCS	+= common/executor/proc.c
 SUPERVISOR_SRCS	+= common/executor/task_event.c
+
+FETCH_SRCS	+= daemons/fetch/fetch.c
+FETCH_SRCS	+= daemons/fetch/fetch_archive.c
+FETCH_SRCS	+= daemons/fetch/fetch_get.c
 
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
@@ -192,7 +198,8 @@ SLURM_TEST_SRCS	 = tests/fixture.c tests/integration/harness.c \
 		   tests/slurm/check_slurm.c
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
-		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor
+		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor \
+		   $(BUILD)/kerr-fetch
 # What `make run` runs; not installed (systemd supervises there).
 RUN_BIN		 = $(BUILD)/kerr-run
 LIBCOMMON	 = $(BUILD)/libcommon.a
@@ -231,7 +238,7 @@ $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
 # cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
 $(BUILD)/kerr-cleanerd: LIBS += -lcurl
 $(RUN_BIN): $(call obj,$(RUN_SRCS))
-$(filter-out %/kerr-supervisor,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
+$(filter-out %/kerr-supervisor %/kerr-fetch,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
 
@@ -240,6 +247,12 @@ $(filter-out %/kerr-supervisor,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 # of 100), and no LD_PRELOAD of the task's environment, which is its own,
 # reaches it as root.  The sanitizers need their shared runtime.
 SUPERVISOR_LDFLAGS = $(if $(SANITIZE),,-static)
+
+# The artifact fetcher: run by a task's supervisor only when it has
+# artifacts, so libcurl and libarchive never weigh on the supervisor.
+$(BUILD)/kerr-fetch: $(call obj,$(FETCH_SRCS))
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ -lcurl -larchive -ljansson -lnettle
 
 $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@echo "  LD      $@"

@@ -115,6 +115,11 @@ static const struct conf_key conf_keys[] = {
 	    "host name reported for tasks; empty means gethostname()" },
 	{ "executor", "rack_id", CONF_STRING, CONF_OFF(rack_id),
 	    "DEFAULT", 0, 0, "rack reported for tasks" },
+	{ "executor", "artifact_max_mb", CONF_INT, CONF_OFF(artifact_max_mb),
+	    "1024", 1, 1048576, "largest artifact, unpacked, in MB" },
+	{ "executor", "artifact_timeout_seconds", CONF_INT,
+	    CONF_OFF(artifact_timeout_seconds), "300", 1, 86400,
+	    "longest download of one artifact" },
 	{ "executor", "slurm_sandbox_dir", CONF_STRING,
 	    CONF_OFF(slurm_sandbox_dir), "", 0, 0,
 	    "sandboxes on a directory every node shares; empty means "

@@ -50,6 +50,8 @@ struct conf {
 	int	port_range_max;
 	char	agent_hostname[CONF_STR_MAX];	/* empty: gethostname() */
 	char	rack_id[CONF_STR_MAX];
+	int	artifact_max_mb;		/* per artifact, unpacked */
+	int	artifact_timeout_seconds;	/* per download */
 	/* backend = slurm (executor_slurm.c) */
 	char	slurm_sandbox_dir[CONF_STR_MAX];
 	char	slurm_key_file[CONF_STR_MAX];

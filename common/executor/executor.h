@@ -47,6 +47,10 @@ struct executor_launch {
 	const char	 *rack;		/* the rack asked for, or NULL */
 	int64_t		  time_limit_ms; /* 0: none */
 	const char	 *exclude;	/* nodes to avoid, "a,b", or NULL */
+	/* Artifacts to fetch into the sandbox first: kerr-fetch's list
+	 * (JSON) and their names, "a.tar.gz, run.sh"; NULL: none. */
+	const char	 *artifacts;
+	const char	 *artifact_names;
 	/* Where a failed launch may say why in words (NULL: nowhere). */
 	char		 *error;
 	size_t		  error_len;

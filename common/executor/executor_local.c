@@ -32,8 +32,25 @@
 #include "proc.h"
 
 /* The supervisor's own options, at most: see executor_local_argv. */
-#define EXECUTOR_LOCAL_ARGV_OWN		18
+#define EXECUTOR_LOCAL_ARGV_OWN		22
 #define EXECUTOR_LOCAL_NUM_MAX		32
+
+/* -X kerr-fetch -F NAMES, for a task with artifacts. */
+static int
+executor_local_fetch_argv(const struct executor_launch *l, char **argv,
+    size_t *n)
+{
+	char	path[PATH_MAX];
+	int	r;
+
+	if (l->artifacts == NULL)
+		return (0);
+	if ((r = executor_fetch_path(path, sizeof(path))) < 0 ||
+	    (r = executor_argv_opt(argv, n, "-X", path)) < 0)
+		return (r);
+	return (executor_argv_opt(argv, n, "-F", l->artifact_names != NULL ?
+	    l->artifact_names : "artifacts"));
+}
 
 /*
  * kerr-supervisor -t TASK_ID -s SANDBOX -e EVENTS [-u USER] [-c CPUS]
@@ -66,6 +83,7 @@ executor_local_argv(const struct executor_launch *l, const char *path,
 	    executor_number(mem, sizeof(mem), l->memory_mb))) < 0 ||
 	    (r = executor_argv_opt(argv, &n, "-v",
 	    l->log_level > 0 ? level : NULL)) < 0 ||
+	    (r = executor_local_fetch_argv(l, argv, &n)) < 0 ||
 	    (r = executor_argv_add(argv, &n, "--")) < 0)
 		goto fail;
 	for (i = 0; l->argv[i] != NULL; i++)
@@ -151,7 +169,8 @@ executor_local_launch_one(const struct executor_launch *l, const char *path)
 	if ((r = executor_local_valid(l)) < 0 ||
 	    (claim = r = executor_sandbox_make(l)) < 0)
 		return (r);
-	if ((r = executor_local_argv(l, path, &argv)) == 0)
+	if ((r = executor_sandbox_artifacts(l)) == 0 &&
+	    (r = executor_local_argv(l, path, &argv)) == 0)
 		r = executor_local_spawn(path, argv, l->envp, claim);
 	/* The supervisor holds its own copy of the claim from now on. */
 	(void)close(claim);

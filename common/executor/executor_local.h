@@ -31,6 +31,11 @@
 #define EXECUTOR_LOCAL_LOCK		"lock"
 #define EXECUTOR_LOCAL_LOCK_FD		3
 /* TASK_EVENT_FILE ("events") in it: the task's events, one per line. */
+/* The task's artifacts for kerr-fetch (JSON), when it has any. */
+#define EXECUTOR_LOCAL_ARTIFACTS	"artifacts.json"
+/* The fetcher: $KERR_FETCH, else kerr-fetch beside the supervisor. */
+#define EXECUTOR_LOCAL_FETCH_ENV	"KERR_FETCH"
+#define EXECUTOR_LOCAL_FETCH		"kerr-fetch"
 
 /* The binary: $KERR_SUPERVISOR, else kerr-supervisor beside our own. */
 #define EXECUTOR_LOCAL_SUPERVISOR_ENV	"KERR_SUPERVISOR"

@@ -124,10 +124,12 @@ executor_sandbox_make(const struct executor_launch *l)
 }
 
 
-int
-executor_supervisor_path(char *buf, size_t len)
+/* $env, else name beside our own binary. */
+static int
+executor_program_path(const char *env_name, const char *name, char *buf,
+    size_t len)
 {
-	const char	*env = getenv(EXECUTOR_LOCAL_SUPERVISOR_ENV);
+	const char	*env = getenv(env_name);
 	char		 self[PATH_MAX];
 	char		*slash;
 	ssize_t		 n;
@@ -143,10 +145,56 @@ executor_supervisor_path(char *buf, size_t len)
 		if ((slash = strrchr(self, '/')) == NULL)
 			return (-ENOENT);
 		*slash = '\0';
-		w = snprintf(buf, len, "%s/%s", self,
-		    EXECUTOR_LOCAL_SUPERVISOR);
+		w = snprintf(buf, len, "%s/%s", self, name);
 	}
 	return (w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0);
+}
+
+int
+executor_supervisor_path(char *buf, size_t len)
+{
+	return (executor_program_path(EXECUTOR_LOCAL_SUPERVISOR_ENV,
+	    EXECUTOR_LOCAL_SUPERVISOR, buf, len));
+}
+
+int
+executor_fetch_path(char *buf, size_t len)
+{
+	return (executor_program_path(EXECUTOR_LOCAL_FETCH_ENV,
+	    EXECUTOR_LOCAL_FETCH, buf, len));
+}
+
+int
+executor_sandbox_artifacts(const struct executor_launch *l)
+{
+	char	path[PATH_MAX];
+	size_t	len;
+	ssize_t	n;
+	int	fd, r = 0, w;
+
+	if (l->artifacts == NULL)
+		return (0);
+	w = snprintf(path, sizeof(path), "%s/%s/%s", l->sandbox_dir,
+	    EXECUTOR_LOCAL_DIR, EXECUTOR_LOCAL_ARTIFACTS);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return (-ENAMETOOLONG);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return (-errno);
+	len = strlen(l->artifacts);
+	while (r == 0 && len > 0) {
+		if ((n = write(fd, l->artifacts + strlen(l->artifacts) - len,
+		    len)) < 0) {
+			if (errno != EINTR)
+				r = -errno;
+			continue;
+		}
+		len -= (size_t)n;
+	}
+	if (close(fd) != 0 && r == 0)
+		r = -errno;
+	return (r);
 }
 
 

@@ -23,6 +23,10 @@ int	executor_sandbox_replay(const char *sandbox_dir, const char *task_id,
 
 /* $KERR_SUPERVISOR, else kerr-supervisor beside our own binary. */
 int	executor_supervisor_path(char *buf, size_t len);
+/* $KERR_FETCH, else kerr-fetch beside our own binary. */
+int	executor_fetch_path(char *buf, size_t len);
+/* l->artifacts into <sandbox>/.kerr/artifacts.json (none: nothing). */
+int	executor_sandbox_artifacts(const struct executor_launch *l);
 
 /* A NULL-terminated vector of owned strings, with room made by the
  * caller: append a copy of s; an option and its value (nothing when the

@@ -47,6 +47,7 @@
 
 static struct {
 	char			 wrapper[PATH_MAX];
+	char			 fetcher[PATH_MAX];	/* beside it */
 	char			 events[CONF_STR_MAX + 8];	/* udp:... */
 	char			 key_file[CONF_STR_MAX];
 	char			 partitions[CONF_STR_MAX];
@@ -106,6 +107,12 @@ executor_slurm_open(const struct conf *c)
 	else if ((r = executor_supervisor_path(slurm.wrapper,
 	    sizeof(slurm.wrapper))) < 0)
 		return (r);
+	/* kerr-fetch is installed beside the wrapper, on every node. */
+	(void)snprintf(slurm.fetcher, sizeof(slurm.fetcher), "%.*s/%s",
+	    (int)(strrchr(slurm.wrapper, '/') != NULL ?
+	    strrchr(slurm.wrapper, '/') - slurm.wrapper : 1),
+	    strrchr(slurm.wrapper, '/') != NULL ? slurm.wrapper : ".",
+	    EXECUTOR_LOCAL_FETCH);
 	(void)snprintf(slurm.events, sizeof(slurm.events), "%s%s",
 	    EVENT_CHANNEL_UDP, addr);
 	(void)snprintf(slurm.key_file, sizeof(slurm.key_file), "%s",
@@ -199,7 +206,11 @@ executor_slurm_wrapper_argv(const struct executor_launch *l, char ***ret)
 	    (r = executor_argv_opt(argv, &n, "-v",
 	    l->log_level > 0 ? level : NULL)) < 0 ||
 	    (r = executor_argv_opt(argv, &n, "-p",
-	    l->nports > 0 ? ports : NULL)) < 0) {
+	    l->nports > 0 ? ports : NULL)) < 0 ||
+	    (r = executor_argv_opt(argv, &n, "-X",
+	    l->artifacts != NULL ? slurm.fetcher : NULL)) < 0 ||
+	    (r = executor_argv_opt(argv, &n, "-F",
+	    l->artifacts != NULL ? l->artifact_names : NULL)) < 0) {
 		executor_argv_free(argv);
 		return (r);
 	}
@@ -410,7 +421,7 @@ executor_slurm_launch_one(const struct executor_launch *l)
 		return (claim);
 	if ((r = executor_slurm_submitted(l)) == 1)
 		r = -EALREADY;
-	else if (r == 0)
+	else if (r == 0 && (r = executor_sandbox_artifacts(l)) == 0)
 		r = executor_slurm_sbatch(l, claim);
 	(void)close(claim);
 	return (r);

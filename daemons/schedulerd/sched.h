@@ -105,6 +105,11 @@ int	sched_scheduled_apply(struct sched *s, const struct db_request *r,
 int	sched_task_cleanup(struct sched *s, const char *task_id,
 	    const char *request_id, const char *type, const char *message);
 
+/* sched_artifacts.c: the deploy's uris and the run's extraArtifacts as
+ * kerr-fetch's list (NULLs when there are none). */
+int	sched_artifacts(const struct conf *c, const json_t *deploy,
+	    const json_t *pending, char **ret_list, char **ret_names);
+
 /* sched_pool.c: launch workers, each with its own store connection. */
 struct sched_launch_job {
 	char		 task_id[256];
@@ -119,6 +124,8 @@ struct sched_launch_job {
 	char		 rack[64];	/* the first of rackAffinity */
 	int64_t		 time_limit_ms;
 	char		*exclude;	/* agents taking no new task */
+	char		*artifacts;	/* kerr-fetch's list, or NULL */
+	char		*artifact_names;
 };
 
 int	sched_pool_start(struct sched *s, int workers);

@@ -211,7 +211,9 @@ sched_launch_job_new(struct sched *s, const json_t *task,
 	if (task_env_build(&in, &job->envp) < 0 ||
 	    task_argv_build(deploy, json_object_get(pending,
 	    "cmdLineArgsList"), &job->argv) < 0 ||
-	    sched_launch_user(s, deploy, pending, &job->user) < 0) {
+	    sched_launch_user(s, deploy, pending, &job->user) < 0 ||
+	    sched_artifacts(&s->d->conf, deploy, pending, &job->artifacts,
+	    &job->artifact_names) < 0) {
 		sched_launch_job_free(job);
 		return (NULL);
 	}

@@ -27,6 +27,8 @@ sched_launch_job_free(struct sched_launch_job *job)
 	task_strv_free(job->envp);
 	free(job->user);
 	free(job->exclude);
+	free(job->artifacts);
+	free(job->artifact_names);
 	free(job);
 }
 
@@ -113,6 +115,8 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 		.rack = job->rack[0] != '\0' ? job->rack : NULL,
 		.time_limit_ms = job->time_limit_ms,
 		.exclude = job->exclude,
+		.artifacts = job->artifacts,
+		.artifact_names = job->artifact_names,
 		.error = why, .error_len = sizeof(why),
 	};
 	int			 r = 0;

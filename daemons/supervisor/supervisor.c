@@ -120,7 +120,8 @@ supervisor_usage(void)
 	    "-e events [-u user] [-c cpus]\n"
 	    "                       [-m memory_mb] [-v log_level] "
 	    "[-k key_file]\n"
-	    "                       [-N rack [-H node] [-p count:min-max]] -- "
+	    "                       [-N rack [-H node] [-p count:min-max]]\n"
+	    "                       [-X fetcher -F names] -- "
 	    "command [arg ...]\n");
 }
 
@@ -163,6 +164,7 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 		{ 'c', &cpus, NULL }, { 'm', &mem, NULL }, { 'v', &level, NULL },
 		{ 'k', &sv->key_file, NULL }, { 'N', &sv->rack, NULL },
 		{ 'p', &ports, NULL }, { 'H', &node, NULL },
+		{ 'X', &sv->fetcher, NULL }, { 'F', &sv->fetching, NULL },
 	};
 	int			 lv = LOG_NOTICE;
 
@@ -221,6 +223,9 @@ supervisor_starting(struct supervisor *sv)
 
 	task_event_init(&e, sv->task_id);
 	(void)snprintf(e.state, sizeof(e.state), "TASK_STARTING");
+	if (sv->fetcher != NULL && sv->fetching != NULL)
+		(void)snprintf(e.message, sizeof(e.message), "Fetching %s",
+		    sv->fetching);
 	supervisor_report_record(sv, &e);
 }
 

@@ -15,6 +15,7 @@
  * supervisor_exit.c	how the task ended, as its terminal event
  * supervisor_report.c	recording events and delivering them
  * supervisor_node.c	as a cluster engine's task wrapper: where it runs
+ * supervisor_fetch.c	the task's artifacts, by kerr-fetch, before the exec
  */
 #ifndef KERR_SUPERVISOR_H
 #define KERR_SUPERVISOR_H
@@ -68,6 +69,8 @@ struct supervisor {
 	const char		 *events;	/* the scheduler's socket, or
 						   udp:ADDR:PORT with -k */
 	const char		 *key_file;	/* -k */
+	const char		 *fetcher;	/* -X: kerr-fetch, artifacts */
+	const char		 *fetching;	/* -F: their names, for STARTING */
 	const char		 *rack;		/* -N: on a cluster node */
 						/* -H: its name there (host) */
 	struct supervisor_ports	  ports;	/* -p, with -N */
@@ -127,6 +130,13 @@ int	supervisor_node_setup(struct supervisor *sv);
 /* host=, rack= and ports= of the event. */
 void	supervisor_node_place(const struct supervisor *sv,
 	    struct task_event *e);
+
+/* supervisor_fetch.c: the artifacts, in the child before the exec. */
+/* The list for kerr-fetch (opened as root), or -1 when none. */
+int	supervisor_fetch_open(const struct supervisor *sv);
+/* Run kerr-fetch on list; 0, or -1 with the one-line cause in why. */
+int	supervisor_fetch_run(const struct supervisor *sv, int list, char *why,
+	    size_t len);
 
 /* supervisor_report.c */
 /* The events file and the channel; -errno when the channel cannot be

@@ -219,9 +219,15 @@ static void __attribute__((noreturn))
 supervisor_child_exec(const struct supervisor *sv, int errfd)
 {
 	struct supervisor_user	u;
-	int			switch_user, r;
+	char			why[TASK_EVENT_MESSAGE_MAX - 64];
+	int			switch_user, list, r;
 
 	memset(&u, 0, sizeof(u));
+	/* Root's file, opened while we still are root. */
+	list = supervisor_fetch_open(sv);
+	if (sv->fetcher != NULL && list < 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_LAUNCH,
+		    "Failed to read the artifact list: %s", strerror(errno));
 	if (setpgid(0, 0) != 0)
 		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_SETPGID,
 		    errno);
@@ -241,6 +247,9 @@ supervisor_child_exec(const struct supervisor *sv, int errfd)
 		    errno);
 	/* Ours (the channel, the journal, the log): not the task's. */
 	supervisor_close_fds(STDERR_FILENO + 1, 1);
+	if (list >= 0 && supervisor_fetch_run(sv, list, why, sizeof(why)) < 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_LAUNCH,
+		    "Failed to fetch %s", why);
 	if (setenv(SUPERVISOR_CHILD_ENV, sv->sandbox, 1) != 0)
 		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
 		    "Failed to build the environment: %s", strerror(errno));

@@ -4,13 +4,16 @@
  * request with STATUS and a short body, forever.  With FILE, it is a
  * webhook receiver: it reads each whole request and appends it to FILE
  * as one line, "METHOD PATH BODY", before it answers (DELAY_MS later, to
- * play a slow receiver).  Kept apart from kerr so tests need no
- * interpreter.
+ * play a slow receiver).  kerr-test-httpd PORT files DIR LOG serves the
+ * files of DIR (404 for any other path, and for one with "..") and
+ * appends "GET /path" to LOG for each request, for the artifact tests.
+ * Kept apart from kerr so tests need no interpreter.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +92,43 @@ test_httpd_serve(int c, const char *reply, size_t n, const char *record,
 		perror("kerr-test-httpd: write");
 }
 
+/* The file mode: one GET, its file or a 404. */
+static void
+test_httpd_file(int c, const char *dir, const char *log)
+{
+	static char	buf[TEST_HTTPD_MAX];
+	char		path[4096], head[256];
+	const char	*p, *sp;
+	ssize_t		n;
+	int		fd = -1, len;
+
+	if (test_httpd_read(c, buf, sizeof(buf)) < 0)
+		return;
+	test_httpd_record(log, buf);
+	if (strncmp(buf, "GET /", 5) == 0 && (sp = strchr(buf + 4, ' ')) !=
+	    NULL && (p = buf + 5) < sp && memmem(p, (size_t)(sp - p), "..",
+	    2) == NULL) {
+		(void)snprintf(path, sizeof(path), "%s/%.*s", dir,
+		    (int)(sp - p), p);
+		fd = open(path, O_RDONLY);
+	}
+	if (fd < 0) {
+		len = snprintf(head, sizeof(head), "HTTP/1.1 404 Not Found\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n");
+		(void)!write(c, head, (size_t)len);
+		return;
+	}
+	len = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: %lld\r\nConnection: close\r\n\r\n",
+	    (long long)lseek(fd, 0, SEEK_END));
+	(void)lseek(fd, 0, SEEK_SET);
+	if (write(c, head, (size_t)len) == len)
+		while ((n = read(fd, buf, sizeof(buf))) > 0 &&
+		    write(c, buf, (size_t)n) == n)
+			;
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -114,8 +154,11 @@ main(int argc, char **argv)
 	for (;;) {
 		if ((c = accept(fd, NULL, NULL)) < 0)
 			continue;
-		test_httpd_serve(c, reply, (size_t)n, argc > 3 ? argv[3] : NULL,
-		    argc > 4 ? atol(argv[4]) : 0);
+		if (strcmp(argv[2], "files") == 0 && argc == 5)
+			test_httpd_file(c, argv[3], argv[4]);
+		else
+			test_httpd_serve(c, reply, (size_t)n, argc > 3 ?
+			    argv[3] : NULL, argc > 4 ? atol(argv[4]) : 0);
 		close(c);
 	}
 }

@@ -1,0 +1,238 @@
+/*
+ * Deploy artifacts on the real daemons (spec 4.1): uris fetched into the
+ * sandbox before the command starts, from a real HTTP server started by
+ * the test (kerr-test-httpd in its file mode) and from file://: a tarball
+ * unpacked and its script run as the command, an executable single file
+ * under its outputFile, run-now extraArtifacts; a 404 and an archive
+ * that tries to leave the sandbox end the task TASK_FAILED naming the
+ * artifact and the cause.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "fixture.h"
+#include "harness.h"
+
+Suite	*artifacts_suite(void);
+
+#define V1	"/singularity/v1"
+
+static int	artifacts_port;
+static pid_t	artifacts_pid = -1;
+static char	artifacts_www[PATH_MAX];
+
+static int
+artifacts_connects(int port)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	int			fd, r;
+
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return (0);
+	r = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	close(fd);
+	return (r);
+}
+
+/* A file in the served directory. */
+static void
+artifacts_file(const char *name, const char *text, mode_t mode)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", artifacts_www, name);
+	fixture_write_file(path, text);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* sh -c cmd in the served directory; it must succeed. */
+static void
+artifacts_sh(const char *fmt, const char *arg)
+{
+	char cmd[2 * PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ", artifacts_www);
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, arg);
+	ck_assert_msg(system(cmd) == 0, "%s", cmd);
+}
+
+static void
+artifacts_setup(void)
+{
+	char	bin[PATH_MAX], port[16], log[PATH_MAX];
+	char	*argv[] = { bin, port, "files", artifacts_www, log, NULL };
+	int	i;
+
+	harness_setup();
+	snprintf(artifacts_www, sizeof(artifacts_www), "%s/www",
+	    harness_env.dir);
+	ck_assert_int_eq(mkdir(artifacts_www, 0755), 0);
+	/* The sandbox's user (nobody, as root) reads the test's files. */
+	ck_assert_int_eq(chmod(harness_env.dir, 0755), 0);
+	artifacts_port = harness_free_port();
+	snprintf(bin, sizeof(bin), "%s/kerr-test-httpd", harness_env.build_dir);
+	snprintf(port, sizeof(port), "%d", artifacts_port);
+	snprintf(log, sizeof(log), "%s/served.log", harness_env.dir);
+	artifacts_pid = harness_spawn_argv(&harness_env, argv);
+	for (i = 0; i < 100 && !artifacts_connects(artifacts_port); i++)
+		usleep(50000);
+	ck_assert_msg(i < 100, "the file server does not listen");
+}
+
+static void
+artifacts_teardown(void)
+{
+	if (artifacts_pid > 0) {
+		(void)kill(artifacts_pid, SIGKILL);
+		(void)harness_wait_pid(artifacts_pid, 2000, NULL);
+	}
+	artifacts_pid = -1;
+	harness_teardown();
+}
+
+/* The last update message of request's only task. */
+static void
+artifacts_last_message(const char *request, char *buf, size_t len)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(message, '') FROM"
+	    " task_updates WHERE task_id = (SELECT task_id FROM tasks WHERE"
+	    " request_id = '%s') ORDER BY seq DESC LIMIT 1", request);
+	harness_sql_text(&harness_env, sql, buf, len);
+}
+
+START_TEST(test_artifacts_tarball_runs)
+{
+	char	extra[512], path[512], task[256];
+	json_t	*h, *u;
+	size_t	 i;
+	int	 fetching = 0;
+
+	artifacts_file("run.sh", "echo ran from the tarball\n", 0755);
+	artifacts_sh("tar czf app.tar.gz %s", "run.sh");
+	snprintf(extra, sizeof(extra), ",\"uris\":[{\"uri\":\"http://"
+	    "127.0.0.1:%d/app.tar.gz\",\"extract\":true}]", artifacts_port);
+	harness_request("tar", "RUN_ONCE", 1);
+	harness_deploy("tar", "d1", "sh ./run.sh", extra);
+	harness_wait_tasks("tar", "TASK_FINISHED", 1, 20);
+	harness_sql_text(&harness_env, "SELECT task_id FROM tasks WHERE"
+	    " request_id = 'tar'", task, sizeof(task));
+	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout"
+	    "&offset=0", task);
+	json_decref(harness_wait_json(path, harness_has_data,
+	    "ran from the tarball", 5000));
+	/* TASK_STARTING named what it fetched. */
+	snprintf(path, sizeof(path), V1 "/history/task/%s", task);
+	h = harness_get_json(path);
+	json_array_foreach(json_object_get(h, "taskUpdates"), i, u)
+		if (strcmp(json_string_value(json_object_get(u, "taskState")),
+		    "TASK_STARTING") == 0 && json_string_value(
+		    json_object_get(u, "statusMessage")) != NULL &&
+		    strcmp(json_string_value(json_object_get(u,
+		    "statusMessage")), "Fetching app.tar.gz") == 0)
+			fetching = 1;
+	json_decref(h);
+	ck_assert_msg(fetching, "no TASK_STARTING 'Fetching app.tar.gz'");
+}
+END_TEST
+
+START_TEST(test_artifacts_executable_output_file)
+{
+	char extra[512];
+
+	artifacts_file("tool", "#!/bin/sh\necho tool says $1\n", 0644);
+	snprintf(extra, sizeof(extra), ",\"uris\":[{\"uri\":\"http://"
+	    "127.0.0.1:%d/tool\",\"outputFile\":\"mytool\",\"executable\":"
+	    "true}]", artifacts_port);
+	harness_request("exe", "RUN_ONCE", 1);
+	harness_deploy("exe", "d1", "./mytool hi > out.txt && grep -q "
+	    "'tool says hi' out.txt", extra);
+	harness_wait_tasks("exe", "TASK_FINISHED", 1, 20);
+}
+END_TEST
+
+START_TEST(test_artifacts_run_now_extra)
+{
+	char body[PATH_MAX + 128];
+
+	artifacts_file("data.txt", "payload\n", 0644);
+	harness_post_ok(V1 "/requests", "{\"id\":\"od\",\"requestType\":"
+	    "\"ON_DEMAND\"}");
+	harness_deploy("od", "d1", "grep -q payload data.txt", NULL);
+	usleep(400000);
+	snprintf(body, sizeof(body), "{\"extraArtifacts\":[{\"uri\":"
+	    "\"file://%s/data.txt\"}]}", artifacts_www);
+	harness_post_ok(V1 "/requests/request/od/run", body);
+	harness_wait_tasks("od", "TASK_FINISHED", 1, 20);
+}
+END_TEST
+
+START_TEST(test_artifacts_404_fails)
+{
+	char extra[512], msg[512];
+
+	snprintf(extra, sizeof(extra), ",\"uris\":[\"http://127.0.0.1:%d/"
+	    "missing.tar.gz\"]", artifacts_port);
+	harness_request("gone", "RUN_ONCE", 1);
+	harness_deploy("gone", "d1", "true", extra);
+	harness_wait_tasks("gone", "TASK_FAILED", 1, 20);
+	artifacts_last_message("gone", msg, sizeof(msg));
+	ck_assert_msg(strstr(msg, "Failed to fetch artifact missing.tar.gz: "
+	    "HTTP 404") == msg, "message: %s", msg);
+}
+END_TEST
+
+START_TEST(test_artifacts_escape_refused)
+{
+	char	extra[512], msg[512], outside[PATH_MAX];
+
+	/* An entry with "..": it would land beside the sandbox. */
+	artifacts_file("evil.txt", "owned\n", 0644);
+	artifacts_sh("tar czf evil.tar.gz --transform 's,^,../../,' %s",
+	    "evil.txt");
+	snprintf(extra, sizeof(extra), ",\"uris\":[{\"uri\":\"http://"
+	    "127.0.0.1:%d/evil.tar.gz\",\"extract\":true}]", artifacts_port);
+	harness_request("evil", "RUN_ONCE", 1);
+	harness_deploy("evil", "d1", "true", extra);
+	harness_wait_tasks("evil", "TASK_FAILED", 1, 20);
+	artifacts_last_message("evil", msg, sizeof(msg));
+	ck_assert_msg(strstr(msg, "Failed to fetch artifact evil.tar.gz: ") ==
+	    msg, "message: %s", msg);
+	snprintf(outside, sizeof(outside), "%s/state/evil.txt",
+	    harness_env.dir);
+	ck_assert_int_ne(access(outside, F_OK), 0);
+}
+END_TEST
+
+Suite *
+artifacts_suite(void)
+{
+	const struct fixture_row tests[] = {
+		FIXTURE_CASE("artifacts"),
+		FIXTURE_CHECKED(artifacts_setup, artifacts_teardown),
+		FIXTURE_TIMEOUT(60),
+		FIXTURE_TEST(test_artifacts_tarball_runs),
+		FIXTURE_TEST(test_artifacts_executable_output_file),
+		FIXTURE_TEST(test_artifacts_run_now_extra),
+		FIXTURE_TEST(test_artifacts_404_fails),
+		FIXTURE_TEST(test_artifacts_escape_refused),
+		FIXTURE_END
+	};
+
+	return (fixture_suite("artifacts", tests));
+}
