@@ -175,6 +175,7 @@ SUPERVISOR_SRCS	+= common/executor/task_event.c
 
 FETCH_SRCS	+= daemons/fetch/fetch.c
 FETCH_SRCS	+= daemons/fetch/fetch_archive.c
+FETCH_SRCS	+= daemons/fetch/fetch_cache.c
 FETCH_SRCS	+= daemons/fetch/fetch_get.c
 
 RUN_SRCS	+= daemons/run/run.c

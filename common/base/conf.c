@@ -120,6 +120,13 @@ static const struct conf_key conf_keys[] = {
 	{ "executor", "artifact_timeout_seconds", CONF_INT,
 	    CONF_OFF(artifact_timeout_seconds), "300", 1, 86400,
 	    "longest download of one artifact" },
+	{ "executor", "artifact_cache_dir", CONF_STRING,
+	    CONF_OFF(artifact_cache_dir), "", 0, 0,
+	    "cache of artifacts marked cache, a directory per task user; "
+	    "empty means <state_dir>/artifacts" },
+	{ "executor", "artifact_cache_max_mb", CONF_INT,
+	    CONF_OFF(artifact_cache_max_mb), "2048", 0, 1048576,
+	    "the cache's size per task user; 0 keeps nothing" },
 	{ "executor", "slurm_sandbox_dir", CONF_STRING,
 	    CONF_OFF(slurm_sandbox_dir), "", 0, 0,
 	    "sandboxes on a directory every node shares; empty means "
@@ -530,6 +537,15 @@ conf_sandbox_root(const struct conf *conf, char *buf, size_t len)
 		snprintf(buf, len, "%s", conf->slurm_sandbox_dir);
 	else
 		snprintf(buf, len, "%s/tasks", conf->state_dir);
+}
+
+void
+conf_artifact_cache_dir(const struct conf *conf, char *buf, size_t len)
+{
+	if (conf->artifact_cache_dir[0] != '\0')
+		snprintf(buf, len, "%s", conf->artifact_cache_dir);
+	else
+		snprintf(buf, len, "%s/artifacts", conf->state_dir);
 }
 
 void

@@ -52,6 +52,8 @@ struct conf {
 	char	rack_id[CONF_STR_MAX];
 	int	artifact_max_mb;		/* per artifact, unpacked */
 	int	artifact_timeout_seconds;	/* per download */
+	char	artifact_cache_dir[CONF_STR_MAX]; /* empty: <state>/artifacts */
+	int	artifact_cache_max_mb;		/* per task user */
 	/* backend = slurm (executor_slurm.c) */
 	char	slurm_sandbox_dir[CONF_STR_MAX];
 	char	slurm_key_file[CONF_STR_MAX];
@@ -89,6 +91,8 @@ void	conf_db_path(const struct conf *conf, char *buf, size_t len);
 void	conf_bus_path(const struct conf *conf, const char *daemon, char *buf,
 	    size_t len);
 void	conf_sandbox_root(const struct conf *conf, char *buf, size_t len);
+void	conf_artifact_cache_dir(const struct conf *conf, char *buf,
+	    size_t len);
 
 /*
  * Print "[section]" headers and "#key = default" lines for the whole table,

@@ -104,16 +104,35 @@ daemon_open_signals(struct daemon *d)
 	return (0);
 }
 
+/*
+ * The artifact cache's root: sticky and writable by every task user, who
+ * each make a directory of their own in it (kerr-fetch), not listable.
+ */
+static int
+daemon_cache_mode(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return (-errno);
+	if ((st.st_mode & 07777) != 01733 && chmod(dir, 01733) != 0)
+		return (-errno);
+	return (0);
+}
+
 static int
 daemon_make_dirs(struct daemon *d)
 {
-	char	sandboxes[PATH_MAX];
+	char	sandboxes[PATH_MAX], cache[PATH_MAX];
 	int	r;
 
 	conf_sandbox_root(&d->conf, sandboxes, sizeof(sandboxes));
+	conf_artifact_cache_dir(&d->conf, cache, sizeof(cache));
 	if ((r = fs_mkdirs(d->conf.state_dir, 0755)) < 0 ||
 	    (r = fs_mkdirs(d->conf.runtime_dir, 0755)) < 0 ||
-	    (r = fs_mkdirs(sandboxes, 0755)) < 0) {
+	    (r = fs_mkdirs(sandboxes, 0755)) < 0 ||
+	    (r = fs_mkdirs(cache, 0755)) < 0 ||
+	    (r = daemon_cache_mode(cache)) < 0) {
 		log_err("Failed to create state directories under '%s': %s",
 		    d->conf.state_dir, strerror(-r));
 		return (-1);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,44 @@ fetch_name_ok(const char *name)
 	    strcmp(name, "stderr") != 0);
 }
 
+/* From the cache into name: 0 a hit, -1 a miss. */
+static int
+fetch_cached(const char *uri, const char *name,
+    const struct fetch_limits *lim)
+{
+	char	dir[4096], key[65], path[4200];
+
+	if (fetch_cache_open(lim->cache_root, dir, sizeof(dir)) < 0)
+		return (-1);
+	fetch_cache_key(uri, key);
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, key);
+	if (fetch_copy_file(path, name) < 0)
+		return (-1);
+	/* Used now: the last to go. */
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
+	return (0);
+}
+
+/* A copy of what was fetched, into the cache, whole or not at all. */
+static void
+fetch_cache_keep(const char *uri, const char *name,
+    const struct fetch_limits *lim)
+{
+	char	dir[4096], key[65], path[4200], tmp[4300];
+
+	if (fetch_cache_open(lim->cache_root, dir, sizeof(dir)) < 0)
+		return;
+	fetch_cache_key(uri, key);
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, key);
+	(void)snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, key,
+	    (long)getpid());
+	if (fetch_copy_file(name, tmp) < 0 || rename(tmp, path) != 0) {
+		(void)unlink(tmp);
+		return;
+	}
+	fetch_cache_trim(dir, lim->cache_max_bytes);
+}
+
 static void
 fetch_one(const json_t *a, const struct fetch_limits *lim)
 {
@@ -62,10 +101,18 @@ fetch_one(const json_t *a, const struct fetch_limits *lim)
 		fetch_fail(name != NULL ? name : "?", "invalid file name");
 	if (uri == NULL)
 		fetch_fail(name, "no uri");
-	(void)fprintf(stderr, "kerr-fetch: fetching %s from %s\n", name, uri);
-	if (fetch_get(uri, name, lim, err, sizeof(err)) < 0) {
-		(void)unlink(name);
-		fetch_fail(name, "%s", err);
+	if (json_is_true(json_object_get(a, "cache")) &&
+	    fetch_cached(uri, name, lim) == 0)
+		(void)fprintf(stderr, "kerr-fetch: %s from the cache\n", name);
+	else {
+		(void)fprintf(stderr, "kerr-fetch: fetching %s from %s\n", name,
+		    uri);
+		if (fetch_get(uri, name, lim, err, sizeof(err)) < 0) {
+			(void)unlink(name);
+			fetch_fail(name, "%s", err);
+		}
+		if (json_is_true(json_object_get(a, "cache")))
+			fetch_cache_keep(uri, name, lim);
 	}
 	if (md5 != NULL && md5[0] != '\0') {
 		if (fetch_md5(name, got) < 0)
@@ -86,7 +133,8 @@ fetch_one(const json_t *a, const struct fetch_limits *lim)
 int
 main(void)
 {
-	struct fetch_limits	 lim = { 1024ULL << 20, 300 };
+	struct fetch_limits	 lim = { 1024ULL << 20, 300, NULL,
+				    2048ULL << 20 };
 	json_error_t		 jerr;
 	json_t			*spec, *list, *a;
 	size_t			 i;
@@ -99,6 +147,10 @@ main(void)
 	if (json_is_integer(json_object_get(spec, "timeoutSeconds")))
 		lim.timeout_s = (long)json_integer_value(json_object_get(spec,
 		    "timeoutSeconds"));
+	lim.cache_root = json_string_value(json_object_get(spec, "cacheDir"));
+	if (json_is_integer(json_object_get(spec, "cacheMaxMb")))
+		lim.cache_max_bytes = (uint64_t)json_integer_value(
+		    json_object_get(spec, "cacheMaxMb")) << 20;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fetch_fail("?", "cannot start libcurl");
 	list = json_object_get(spec, "artifacts");

@@ -42,10 +42,11 @@ sched_artifacts_add(json_t *list, const json_t *a, json_t *names)
 		name = strdup("artifact");
 	if (name == NULL)
 		return (-ENOMEM);
-	r = json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:b}",
+	r = json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:b, s:b}",
 	    "uri", uri, "name", name, "extract", json_is_true(json_object_get(
 	    a, "extract")), "executable", json_is_true(json_object_get(a,
-	    "executable")))) == 0 && json_array_append_new(names,
+	    "executable")), "cache", json_is_true(json_object_get(a,
+	    "cache")))) == 0 && json_array_append_new(names,
 	    json_string(name)) == 0 ? 0 : -ENOMEM;
 	free(name);
 	return (r);
@@ -78,6 +79,7 @@ sched_artifacts(const struct conf *c, const json_t *deploy,
 	const json_t	*srcs[2] = { json_object_get(deploy, "uris"),
 			    json_object_get(pending, "extraArtifacts") };
 	json_t		*list = json_array(), *names = json_array(), *a, *spec;
+	char		 cache[1024];
 	size_t		 i, k;
 	int		 r = list != NULL && names != NULL ? 0 : -ENOMEM;
 
@@ -87,9 +89,11 @@ sched_artifacts(const struct conf *c, const json_t *deploy,
 			if ((r = sched_artifacts_add(list, a, names)) < 0)
 				break;
 	if (r == 0 && json_array_size(list) > 0) {
-		spec = json_pack("{s:O, s:i, s:i}", "artifacts", list,
+		conf_artifact_cache_dir(c, cache, sizeof(cache));
+		spec = json_pack("{s:O, s:i, s:i, s:s, s:i}", "artifacts", list,
 		    "maxMb", c->artifact_max_mb, "timeoutSeconds",
-		    c->artifact_timeout_seconds);
+		    c->artifact_timeout_seconds, "cacheDir", cache,
+		    "cacheMaxMb", c->artifact_cache_max_mb);
 		*ret_list = spec != NULL ? json_dumps(spec, JSON_COMPACT) :
 		    NULL;
 		*ret_names = sched_artifacts_names(names);

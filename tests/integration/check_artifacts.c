@@ -219,6 +219,49 @@ START_TEST(test_artifacts_escape_refused)
 }
 END_TEST
 
+/* Requests the file server saw for path. */
+static int
+artifacts_served(const char *path)
+{
+	char	log[PATH_MAX], want[256], *text, *p;
+	int	n = 0;
+
+	snprintf(log, sizeof(log), "%s/served.log", harness_env.dir);
+	snprintf(want, sizeof(want), "GET %s ", path);
+	if ((text = fixture_read_file(log, NULL)) == NULL)
+		return (0);
+	for (p = text; (p = strstr(p, want)) != NULL; p++)
+		n++;
+	free(text);
+	return (n);
+}
+
+/* Marked "cache": a second deploy takes it from the cache. */
+START_TEST(test_artifacts_cache_hit)
+{
+	char extra[512];
+
+	artifacts_file("lib.txt", "cached payload\n", 0644);
+	snprintf(extra, sizeof(extra), ",\"uris\":[{\"uri\":\"http://"
+	    "127.0.0.1:%d/lib.txt\",\"cache\":true}]", artifacts_port);
+	harness_request("c1", "RUN_ONCE", 1);
+	harness_deploy("c1", "d1", "grep -q 'cached payload' lib.txt", extra);
+	harness_wait_tasks("c1", "TASK_FINISHED", 1, 20);
+	ck_assert_int_eq(artifacts_served("/lib.txt"), 1);
+	harness_request("c2", "RUN_ONCE", 1);
+	harness_deploy("c2", "d1", "grep -q 'cached payload' lib.txt", extra);
+	harness_wait_tasks("c2", "TASK_FINISHED", 1, 20);
+	ck_assert_int_eq(artifacts_served("/lib.txt"), 1);
+	/* Not marked: downloaded each time. */
+	snprintf(extra, sizeof(extra), ",\"uris\":[\"http://127.0.0.1:%d/"
+	    "lib.txt\"]", artifacts_port);
+	harness_request("c3", "RUN_ONCE", 1);
+	harness_deploy("c3", "d1", "grep -q 'cached payload' lib.txt", extra);
+	harness_wait_tasks("c3", "TASK_FINISHED", 1, 20);
+	ck_assert_int_eq(artifacts_served("/lib.txt"), 2);
+}
+END_TEST
+
 Suite *
 artifacts_suite(void)
 {
@@ -231,6 +274,7 @@ artifacts_suite(void)
 		FIXTURE_TEST(test_artifacts_run_now_extra),
 		FIXTURE_TEST(test_artifacts_404_fails),
 		FIXTURE_TEST(test_artifacts_escape_refused),
+		FIXTURE_TEST(test_artifacts_cache_hit),
 		FIXTURE_END
 	};
 
