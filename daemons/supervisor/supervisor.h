@@ -132,11 +132,12 @@ void	supervisor_node_place(const struct supervisor *sv,
 	    struct task_event *e);
 
 /* supervisor_fetch.c: the artifacts, in the child before the exec. */
-/* The list for kerr-fetch (opened as root), or -1 when none. */
-int	supervisor_fetch_open(const struct supervisor *sv);
+/* The list for kerr-fetch (opened as root) and kerr-fetch in *program,
+ * or -1 when none or on error (errno set). */
+int	supervisor_fetch_open(const struct supervisor *sv, int *program);
 /* Run kerr-fetch on list; 0, or -1 with the one-line cause in why. */
-int	supervisor_fetch_run(const struct supervisor *sv, int list, char *why,
-	    size_t len);
+int	supervisor_fetch_run(const struct supervisor *sv, int list, int program,
+	    char *why, size_t len);
 
 /* supervisor_report.c */
 /* The events file and the channel; -errno when the channel cannot be

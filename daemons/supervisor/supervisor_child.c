@@ -220,14 +220,15 @@ supervisor_child_exec(const struct supervisor *sv, int errfd)
 {
 	struct supervisor_user	u;
 	char			why[TASK_EVENT_MESSAGE_MAX - 64];
-	int			switch_user, list, r;
+	int			switch_user, list, program, r;
 
 	memset(&u, 0, sizeof(u));
 	/* Root's file, opened while we still are root. */
-	list = supervisor_fetch_open(sv);
+	list = supervisor_fetch_open(sv, &program);
 	if (sv->fetcher != NULL && list < 0)
 		supervisor_child_fail(errfd, SUPERVISOR_REASON_LAUNCH,
-		    "Failed to read the artifact list: %s", strerror(errno));
+		    "Failed to open the artifact list or %s: %s", sv->fetcher,
+		    strerror(errno));
 	if (setpgid(0, 0) != 0)
 		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_SETPGID,
 		    errno);
@@ -247,7 +248,8 @@ supervisor_child_exec(const struct supervisor *sv, int errfd)
 		    errno);
 	/* Ours (the channel, the journal, the log): not the task's. */
 	supervisor_close_fds(STDERR_FILENO + 1, 1);
-	if (list >= 0 && supervisor_fetch_run(sv, list, why, sizeof(why)) < 0)
+	if (list >= 0 && supervisor_fetch_run(sv, list, program, why,
+	    sizeof(why)) < 0)
 		supervisor_child_fail(errfd, SUPERVISOR_REASON_LAUNCH,
 		    "Failed to fetch %s", why);
 	if (setenv(SUPERVISOR_CHILD_ENV, sv->sandbox, 1) != 0)

@@ -3,8 +3,9 @@
  * is the task user in the sandbox with its stdout and stderr, before the
  * exec, kerr-fetch puts them in the sandbox.  Its list, root's in
  * <sandbox>/.kerr, is opened before the switch to the task user and
- * handed over as stdin; its one-line failure comes back on a pipe and
- * becomes the task's.  The supervisor itself links neither libcurl nor
+ * handed over as stdin; kerr-fetch itself is opened then too, so a task
+ * user who cannot walk to it (a build in a private directory) still runs
+ * it.  Its one-line failure comes back on a pipe and becomes the task's.  The supervisor itself links neither libcurl nor
  * libarchive: only a task with artifacts pays for them.
  */
 #include <sys/wait.h>
@@ -19,35 +20,55 @@
 #include "supervisor.h"
 
 #define SUPERVISOR_FETCH_ERROR_FD	3	/* kerr-fetch's FETCH_ERROR_FD */
+#define SUPERVISOR_FETCH_PROGRAM_FD	4
 
 int
-supervisor_fetch_open(const struct supervisor *sv)
+supervisor_fetch_open(const struct supervisor *sv, int *program)
 {
+	int	list, saved;
+
+	*program = -1;
 	if (sv->fetcher == NULL || sv->dirfd < 0)
 		return (-1);
-	return (openat(sv->dirfd, EXECUTOR_LOCAL_ARTIFACTS, O_RDONLY |
-	    O_NOFOLLOW | O_CLOEXEC));
+	if ((list = openat(sv->dirfd, EXECUTOR_LOCAL_ARTIFACTS, O_RDONLY |
+	    O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return (-1);
+	if ((*program = open(sv->fetcher, O_PATH | O_CLOEXEC)) < 0) {
+		saved = errno;
+		(void)close(list);
+		errno = saved;
+		return (-1);
+	}
+	return (list);
 }
 
-/* The fetcher, in the grandchild: the list on stdin, the pipe as fd 3. */
+/*
+ * The fetcher, in the grandchild: the list on stdin, the pipe as fd 3.
+ * A failed exec says why on that pipe, like any other fetch failure.
+ */
 static void __attribute__((noreturn))
-supervisor_fetch_exec(const struct supervisor *sv, int list, int errw)
+supervisor_fetch_exec(const struct supervisor *sv, int list, int program,
+    int errw)
 {
-	char *const argv[] = { (char *)(uintptr_t)sv->fetcher, NULL };
+	char *const	argv[] = { (char *)(uintptr_t)sv->fetcher, NULL };
+	extern char   **environ;
 
 	if (dup2(list, STDIN_FILENO) < 0 ||
-	    dup2(errw, SUPERVISOR_FETCH_ERROR_FD) < 0)
+	    dup2(errw, SUPERVISOR_FETCH_ERROR_FD) < 0 ||
+	    dup2(program, SUPERVISOR_FETCH_PROGRAM_FD) < 0 ||
+	    fcntl(SUPERVISOR_FETCH_PROGRAM_FD, F_SETFD, FD_CLOEXEC) < 0)
 		_exit(126);
-	supervisor_close_fds(SUPERVISOR_FETCH_ERROR_FD + 1, 0);
-	(void)execv(sv->fetcher, argv);
-	(void)dprintf(STDERR_FILENO, "kerr: cannot execute '%s': %s\n",
-	    sv->fetcher, strerror(errno));
+	supervisor_close_fds(SUPERVISOR_FETCH_PROGRAM_FD + 1, 0);
+	(void)execveat(SUPERVISOR_FETCH_PROGRAM_FD, "", argv, environ,
+	    AT_EMPTY_PATH);
+	(void)dprintf(SUPERVISOR_FETCH_ERROR_FD,
+	    "cannot execute %s: %s", sv->fetcher, strerror(errno));
 	_exit(127);
 }
 
 int
-supervisor_fetch_run(const struct supervisor *sv, int list, char *why,
-    size_t len)
+supervisor_fetch_run(const struct supervisor *sv, int list, int program,
+    char *why, size_t len)
 {
 	pid_t	pid;
 	ssize_t	n;
@@ -66,7 +87,7 @@ supervisor_fetch_run(const struct supervisor *sv, int list, char *why,
 	}
 	if (pid == 0) {
 		(void)close(p[0]);
-		supervisor_fetch_exec(sv, list, p[1]);
+		supervisor_fetch_exec(sv, list, program, p[1]);
 	}
 	(void)close(p[1]);
 	while ((n = read(p[0], why, len - 1)) < 0 && errno == EINTR)
