@@ -79,7 +79,9 @@ COMMON_SRCS	+= common/store/db_task_ids.c
 COMMON_SRCS	+= common/store/db_usage.c
 COMMON_SRCS	+= common/store/db_task_search.c
 COMMON_SRCS	+= common/store/db_webhook.c
+COMMON_SRCS	+= common/model/artifact.c
 COMMON_SRCS	+= common/model/deploy.c
+COMMON_SRCS	+= common/model/deploy_executor.c
 COMMON_SRCS	+= common/model/deploy_schema.c
 COMMON_SRCS	+= common/model/deploy_step.c
 COMMON_SRCS	+= common/model/records.c
@@ -173,6 +175,7 @@ SUPERVISOR_SRCS	+= common/executor/event_channel.c
 SUPERVISOR_SRCS	+= common/executor/proc.c
 SUPERVISOR_SRCS	+= common/executor/task_event.c
 
+FETCH_SRCS	+= common/model/artifact.c
 FETCH_SRCS	+= daemons/fetch/fetch.c
 FETCH_SRCS	+= daemons/fetch/fetch_archive.c
 FETCH_SRCS	+= daemons/fetch/fetch_cache.c

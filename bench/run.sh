@@ -19,7 +19,8 @@
 #
 # Environment:
 #   KERR_BENCH_QUICK=1       short runs (a smoke test; the figures are noisy)
-#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,slurm
+#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,artifacts,slurm
+#   KERR_BENCH_ART_BASE=REV  the build the artifacts part compares with
 #   KERR_BENCH_DB_DIR=DIR    where the SQLite files go (default /var/tmp, a
 #                            disk: durable writes only cost something there)
 #   KERR_BENCH_KEEP=1        keep the temporary directories (daemon logs)
@@ -36,7 +37,9 @@ T_START=$(date +%s)
 BUDGET_S=570			# stop starting optional parts past this
 
 QUICK=${KERR_BENCH_QUICK:-}
-ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,slurm}
+ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,artifacts,slurm}
+ART_BASE=${KERR_BENCH_ART_BASE:-034705a^}	# the last commit before artifacts
+ART_ROUNDS=${KERR_BENCH_ART_ROUNDS:-3}	# before, this build, before, this build, ...
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
 	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
@@ -473,12 +476,12 @@ kerr_start() {
 	for _ in 1 2 3; do
 		KPIDS=""
 		for d in apid schedulerd cleanerd; do
-			"$BUILD/kerr-$d" -c "$KCONF" >> "$WORK/logs/$d.log" 2>&1 &
+			"${KBIN:-$BUILD}/kerr-$d" -c "$KCONF" >> "$WORK/logs/$d.log" 2>&1 &
 			KPIDS="$KPIDS $!"
 			KPID[$d]=$!
 		done
 		for i in $(seq 1 100); do
-			"$BUILD/bench/kerr_client" "$KPORT" get \
+			"$KCLIENT" "$KPORT" get \
 			    /singularity/v1/state 1000 1 > /dev/null 2>&1 &&
 			    return 0
 			kill -0 "${KPID[apid]}" 2>/dev/null || break
@@ -745,6 +748,64 @@ kerr_scale() {
 }
 
 # ---- Slurm ----
+
+# ---- launches without artifacts, against the build before them ----
+
+# The tree at ART_BASE, built with its own Makefile into its own build/.
+art_base_build() {
+	local src=$WORK/base-src
+	say "artifacts: building $ART_BASE ($(git -C "$ROOT" rev-parse --short "$ART_BASE" 2>/dev/null || echo ?)) to compare with"
+	mkdir -p "$src"
+	git -C "$ROOT" archive "$ART_BASE" 2>> "$WORK/logs/base-build.log" |
+	    tar -x -C "$src" || return 1
+	make -C "$src" -j"$(nproc)" all >> "$WORK/logs/base-build.log" 2>&1 ||
+	    return 1
+	ART_BASE_BIN=$src/build
+}
+
+# One round on the daemons of $1, on a fresh store: the idle one-task
+# deploys, then the 200-task burst; appends "idle_p50 burst_rate" to $2,
+# says them under the name $3.
+art_round() {
+	local f=$WORK/out/kc idle burst
+	rm -rf "$WORK/state" "$WORK/run" "$KDB" "$KDB-wal" "$KDB-shm"
+	KBIN=$1 kerr_start || return 1
+	runw "$f" "$KCLIENT" "$KPORT" idle "$KDB" bench-i "$IDLE_N" \
+	    "$IDLE_GAP_MS" 10000
+	idle=$(kv "$(grep '^BENCH' "$f")" p50_us)
+	runw "$f" "$KCLIENT" "$KPORT" deploy "$KDB" bench-d "$DEPLOY_REQS" \
+	    "$DEPLOY_INST" 60000
+	burst=$(kv "$(grep '^BENCH' "$f")" launches_per_s)
+	kerr_stop
+	kerr_kill_tasks
+	say "  $3: idle p50 ${idle:-?} us, burst ${burst:-?} launches/s"
+	printf '%s %s\n' "${idle:-}" "${burst:-}" >> "$2"
+}
+
+# Interleaved rounds, so drift on the machine falls on both alike; the
+# figures are the medians of each build's rounds.
+kerr_artifacts_ab() {
+	local i
+	art_base_build || { note "- The artifacts comparison could not build $ART_BASE (log: $WORK/logs/base-build.log)."; return 0; }
+	kerr_conf
+	: > "$WORK/out/ab_base"; : > "$WORK/out/ab_this"
+	for i in $(seq 1 "$ART_ROUNDS"); do
+		say "artifacts: round $i of $ART_ROUNDS"
+		art_round "$ART_BASE_BIN" "$WORK/out/ab_base" "before artifacts"
+		art_round "$BUILD" "$WORK/out/ab_this" "this build"
+	done
+	AB_BASE_IDLE=$(median_col "$WORK/out/ab_base" 1)
+	AB_THIS_IDLE=$(median_col "$WORK/out/ab_this" 1)
+	AB_BASE_RATE=$(median_col "$WORK/out/ab_base" 2)
+	AB_THIS_RATE=$(median_col "$WORK/out/ab_this" 2)
+}
+
+# median_col FILE N: the median of column N (the lower middle of an even
+# count), "" when there is none.
+median_col() {
+	awk -v c="$2" '$c != "" { print $c }' "$1" | sort -n |
+	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
 
 slurm_start() {		# slurm_start DIR shipped|tuned DEADLINE
 	local dir=$1 mode=$2 deadline=$3 host cport dport i
@@ -1151,6 +1212,14 @@ emit_rows() {
 		    "$(kv "${K_DEPLOY:-}" supervisor_hwm_kb)" kB \
 		    "$cg server" "${C_HWM:-}" "" none ""
 	fi
+	if want artifacts && [ -n "${AB_BASE_RATE:-}" ]; then
+		row art_rate "Launches without artifacts: 200-task burst, launches/s" \
+		    "$AB_THIS_RATE" per_s "before artifacts ($ART_BASE)" \
+		    "$AB_BASE_RATE" ">= 0.9x (not slower)" ratio_ge 0.9
+		row art_idle "  idle one-task deploy, reply -> TASK_RUNNING p50" \
+		    "$AB_THIS_IDLE" us "before artifacts ($ART_BASE)" \
+		    "$AB_BASE_IDLE" "<= 1.1x (not slower)" ratio_le 1.1
+	fi
 	if want slurm; then
 		for v in shipped tuned; do
 			s=SLURM_$v
@@ -1222,6 +1291,7 @@ emit_why() {
 }
 emit_notes() {
 	local n=$(( DEPLOY_REQS * DEPLOY_INST ))
+	[ -n "${AB_BASE_RATE:-}" ] && note "- Launches without artifacts: the tree at $ART_BASE (the last commit before deploy artifacts), built in this run with its own Makefile, against this build; $ART_ROUNDS rounds of each, interleaved (before, this, before, this), each on a fresh store: $IDLE_N idle one-task deploys of \`sleep 600\` (reply -> TASK_RUNNING p50), then the $n-task burst (launches/s). The figures are the medians of each build's rounds; the tasks have no artifacts, so this build's extra work is finding out there is nothing to fetch."
 	note "- Other work on this shared machine, measured while the bench itself was idle (/proc/stat over 3 s): ${BUSY_START:-?} % of the CPUs busy before the ceilings, ${BUSY_KERR:-?} % before kerr's phases. Figures taken while others' work runs are disturbed, ceilings and kerr alike."
 	note "- Setup: kerr as shipped (tick 1 s, synchronous=full, 2 HTTP threads, 2 launch and 2 kill workers, log level notice), its store on $(fstype "$DBDIR") ($DBDIR) and sandboxes on $(fstype "$WORK") ($WORK). The SQLite ceilings write to the store's directory."
 	note "- HTTP: wrk -d${WRK_S}s, -t1 -c1 and -t2 -c32, on the same 2 cores as the server. The ceilings (bench/ceil_http.c) use apid's MHD settings: MHD_USE_AUTO_INTERNAL_THREAD, a pool of 2 threads, answer on the second callback; \"$N_REQ_GET rows read+dumped\" reads every row of a $N_REQ_GET-row table and dumps one JSON array, the work of GET /requests/active."
@@ -1291,6 +1361,7 @@ main() {
 		kerr_stop
 		kerr_kill_tasks
 	fi
+	want artifacts && kerr_artifacts_ab
 	want slurm && slurm_peer
 	emit_notes
 	emit_why

@@ -6,7 +6,9 @@
  * "uris[2].uri").  The checks after that follow
  * SingularityValidator.checkDeploy() in order and wording, plus the
  * project decisions of spec 0A: kerr runs command deploys as local
- * processes, so containers and custom executors are refused.  Pure logic:
+ * processes, so containers are refused; a SingularityExecutor deploy
+ * (customExecutorCmd with executorData) runs executorData.cmd, kerr being
+ * that executor, with what of executorData it can honour.  Pure logic:
  * no store, no logging.
  */
 #include <errno.h>
@@ -26,12 +28,6 @@
 #define DEPLOY_UUID_LEN		37
 #define DEPLOY_ID_CHARS							\
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_."
-
-/* Fields of a custom (Mesos) executor, which the local executor is not. */
-static const char *const deploy_custom_executor[] = {
-	"customExecutorCmd", "customExecutorId", "customExecutorSource",
-	"customExecutorResources", "executorData", NULL
-};
 
 /* Per-instance and per-request maxima (checkForIllegalResources). */
 static const struct {
@@ -141,29 +137,33 @@ deploy_check_request_id(const json_t *posted, const char *want, char *err,
 static int
 deploy_check_executor(const json_t *posted, char *err, size_t errlen)
 {
-	int	 i;
-
 	if (schema_get(posted, "containerInfo") != NULL)
 		return (schema_fail(err, errlen, "containers are not "
 		    "supported by the local executor (containerInfo is set)"));
-	for (i = 0; deploy_custom_executor[i] != NULL; i++)
-		if (schema_get(posted, deploy_custom_executor[i]) != NULL)
-			return (schema_fail(err, errlen, "custom executors "
-			    "are not supported by the local executor (%s is "
-			    "set)",
-			    deploy_custom_executor[i]));
 	return (0);
 }
 
+/* Singularity's rule, then what kerr as SingularityExecutor can honour. */
 static int
 deploy_check_command(const json_t *fields, char *err, size_t errlen)
 {
-	if (json_object_get(fields, "command") == NULL)
+	const json_t	*data = json_object_get(fields, "executorData");
+	int		 command, custom;
+
+	command = json_object_get(fields, "command") != NULL;
+	custom = json_object_get(fields, "customExecutorCmd") != NULL;
+	if (!((command && data == NULL) || (data != NULL && custom &&
+	    !command)))
 		return (schema_fail(err, errlen, "If not using custom "
 		    "executor, specify a command or containerInfo. If using "
 		    "custom executor, specify executorData and "
 		    "customExecutorCmd and no command."));
-	return (0);
+	if (custom && data == NULL)
+		return (schema_fail(err, errlen, "custom executors are not "
+		    "supported by the local executor (customExecutorCmd is "
+		    "set without executorData)"));
+	return (data != NULL ? deploy_check_executor_data(data, err, errlen) :
+	    0);
 }
 
 /* Keys become "K=V" strings and STARTED_BY_USER is the server's to set. */
@@ -583,6 +583,8 @@ deploy_check(const json_t *posted, const json_t *request, const char *id,
 	    (r = deploy_check_healthcheck(fields, err, errlen)) < 0 ||
 	    (r = deploy_check_lb_port(posted, fields, err, errlen)) < 0 ||
 	    (r = deploy_check_command(fields, err, errlen)) < 0 ||
+	    (r = deploy_check_uris(json_object_get(fields, "uris"), err,
+	    errlen)) < 0 ||
 	    (r = deploy_fill_labels(fields, err, errlen)) < 0 ||
 	    (r = deploy_fill_task_labels(fields, err, errlen)) < 0 ||
 	    (r = deploy_check_env(fields, err, errlen)) < 0)

@@ -38,4 +38,10 @@
 int	deploy_normalize(const json_t *posted, const json_t *request,
 	    json_t **ret, char *err, size_t errlen);
 
+/* deploy_executor.c: a stored executorData's artifacts and what kerr
+ * refuses of it; the uris' output files.  0, or -EINVAL with err. */
+int	deploy_check_executor_data(const json_t *data, char *err,
+	    size_t errlen);
+int	deploy_check_uris(const json_t *uris, char *err, size_t errlen);
+
 #endif

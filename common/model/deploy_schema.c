@@ -152,6 +152,70 @@ static const struct schema_field deploy_schema_run_now_fields[] = {
 static const struct schema_table deploy_schema_run_now =
     SCHEMA_TABLE(deploy_schema_run_now_fields, NULL);
 
+/* ExecutorData's EmbeddedArtifact: content is base64, as Jackson writes
+ * a byte[]. */
+static const struct schema_field deploy_schema_embedded_fields[] = {
+	SCHEMA_F("name", SCHEMA_STRING),
+	SCHEMA_F("filename", SCHEMA_STRING, .required = 1),
+	SCHEMA_F("md5sum", SCHEMA_STRING),
+	SCHEMA_F("content", SCHEMA_STRING, .required = 1)
+};
+static const struct schema_table deploy_schema_embedded =
+    SCHEMA_TABLE(deploy_schema_embedded_fields, NULL);
+
+/* ExecutorData's ExternalArtifact. */
+static const struct schema_field deploy_schema_external_fields[] = {
+	SCHEMA_F("name", SCHEMA_STRING),
+	SCHEMA_F("filename", SCHEMA_STRING, .required = 1),
+	SCHEMA_F("md5sum", SCHEMA_STRING),
+	SCHEMA_F("url", SCHEMA_STRING, .required = 1),
+	SCHEMA_F("filesize", SCHEMA_LONG, .range = &schema_nonneg),
+	SCHEMA_F("isArtifactList", SCHEMA_BOOL)
+};
+static const struct schema_table deploy_schema_external =
+    SCHEMA_TABLE(deploy_schema_external_fields, NULL);
+
+static const char *const deploy_schema_logrotate_frequencies[] = {
+	"EVERY_MINUTE", "EVERY_FIVE_MINUTES", "HOURLY", "DAILY", "WEEKLY",
+	"MONTHLY", NULL
+};
+
+/*
+ * ExecutorData, SingularityExecutor's: kerr is that executor for these
+ * deploys (cmd, its arguments and its artifacts); the rest is kept as
+ * posted.  Lists and the map are always written, as its creator fills
+ * them.
+ */
+static const struct schema_field deploy_schema_executor_data_fields[] = {
+	SCHEMA_F("cmd", SCHEMA_STRING, .required = 1),
+	SCHEMA_F("embeddedArtifacts", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_OBJECT,
+	    .table = &deploy_schema_embedded), .def = "[]"),
+	SCHEMA_F("externalArtifacts", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_OBJECT,
+	    .table = &deploy_schema_external), .def = "[]"),
+	SCHEMA_F("s3Artifacts", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_MAP),
+	    .def = "[]"),
+	SCHEMA_F("successfulExitCodes", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_INT),
+	    .def = "[]"),
+	SCHEMA_F("user", SCHEMA_STRING),
+	SCHEMA_F("runningSentinel", SCHEMA_STRING),
+	SCHEMA_F("extraCmdLineArgs", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_STRING),
+	    .def = "[]"),
+	SCHEMA_F("loggingTag", SCHEMA_STRING),
+	SCHEMA_F("loggingExtraFields", SCHEMA_MAP, SCHEMA_OF(SCHEMA_STRING),
+	    .def = "{}"),
+	SCHEMA_F("sigKillProcessesAfterMillis", SCHEMA_LONG,
+	    .range = &schema_nonneg),
+	SCHEMA_F("maxTaskThreads", SCHEMA_INT, .range = &schema_nonneg),
+	SCHEMA_F("preserveTaskSandboxAfterFinish", SCHEMA_BOOL),
+	SCHEMA_F("maxOpenFiles", SCHEMA_INT, .range = &schema_nonneg),
+	SCHEMA_F("skipLogrotateAndCompress", SCHEMA_BOOL),
+	SCHEMA_F("s3ArtifactSignatures", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_MAP)),
+	SCHEMA_F("logrotateFrequency", SCHEMA_ENUM,
+	    .values = deploy_schema_logrotate_frequencies)
+};
+static const struct schema_table deploy_schema_executor_data =
+    SCHEMA_TABLE(deploy_schema_executor_data_fields, NULL);
+
 /* {instanceNo: value}: keys are instance numbers, null values absent. */
 #define DEPLOY_SCHEMA_PER_INSTANCE(n, ...)				\
 	SCHEMA_F(n, SCHEMA_MAP, .instance_keys = 1, .skip_null = 1,	\
@@ -159,12 +223,17 @@ static const struct schema_table deploy_schema_run_now =
 
 /*
  * Output order is Singularity's creator order; requestId and id are
- * written first, outside it.  containerInfo, the customExecutor* fields
- * and executorData are refused before this table is read.
+ * written first, outside it.  containerInfo is refused before this
+ * table is read.
  */
 static const struct schema_field deploy_schema_fields[] = {
 	SCHEMA_F("command", SCHEMA_STRING),
 	SCHEMA_F("arguments", SCHEMA_ARRAY, SCHEMA_OF(SCHEMA_STRING)),
+	SCHEMA_F("customExecutorCmd", SCHEMA_STRING),
+	SCHEMA_F("customExecutorId", SCHEMA_STRING),
+	SCHEMA_F("customExecutorSource", SCHEMA_STRING),
+	SCHEMA_F("customExecutorResources", SCHEMA_OBJECT,
+	    .table = &deploy_schema_resources),
 	SCHEMA_F("resources", SCHEMA_OBJECT, .table = &deploy_schema_resources,
 	    .def = DEPLOY_SCHEMA_RESOURCES_DEFAULT),
 	SCHEMA_F("env", SCHEMA_MAP, SCHEMA_OF(SCHEMA_STRING)),
@@ -174,6 +243,8 @@ static const struct schema_field deploy_schema_fields[] = {
 	    .table = &deploy_schema_run_now),
 	SCHEMA_F("uris", SCHEMA_ARRAY, DEPLOY_SCHEMA_ARTIFACTS),
 	SCHEMA_F("metadata", SCHEMA_MAP, SCHEMA_OF(SCHEMA_STRING)),
+	SCHEMA_F("executorData", SCHEMA_OBJECT,
+	    .table = &deploy_schema_executor_data),
 	SCHEMA_F("version", SCHEMA_STRING),
 	SCHEMA_F("timestamp", SCHEMA_LONG),
 	SCHEMA_F("labels", SCHEMA_MAP, SCHEMA_OF(SCHEMA_STRING)),

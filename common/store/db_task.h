@@ -145,6 +145,9 @@ int	db_task_cleanup_remove_waiting_bounces(struct db *db,
 /* When the first kill signal was sent (0: not yet). */
 int	db_task_cleanup_kill_sent(struct db *db, const char *task_id,
 	    int64_t *ret);
+/* The deploy's executorData.sigKillProcessesAfterMillis, or -1. */
+int	db_task_kill_grace(struct db *db, const char *task_id,
+	    int64_t *ret_ms);
 int	db_task_cleanup_set_kill_sent(struct db *db, const char *task_id,
 	    int64_t now);
 

@@ -18,6 +18,12 @@ static const char SQL_TASK_CLEANUP_GET[] =
 static const char SQL_TASK_CLEANUP_KILL_SENT[] =
 	"SELECT coalesce(kill_sent_at, 0) FROM task_cleanups"
 	" WHERE task_id = ?1";
+/* SingularityExecutor's own grace, from the task's deploy (-1: none). */
+static const char SQL_TASK_KILL_GRACE[] =
+	"SELECT coalesce(json_extract(d.deploy_json,"
+	" '$.executorData.sigKillProcessesAfterMillis'), -1)"
+	" FROM tasks t JOIN deploys d ON d.request_id = t.request_id"
+	" AND d.deploy_id = t.deploy_id WHERE t.task_id = ?1";
 static const char SQL_TASK_CLEANUP_SET_KILL_SENT[] =
 	"UPDATE task_cleanups SET kill_sent_at = ?2 WHERE task_id = ?1";
 static const char SQL_TASK_CLEANUP_REMOVE_WAITING_BOUNCES[] =
@@ -86,6 +92,16 @@ db_task_cleanup_kill_sent(struct db *db, const char *task_id, int64_t *ret)
 {
 	return (db_query_ints(db, SQL_TASK_CLEANUP_KILL_SENT, ret, 1, "s",
 	    task_id));
+}
+
+int
+db_task_kill_grace(struct db *db, const char *task_id, int64_t *ret_ms)
+{
+	int	r;
+
+	*ret_ms = -1;
+	r = db_query_ints(db, SQL_TASK_KILL_GRACE, ret_ms, 1, "s", task_id);
+	return (r == -ENOENT ? 0 : r);
 }
 
 int

@@ -2,7 +2,8 @@
  * Task cleanups (task_cleanups): the kills.  A cleanup of a type that
  * kills at once gets SIGTERM to the task's process group (SIGKILL at once
  * for a destroy), then SIGKILL once the grace period has passed since the
- * first signal (stored, so a restarted cleanerd keeps the deadline).  The
+ * first signal (stored, so a restarted cleanerd keeps the deadline): the
+ * deploy's executorData.sigKillProcessesAfterMillis, else kill_grace_ms.  The
  * task's end comes back to schedulerd as an event, which it records as
  * TASK_KILLED; the cleanup is removed once the task is no longer active.  Cleanups that wait for something (bounces,
  * PAUSING of jobs allowed to finish) are signalled only once their owner
@@ -43,16 +44,21 @@ int
 cleaner_task_plan(struct cleaner *c, const char *task_id, const char *type,
     int *ret_sig)
 {
-	int64_t	sent = 0, now = clock_now_ms();
+	int64_t	sent = 0, grace = -1, now = clock_now_ms();
 	int	rc;
 
 	*ret_sig = 0;
 	if ((rc = db_task_cleanup_kill_sent(c->d->db, task_id, &sent)) < 0)
 		return (rc);
+	if (sent != 0 && (rc = db_task_kill_grace(c->d->db, task_id,
+	    &grace)) < 0)
+		return (rc);
+	if (grace < 0)
+		grace = c->d->conf.kill_grace_ms;
 	if (sent == 0)
 		*ret_sig = strcmp(type, "USER_REQUESTED_DESTROY") == 0 ?
 		    SIGKILL : SIGTERM;
-	else if (now - sent >= c->d->conf.kill_grace_ms)
+	else if (now - sent >= grace)
 		*ret_sig = SIGKILL;
 	/* Recorded, and committed, before the signal: schedulerd reads it
 	 * to tell a kill from a failure when the task's end comes in. */

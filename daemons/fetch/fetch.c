@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "artifact.h"
 #include "fetch.h"
 
 static void
@@ -41,14 +42,56 @@ fetch_fail(const char *name, const char *fmt, ...)
 	exit(1);
 }
 
-/* A name of the sandbox's top: no directory, nothing hidden of ours. */
-static int
-fetch_name_ok(const char *name)
+/* Embedded content, decoded, into a new file name. */
+static void
+fetch_embedded(const char *name, const char *content,
+    const struct fetch_limits *lim)
 {
-	return (name != NULL && name[0] != '\0' && strchr(name, '/') == NULL &&
-	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
-	    strcmp(name, ".kerr") != 0 && strcmp(name, "stdout") != 0 &&
-	    strcmp(name, "stderr") != 0);
+	long long	 size = artifact_base64_size(content);
+	uint8_t		*buf;
+	size_t		 off;
+	ssize_t		 n;
+	int		 fd;
+
+	if (size < 0)
+		fetch_fail(name, "content is not base64");
+	if ((uint64_t)size > lim->max_bytes)
+		fetch_fail(name, "%lld bytes, more than the %llu MB allowed",
+		    size, (unsigned long long)(lim->max_bytes >> 20));
+	if ((buf = malloc(size > 0 ? (size_t)size : 1)) == NULL)
+		fetch_fail(name, "out of memory");
+	if (artifact_base64_decode(content, buf, (size_t)size) < 0)
+		fetch_fail(name, "content is not base64");
+	if ((fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) < 0)
+		fetch_fail(name, "cannot create it: %s", strerror(errno));
+	for (off = 0; off < (size_t)size; off += (size_t)n)
+		if ((n = write(fd, buf + off, (size_t)size - off)) < 0 &&
+		    errno != EINTR)
+			fetch_fail(name, "cannot write it: %s", strerror(errno));
+		else if (n < 0)
+			n = 0;
+	if (close(fd) != 0)
+		fetch_fail(name, "cannot write it: %s", strerror(errno));
+	free(buf);
+	(void)fprintf(stderr, "kerr-fetch: %s written (%lld bytes)\n", name,
+	    size);
+}
+
+/* The size the artifact says it has, when it says one. */
+static void
+fetch_check_size(const json_t *a, const char *name)
+{
+	const json_t	*want = json_object_get(a, "size");
+	struct stat	 st;
+
+	if (!json_is_integer(want))
+		return;
+	if (stat(name, &st) != 0)
+		fetch_fail(name, "cannot read it back: %s", strerror(errno));
+	if ((long long)st.st_size != json_integer_value(want))
+		fetch_fail(name, "%lld bytes, expected %lld",
+		    (long long)st.st_size, (long long)json_integer_value(want));
 }
 
 /* From the cache into name: 0 a hit, -1 a miss. */
@@ -89,31 +132,47 @@ fetch_cache_keep(const char *uri, const char *name,
 	fetch_cache_trim(dir, lim->cache_max_bytes);
 }
 
+/* The artifact's bytes into name: embedded, from the cache, or fetched. */
+static void
+fetch_place(const json_t *a, const char *name,
+    const struct fetch_limits *lim)
+{
+	const char	*uri = json_string_value(json_object_get(a, "uri"));
+	const char	*content = json_string_value(json_object_get(a,
+			    "content"));
+	char		 err[FETCH_ERROR_MAX];
+
+	if (content != NULL) {
+		fetch_embedded(name, content, lim);
+		return;
+	}
+	if (uri == NULL)
+		fetch_fail(name, "no uri");
+	if (json_is_true(json_object_get(a, "cache")) &&
+	    fetch_cached(uri, name, lim) == 0) {
+		(void)fprintf(stderr, "kerr-fetch: %s from the cache\n", name);
+		return;
+	}
+	(void)fprintf(stderr, "kerr-fetch: fetching %s from %s\n", name, uri);
+	if (fetch_get(uri, name, lim, err, sizeof(err)) < 0) {
+		(void)unlink(name);
+		fetch_fail(name, "%s", err);
+	}
+	if (json_is_true(json_object_get(a, "cache")))
+		fetch_cache_keep(uri, name, lim);
+}
+
 static void
 fetch_one(const json_t *a, const struct fetch_limits *lim)
 {
-	const char	*uri = json_string_value(json_object_get(a, "uri"));
 	const char	*name = json_string_value(json_object_get(a, "name"));
 	const char	*md5 = json_string_value(json_object_get(a, "md5sum"));
 	char		 err[FETCH_ERROR_MAX], got[33];
 
-	if (!fetch_name_ok(name))
+	if (!artifact_name_ok(name))
 		fetch_fail(name != NULL ? name : "?", "invalid file name");
-	if (uri == NULL)
-		fetch_fail(name, "no uri");
-	if (json_is_true(json_object_get(a, "cache")) &&
-	    fetch_cached(uri, name, lim) == 0)
-		(void)fprintf(stderr, "kerr-fetch: %s from the cache\n", name);
-	else {
-		(void)fprintf(stderr, "kerr-fetch: fetching %s from %s\n", name,
-		    uri);
-		if (fetch_get(uri, name, lim, err, sizeof(err)) < 0) {
-			(void)unlink(name);
-			fetch_fail(name, "%s", err);
-		}
-		if (json_is_true(json_object_get(a, "cache")))
-			fetch_cache_keep(uri, name, lim);
-	}
+	fetch_place(a, name, lim);
+	fetch_check_size(a, name);
 	if (md5 != NULL && md5[0] != '\0') {
 		if (fetch_md5(name, got) < 0)
 			fetch_fail(name, "cannot read it back: %s",

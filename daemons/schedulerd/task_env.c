@@ -7,6 +7,7 @@
  * sees exactly one entry per key.  Pure logic: the executor forks.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +397,44 @@ task_env_argv_exec(const char *command, const json_t *args,
 	return (task_env_argv_strings(e, cmd_line_args));
 }
 
+static int
+task_env_argv_command(const char *command, const json_t *args,
+    const json_t *cmd_line_args, int use_shell, struct task_env *e)
+{
+	if (use_shell)
+		return (task_env_argv_shell(command, cmd_line_args, e));
+	return (task_env_argv_exec(command, args, cmd_line_args, e));
+}
+
+/*
+ * A SingularityExecutor deploy: executorData.cmd through the shell, as its
+ * runner script does, followed by extraCmdLineArgs and then the run's own
+ * arguments, each quoted.
+ */
+static int
+task_env_argv_executor(const json_t *data, const json_t *cmd_line_args,
+    struct task_env *e)
+{
+	const char	*cmd = json_string_value(json_object_get(data, "cmd"));
+	const json_t	*extra = json_object_get(data, "extraCmdLineArgs");
+	json_t		*args;
+	int		 r;
+
+	if ((extra != NULL && !json_is_array(extra)) ||
+	    (cmd_line_args != NULL && !json_is_array(cmd_line_args)))
+		return (-EINVAL);
+	if ((args = json_array()) == NULL)
+		return (-ENOMEM);
+	if ((extra != NULL && json_array_extend(args, (json_t *)(uintptr_t)
+	    extra) != 0) || (cmd_line_args != NULL && json_array_extend(args,
+	    (json_t *)(uintptr_t)cmd_line_args) != 0))
+		r = -ENOMEM;
+	else
+		r = task_env_argv_shell(cmd, args, e);
+	json_decref(args);
+	return (r);
+}
+
 int
 task_argv_build(const json_t *deploy, const json_t *cmd_line_args,
     char ***ret_argv)
@@ -404,22 +443,23 @@ task_argv_build(const json_t *deploy, const json_t *cmd_line_args,
 	const json_t	*args = json_object_get(deploy, "arguments");
 	const json_t	*shell = json_object_get(deploy, "shell");
 	const char	*command;
-	int		 use_shell, r;
+	int		 r;
 
 	command = json_string_value(json_object_get(deploy, "command"));
 	if ((args != NULL && !json_is_array(args)) ||
 	    (cmd_line_args != NULL && !json_is_array(cmd_line_args)))
 		return (-EINVAL);
 	/* prepareCommand(): an explicit flag wins, else args mean exec */
-	if (json_is_boolean(shell))
-		use_shell = json_is_true(shell);
+	if (command == NULL && json_object_get(deploy, "executorData") != NULL)
+		r = task_env_argv_executor(json_object_get(deploy,
+		    "executorData"), cmd_line_args, &e);
+	else if (json_is_boolean(shell))
+		r = task_env_argv_command(command, args, cmd_line_args,
+		    json_is_true(shell), &e);
 	else
-		use_shell = json_array_size(args) == 0 &&
-		    json_array_size(cmd_line_args) == 0;
-	if (use_shell)
-		r = task_env_argv_shell(command, cmd_line_args, &e);
-	else
-		r = task_env_argv_exec(command, args, cmd_line_args, &e);
+		r = task_env_argv_command(command, args, cmd_line_args,
+		    json_array_size(args) == 0 &&
+		    json_array_size(cmd_line_args) == 0, &e);
 	if (r < 0) {
 		task_strv_free(e.v);
 		return (r);
@@ -437,5 +477,8 @@ task_env_user(const json_t *deploy, const json_t *pending_task)
 	    "runAsUserOverride"));
 	if (user == NULL)
 		user = json_string_value(json_object_get(deploy, "user"));
+	if (user == NULL)
+		user = json_string_value(json_object_get(json_object_get(
+		    deploy, "executorData"), "user"));
 	return (user);
 }

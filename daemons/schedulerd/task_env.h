@@ -53,7 +53,8 @@ int	task_env_build(const struct task_env_input *in, char ***ret_envp);
 int	task_argv_build(const json_t *deploy, const json_t *cmd_line_args,
 	    char ***ret_argv);
 
-/* runAsUserOverride, else deploy.user, else NULL; borrowed from the JSON. */
+/* runAsUserOverride, else deploy.user, else executorData.user, else NULL;
+ * borrowed from the JSON. */
 const char	*task_env_user(const json_t *deploy,
 		    const json_t *pending_task);
 

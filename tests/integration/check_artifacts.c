@@ -3,9 +3,11 @@
  * sandbox before the command starts, from a real HTTP server started by
  * the test (kerr-test-httpd in its file mode) and from file://: a tarball
  * unpacked and its script run as the command, an executable single file
- * under its outputFile, run-now extraArtifacts; a 404 and an archive
- * that tries to leave the sandbox end the task TASK_FAILED naming the
- * artifact and the cause.
+ * under its outputFile, run-now extraArtifacts, a SingularityExecutor
+ * deploy's embedded and external artifacts (md5 right and wrong); a 404
+ * and an archive that tries to leave the sandbox end the task TASK_FAILED
+ * naming the artifact and the cause; executorData kerr cannot honour is
+ * a 400 that stores nothing.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -262,6 +264,116 @@ START_TEST(test_artifacts_cache_hit)
 }
 END_TEST
 
+/* POST /deploys of a SingularityExecutor deploy with executorData data. */
+static void
+artifacts_executor_deploy(const char *request, const char *data)
+{
+	char	body[4096];
+
+	snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":\"%s\","
+	    "\"id\":\"d1\",\"customExecutorCmd\":"
+	    "\"/usr/local/bin/singularity-executor\",\"executorData\":%s}}",
+	    request, data);
+	harness_post_ok(V1 "/deploys", body);
+}
+
+/* The content is written under its filename; cmd runs with the extra
+ * arguments; the deploy keeps executorData as posted. */
+START_TEST(test_artifacts_embedded)
+{
+	json_t	*d, *a;
+
+	harness_request("emb", "RUN_ONCE", 1);
+	artifacts_executor_deploy("emb", "{\"cmd\":\"grep -q\","
+	    "\"extraCmdLineArgs\":[\"hello embedded\",\"greeting.txt\"],"
+	    "\"embeddedArtifacts\":[{\"name\":\"greeting\",\"filename\":"
+	    "\"greeting.txt\",\"content\":\"aGVsbG8gZW1iZWRkZWQK\","
+	    "\"md5sum\":\"6660a0fafe1fd627492d1534d67d61ae\"}]}");
+	harness_wait_tasks("emb", "TASK_FINISHED", 1, 20);
+	d = harness_get_json(V1 "/history/request/emb/deploy/d1");
+	a = json_array_get(json_object_get(json_object_get(json_object_get(
+	    d, "deploy"), "executorData"), "embeddedArtifacts"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(a, "filename")),
+	    "greeting.txt");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    d, "deploy"), "customExecutorCmd")),
+	    "/usr/local/bin/singularity-executor");
+	json_decref(d);
+}
+END_TEST
+
+/* Downloaded with its md5 checked: the right one runs, a wrong one
+ * fails the task naming both sums. */
+START_TEST(test_artifacts_external_md5)
+{
+	char	data[1024], msg[512];
+
+	artifacts_file("ext.txt", "external payload\n", 0644);
+	snprintf(data, sizeof(data), "{\"cmd\":\"grep -q payload ext.txt\","
+	    "\"externalArtifacts\":[{\"name\":\"ext\",\"filename\":"
+	    "\"ext.txt\",\"url\":\"http://127.0.0.1:%d/ext.txt\","
+	    "\"md5sum\":\"890253875350a0f9cc2f88cf6a63f803\","
+	    "\"filesize\":17}]}", artifacts_port);
+	harness_request("ext", "RUN_ONCE", 1);
+	artifacts_executor_deploy("ext", data);
+	harness_wait_tasks("ext", "TASK_FINISHED", 1, 20);
+	snprintf(data, sizeof(data), "{\"cmd\":\"true\","
+	    "\"externalArtifacts\":[{\"filename\":\"ext.txt\",\"url\":"
+	    "\"http://127.0.0.1:%d/ext.txt\",\"md5sum\":"
+	    "\"00000000000000000000000000000000\"}]}", artifacts_port);
+	harness_request("bad", "RUN_ONCE", 1);
+	artifacts_executor_deploy("bad", data);
+	harness_wait_tasks("bad", "TASK_FAILED", 1, 20);
+	artifacts_last_message("bad", msg, sizeof(msg));
+	ck_assert_msg(strcmp(msg, "Failed to fetch artifact ext.txt: md5 "
+	    "890253875350a0f9cc2f88cf6a63f803, expected "
+	    "00000000000000000000000000000000") == 0, "message: %s", msg);
+}
+END_TEST
+
+/* What kerr cannot honour is refused whole: 400, no deploy stored. */
+START_TEST(test_artifacts_executor_refused)
+{
+	static const struct {
+		const char	*deploy;
+		const char	*needle;
+	} bad[] = {
+		{ "\"command\":\"true\",\"customExecutorCmd\":\"x\","
+		    "\"executorData\":{\"cmd\":\"true\"}",
+		    "specify executorData and customExecutorCmd and no command" },
+		{ "\"executorData\":{\"cmd\":\"true\"}",
+		    "specify executorData and customExecutorCmd and no command" },
+		{ "\"command\":\"true\",\"customExecutorCmd\":\"x\"",
+		    "customExecutorCmd is set without executorData" },
+		{ "\"customExecutorCmd\":\"x\",\"executorData\":{\"cmd\":"
+		    "\"true\",\"s3Artifacts\":[{\"s3Bucket\":\"b\"}]}",
+		    "executorData.s3Artifacts are not supported" },
+		{ "\"customExecutorCmd\":\"x\",\"executorData\":{\"cmd\":"
+		    "\"true\",\"embeddedArtifacts\":[{\"filename\":\"a\","
+		    "\"content\":\"not base64!\"}]}",
+		    "executorData.embeddedArtifacts[0].content is not base64" },
+		{ "\"customExecutorCmd\":\"x\",\"executorData\":{\"cmd\":"
+		    "\"true\",\"externalArtifacts\":[{\"filename\":"
+		    "\"../up\",\"url\":\"http://h/x\"}]}",
+		    "executorData.externalArtifacts[0].filename '../up'" },
+		{ "\"command\":\"true\",\"uris\":[{\"uri\":\"http://h/x\","
+		    "\"outputFile\":\"stdout\"}]",
+		    "uris[0].outputFile 'stdout'" }
+	};
+	char	body[1024];
+	size_t	i;
+
+	harness_request("no", "RUN_ONCE", 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "{\"deploy\":{\"requestId\":"
+		    "\"no\",\"id\":\"d%zu\",%s}}", i, bad[i].deploy);
+		http_expect_error(&harness_env, "POST", V1 "/deploys", body, 400,
+		    bad[i].needle);
+	}
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM deploys"), 0);
+}
+END_TEST
+
 Suite *
 artifacts_suite(void)
 {
@@ -275,6 +387,9 @@ artifacts_suite(void)
 		FIXTURE_TEST(test_artifacts_404_fails),
 		FIXTURE_TEST(test_artifacts_escape_refused),
 		FIXTURE_TEST(test_artifacts_cache_hit),
+		FIXTURE_TEST(test_artifacts_embedded),
+		FIXTURE_TEST(test_artifacts_external_md5),
+		FIXTURE_TEST(test_artifacts_executor_refused),
 		FIXTURE_END
 	};
 

@@ -116,6 +116,31 @@ START_TEST(test_cleaner_sigterm_trap_dies_by_sigkill)
 }
 END_TEST
 
+/* A SingularityExecutor deploy's own grace wins over kill_grace_ms. */
+START_TEST(test_cleaner_executor_data_grace)
+{
+	json_t	*ids;
+	char	 path[512];
+
+	harness_request("patient", "WORKER", 1);
+	harness_post_ok(V1 "/deploys", "{\"deploy\":{\"requestId\":"
+	    "\"patient\",\"id\":\"d1\",\"customExecutorCmd\":\"x\","
+	    "\"executorData\":{\"cmd\":\"trap '' TERM; sleep 1000 & wait;"
+	    " sleep 1000\",\"sigKillProcessesAfterMillis\":6000}}}");
+	harness_wait_count(running, "patient", 1, 10);
+	ids = harness_get_json(V1 "/tasks/active/ids");
+	snprintf(path, sizeof(path), V1 "/tasks/task/%s", json_string_value(
+	    json_object_get(json_array_get(ids, 0), "id")));
+	json_decref(ids);
+	json_decref(http_json(&harness_env, "DELETE", path, NULL, 200));
+	/* Twice the server's 1.5 s: still alive, SIGTERM ignored. */
+	sleep(3);
+	ck_assert_int_eq(first_alive("patient"), 1);
+	harness_wait_count(first_alive, "patient", 0, 10);
+	harness_wait_tasks("patient", "TASK_KILLED", 1, 10);
+}
+END_TEST
+
 START_TEST(test_cleaner_kill9_during_delete_of_ten)
 {
 	start("ten", "WORKER", 10, "sleep 1000");
@@ -211,6 +236,7 @@ cleaner_suite(void)
 		FIXTURE_TIMEOUT(90),
 		FIXTURE_TEST(test_cleaner_delete_kills_and_removes),
 		FIXTURE_TEST(test_cleaner_sigterm_trap_dies_by_sigkill),
+		FIXTURE_TEST(test_cleaner_executor_data_grace),
 		FIXTURE_TEST(test_cleaner_kill9_during_delete_of_ten),
 		FIXTURE_TEST(test_cleaner_bounce_replaces_all),
 		FIXTURE_TEST(test_cleaner_incremental_bounce),

@@ -262,6 +262,27 @@ START_TEST(test_deploy_uris_string_form)
 }
 END_TEST
 
+/* A SingularityExecutor deploy: executorData kept, its lists filled. */
+START_TEST(test_deploy_executor_data)
+{
+	json_t	*out;
+
+	out = check_deploy_assert_ok("{'id':'d1','requestId':"
+	    "'test-singularity-1','customExecutorCmd':'/usr/bin/exec',"
+	    "'executorData':{'cmd':'./run','embeddedArtifacts':[{'name':'n',"
+	    "'filename':'a.txt','content':'aGk=','unknown':1}],"
+	    "'sigKillProcessesAfterMillis':5000}}", NULL);
+	check_deploy_assert_member(out, "executorData", "{'cmd':'./run',"
+	    "'embeddedArtifacts':[{'name':'n','filename':'a.txt',"
+	    "'content':'aGk='}],'externalArtifacts':[],'s3Artifacts':[],"
+	    "'successfulExitCodes':[],'extraCmdLineArgs':[],"
+	    "'loggingExtraFields':{},'sigKillProcessesAfterMillis':5000}");
+	check_deploy_assert_member(out, "customExecutorCmd", "'/usr/bin/exec'");
+	ck_assert_ptr_null(json_object_get(out, "command"));
+	json_decref(out);
+}
+END_TEST
+
 START_TEST(test_deploy_flat_healthcheck)
 {
 	json_t	*out;
@@ -540,15 +561,34 @@ static const struct {
 	{ NULL, "{" CHECK_DEPLOY_BASE "'containerInfo':{'type':'DOCKER'}}",
 	    "containers are not supported by the local executor "
 	    "(containerInfo is set)" },
+	{ NULL, "{" CHECK_DEPLOY_BASE "'customExecutorCmd':'/x',"
+	    "'executorData':{'cmd':'y'}}",
+	    "specify executorData and customExecutorCmd and no command." },
 	{ NULL, "{'id':'d1','requestId':'test-singularity-1',"
-	    "'customExecutorCmd':'/x','executorData':{'cmd':'y'}}",
+	    "'executorData':{'cmd':'y'}}",
+	    "specify executorData and customExecutorCmd and no command." },
+	{ NULL, "{" CHECK_DEPLOY_BASE "'customExecutorCmd':'/x'}",
 	    "custom executors are not supported by the local executor "
-	    "(customExecutorCmd is set)" },
-	{ NULL, "{" CHECK_DEPLOY_BASE "'executorData':{}}",
-	    "custom executors are not supported by the local executor "
-	    "(executorData is set)" },
-	{ NULL, "{" CHECK_DEPLOY_BASE "'customExecutorResources':{}}",
-	    "(customExecutorResources is set)" },
+	    "(customExecutorCmd is set without executorData)" },
+	{ NULL, "{'id':'d1','requestId':'test-singularity-1',"
+	    "'customExecutorCmd':'/x','executorData':{}}",
+	    "executorData.cmd must not be null" },
+	{ NULL, "{'id':'d1','requestId':'test-singularity-1',"
+	    "'customExecutorCmd':'/x','executorData':{'cmd':'y',"
+	    "'embeddedArtifacts':[{'filename':'.kerr','content':''}]}}",
+	    "executorData.embeddedArtifacts[0].filename '.kerr' is not a file "
+	    "name at the top of the sandbox" },
+	{ NULL, "{'id':'d1','requestId':'test-singularity-1',"
+	    "'customExecutorCmd':'/x','executorData':{'cmd':'y',"
+	    "'externalArtifacts':[{'filename':'f','url':'u','md5sum':'xyz'}]}}",
+	    "executorData.externalArtifacts[0].md5sum is not 32 hexadecimal "
+	    "digits" },
+	{ NULL, "{'id':'d1','requestId':'test-singularity-1',"
+	    "'customExecutorCmd':'/x','executorData':{'cmd':'y',"
+	    "'externalArtifacts':[{'filename':'f','url':'u',"
+	    "'isArtifactList':true}]}}",
+	    "executorData.externalArtifacts[0].isArtifactList is not "
+	    "supported" },
 	{ NULL, "{'id':'d1','requestId':'test-singularity-1'}",
 	    "If not using custom executor, specify a command or "
 	    "containerInfo." },
@@ -740,6 +780,7 @@ deploy_suite(void)
 	tcase_add_test(tc, test_deploy_unknown_and_null_fields);
 	tcase_add_test(tc, test_deploy_resources_forms);
 	tcase_add_test(tc, test_deploy_uris_string_form);
+	tcase_add_test(tc, test_deploy_executor_data);
 	tcase_add_test(tc, test_deploy_flat_healthcheck);
 	tcase_add_test(tc, test_deploy_canary_settings);
 	tcase_add_test(tc, test_deploy_labels_converted);

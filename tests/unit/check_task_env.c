@@ -401,6 +401,33 @@ START_TEST(test_task_env_user)
 }
 END_TEST
 
+/* SingularityExecutor's cmd, then extraCmdLineArgs, then the run's. */
+START_TEST(test_task_env_argv_executor_data)
+{
+	static const char *const want[] = { "/bin/sh", "-c",
+	    "java -jar app.jar '--port' '8080' 'run it'", NULL };
+	static const char *const bare[] = { "/bin/sh", "-c", "./run", NULL };
+
+	check_task_env_argv("{'executorData':{'cmd':'java -jar app.jar',"
+	    "'extraCmdLineArgs':['--port','8080']}}", json_pack("[s]",
+	    "run it"), want);
+	check_task_env_argv("{'executorData':{'cmd':'./run'}}", NULL, bare);
+}
+END_TEST
+
+START_TEST(test_task_env_user_executor_data)
+{
+	json_t	*d, *both;
+
+	d = fixture_json("{'executorData':{'cmd':'x','user':'svc'}}");
+	both = fixture_json("{'user':'app','executorData':{'user':'svc'}}");
+	ck_assert_str_eq(task_env_user(d, NULL), "svc");
+	ck_assert_str_eq(task_env_user(both, NULL), "app");
+	json_decref(both);
+	json_decref(d);
+}
+END_TEST
+
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*task_env_suite(void);
 
@@ -421,6 +448,8 @@ task_env_suite(void)
 		FIXTURE_TEST(test_task_env_argv_quoting_runs),
 		FIXTURE_TEST(test_task_env_argv_invalid),
 		FIXTURE_TEST(test_task_env_user),
+		FIXTURE_TEST(test_task_env_argv_executor_data),
+		FIXTURE_TEST(test_task_env_user_executor_data),
 		FIXTURE_END
 	};
 
