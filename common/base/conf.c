@@ -29,7 +29,8 @@ enum conf_type {
 	CONF_BOOL,
 	CONF_LOGLEVEL,		/* err, warning, notice, info, debug */
 	CONF_SYNC,		/* full or normal */
-	CONF_EXECUTOR		/* a string limited to the known executors */
+	CONF_EXECUTOR,		/* a string limited to the known executors */
+	CONF_AUTH		/* none (0) or token (1) */
 };
 
 struct conf_key {
@@ -75,6 +76,35 @@ static const struct conf_key conf_keys[] = {
 	    "2", 1, 64, "HTTP worker threads" },
 	{ "apid", "max_body_bytes", CONF_INT, CONF_OFF(max_body_bytes),
 	    "1048576", 1024, 67108864, "largest request body accepted" },
+	{ "apid", "max_header_bytes", CONF_INT, CONF_OFF(max_header_bytes),
+	    "16384", 2048, 1048576,
+	    "largest request line and headers together (431 past it)" },
+	{ "apid", "max_headers", CONF_INT, CONF_OFF(max_headers),
+	    "64", 4, 10000, "most request headers accepted (431 past it)" },
+	{ "apid", "idle_timeout_seconds", CONF_INT,
+	    CONF_OFF(idle_timeout_seconds), "60", 1, 86400,
+	    "a connection quiet this long is closed" },
+	{ "apid", "max_connections", CONF_INT, CONF_OFF(max_connections),
+	    "1000", 1, 100000, "connections open at once; more wait unaccepted "
+	    "in the listen queue" },
+	{ "apid", "auth", CONF_AUTH, CONF_OFF(auth_token), "none", 0, 0,
+	    "none, or token: every call needs a token of tokens_file" },
+	{ "apid", "tokens_file", CONF_STRING, CONF_OFF(tokens_file),
+	    "/etc/kerr/tokens", 0, 0,
+	    "with auth = token: lines \"SHA256-HEX USER GROUP,GROUP\"; "
+	    "must not be readable by others" },
+	{ "apid", "admin_groups", CONF_STRING, CONF_OFF(admin_groups), "", 0,
+	    0, "comma-separated groups whose users may do everything" },
+	{ "apid", "read_only_groups", CONF_STRING, CONF_OFF(read_only_groups),
+	    "", 0, 0, "comma-separated groups whose users read everything and "
+	    "change nothing" },
+	{ "apid", "allow_unauthenticated", CONF_BOOL,
+	    CONF_OFF(allow_unauthenticated), "false", 0, 0,
+	    "serve a non-loopback address with auth = none" },
+	{ "apid", "tls_cert", CONF_STRING, CONF_OFF(tls_cert), "", 0, 0,
+	    "PEM certificate chain: serve HTTPS (with tls_key)" },
+	{ "apid", "tls_key", CONF_STRING, CONF_OFF(tls_key), "", 0, 0,
+	    "PEM private key of tls_cert" },
 
 	{ "schedulerd", "launch_workers", CONF_INT, CONF_OFF(launch_workers),
 	    "2", 1, 64, "threads that start tasks (with backend = slurm, each "
@@ -321,6 +351,14 @@ conf_set(struct conf *conf, const struct conf_key *k, const char *val,
 			return (-EINVAL);
 		}
 		*ifield = level;
+		return (0);
+	case CONF_AUTH:
+		if (strcmp(val, "none") != 0 && strcmp(val, "token") != 0) {
+			snprintf(msg, msglen, "%s must be 'none' or 'token', "
+			    "not '%s'", k->key, val);
+			return (-EINVAL);
+		}
+		*ifield = strcmp(val, "token") == 0;
 		return (0);
 	case CONF_SYNC:
 		if (strcmp(val, "full") != 0 && strcmp(val, "normal") != 0) {

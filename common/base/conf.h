@@ -29,6 +29,17 @@ struct conf {
 	int	port;
 	int	http_threads;
 	int	max_body_bytes;
+	int	max_header_bytes;
+	int	max_headers;
+	int	idle_timeout_seconds;
+	int	max_connections;
+	int	auth_token;			/* auth = token */
+	char	tokens_file[CONF_STR_MAX];
+	char	admin_groups[CONF_STR_MAX];	/* comma-separated */
+	char	read_only_groups[CONF_STR_MAX];
+	int	allow_unauthenticated;
+	char	tls_cert[CONF_STR_MAX];		/* empty: plain HTTP */
+	char	tls_key[CONF_STR_MAX];
 
 	/* [schedulerd] */
 	int	launch_workers;

@@ -18,6 +18,12 @@
 
 static const char SQL_REQUEST_GET[] =
 	"SELECT " DB_REQUEST_COLUMNS " WHERE r.id = ?1";
+/* The request, else as its history last recorded it (a deleted one). */
+static const char SQL_REQUEST_LATEST[] =
+	"SELECT request_json FROM (SELECT request_json, 0 AS o FROM requests"
+	" WHERE id = ?1 UNION ALL SELECT request_json, 1 FROM (SELECT"
+	" request_json FROM request_history WHERE request_id = ?1"
+	" ORDER BY seq DESC LIMIT 1)) ORDER BY o LIMIT 1";
 static const char SQL_REQUEST_ALL[] =
 	"SELECT " DB_REQUEST_COLUMNS
 	" ORDER BY r.last_action_at DESC, r.id";
@@ -65,6 +71,12 @@ db_request_from_row(sqlite3_stmt *st, struct db_request *r)
 	r->active_marker = db_column_json(st, 4);
 	r->pending_marker = db_column_json(st, 5);
 	return (0);
+}
+
+int
+db_request_latest(struct db *db, const char *id, json_t **ret)
+{
+	return (db_query_json(db, SQL_REQUEST_LATEST, ret, "s", id));
 }
 
 int

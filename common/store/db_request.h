@@ -28,6 +28,9 @@ void	db_request_clear(struct db_request *r);	/* releases the JSON */
 
 /* db_request.c: 0, -ENOENT, or another negative errno. */
 int	db_request_get(struct db *db, const char *id, struct db_request *ret);
+/* The SingularityRequest, or the last one its history holds when it was
+ * deleted: 0 and *ret (a new reference), or -ENOENT. */
+int	db_request_latest(struct db *db, const char *id, json_t **ret);
 /* Insert or replace; state_changed_at moves only when the state does. */
 int	db_request_put(struct db *db, const json_t *request,
 	    enum request_state state, int64_t now);

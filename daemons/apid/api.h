@@ -20,6 +20,7 @@
 
 struct MHD_Connection;
 struct api_writer;
+struct api_identity;
 
 struct api_req {
 	const char		*method;
@@ -31,6 +32,7 @@ struct api_req {
 	struct bus		*bus;		/* thread-safe, shared */
 	const struct conf	*conf;
 	struct api_writer	*writer;	/* group commit (api_tx) */
+	const struct api_identity *who;		/* NULL: auth = none */
 };
 
 struct api_reply {
@@ -80,7 +82,8 @@ size_t	api_query_all(const struct api_req *req, const char *key,
 	    const char **vals, size_t max);
 
 /* api_util.c: small pieces every handler uses. */
-/* ?user=NAME: the acting user (spec 0A), or NULL. */
+/* ?user=NAME: the acting user (spec 0A), or NULL; with auth = token the
+ * token's user, whatever ?user= says. */
 const char *api_user(const struct api_req *req);
 /* The optional JSON object body: 0 with *ret (NULL when no body), or
  * replies 400 and returns -EINVAL when the body is not an object. */
@@ -116,6 +119,7 @@ int	api_reply_history(struct api_req *req, struct api_reply *rep,
  */
 struct json_filter;
 struct api_array {
+	const struct api_req	*req;		/* whose rights filter */
 	struct json_filter	*filter;	/* NULL: no ?property= */
 	char			*buf;
 	size_t			 len, cap;

@@ -29,8 +29,10 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_access.h"
 #include "api_disasters.h"
 #include "api_http.h"
+#include "api_listen.h"
 #include "api_writer.h"
 #include "clock.h"
 #include "daemon.h"
@@ -48,6 +50,7 @@ static const char *const api_http_roots[] = {
 
 struct api_http {
 	struct MHD_Daemon	*mhd;
+	struct api_listen	 listen;
 	struct api_writer	*writer;
 	const struct conf	*conf;
 	struct bus		*bus;
@@ -62,6 +65,7 @@ struct api_conn {
 	size_t	 len;
 	size_t	 cap;
 	int	 too_large;
+	int	 too_many_headers;
 	int	 answered;
 };
 
@@ -173,6 +177,9 @@ api_http_send(struct api_http *h, struct MHD_Connection *conn,
 	if (rep->allow != NULL)
 		(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    rep->allow);
+	if (rep->status == 401)
+		(void)MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"kerr\"");
 	/* A keep-alive client must not hold a stopping apid up. */
 	if (atomic_load(&h->draining))
 		(void)MHD_add_response_header(resp,
@@ -202,15 +209,21 @@ api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
     const char *url, const char *method, struct api_conn *c,
     struct api_reply *rep, char *allow, size_t allow_len)
 {
-	struct api_req	 req = { .method = method, .conn = conn,
-			     .bus = h->bus, .conf = h->conf,
-			     .writer = h->writer };
-	api_handler_fn	 handler;
-	int		 r;
+	struct api_req		 req = { .method = method, .conn = conn,
+				     .bus = h->bus, .conf = h->conf,
+				     .writer = h->writer };
+	struct api_identity	 who;
+	api_handler_fn		 handler;
+	int			 r;
 
 	if ((req.path = api_http_strip_root(url)) == NULL) {
 		(void)api_reply_error(rep, 404, "Not found: %s", url);
 		return;
+	}
+	if (h->conf->auth_token) {
+		if (api_access_authenticate(h->conf, conn, &who, rep) < 0)
+			return;
+		req.who = &who;
 	}
 	r = api_routes_match(method, req.path, &req, &handler, allow,
 	    allow_len);
@@ -232,7 +245,8 @@ api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
 		(void)api_reply_error(rep, 503, "Database unavailable");
 		goto out;
 	}
-	if (api_disasters_gate(handler, &req, rep))
+	if (api_access_authorize(&req, handler, rep) < 0 ||
+	    api_disasters_gate(handler, &req, rep))
 		goto out;
 	/* A handler that failed without replying gets its errno's status. */
 	if ((r = handler(&req, rep)) < 0 && rep->status == 0)
@@ -256,6 +270,9 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 		(void)api_reply_error(&rep, 413,
 		    "Request body larger than %d bytes",
 		    h->conf->max_body_bytes);
+	else if (c->too_many_headers)
+		(void)api_reply_error(&rep, 431, "More than %d request headers",
+		    h->conf->max_headers);
 	else
 		api_http_dispatch(h, conn, url, method, c, &rep, allow,
 		    sizeof(allow));
@@ -277,6 +294,11 @@ api_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			return (MHD_NO);
 		*con_cls = c;
+		if (MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL,
+		    NULL) > h->conf->max_headers) {
+			c->too_many_headers = 1;
+			return (api_http_complete(h, conn, url, method, c));
+		}
 		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* Refuse before reading a body we would throw away. */
@@ -328,52 +350,14 @@ api_http_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_info("libmicrohttpd: %s", buf);
 }
 
-static int
-api_http_sockaddr(const struct conf *conf, struct sockaddr_storage *ss,
-    unsigned int *flags)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, conf->listen_address, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)conf->port);
-		return (0);
-	}
-	if (inet_pton(AF_INET6, conf->listen_address, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)conf->port);
-		*flags |= MHD_USE_IPv6;
-		return (0);
-	}
-	return (-EINVAL);
-}
-
 static struct MHD_Daemon *
-api_http_mhd_start(struct api_http *h, unsigned int flags, int fd,
-    const struct sockaddr_storage *ss)
+api_http_mhd_start(struct api_http *h, unsigned int flags)
 {
-	const struct conf *conf = h->conf;
-
-	/* The listen option takes an int or a pointer: two calls, no casts. */
-	if (fd >= 0)
-		return (MHD_start_daemon(flags, 0, NULL, NULL,
-		    api_http_access, h,
-		    MHD_OPTION_EXTERNAL_LOGGER, api_http_mhd_log, h,
-		    MHD_OPTION_NOTIFY_COMPLETED, api_http_completed, h,
-		    MHD_OPTION_THREAD_POOL_SIZE,
-		    (unsigned int)conf->http_threads,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		    MHD_OPTION_END));
-	return (MHD_start_daemon(flags, (uint16_t)conf->port, NULL, NULL,
-	    api_http_access, h,
+	return (MHD_start_daemon(flags | h->listen.flags,
+	    (uint16_t)h->conf->port, NULL, NULL, api_http_access, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, api_http_mhd_log, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_http_completed, h,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)conf->http_threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-	    MHD_OPTION_SOCK_ADDR, ss,
+	    MHD_OPTION_ARRAY, h->listen.options,
 	    MHD_OPTION_END));
 }
 
@@ -381,12 +365,12 @@ int
 api_http_start(const struct conf *conf, struct bus *bus,
     struct api_http **ret)
 {
-	struct sockaddr_storage	 ss;
 	struct api_http		*h;
 	/* MHD_USE_ITC: MHD_quiesce_daemon needs it with internal threads. */
 	unsigned int		 flags = MHD_USE_AUTO_INTERNAL_THREAD |
 				     MHD_USE_ERROR_LOG | MHD_USE_ITC;
-	int			 fd = -1, r;
+	char			 err[512];
+	int			 r;
 
 	(void)pthread_once(&api_http_db_once, api_http_db_key_create);
 	if ((h = calloc(1, sizeof(*h))) == NULL)
@@ -394,39 +378,47 @@ api_http_start(const struct conf *conf, struct bus *bus,
 	h->conf = conf;
 	h->bus = bus;
 	atomic_init(&h->draining, 0);
+	if ((r = api_access_start(conf, err, sizeof(err))) < 0) {
+		log_err("Failed to read the tokens: %s", err);
+		free(h);
+		return (r);
+	}
+	if ((r = api_listen_prepare(conf, &h->listen)) < 0) {
+		api_access_stop();
+		free(h);
+		return (r);
+	}
 	if ((r = api_writer_start(conf, &h->writer)) < 0) {
 		log_err("Failed to start the store writer: %s", strerror(-r));
+		api_listen_clear(&h->listen);
+		api_access_stop();
 		free(h);
 		return (r);
 	}
 	conf_db_path(conf, h->db_path, sizeof(h->db_path));
-	if ((r = notify_listen_fd(&fd)) < 0) {
-		log_err("Failed to take the socket systemd passed: %s",
-		    strerror(-r));
-		goto fail;
-	}
-	if (r == 0 && api_http_sockaddr(conf, &ss, &flags) < 0) {
-		log_err("Invalid listen_address '%s'", conf->listen_address);
-		r = -EINVAL;
-		goto fail;
-	}
-	h->mhd = api_http_mhd_start(h, flags, fd, &ss);
+	h->mhd = api_http_mhd_start(h, flags);
 	if (h->mhd == NULL) {
-		log_err("Failed to listen on %s port %d", fd >= 0 ?
+		log_err("Failed to listen on %s port %d%s", h->listen.fd >= 0 ?
 		    "the socket from systemd" : conf->listen_address,
-		    conf->port);
+		    conf->port, h->listen.cert_pem != NULL ? " with TLS (is "
+		    "the key the certificate's?)" : "");
 		r = -EADDRNOTAVAIL;
 		goto fail;
 	}
-	if (fd >= 0)
-		log_notice("Serving the API on the socket systemd passed");
+	if (h->listen.fd >= 0)
+		log_notice("Serving the API%s on the socket systemd passed",
+		    h->listen.cert_pem != NULL ? " over TLS" : "");
 	else
-		log_notice("Serving the API on http://%s:%d/singularity/v1",
-		    conf->listen_address, conf->port);
+		log_notice("Serving the API on %s://%s:%d/singularity/v1%s",
+		    h->listen.cert_pem != NULL ? "https" : "http",
+		    conf->listen_address, conf->port, conf->auth_token ?
+		    " (auth = token)" : "");
 	*ret = h;
 	return (0);
 fail:
 	api_writer_stop(h->writer);
+	api_listen_clear(&h->listen);
+	api_access_stop();
 	free(h);
 	return (r);
 }
@@ -483,5 +475,7 @@ api_http_stop(struct api_http *h)
 			(void)close(fd);
 	}
 	api_writer_stop(h->writer);
+	api_listen_clear(&h->listen);
+	api_access_stop();
 	free(h);
 }

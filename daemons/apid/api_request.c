@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_access.h"
 #include "api_action.h"
 #include "api_request.h"
 #include "clock.h"
@@ -486,6 +487,7 @@ api_request_ids_reply(struct api_req *req, struct api_reply *rep,
 	if (r < 0)
 		return (api_reply_errno(rep, r, "Failed to list ids: %s",
 		    strerror(-r)));
+	api_access_filter(req, ids);
 	return (api_reply_json(rep, 200, ids));
 }
 
@@ -549,6 +551,7 @@ api_request_batch(struct api_req *req, struct api_reply *rep)
 		return (api_reply_errno(rep, rc < 0 ? rc : -ENOMEM,
 		    "Failed to read requests"));
 	}
+	api_access_filter(req, found);
 	return (api_reply_json(rep, 200, json_pack("{s:o, s:o}", "requests",
 	    found, "notFound", missing)));
 }

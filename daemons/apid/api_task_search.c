@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_access.h"
 #include "db_task_search.h"
 #include "request.h"
 #include "schema.h"
@@ -188,6 +189,7 @@ api_task_search_meta(struct api_req *req, struct api_reply *rep)
 	if ((r = db_task_search_count(req->db, &q, &total)) < 0 ||
 	    (r = db_task_search(req->db, &q, count, page, &list)) < 0)
 		return (api_reply_errno(rep, r, "Failed to read task history"));
+	api_access_filter(req, list);
 	/* Singularity's order of fields; a NULL out makes the reply a 500 */
 	out = json_object();
 	if (json_object_set_new(out, "dataCount",

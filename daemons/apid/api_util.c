@@ -10,6 +10,8 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "api_access.h"
+#include "api_tokens.h"
 #include "api_writer.h"
 #include "json_filter.h"
 #include "request.h"
@@ -51,7 +53,11 @@ api_query_all(const struct api_req *req, const char *key, const char **vals,
 const char *
 api_user(const struct api_req *req)
 {
-	const char *user = api_query(req, "user");
+	const char *user;
+
+	if (req->who != NULL)
+		return (req->who->user);
+	user = api_query(req, "user");
 
 	return (user != NULL && user[0] != '\0' ? user : NULL);
 }
@@ -129,6 +135,7 @@ api_reply_filtered(const struct api_req *req, struct api_reply *rep,
 			    API_PROPERTIES_MAX);
 	json_t		*filtered;
 
+	api_access_filter(req, value);
 	if (n == 0)
 		return (api_reply_json(rep, 200, value));
 	filtered = json_filter_properties(value, props, n);
@@ -162,6 +169,7 @@ api_array_init(struct api_array *a, const struct api_req *req)
 			    API_PROPERTIES_MAX);
 
 	memset(a, 0, sizeof(*a));
+	a->req = req;
 	if (n > 0 && (a->filter = json_filter_new(props, n)) == NULL)
 		return (-ENOMEM);
 	return (0);
@@ -196,6 +204,10 @@ api_array_add(struct api_array *a, json_t *value)
 
 	if (value == NULL)
 		return (-ENOMEM);
+	if (!api_access_visible(a->req, value)) {
+		json_decref(value);
+		return (0);
+	}
 	if (a->filter != NULL &&
 	    (kept = json_filter_apply(a->filter, value)) == NULL)
 		goto out;
