@@ -212,8 +212,10 @@ harness_wait_api(struct kerr_env *env)
 	int64_t			deadline = clock_mono_ms() + 10000;
 
 	while (clock_mono_ms() < deadline) {
+		/* 401: serving, with auth = token and no token here. */
 		if (http_do(env, "GET", "/singularity/v1/state", NULL,
-		    &resp) == 0 && resp.status == 200) {
+		    &resp) == 0 && (resp.status == 200 ||
+		    resp.status == 401)) {
 			http_resp_free(&resp);
 			return;
 		}
@@ -537,10 +539,19 @@ http_do(const struct kerr_env *env, const char *method, const char *path,
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, ret);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL) {
+	if (env->authorization[0] != '\0') {
+		char auth[sizeof(env->authorization) + 32];
+
+		snprintf(auth, sizeof(auth), "Authorization: %s",
+		    env->authorization);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
+	if (body != NULL)
 		hdrs = curl_slist_append(hdrs,
 		    "Content-Type: application/json");
+	if (hdrs != NULL)
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	if (body != NULL) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
 		    (long)strlen(body));

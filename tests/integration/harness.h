@@ -36,6 +36,8 @@ struct kerr_env {
 	pid_t	pid[HARNESS_NDAEMONS];
 	/* Wait status after harness_stop_daemon; -1 when it had to SIGKILL. */
 	int	exit_status[HARNESS_NDAEMONS];
+	/* Sent as the Authorization header of every call when not empty. */
+	char	authorization[512];
 };
 
 struct http_resp {
