@@ -42,7 +42,7 @@ LIBS		 = $(PKG_LIBS) -lnng -lnettle -lpthread
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
-		   systemd-container nettle-dev libarchive-dev
+		   systemd-container nettle-dev libarchive-dev openssl
 
 COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
