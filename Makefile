@@ -193,6 +193,7 @@ UNIT_SRCS	 = tests/fixture.c $(wildcard tests/unit/*.c)
 UNIT_SRCS	+= daemons/run/run_policy.c
 UNIT_SRCS	+= daemons/apid/json_filter.c
 UNIT_SRCS	+= daemons/apid/task_stats.c
+UNIT_SRCS	+= daemons/apid/api_tokens.c
 UNIT_SRCS	+= daemons/schedulerd/cron_next.c
 UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
@@ -266,7 +267,8 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
-$(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c): \
+$(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c \
+    tests/unit/check_tokens.c): \
     CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd

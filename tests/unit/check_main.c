@@ -30,6 +30,7 @@ Suite	*task_event_suite(void);
 Suite	*task_id_suite(void);
 Suite	*task_search_suite(void);
 Suite	*task_stats_suite(void);
+Suite	*tokens_suite(void);
 Suite	*tzif_suite(void);
 Suite	*webhook_suite(void);
 
@@ -38,7 +39,7 @@ main(void)
 {
 	static Suite *(*const suites[])(void) = {
 		conf_suite, log_suite, db_suite, bus_suite, schema_suite,
-		request_suite, cron_suite, tzif_suite, cron_next_suite,
+		request_suite, cron_suite, tokens_suite, tzif_suite, cron_next_suite,
 		json_filter_suite,
 		healthcheck_suite, deploy_suite, deploy_step_suite,
 		task_id_suite, task_env_suite,
