@@ -124,6 +124,31 @@ static const struct api_access_rule api_access_rules[] = {
 
 static struct api_tokens	*api_access_tokens;
 
+/*
+ * What this thread's current call found a caller may read, so a list of
+ * many tasks of few requests reads each request once.  A call runs on one
+ * MHD thread from start to end; each authorization starts a new
+ * generation, which empties the cache.
+ */
+#define API_ACCESS_CACHE	64
+
+static __thread struct {
+	unsigned int	gen;
+	int		readable;
+	char		id[REQUEST_ID_MAX + 1];
+} api_access_cache[API_ACCESS_CACHE];
+static __thread unsigned int	api_access_gen;
+
+static unsigned int
+api_access_slot(const char *id)
+{
+	unsigned int	h = 5381;
+
+	while (*id != '\0')
+		h = h * 33 + (unsigned char)*id++;
+	return (h % API_ACCESS_CACHE);
+}
+
 int
 api_access_start(const struct conf *c, char *err, size_t errlen)
 {
@@ -328,6 +353,7 @@ api_access_authorize(struct api_req *req, api_handler_fn handler,
 	const char			*p;
 	char				 buf[REQUEST_ID_MAX + 1];
 
+	api_access_gen++;
 	if (req->who == NULL || req->who->admin)
 		return (0);
 	if ((rule = api_access_rule(handler)) == NULL ||
@@ -399,14 +425,25 @@ int
 api_access_visible(const struct api_req *req, const json_t *element)
 {
 	const char	*id;
+	unsigned int	 slot;
 	int		 can_read, can_write;
 
 	if (req->who == NULL || req->who->admin || req->who->read_only)
 		return (1);
 	if ((id = api_access_element_request(element)) == NULL)
 		return (1);
+	slot = api_access_slot(id);
+	if (api_access_cache[slot].gen == api_access_gen &&
+	    strcmp(api_access_cache[slot].id, id) == 0)
+		return (api_access_cache[slot].readable);
 	if (api_access_request(req, id, &can_read, &can_write) < 0)
-		return (0);
+		can_read = 0;
+	if (strlen(id) < sizeof(api_access_cache[slot].id)) {
+		api_access_cache[slot].gen = api_access_gen;
+		api_access_cache[slot].readable = can_read;
+		(void)snprintf(api_access_cache[slot].id,
+		    sizeof(api_access_cache[slot].id), "%s", id);
+	}
 	return (can_read);
 }
 
