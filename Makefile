@@ -123,10 +123,16 @@ APID_SRCS	+= daemons/apid/api_usage.c
 APID_SRCS	+= daemons/apid/api_task_search.c
 APID_SRCS	+= daemons/apid/api_task_stats.c
 APID_SRCS	+= daemons/apid/api_util.c
+APID_SRCS	+= daemons/apid/api_ui.c
 APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
 APID_SRCS	+= daemons/apid/task_stats.c
+
+# The web UI's files, compiled into kerr-apid (ui_embed.c, api_ui.c).
+UI_DIR		 = daemons/apid/ui
+UI_FILES	 = $(sort $(shell find $(UI_DIR) -type f 2>/dev/null))
+UI_GEN		 = $(BUILD)/gen/ui_assets.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
@@ -233,7 +239,7 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 	@rm -f $@ && ar rcs $@ $^
 
 # Every daemon: its own objects, then libcommon (after them, for ld).
-$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
+$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS)) $(UI_GEN:.c=.o)
 $(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
 $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
 # cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
@@ -242,6 +248,20 @@ $(RUN_BIN): $(call obj,$(RUN_SRCS))
 $(filter-out %/kerr-supervisor %/kerr-fetch,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
+
+# A build tool, libc only, run on this machine before apid is linked.
+$(BUILD)/kerr-ui-embed: $(call obj,daemons/apid/ui_embed.c)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^
+
+$(UI_GEN): $(BUILD)/kerr-ui-embed $(UI_FILES) $(sort $(dir $(UI_FILES)))
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   $(UI_DIR)"
+	@$(BUILD)/kerr-ui-embed $@ $(UI_DIR) $(patsubst $(UI_DIR)/%,%,$(UI_FILES))
+
+$(UI_GEN:.c=.o): $(UI_GEN)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -iquote daemons/apid -c -o $@ $<
 
 # One supervisor runs per task: static, it maps no loader and no shared
 # libraries and has no relocations to copy (64 KiB private dirty instead

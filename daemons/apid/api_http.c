@@ -31,6 +31,7 @@
 #include "api.h"
 #include "api_disasters.h"
 #include "api_http.h"
+#include "api_ui.h"
 #include "api_writer.h"
 #include "clock.h"
 #include "daemon.h"
@@ -252,6 +253,9 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 	char			allow[64];
 
 	c->answered = 1;
+	if (!c->too_large && api_ui_owns(url))
+		return (api_ui_serve(conn, method, url,
+		    atomic_load(&h->draining)));
 	if (c->too_large)
 		(void)api_reply_error(&rep, 413,
 		    "Request body larger than %d bytes",
