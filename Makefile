@@ -213,7 +213,8 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-.PHONY: all check check-slurm unit integration run bench deps install \
+# check-ui: the web UI in a real browser (tests/ui/run.sh).
+.PHONY: all check check-slurm check-ui unit integration run bench deps install \
 	uninstall clean help
 
 all: $(BINS) $(RUN_BIN)
@@ -223,6 +224,7 @@ help:
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
+	@echo "make check-ui   the web UI driven in headless Chromium against real daemons"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries, config, systemd units, sysusers.d and"
@@ -343,6 +345,11 @@ check-slurm: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/check_slurm \
 	    $(BUILD)/kerr-test-httpd
 	@$(TEST_ENV) tests/slurm/run.sh $(BUILD)
+
+# Chromium, Node and the pinned playwright-core installed if missing.
+check-ui: deps
+	@$(MAKE) --no-print-directory all
+	@$(TEST_ENV) tests/ui/run.sh $(BUILD)
 
 var/kerr.conf:
 	@mkdir -p var

@@ -23,7 +23,7 @@ export function deployForm(requestId) {
 	    pattern: '[A-Za-z0-9_]+', placeholder: 'generated when empty' });
 	const command = h('textarea', { name: 'command', rows: 2,
 	    required: true, spellcheck: false });
-	const cpus = h('input', { name: 'cpus', type: 'number', step: '0.05',
+	const cpus = h('input', { name: 'cpus', type: 'number', step: 'any',
 	    min: '0.01', value: '0.1' });
 	const mem = h('input', { name: 'memoryMb', type: 'number', min: '1',
 	    value: '64' });

@@ -82,7 +82,6 @@ function actions(id, base) {
 	const el = h('div', { class: 'actions', role: 'group',
 	    'aria-label': 'Actions' },
 	    pause, unpause, bounce, scaleForm, runForm, remove);
-	let scaleSeeded = false;
 	function update(parent) {
 		const type = parent.request.requestType;
 		const paused = parent.state === 'PAUSED';
@@ -91,11 +90,9 @@ function actions(id, base) {
 		bounce.hidden = !LONG_RUNNING.has(type) || paused;
 		scaleForm.hidden = !LONG_RUNNING.has(type);
 		runForm.hidden = !RUNNABLE.has(type);
-		if (!scaleSeeded || document.activeElement !== scaleTo) {
-			if (!scaleSeeded)
-				scaleTo.value = parent.request.instances || 1;
-			scaleSeeded = true;
-		}
+		// Seeded once, never over what the user typed.
+		if (scaleTo.value === '')
+			scaleTo.value = parent.request.instances || 1;
 	}
 	return { el, update };
 }

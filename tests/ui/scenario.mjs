@@ -1,0 +1,367 @@
+// make check-ui: the web UI driven in the system Chromium (playwright-core)
+// against real daemons started by run.sh.  Each step acts through the page
+// as a user would, then checks the API with a plain HTTP GET.
+import { createRequire } from 'node:module';
+
+const require = createRequire(`${process.env.KERR_UI_NODE_MODULES}/`);
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.KERR_UI_URL;
+const API = `${BASE}/singularity/api`;
+const UI = `${BASE}/singularity/ui`;
+const SHOTS = process.env.KERR_UI_SHOTS;
+const REQ = 'ui-web';
+const COMMAND = 'while true; do date; sleep 1; done';
+const started = Date.now();
+const pageErrors = [];
+const openPages = new Set();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function fail(msg) {
+	throw new Error(msg);
+}
+
+async function apiGet(path) {
+	const r = await fetch(API + path);
+	const text = await r.text();
+	return { status: r.status, json: r.ok && text ? JSON.parse(text) : null,
+	    text };
+}
+
+async function apiSend(method, path, body) {
+	const r = await fetch(API + path, { method,
+	    headers: { 'Content-Type': 'application/json' },
+	    body: JSON.stringify(body) });
+	if (!r.ok)
+		fail(`${method} ${path}: ${r.status} ${await r.text()}`);
+}
+
+// Poll fn until it returns something truthy; fail after ms.
+async function until(what, fn, ms = 20000) {
+	const end = Date.now() + ms;
+	let last;
+	while (Date.now() < end) {
+		try {
+			last = await fn();
+			if (last)
+				return last;
+		} catch (e) {
+			last = e.message;
+		}
+		await sleep(200);
+	}
+	fail(`timed out after ${ms} ms waiting for ${what}` +
+	    (last !== undefined ? ` (last: ${JSON.stringify(last)})` : ''));
+}
+
+async function step(name, fn) {
+	const t0 = Date.now();
+	await fn();
+	console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+}
+
+async function shot(page, name) {
+	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+function watch(page) {
+	openPages.add(page);
+	page.on('close', () => openPages.delete(page));
+	page.on('pageerror', (e) => pageErrors.push(e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/401|404/.test(m.text()))
+			pageErrors.push(m.text());
+	});
+}
+
+// Nothing wider than the viewport at 390 px: no sideways scrolling.
+async function fitsWidth(page, width) {
+	const w = await page.evaluate(() =>
+	    document.documentElement.scrollWidth);
+	if (w > width)
+		fail(`${page.url()} is ${w} px wide at a ${width} px viewport`);
+}
+
+const activeTasks = async () =>
+    (await apiGet(`/history/request/${REQ}/tasks/active`)).json || [];
+
+async function main() {
+	await until('the API', async () => (await apiGet('/state')).status ===
+	    200, 15000);
+	const root = process.getuid && process.getuid() === 0;
+	const browser = await chromium.launch({
+		executablePath: process.env.KERR_UI_CHROMIUM || '/usr/bin/chromium',
+		// Chromium's sandbox refuses to run as root.
+		args: root ? ['--no-sandbox'] : [],
+	});
+	try {
+		await scenario(browser);
+	} catch (e) {
+		let i = 0;
+		for (const p of openPages) {
+			const name = `failure-${++i}`;
+			console.error(`${name}.png: ${p.url()}`);
+			await shot(p, name).catch(() => {});
+		}
+		throw e;
+	} finally {
+		await browser.close();
+	}
+	if (pageErrors.length)
+		fail(`errors in the page:\n  ${pageErrors.join('\n  ')}`);
+}
+
+async function tokenScenario(browser) {
+	// apid has no auth yet (issue 16): answer 401 as it will to a call
+	// without the header, and let the calls that carry one through.
+	const ctx = await browser.newContext({ viewport: { width: 1280,
+	    height: 900 } });
+	let refused = 0;
+	const seen = new Set();
+	await ctx.route('**/singularity/api/**', (route) => {
+		const auth = route.request().headers().authorization;
+		if (!auth) {
+			refused++;
+			return route.fulfill({ status: 401,
+			    contentType: 'text/plain', body: 'Unauthorized' });
+		}
+		seen.add(auth);
+		return route.continue();
+	});
+	const page = await ctx.newPage();
+	watch(page);
+	await page.goto(`${UI}/status`);
+	const dialog = page.locator('#token-dialog');
+	await dialog.waitFor({ state: 'visible' });
+	await page.getByLabel('Token').fill('s3cret');
+	await page.getByRole('button', { name: 'Use token' }).click();
+	await page.locator('.counts dd', { hasText: /^\d+$/ }).first()
+	    .waitFor();
+	const stored = await page.evaluate(() =>
+	    sessionStorage.getItem('kerr.token'));
+	if (stored !== 's3cret')
+		fail(`token in sessionStorage: ${stored}`);
+	if (seen.size !== 1 || !seen.has('Bearer s3cret'))
+		fail(`Authorization headers sent: ${[...seen]}`);
+	// Same browser session: no second question.
+	const before = refused;
+	await page.reload();
+	await page.locator('.counts dd', { hasText: /^\d+$/ }).first()
+	    .waitFor();
+	await sleep(500);
+	if (refused !== before || await dialog.isVisible())
+		fail('asked for the token again in the same session');
+	await ctx.close();
+}
+
+async function scenario(browser) {
+	await step('a 401 asks for the token once and keeps it',
+	    () => tokenScenario(browser));
+
+	// A few requests beside the one the UI creates, for the filters.
+	await apiSend('POST', '/requests', { id: 'nightly-report',
+	    requestType: 'SCHEDULED', schedule: '0 3 * * *' });
+	await apiSend('POST', '/requests', { id: 'queue-worker',
+	    requestType: 'WORKER', instances: 3 });
+	await apiSend('POST', '/requests', { id: 'adhoc-export',
+	    requestType: 'ON_DEMAND' });
+
+	const ctx = await browser.newContext({ viewport: { width: 1280,
+	    height: 900 } });
+	const page = await ctx.newPage();
+	watch(page);
+
+	await step('requests page lists and filters', async () => {
+		await page.goto(`${UI}/requests`);
+		const filters = page.getByRole('search');
+		const rows = page.locator('table.requests tbody tr[data-key]');
+		await until('3 request rows', async () =>
+		    await rows.count() === 3);
+		await filters.getByLabel('Type').selectOption('WORKER');
+		await until('only the worker', async () =>
+		    await rows.count() === 1 &&
+		    await rows.first().getAttribute('data-key') === 'queue-worker');
+		if (!page.url().includes('type=WORKER'))
+			fail(`filter not in the URL: ${page.url()}`);
+		await filters.getByLabel('Type').selectOption('');
+		await page.keyboard.press('/');
+		await page.keyboard.type('report');
+		await until('only the report', async () =>
+		    await rows.count() === 1 &&
+		    await rows.first().getAttribute('data-key') ===
+		    'nightly-report');
+		await filters.getByLabel('Search').fill('');
+		await until('all rows back', async () =>
+		    await rows.count() === 3);
+	});
+
+	await step('create a request through the UI', async () => {
+		await page.getByText('New request', { exact: true }).click();
+		const form = page.getByRole('form', { name: 'New request' });
+		await form.getByLabel('Request id').fill(REQ);
+		await form.getByLabel('Type').selectOption('SERVICE');
+		await form.getByLabel('Instances').fill('1');
+		await form.getByRole('button', { name: 'Create request' }).click();
+		await page.waitForURL(`${UI}/request/${REQ}`);
+		const r = await apiGet(`/requests/request/${REQ}`);
+		if (r.status !== 200 || r.json.request.requestType !== 'SERVICE' ||
+		    r.json.state !== 'ACTIVE')
+			fail(`API after create: ${r.status} ${r.text}`);
+	});
+
+	await step('deploy through the form and follow it to success',
+	    async () => {
+		const form = page.locator('form[aria-label="New deploy"]');
+		await form.waitFor({ state: 'visible' });
+		await page.getByLabel('Command').fill(COMMAND);
+		await page.getByLabel('Deploy id').fill('d1');
+		await page.getByLabel('Memory (MB)').fill('32');
+		await page.getByRole('button', { name: 'Deploy', exact: true })
+		    .click();
+		await page.locator('.deploy-progress[data-result="succeeded"]')
+		    .waitFor({ timeout: 30000 });
+		const text = await page.locator('.deploy-status').innerText();
+		if (!text.includes('SUCCEEDED'))
+			fail(`deploy status reads '${text}'`);
+		const h = await apiGet(`/history/request/${REQ}/deploy/d1`);
+		if (h.json?.deployResult?.deployState !== 'SUCCEEDED' ||
+		    h.json.deploy.command !== COMMAND)
+			fail(`API deploy history: ${h.text}`);
+		const r = await apiGet(`/requests/request/${REQ}`);
+		if (r.json.requestDeployState?.activeDeploy?.deployId !== 'd1')
+			fail(`API active deploy: ${r.text}`);
+	});
+
+	let taskId;
+	await step('the task row appears', async () => {
+		const row = page.locator('tr.task-row',
+		    { hasText: 'TASK_RUNNING' });
+		await row.first().waitFor({ timeout: 20000 });
+		const tasks = await activeTasks();
+		if (tasks.length !== 1)
+			fail(`API active tasks: ${JSON.stringify(tasks)}`);
+		taskId = tasks[0].taskId.id;
+		if (await row.first().getAttribute('data-key') !== taskId)
+			fail(`row ${await row.first().getAttribute('data-key')} ` +
+			    `is not the API's task ${taskId}`);
+		await shot(page, 'request-1280');
+	});
+
+	await step('the task page tails stdout as it grows', async () => {
+		await page.getByRole('link', { name: taskId }).click();
+		await page.waitForURL(`${UI}/task/${taskId}`);
+		const out = page.locator('pre[data-path="stdout"]');
+		const lines = async () => (await out.innerText())
+		    .split('\n').filter((l) => l.trim()).length;
+		const first = await until('stdout lines', lines);
+		await until('stdout growing', async () =>
+		    await lines() >= first + 2, 15000);
+		const api = await apiGet(`/sandbox/${taskId}/read?path=stdout` +
+		    '&offset=0');
+		if (!api.json?.data)
+			fail(`API stdout: ${api.text}`);
+		await page.locator('.timeline li', { hasText: 'TASK_RUNNING' })
+		    .waitFor();
+		await shot(page, 'task-1280');
+	});
+
+	await step('scale to 2', async () => {
+		await page.getByRole('link', { name: REQ, exact: true }).click();
+		await page.waitForURL(`${UI}/request/${REQ}`);
+		await page.locator('tr.task-row').first().waitFor();
+		await page.getByLabel('Instances').fill('2');
+		await page.getByRole('button', { name: 'Scale' }).click();
+		await until('two task rows', async () => await page.locator(
+		    'tr.task-row', { hasText: 'TASK_RUNNING' }).count() === 2,
+		    20000);
+		const r = await apiGet(`/requests/request/${REQ}`);
+		if (r.json.request.instances !== 2)
+			fail(`API instances: ${r.text}`);
+		if ((await activeTasks()).length !== 2)
+			fail('API: not 2 active tasks');
+	});
+
+	await step('pause', async () => {
+		await page.getByRole('button', { name: 'Pause' }).click();
+		await page.locator('.summary .badge', { hasText: 'PAUSED' })
+		    .waitFor();
+		await page.getByRole('button', { name: 'Unpause' }).waitFor();
+		const r = await apiGet(`/requests/request/${REQ}`);
+		if (r.json.state !== 'PAUSED')
+			fail(`API state after pause: ${r.json.state}`);
+		await until('tasks killed', async () =>
+		    (await activeTasks()).length === 0, 20000);
+		await page.locator('tr.empty', { hasText: 'No active task' })
+		    .waitFor();
+	});
+
+	await step('unpause', async () => {
+		await page.getByRole('button', { name: 'Unpause' }).click();
+		await page.locator('.summary .badge', { hasText: 'ACTIVE' })
+		    .first().waitFor();
+		const r = await apiGet(`/requests/request/${REQ}`);
+		if (r.json.state !== 'ACTIVE')
+			fail(`API state after unpause: ${r.json.state}`);
+		await until('two task rows again', async () => await page.locator(
+		    'tr.task-row', { hasText: 'TASK_RUNNING' }).count() === 2,
+		    20000);
+		if ((await activeTasks()).length !== 2)
+			fail('API: not 2 active tasks after unpause');
+	});
+
+	await step('screenshots of each page at 1280 and 390 px', async () => {
+		const tasks = await activeTasks();
+		const pages = [['status', `${UI}/status`],
+		    ['requests', `${UI}/requests`],
+		    ['request', `${UI}/request/${REQ}`],
+		    ['task', `${UI}/task/${tasks[0].taskId.id}`]];
+		for (const [width, height] of [[1280, 900], [390, 844]]) {
+			const c = await browser.newContext({
+			    viewport: { width, height } });
+			const p = await c.newPage();
+			watch(p);
+			for (const [name, url] of pages) {
+				await p.goto(url);
+				await p.locator('#updated', { hasText: 'updated' })
+				    .waitFor({ state: 'attached' });
+				if (name === 'task')
+					await p.locator('pre[data-path="stdout"]',
+					    { hasText: 'UTC' }).waitFor();
+				await fitsWidth(p, width);
+				await shot(p, `${name}-${width}`);
+			}
+			await c.close();
+		}
+	});
+
+	await step('delete with confirmation', async () => {
+		await page.goto(`${UI}/request/${REQ}`);
+		await page.getByRole('button', { name: 'Delete…' }).click();
+		const dialog = page.locator('#confirm-dialog');
+		await dialog.waitFor({ state: 'visible' });
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		if ((await apiGet(`/requests/request/${REQ}`)).status !== 200)
+			fail('cancelled delete deleted anyway');
+		await page.getByRole('button', { name: 'Delete…' }).click();
+		await dialog.getByRole('button', { name: 'Delete' }).click();
+		await page.waitForURL(`${UI}/requests`);
+		await until('request gone from the API', async () =>
+		    (await apiGet(`/requests/request/${REQ}`)).status === 404,
+		    20000);
+		await until('tasks gone', async () =>
+		    (await apiGet('/tasks/active')).json.filter((t) =>
+			t.taskId.requestId === REQ).length === 0, 20000);
+		await until('row gone', async () => await page.locator(
+		    `table.requests tr[data-key="${REQ}"]`).count() === 0);
+	});
+	await ctx.close();
+}
+
+main().then(() => {
+	console.log(`check-ui: passed in ${((Date.now() - started) / 1000)
+	    .toFixed(1)} s; screenshots in ${SHOTS}`);
+}, (e) => {
+	console.error(`check-ui: FAILED: ${e.stack || e.message}`);
+	process.exit(1);
+});
