@@ -355,7 +355,48 @@ async function scenario(browser) {
 		await until('row gone', async () => await page.locator(
 		    `table.requests tr[data-key="${REQ}"]`).count() === 0);
 	});
+
+	await step('10 000 requests: rendered and filtered in a window',
+	    async () => {
+		await createMany(10000);
+		const t0 = Date.now();
+		await page.goto(`${UI}/requests`);
+		const count = page.locator('.filters [aria-live]');
+		await until('10 003 requests counted', async () =>
+		    (await count.innerText()) === '10003 of 10003', 20000);
+		const firstMs = Date.now() - t0;
+		const rows = page.locator('table.requests tbody tr[data-key]');
+		const inDom = await rows.count();
+		if (inDom < 10 || inDom > 100)
+			fail(`${inDom} rows in the DOM for 10003 requests`);
+		const t1 = Date.now();
+		await page.getByRole('search').getByLabel('Search')
+		    .fill('bulk-0999');
+		await until('the 10 matches', async () =>
+		    (await count.innerText()) === '10 of 10003');
+		const filterMs = Date.now() - t1;
+		if (await rows.count() !== 10)
+			fail('search shows other rows than its 10 matches');
+		console.log(`    first render ${firstMs} ms, ${inDom} rows ` +
+		    `in the DOM, search ${filterMs} ms`);
+		if (firstMs > 8000 || filterMs > 3000)
+			fail('the requests page is too slow with 10 000 requests');
+	});
 	await ctx.close();
+}
+
+// Through the API, eight at a time: what the UI must cope with.
+async function createMany(n) {
+	let next = 0;
+	const worker = async () => {
+		while (next < n) {
+			const i = next++;
+			await apiSend('POST', '/requests', {
+			    id: `bulk-${String(i).padStart(5, '0')}`,
+			    requestType: 'WORKER', instances: 1 });
+		}
+	};
+	await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 main().then(() => {

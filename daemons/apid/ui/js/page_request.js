@@ -109,13 +109,14 @@ export function mount(root, params) {
 	const acts = actions(id, base);
 	const deploy = deployForm(id);
 	const active = table('Active tasks',
-	    ['Instance', 'Task', 'State', 'Health', 'Host', 'Ports', 'Age']);
+	    ['Instance', 'Task', 'State', 'Health', 'Host', 'Ports', 'Age'],
+	    'active-tasks');
 	const deploys = table('Deploy history',
 	    ['Deploy', 'Command', 'Started', 'Result']);
 	const tasks = table('Task history',
-	    ['Task', 'Last state', 'Started', 'Updated']);
+	    ['Task', 'Last state', 'Started', 'Updated'], 'task-history');
 	const reqs = table('Request history', ['When', 'Event', 'User',
-	    'Message']);
+	    'Message'], 'request-history');
 	const pageLabel = h('span', { 'aria-live': 'polite' });
 	const prev = h('button', { type: 'button', text: '← Newer' });
 	const next = h('button', { type: 'button', text: 'Older →' });
