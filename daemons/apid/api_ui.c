@@ -176,7 +176,7 @@ api_ui_serve(struct MHD_Connection *conn, const char *method,
 		log_debug("%s %s -> 405", method, url);
 		return (api_ui_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "GET, HEAD", close_after,
-		    "Method not allowed on the web UI: %s\n", method));
+		    "Method not allowed on the web UI: %s", method));
 	}
 	target = api_ui_resolve(url, &a);
 	log_debug("%s %s -> UI %s", method, url, a != NULL ? a->path :
@@ -191,5 +191,5 @@ api_ui_serve(struct MHD_Connection *conn, const char *method,
 		break;
 	}
 	return (api_ui_text(conn, MHD_HTTP_NOT_FOUND, NULL, close_after,
-	    "No such web UI file: %s\n", url));
+	    "No such web UI file: %s", url));
 }
