@@ -310,6 +310,26 @@ async function scenario(browser) {
 			fail('API: not 2 active tasks after unpause');
 	});
 
+	await step('bounce replaces both tasks', async () => {
+		const before = new Set((await activeTasks()).map((t) =>
+		    t.taskId.id));
+		await page.getByRole('button', { name: 'Bounce' }).click();
+		const fresh = async () => {
+			const now = (await activeTasks()).map((t) => t.taskId.id);
+			return now.length === 2 && now.every((id) => !before.has(id));
+		};
+		await until('two new tasks in the API', fresh, 30000);
+		await until('two new task rows', async () => {
+			const keys = await page.locator('tr.task-row').evaluateAll(
+			    (trs) => trs.map((tr) => tr.dataset.key));
+			return keys.length === 2 && keys.every((k) => !before.has(k));
+		});
+		const hist = (await apiGet(`/history/request/${REQ}/requests`)).json;
+		if (!hist.some((h) => h.eventType === 'BOUNCED'))
+			fail(`no BOUNCED in the request history: ${JSON.stringify(
+			    hist.map((h) => h.eventType))}`);
+	});
+
 	await step('screenshots of each page at 1280 and 390 px', async () => {
 		const tasks = await activeTasks();
 		const pages = [['status', `${UI}/status`],
@@ -329,6 +349,8 @@ async function scenario(browser) {
 					await p.locator('pre[data-path="stdout"]',
 					    { hasText: 'UTC' }).waitFor();
 				await fitsWidth(p, width);
+				if (name === 'status')
+					await checkChart(p);
 				await shot(p, `${name}-${width}`);
 			}
 			await c.close();
@@ -354,6 +376,49 @@ async function scenario(browser) {
 			t.taskId.requestId === REQ).length === 0, 20000);
 		await until('row gone', async () => await page.locator(
 		    `table.requests tr[data-key="${REQ}"]`).count() === 0);
+	});
+
+	await step('a deploy that fails is followed to FAILED', async () => {
+		await page.goto(`${UI}/request/queue-worker`);
+		await page.locator('form[aria-label="New deploy"]').waitFor();
+		await page.getByLabel('Command').fill('exit 3');
+		await page.getByLabel('Deploy id').fill('bad1');
+		await page.getByRole('button', { name: 'Deploy', exact: true })
+		    .click();
+		await page.locator('.deploy-progress[data-result="failed"]')
+		    .waitFor({ timeout: 30000 });
+		const text = await page.locator('.deploy-status').innerText();
+		const h = await apiGet('/history/request/queue-worker/deploy/bad1');
+		if (h.json?.deployResult?.deployState !== 'FAILED' ||
+		    !text.includes('FAILED'))
+			fail(`UI '${text}', API ${h.text}`);
+	});
+
+	await step('run now with arguments', async () => {
+		await apiSend('POST', '/deploys', { deploy: {
+		    requestId: 'adhoc-export', id: 'e1', command: 'echo',
+		    resources: { cpus: 0.1, memoryMb: 32 } } });
+		await until('the on-demand deploy', async () => (await apiGet(
+		    '/history/request/adhoc-export/deploy/e1')).json
+		    ?.deployResult?.deployState === 'SUCCEEDED');
+		await page.goto(`${UI}/request/adhoc-export`);
+		await page.locator('.summary', { hasText: 'active deploy e1' })
+		    .waitFor();
+		await page.getByLabel('Run arguments').fill("hello 'big world'");
+		await page.getByRole('button', { name: 'Run now' }).click();
+		const done = await until('the run in the task history', async () =>
+		    (await apiGet('/history/request/adhoc-export/tasks')).json
+		    ?.find((t) => t.lastTaskState === 'TASK_FINISHED'), 20000);
+		const id = done.taskId.id;
+		const th = (await apiGet(`/history/task/${id}`)).json;
+		const args = th.task.taskRequest.pendingTask.cmdLineArgsList;
+		if (JSON.stringify(args) !== '["hello","big world"]')
+			fail(`arguments sent: ${JSON.stringify(args)}`);
+		await page.locator(`tr[data-key="${id}"]`,
+		    { hasText: 'TASK_FINISHED' }).waitFor();
+		await page.getByRole('link', { name: id }).click();
+		await page.locator('pre[data-path="stdout"]',
+		    { hasText: 'hello big world' }).waitFor();
 	});
 
 	await step('10 000 requests: rendered and filtered in a window',
@@ -383,6 +448,15 @@ async function scenario(browser) {
 			fail('the requests page is too slow with 10 000 requests');
 	});
 	await ctx.close();
+}
+
+// The status page's chart counts this run's launches.
+async function checkChart(page) {
+	const label = await page.locator('.chart svg').getAttribute('aria-label');
+	const m = /^(\d+) launches/.exec(label || '');
+	// 1 at the deploy, 1 at the scale, 2 at the unpause, 2 at the bounce.
+	if (!m || Number(m[1]) < 6)
+		fail(`status chart: '${label}'`);
 }
 
 // Through the API, eight at a time: what the UI must cope with.
