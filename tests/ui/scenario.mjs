@@ -245,6 +245,14 @@ async function scenario(browser) {
 		if (await row.first().getAttribute('data-key') !== taskId)
 			fail(`row ${await row.first().getAttribute('data-key')} ` +
 			    `is not the API's task ${taskId}`);
+		// No flicker: a refresh leaves an unchanged row's element be.
+		const el = await row.first().elementHandle();
+		const updated = page.locator('#updated');
+		const stamp = await updated.innerText();
+		await until('a refresh', async () =>
+		    await updated.innerText() !== stamp, 10000);
+		if (!await el.evaluate((tr) => tr.isConnected))
+			fail('a refresh rebuilt the unchanged task row');
 		await shot(page, 'request-1280');
 	});
 

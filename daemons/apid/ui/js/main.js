@@ -80,7 +80,12 @@ async function refreshLoop(seq) {
 }
 
 function route(focus) {
-	const path = decodeURI(location.pathname);
+	let path = location.pathname;
+	try {
+		path = decodeURI(path);
+	} catch (e) {
+		// A malformed escape: match the path as it came.
+	}
 	const root = document.getElementById('view');
 	if (current) {
 		clearTimeout(current.timer);

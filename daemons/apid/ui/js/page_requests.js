@@ -12,6 +12,7 @@ const STATES = ['ACTIVE', 'PAUSED', 'SYSTEM_COOLDOWN', 'DEPLOYING_TO_UNPAUSE',
     'FINISHED', 'DELETING'];
 export const TYPES = ['SERVICE', 'WORKER', 'SCHEDULED', 'ON_DEMAND',
     'RUN_ONCE'];
+const LONG_RUNNING = new Set(['SERVICE', 'WORKER']);
 const ROW_PX = 36;
 const OVERSCAN = 10;
 
@@ -37,7 +38,8 @@ function row(r) {
 	    h('td', {}, link(requestHref(req.id), req.id)),
 	    h('td', { text: req.requestType }),
 	    h('td', {}, badge(r.state)),
-	    h('td', { class: 'num', text: req.instances ?? '—' }),
+	    h('td', { class: 'num', text: req.instances ??
+		(LONG_RUNNING.has(req.requestType) ? 1 : '—') }),
 	    h('td', { class: 'opt', text: deploy || '—' }),
 	    h('td', { class: 'opt', text: fmtTime(lastDeploy(r)) }));
 }
