@@ -348,7 +348,7 @@ check-slurm: deps
 
 # Chromium, Node and the pinned playwright-core installed if missing.
 check-ui: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/kerr-test-httpd
 	@$(TEST_ENV) tests/ui/run.sh $(BUILD)
 
 var/kerr.conf:

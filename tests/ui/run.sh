@@ -50,6 +50,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The health-checked task's HTTP server, where nobody can run it.
+mkdir -m 0755 "$dir/bin"
+cp "$build/kerr-test-httpd" "$dir/bin/"
+
 port=$(node -e 'const s = require("net").createServer();
 s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
 cat > "$dir/kerr.conf" <<CONF
@@ -71,6 +75,7 @@ rm -rf "$shots"
 mkdir -p "$shots"
 rc=0
 KERR_UI_URL=http://127.0.0.1:$port KERR_UI_SHOTS=$shots \
+    KERR_UI_HTTPD=$dir/bin/kerr-test-httpd \
     KERR_UI_NODE_MODULES=$modules/node_modules \
     KERR_UI_CHROMIUM=$(command -v chromium) \
     node tests/ui/scenario.mjs || rc=$?
