@@ -78,7 +78,7 @@ export function deployForm(requestId) {
 		if (hcUri.value.trim())
 			deploy.healthcheck = { uri: hcUri.value.trim(),
 			    portIndex: Number(hcPort.value) || 0 };
-		const ok = await act(submit, `Deploy ${deploy.id}`,
+		const ok = await act(submit, `Start of deploy ${deploy.id}`,
 		    () => post('/deploys', { deploy }));
 		if (!ok)
 			return;
