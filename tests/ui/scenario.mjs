@@ -194,6 +194,19 @@ async function scenario(browser) {
 		await filters.getByLabel('Search').fill('');
 		await until('all rows back', async () =>
 		    await rows.count() === 3);
+		// By keyboard: from the search box past the two filters to
+		// the first request, Enter opens it, Back returns.
+		const first = await rows.first().getAttribute('data-key');
+		await filters.getByLabel('Search').focus();
+		for (let i = 0; i < 3; i++)
+			await page.keyboard.press('Tab');
+		await page.keyboard.press('Enter');
+		await page.waitForURL(`${UI}/request/${first}`);
+		await page.locator('h1', { hasText: first }).waitFor();
+		await page.goBack();
+		await page.waitForURL(`${UI}/requests`);
+		await until('the list again', async () =>
+		    await rows.count() === 3);
 	});
 
 	await step('create a request through the UI', async () => {
