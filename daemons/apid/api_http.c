@@ -2,7 +2,8 @@
  * All libmicrohttpd glue.  MHD calls api_http_access() first with no body,
  * then once per body chunk, then with *upload_data_size == 0; we gather the
  * body (capped: 413 past max_body_bytes), parse it as JSON once, strip the
- * API root, route, run the handler and send its reply.  MHD runs a small
+ * API root, route, run the handler and send its reply.  The web UI's paths
+ * (/singularity/, /singularity/ui/...) are answered by api_ui.c instead.  MHD runs a small
  * pool of threads; each opens its own store connection on first use.
  *
  * Stopping never shuts the listening socket down: it may be the one systemd
