@@ -41,11 +41,25 @@ dir=$(mktemp -d /tmp/kerr-ui.XXXXXX)
 # Tasks run as nobody when we are root: they pass through, not list.
 chmod 0711 "$dir"
 run_pid=""
+# Task supervisors outlive the daemons by design: once kerr-run stopped
+# them, whatever still names this run's directory (a task's command line,
+# or its environment, which holds its sandbox) is one of its tasks.
+kill_tasks() {
+	local p n
+	for p in /proc/[0-9]*; do
+		n=${p#/proc/}
+		[ "$n" != $$ ] || continue
+		if grep -qsF -- "$dir/" "$p/cmdline" "$p/environ"; then
+			kill -KILL "$n" 2>/dev/null || true
+		fi
+	done
+}
 cleanup() {
 	if [ -n "$run_pid" ]; then
 		kill -TERM "$run_pid" 2>/dev/null || true
 		wait "$run_pid" 2>/dev/null || true
 	fi
+	kill_tasks
 	rm -rf "$dir"
 }
 trap cleanup EXIT
