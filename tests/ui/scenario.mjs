@@ -415,7 +415,7 @@ async function scenario(browser) {
 			fail(`UI '${text}', API ${h.text}`);
 	});
 
-	await step('a deploy with a port, env and an HTTP health check',
+	await step('a deploy with a port, env and an HTTP health check; kill',
 	    async () => {
 		await apiSend('POST', '/requests', { id: 'ui-http',
 		    requestType: 'SERVICE' });
@@ -456,6 +456,23 @@ async function scenario(browser) {
 			    (await apiGet(`/history/task/${id}`)).json
 			    .healthcheckResults?.some((r) => r.statusCode === 200));
 		await shot(page, 'task-health-1280');
+
+		await page.getByRole('button', { name: 'Kill task…' }).click();
+		await page.locator('#confirm-dialog').getByRole('button',
+		    { name: 'Kill' }).click();
+		await page.locator('.timeline li', { hasText: 'TASK_KILLED' })
+		    .waitFor({ timeout: 20000 });
+		await page.getByRole('button', { name: 'Kill task…' })
+		    .waitFor({ state: 'hidden' });
+		const last = (await apiGet(`/history/task/${id}`)).json
+		    .taskUpdates.at(-1).taskState;
+		if (last !== 'TASK_KILLED')
+			fail(`API: killed task's last state ${last}`);
+		await until('a replacement task', async () => {
+			const now = (await apiGet('/tasks/ids/request/ui-http')).json;
+			return [...now.healthy, ...now.notYetHealthy].some((t) =>
+			    t.id !== id);
+		}, 20000);
 	});
 
 	await step('run now with arguments', async () => {

@@ -1,12 +1,16 @@
 // Task: state timeline, health checks, environment, resources, ports,
 // a sandbox browser and live tails of stdout and stderr.
 
-import { enc, get, qs } from './api.js';
-import { badge, fmtBytes, fmtTime, h, link, section, setContent, setText,
-    syncRows, table } from './dom.js';
-import { requestHref } from './nav.js';
+import { del, enc, get, qs } from './api.js';
+import { act, badge, confirmDialog, fmtBytes, fmtTime, h, link, section,
+    setContent, setText, syncRows, table } from './dom.js';
+import { refreshNow, requestHref } from './nav.js';
 import { taskPorts } from './page_request.js';
 import { tail } from './tail.js';
+
+// Where a kill still has something to stop.
+const ACTIVE = new Set(['TASK_LAUNCHED', 'TASK_STAGING', 'TASK_STARTING',
+    'TASK_RUNNING', 'TASK_CLEANING']);
 
 function kvTable(caption, obj) {
 	const t = table(caption, ['Name', 'Value'], 'kv');
@@ -61,6 +65,15 @@ export function mount(root, params) {
 	const id = params[0];
 	const title = h('h1', { class: 'break', text: id });
 	const summary = h('p', { class: 'summary' });
+	const kill = h('button', { type: 'button', class: 'danger',
+	    text: 'Kill task…', hidden: true });
+	kill.addEventListener('click', async () => {
+		if (await confirmDialog('Kill this task?', `${id} is sent ` +
+		    'SIGTERM, then SIGKILL after the grace period. A service ' +
+		    'or worker starts a replacement.', 'Kill'))
+			act(kill, 'Kill', () => del(`/tasks/task/${enc(id)}`))
+			    .then(refreshNow);
+	});
 	const timeline = h('ol', { class: 'timeline' });
 	const health = table('Health checks', ['When', 'Status', 'Duration',
 	    'Error']);
@@ -72,7 +85,7 @@ export function mount(root, params) {
 	const err = tail(id, 'stderr', 'stderr');
 	const extra = h('div');
 	let extraTail = null;
-	root.append(title, summary,
+	root.append(title, summary, h('div', { class: 'actions' }, kill),
 	    h('div', { class: 'grid2' },
 		section('State timeline', timeline),
 		section('Health checks', h('div', { class: 'scroll-x' },
@@ -123,6 +136,7 @@ export function mount(root, params) {
 		const res = { ...(deploy.resources || {}) };
 		setContent(resources, JSON.stringify(res),
 		    kvTable('Resources', res));
+		kill.hidden = !ACTIVE.has(last?.taskState);
 		const p = taskPorts(task);
 		setText(ports, `Ports: ${p.length ? p.join(', ') : 'none'}`);
 		await box.refresh().catch(() => {});
