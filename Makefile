@@ -128,10 +128,16 @@ APID_SRCS	+= daemons/apid/api_usage.c
 APID_SRCS	+= daemons/apid/api_task_search.c
 APID_SRCS	+= daemons/apid/api_task_stats.c
 APID_SRCS	+= daemons/apid/api_util.c
+APID_SRCS	+= daemons/apid/api_ui.c
 APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
 APID_SRCS	+= daemons/apid/task_stats.c
+
+# The web UI's files, compiled into kerr-apid (ui_embed.c, api_ui.c).
+UI_DIR		 = daemons/apid/ui
+UI_FILES	 = $(sort $(shell find $(UI_DIR) -type f 2>/dev/null))
+UI_GEN		 = $(BUILD)/gen/ui_assets.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c
 SCHEDULERD_SRCS	+= daemons/schedulerd/sched_agents.c
@@ -214,7 +220,8 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-.PHONY: all check check-slurm unit integration run bench deps install \
+# check-ui: the web UI in a real browser (tests/ui/run.sh).
+.PHONY: all check check-slurm check-ui unit integration run bench deps install \
 	uninstall clean help
 
 all: $(BINS) $(RUN_BIN)
@@ -224,6 +231,7 @@ help:
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
+	@echo "make check-ui   the web UI driven in headless Chromium against real daemons"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries, config, systemd units, sysusers.d and"
@@ -240,7 +248,7 @@ $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 	@rm -f $@ && ar rcs $@ $^
 
 # Every daemon: its own objects, then libcommon (after them, for ld).
-$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS))
+$(BUILD)/kerr-apid: $(call obj,$(APID_SRCS)) $(UI_GEN:.c=.o)
 $(BUILD)/kerr-schedulerd: $(call obj,$(SCHEDULERD_SRCS))
 $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
 # cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
@@ -249,6 +257,20 @@ $(RUN_BIN): $(call obj,$(RUN_SRCS))
 $(filter-out %/kerr-supervisor %/kerr-fetch,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
+
+# A build tool, libc only, run on this machine before apid is linked.
+$(BUILD)/kerr-ui-embed: $(call obj,daemons/apid/ui_embed.c)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^
+
+$(UI_GEN): $(BUILD)/kerr-ui-embed $(UI_FILES) $(sort $(dir $(UI_FILES)))
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   $(UI_DIR)"
+	@$(BUILD)/kerr-ui-embed $@ $(UI_DIR) $(patsubst $(UI_DIR)/%,%,$(UI_FILES))
+
+$(UI_GEN:.c=.o): $(UI_GEN)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -iquote daemons/apid -c -o $@ $<
 
 # One supervisor runs per task: static, it maps no loader and no shared
 # libraries and has no relocations to copy (64 KiB private dirty instead
@@ -331,6 +353,11 @@ check-slurm: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/check_slurm \
 	    $(BUILD)/kerr-test-httpd
 	@$(TEST_ENV) tests/slurm/run.sh $(BUILD)
+
+# Chromium, Node and the pinned playwright-core installed if missing.
+check-ui: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/kerr-test-httpd
+	@$(TEST_ENV) tests/ui/run.sh $(BUILD)
 
 var/kerr.conf:
 	@mkdir -p var

@@ -2,8 +2,10 @@
  * All libmicrohttpd glue.  MHD calls api_http_access() first with no body,
  * then once per body chunk, then with *upload_data_size == 0; we gather the
  * body (capped: 413 past max_body_bytes), parse it as JSON once, strip the
- * API root, route, run the handler and send its reply.  MHD runs a small
- * pool of threads; each opens its own store connection on first use.
+ * API root, route, run the handler and send its reply.  The web UI's
+ * paths (/singularity/, /singularity/ui/...) are answered by api_ui.c
+ * instead.  MHD runs a small pool of threads; each opens its own store
+ * connection on first use.
  *
  * Stopping never shuts the listening socket down: it may be the one systemd
  * passed, which must keep queueing connections for the next apid.  MHD is
@@ -33,6 +35,7 @@
 #include "api_disasters.h"
 #include "api_http.h"
 #include "api_listen.h"
+#include "api_ui.h"
 #include "api_writer.h"
 #include "clock.h"
 #include "daemon.h"
@@ -266,6 +269,9 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 	char			allow[64];
 
 	c->answered = 1;
+	if (!c->too_large && !c->too_many_headers && api_ui_owns(url))
+		return (api_ui_serve(conn, method, url,
+		    atomic_load(&h->draining)));
 	if (c->too_large)
 		(void)api_reply_error(&rep, 413,
 		    "Request body larger than %d bytes",
