@@ -70,6 +70,12 @@ cp "$build/kerr-test-httpd" "$dir/bin/"
 
 port=$(node -e 'const s = require("net").createServer();
 s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+# auth = token, as an operator opening the API would run it: one admin.
+token_out=$("$build/kerr-apid" --new-token ui-admin ops)
+token=$(printf '%s\n' "$token_out" | sed -n 's/^token: //p')
+printf '%s\n' "$token_out" | sed -n 's/^add to tokens_file: //p' \
+    > "$dir/tokens"
+chmod 0600 "$dir/tokens"
 cat > "$dir/kerr.conf" <<CONF
 [common]
 state_dir = $dir/state
@@ -78,6 +84,9 @@ tick_ms = 200
 [apid]
 listen_address = 127.0.0.1
 port = $port
+auth = token
+tokens_file = $dir/tokens
+admin_groups = ops
 [cleanerd]
 kill_grace_ms = 1500
 CONF
@@ -89,6 +98,7 @@ rm -rf "$shots"
 mkdir -p "$shots"
 rc=0
 KERR_UI_URL=http://127.0.0.1:$port KERR_UI_SHOTS=$shots \
+    KERR_UI_TOKEN=$token \
     KERR_UI_HTTPD=$dir/bin/kerr-test-httpd \
     KERR_UI_NODE_MODULES=$modules/node_modules \
     KERR_UI_CHROMIUM=$(command -v chromium) \

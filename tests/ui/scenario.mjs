@@ -22,8 +22,21 @@ function fail(msg) {
 	throw new Error(msg);
 }
 
+// The admin token run.sh wrote into tokens_file (auth = token).
+const TOKEN = process.env.KERR_UI_TOKEN;
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+
+// A context whose pages start with the token in sessionStorage, as if
+// the user had typed it once.
+async function authedContext(browser, options) {
+	const ctx = await browser.newContext(options);
+	await ctx.addInitScript((t) => sessionStorage.setItem('kerr.token', t),
+	    TOKEN);
+	return ctx;
+}
+
 async function apiGet(path) {
-	const r = await fetch(API + path);
+	const r = await fetch(API + path, { headers: AUTH });
 	const text = await r.text();
 	return { status: r.status, json: r.ok && text ? JSON.parse(text) : null,
 	    text };
@@ -31,7 +44,7 @@ async function apiGet(path) {
 
 async function apiSend(method, path, body) {
 	const r = await fetch(API + path, { method,
-	    headers: { 'Content-Type': 'application/json' },
+	    headers: { 'Content-Type': 'application/json', ...AUTH },
 	    body: JSON.stringify(body) });
 	if (!r.ok)
 		fail(`${method} ${path}: ${r.status} ${await r.text()}`);
@@ -113,38 +126,39 @@ async function main() {
 }
 
 async function tokenScenario(browser) {
-	// apid has no auth yet (issue 16): answer 401 as it will to a call
-	// without the header, and let the calls that carry one through.
+	// The real apid runs with auth = token: without one every call is a
+	// 401, and the UI asks for it.
 	const ctx = await browser.newContext({ viewport: { width: 1280,
 	    height: 900 } });
-	let refused = 0;
 	const seen = new Set();
-	await ctx.route('**/singularity/api/**', (route) => {
-		const auth = route.request().headers().authorization;
-		if (!auth) {
+	let refused = 0;
+	ctx.on('response', (r) => {
+		if (r.url().includes('/singularity/api/') && r.status() === 401)
 			refused++;
-			return route.fulfill({ status: 401,
-			    contentType: 'text/plain', body: 'Unauthorized' });
-		}
-		seen.add(auth);
-		return route.continue();
+	});
+	ctx.on('request', (r) => {
+		const auth = r.headers().authorization;
+		if (r.url().includes('/singularity/api/') && auth)
+			seen.add(auth);
 	});
 	const page = await ctx.newPage();
 	watch(page);
 	await page.goto(`${UI}/status`);
 	const dialog = page.locator('#token-dialog');
 	await dialog.waitFor({ state: 'visible' });
-	await page.getByLabel('Token').fill('s3cret');
+	if (refused === 0)
+		fail('the dialog came without a 401 from apid');
+	await page.getByLabel('Token').fill(TOKEN);
 	await page.getByRole('button', { name: 'Use token' }).click();
 	await page.locator('.counts dd', { hasText: /^\d+$/ }).first()
 	    .waitFor();
 	const stored = await page.evaluate(() =>
 	    sessionStorage.getItem('kerr.token'));
-	if (stored !== 's3cret')
+	if (stored !== TOKEN)
 		fail(`token in sessionStorage: ${stored}`);
-	if (seen.size !== 1 || !seen.has('Bearer s3cret'))
+	if (seen.size !== 1 || !seen.has(`Bearer ${TOKEN}`))
 		fail(`Authorization headers sent: ${[...seen]}`);
-	// Same browser session: no second question.
+	// Same browser session: no second question, no more 401s.
 	const before = refused;
 	await page.reload();
 	await page.locator('.counts dd', { hasText: /^\d+$/ }).first()
@@ -167,7 +181,7 @@ async function scenario(browser) {
 	await apiSend('POST', '/requests', { id: 'adhoc-export',
 	    requestType: 'ON_DEMAND' });
 
-	const ctx = await browser.newContext({ viewport: { width: 1280,
+	const ctx = await authedContext(browser, { viewport: { width: 1280,
 	    height: 900 } });
 	const page = await ctx.newPage();
 	watch(page);
@@ -358,7 +372,7 @@ async function scenario(browser) {
 		    ['request', `${UI}/request/${REQ}`],
 		    ['task', `${UI}/task/${tasks[0].taskId.id}`]];
 		for (const [width, height] of [[1280, 900], [390, 844]]) {
-			const c = await browser.newContext({
+			const c = await authedContext(browser, {
 			    viewport: { width, height } });
 			const p = await c.newPage();
 			watch(p);
