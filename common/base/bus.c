@@ -13,6 +13,7 @@
 #include <nng/protocol/pubsub0/sub.h>
 
 #include "bus.h"
+#include "metrics.h"
 
 #define BUS_URL_MAX		300
 #define BUS_RECV_QUEUE		1024	/* messages nng buffers per reader */
@@ -238,10 +239,13 @@ bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 	/* Without a reader pub/sub drops the message: that is acceptable. */
 	r = 0;
 	for (size_t i = 0; i < BUS_NDAEMONS; i++)
-		if (bus->has_pub[i] && (bus->routes[type] & (1u << i)) &&
-		    (rv = bus_errno(nng_send(bus->pub[i], wire, tlen + blen,
-		    NNG_FLAG_NONBLOCK))) < 0)
-			r = rv;
+		if (bus->has_pub[i] && (bus->routes[type] & (1u << i))) {
+			rv = bus_errno(nng_send(bus->pub[i], wire, tlen + blen,
+			    NNG_FLAG_NONBLOCK));
+			metrics_count_bus(rv == 0);
+			if (rv < 0)
+				r = rv;
+		}
 	free(wire);
 	return (r);
 }
