@@ -182,6 +182,18 @@ FETCH_SRCS	+= daemons/fetch/fetch_archive.c
 FETCH_SRCS	+= daemons/fetch/fetch_cache.c
 FETCH_SRCS	+= daemons/fetch/fetch_get.c
 
+KERR_SRCS	+= daemons/kerr/kerr.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_deploy.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_request.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_task.c
+KERR_SRCS	+= daemons/kerr/kerr_http.c
+KERR_SRCS	+= daemons/kerr/kerr_opts.c
+KERR_SRCS	+= daemons/kerr/kerr_show.c
+KERR_SRCS	+= daemons/kerr/kerr_table.c
+KERR_SRCS	+= daemons/kerr/kerr_wait.c
+# The one clock file it needs; it links no SQLite, nng or libsystemd.
+KERR_SRCS	+= common/base/clock.c
+
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
@@ -195,6 +207,8 @@ UNIT_SRCS	+= daemons/schedulerd/cron_next.c
 UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
 UNIT_SRCS	+= daemons/supervisor/cgroup.c
+UNIT_SRCS	+= daemons/kerr/kerr_opts.c
+UNIT_SRCS	+= daemons/kerr/kerr_table.c
 
 INTEG_SRCS	 = tests/fixture.c $(filter-out %/test_httpd.c,\
 		   $(wildcard tests/integration/*.c))
@@ -204,7 +218,7 @@ SLURM_TEST_SRCS	 = tests/fixture.c tests/integration/harness.c \
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
 		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor \
-		   $(BUILD)/kerr-fetch
+		   $(BUILD)/kerr-fetch $(BUILD)/kerr
 # What `make run` runs; not installed (systemd supervises there).
 RUN_BIN		 = $(BUILD)/kerr-run
 LIBCOMMON	 = $(BUILD)/libcommon.a
@@ -243,7 +257,7 @@ $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
 # cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
 $(BUILD)/kerr-cleanerd: LIBS += -lcurl
 $(RUN_BIN): $(call obj,$(RUN_SRCS))
-$(filter-out %/kerr-supervisor %/kerr-fetch,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
+$(filter-out %/kerr-supervisor %/kerr-fetch %/kerr,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
 
@@ -258,6 +272,11 @@ SUPERVISOR_LDFLAGS = $(if $(SANITIZE),,-static)
 $(BUILD)/kerr-fetch: $(call obj,$(FETCH_SRCS))
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ -lcurl -larchive -ljansson -lnettle
+
+# The command-line client: libcurl and jansson only.
+$(BUILD)/kerr: $(call obj,$(KERR_SRCS))
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ -lcurl -ljansson -lm
 
 $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@echo "  LD      $@"
