@@ -7,6 +7,9 @@ SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+DATADIR		?= $(PREFIX)/share
+MANDIR		?= $(DATADIR)/man
+BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
 DESTDIR		?=
 
 SANITIZE	?=
@@ -237,7 +240,8 @@ help:
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
-	@echo "make install    install binaries, config, systemd units, sysusers.d and"
+	@echo "make install    install binaries (the kerr CLI with its man page and bash"
+	@echo "                completion), config, systemd units, sysusers.d and"
 	@echo "                tmpfiles.d entries (PREFIX, DESTDIR)"
 	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
 
@@ -376,12 +380,16 @@ install: all
 	done
 	install -m 0644 systemd/kerr.sysusers $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
 	install -m 0644 systemd/kerr.tmpfiles $(DESTDIR)$(TMPFILESDIR)/kerr.conf
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 daemons/kerr/kerr.1 $(DESTDIR)$(MANDIR)/man1/kerr.1
+	install -m 0644 daemons/kerr/kerr.bash $(DESTDIR)$(BASHCOMPDIR)/kerr
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/kerr*.s* systemd/*.target)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
 	rm -f $(DESTDIR)$(TMPFILESDIR)/kerr.conf
+	rm -f $(DESTDIR)$(MANDIR)/man1/kerr.1 $(DESTDIR)$(BASHCOMPDIR)/kerr
 
 clean:
 	rm -rf build build-san

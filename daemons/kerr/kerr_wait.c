@@ -126,19 +126,28 @@ kerr_wait_deploy_line(struct kerr *k, const char *request,
 	free(p2);
 }
 
-/* The message of a deploy that did not succeed. */
-static const char *
-kerr_wait_deploy_why(const json_t *result)
+/* Why a deploy did not succeed: its message, and what its first failed
+ * task said of its end. */
+static int
+kerr_wait_deploy_failed(struct kerr *k, const char *request,
+    const char *deploy_id, const char *state, const json_t *result)
 {
-	const json_t	*f = json_object_get(result, "deployFailures");
+	const json_t	*f = json_array_get(json_object_get(result,
+			    "deployFailures"), 0);
 	const char	*m = kerr_str(result, "message");
+	const char	*task = kerr_str2(f, "taskId", "id");
+	char		 tstate[64], tmsg[512];
 
-	if (m != NULL && m[0] != '\0')
-		return (m);
-	if (json_array_size(f) > 0 && kerr_str(json_array_get(f, 0),
-	    "message") != NULL)
-		return (kerr_str(json_array_get(f, 0), "message"));
-	return ("no message");
+	if (m == NULL || m[0] == '\0')
+		m = kerr_str(f, "message") != NULL ? kerr_str(f, "message") :
+		    "no message";
+	if (task != NULL && kerr_task_last_state(k, task, tstate,
+	    sizeof(tstate), tmsg, sizeof(tmsg)) == KERR_EXIT_OK &&
+	    tmsg[0] != '\0')
+		return (kerr_fail("deploy %s of %s %s: %s; task %s %s: %s",
+		    deploy_id, request, state, m, task, tstate, tmsg));
+	return (kerr_fail("deploy %s of %s %s: %s", deploy_id, request, state,
+	    m));
 }
 
 int
@@ -169,8 +178,8 @@ kerr_wait_deploy(struct kerr *k, const char *request, const char *deploy_id,
 		}
 		if (st != NULL && strcmp(st, "WAITING") != 0) {
 			kerr_progress_end(k);
-			r = kerr_fail("deploy %s of %s %s: %s", deploy_id,
-			    request, st, kerr_wait_deploy_why(res));
+			r = kerr_wait_deploy_failed(k, request, deploy_id, st,
+			    res);
 			break;
 		}
 		if (clock_mono_ms() - start > (int64_t)timeout_s * 1000) {
