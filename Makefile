@@ -41,11 +41,13 @@ CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 LIBS		 = $(PKG_LIBS) -lnng -lnettle -lpthread
 
 # Debian 12 packages needed to build, run and test (systemd-container: the
-# units are tested in a booted container, tests/integration/systemd-boot.sh).
+# units are tested in a booted container, tests/integration/systemd-boot.sh;
+# prometheus: its promtool checks GET /metrics, tests/integration/
+# check_metrics.c; installed without its recommends, as all of these).
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
-		   systemd-container nettle-dev libarchive-dev
+		   systemd-container nettle-dev libarchive-dev prometheus
 
 COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
@@ -287,6 +289,7 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
+$(call obj,tests/unit/check_kerr_cli.c): CFLAGS += -iquote daemons/kerr
 $(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c): \
     CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \

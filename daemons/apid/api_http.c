@@ -205,10 +205,10 @@ api_http_match(const char *url, const char *method, struct api_req *req,
     api_handler_fn *ret, char *allow, size_t allow_len)
 {
 	if (strcmp(url, API_METRICS_PATH) == 0) {
-		req->route = API_METRICS_ROUTE_SELF;
 		(void)snprintf(allow, allow_len, "GET");
 		if (strcmp(method, "GET") != 0)
 			return (-EPERM);
+		req->route = API_METRICS_ROUTE_SELF;
 		*ret = api_metrics_get;
 		return (0);
 	}

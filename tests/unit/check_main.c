@@ -17,6 +17,7 @@ Suite	*event_auth_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
+Suite	*kerr_cli_suite(void);
 Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
 Suite	*readme_suite(void);
@@ -46,7 +47,7 @@ main(void)
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
 		task_search_suite, task_stats_suite, webhook_suite,
-		readme_suite, NULL
+		kerr_cli_suite, readme_suite, NULL
 	};
 
 	return (fixture_run(suites));
