@@ -13,8 +13,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +127,80 @@ active_task_of(const char *request, char *buf, size_t len)
 	harness_sql_text(&harness_env, sql, buf, len);
 }
 
+/* Run build/kerr on a terminal (a pty: its stdout and stderr), NO_COLOR
+ * set or not; what it wrote there, in a string the caller frees. */
+static char *
+cli_run_tty(int no_color, const char *const *args)
+{
+	char	 bin[PATH_MAX], url[128], *argv[32], *out = NULL;
+	size_t	 len = 0;
+	ssize_t	 n;
+	char	 buf[4096];
+	pid_t	 pid;
+	int	 fd, i, status;
+	FILE	*f = open_memstream(&out, &len);
+
+	ck_assert_ptr_nonnull(f);
+	snprintf(bin, sizeof(bin), "%s/kerr", harness_env.build_dir);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d" V1,
+	    harness_env.port);
+	argv[0] = "kerr";
+	for (i = 0; args[i] != NULL && i < 30; i++)
+		argv[i + 1] = (char *)(uintptr_t)args[i];
+	argv[i + 1] = NULL;
+	pid = forkpty(&fd, NULL, NULL, NULL);
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		(void)setenv("KERR_URL", url, 1);
+		if (no_color)
+			(void)setenv("NO_COLOR", "1", 1);
+		else
+			(void)unsetenv("NO_COLOR");
+		execv(bin, argv);
+		_exit(127);
+	}
+	/* Until the child closes its side (EIO on Linux). */
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 &&
+	    errno == EINTR))
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, f);
+	close(fd);
+	ck_assert(harness_wait_pid(pid, 60000, &status) == 1);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "kerr on a tty: status 0x%x", status);
+	ck_assert_int_eq(fclose(f), 0);
+	return (out);
+}
+
+START_TEST(test_cli_terminal_output)
+{
+	char *out;
+
+	harness_request("web", "WORKER", 1);
+	out = cli_run_tty(0, (const char *const[]){ "ls", NULL });
+	ck_assert_msg(strstr(out, "\033[32mACTIVE\033[0m") != NULL, "%s",
+	    out);
+	free(out);
+	out = cli_run_tty(1, (const char *const[]){ "ls", NULL });
+	ck_assert_ptr_nonnull(strstr(out, "ACTIVE"));
+	ck_assert_ptr_null(strchr(out, '\033'));
+	free(out);
+	/* Relative times on a terminal, ISO 8601 otherwise. */
+	out = cli_run_tty(1, (const char *const[]){ "history", "web", NULL });
+	ck_assert_msg(strstr(out, "now  ") != NULL ||
+	    strstr(out, "s ago  ") != NULL, "%s", out);
+	ck_assert_ptr_null(strstr(out, "Z  CREATED"));
+	free(out);
+	/* --wait's progress line, redrawn in place. */
+	out = cli_run_tty(1, (const char *const[]){ "deploy", "web",
+	    "--command", "sleep 1000", "--id", "d1", "--wait", NULL });
+	ck_assert_msg(strstr(out, "\r\033[Kdeploy d1: ") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, " running, step target 1 of 1, "));
+	ck_assert_ptr_nonnull(strstr(out, "Deploy d1 of web succeeded"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_cli_help_and_usage_errors)
 {
 	struct cli c;
@@ -185,6 +261,7 @@ START_TEST(test_cli_request_commands)
 	json_decref(r);
 
 	CLI_EXPECT(&c, 0, "ls");
+	/* Not a terminal: no colour, whatever NO_COLOR says. */
 	ck_assert_str_eq(c.out, "ID   TYPE    STATE   INSTANCES  DEPLOY\n"
 	    "web  WORKER  ACTIVE  2          -\n");
 	cli_free(&c);
@@ -552,6 +629,7 @@ cli_suite(void)
 		FIXTURE_TEST(test_cli_run_wait_and_logs),
 		FIXTURE_TEST(test_cli_logs_follow_ends_with_task),
 		FIXTURE_TEST(test_cli_bounce_wait),
+		FIXTURE_TEST(test_cli_terminal_output),
 		FIXTURE_END
 	};
 
