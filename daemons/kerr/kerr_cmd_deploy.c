@@ -208,40 +208,39 @@ kerr_cmd_run(struct kerr *k, int argc, char **argv)
 	json_t		*body, *args;
 	char		*path, *raw = NULL, run_id[64];
 	long		 timeout = KERR_WAIT_DEFAULT_S;
-	int		 ch, wait = 0, i, r;
+	int		 ch, wait = 0, nopts, i, r;
 
+	/* kerr's options before "--", the task's ARGS after it. */
+	for (nopts = 1; nopts < argc && strcmp(argv[nopts], "--") != 0;
+	    nopts++)
+		;
 	optind = 0;
 	opterr = 0;
-	/* "+": options only before REQUEST; ARGS follow "--". */
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 'w')
+	while ((ch = getopt_long(nopts, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
 			wait = 1;
-		else if (ch == 'T' && kerr_opts_long(optarg, 1, 86400,
-		    &timeout) == 0)
-			continue;
-		else
+			break;
+		case 'T':
+			if (kerr_opts_long(optarg, 1, 86400, &timeout) < 0)
+				return (kerr_usage_error(argv[0], "--timeout "
+				    "takes seconds, not '%s'", optarg));
+			break;
+		default:
 			return (kerr_usage_error(argv[0], "unknown option or "
-			    "bad value: '%s'", argv[optind - 1]));
+			    "missing value: '%s' (ARGS go after --)",
+			    argv[optind - 1]));
+		}
 	}
-	if (optind >= argc)
-		return (kerr_usage_error(argv[0], "takes a REQUEST"));
-	request = argv[optind++];
-	while (optind < argc && argv[optind][0] == '-' &&
-	    strcmp(argv[optind], "--") != 0) {
-		if (strcmp(argv[optind], "--wait") == 0)
-			wait = 1;
-		else
-			return (kerr_usage_error(argv[0], "unknown option "
-			    "'%s' (ARGS go after --)", argv[optind]));
-		optind++;
-	}
-	if (optind < argc && strcmp(argv[optind], "--") != 0)
-		return (kerr_usage_error(argv[0], "ARGS go after --"));
+	if (optind + 1 != nopts)
+		return (kerr_usage_error(argv[0], "takes one REQUEST (ARGS go "
+		    "after --)"));
+	request = argv[optind];
 	(void)snprintf(run_id, sizeof(run_id), "kerr-%jd-%ld",
 	    (intmax_t)clock_now_ms(), (long)getpid());
 	if ((args = json_array()) == NULL)
 		return (kerr_fail("out of memory"));
-	for (i = optind + 1; i < argc; i++)
+	for (i = nopts + 1; i < argc; i++)
 		(void)json_array_append_new(args, json_string(argv[i]));
 	body = json_pack("{s:s, s:o}", "runId", run_id, "commandLineArgs",
 	    args);

@@ -496,17 +496,19 @@ kerr_action_opts(int argc, char **argv, int *wait, long *timeout,
 	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'w')
+		switch (ch) {
+		case 'w':
 			*wait = 1;
-		else if (ch == 'T' && kerr_opts_long(optarg, 1, 86400,
-		    timeout) == 0)
-			continue;
-		else if (ch == 'T')
-			return (kerr_usage_error(argv[0], "--timeout takes "
-			    "seconds, not '%s'", optarg));
-		else
+			break;
+		case 'T':
+			if (kerr_opts_long(optarg, 1, 86400, timeout) < 0)
+				return (kerr_usage_error(argv[0], "--timeout "
+				    "takes seconds, not '%s'", optarg));
+			break;
+		default:
 			return (kerr_usage_error(argv[0], "unknown option or "
 			    "missing value: '%s'", argv[optind - 1]));
+		}
 	}
 	if (optind + 1 != argc)
 		return (kerr_usage_error(argv[0], "takes one REQUEST"));

@@ -150,6 +150,25 @@ kerr_wait_deploy_failed(struct kerr *k, const char *request,
 	    m));
 }
 
+/* The end of a deploy's wait: an exit status, or -1 while it runs. */
+static int
+kerr_wait_deploy_end(struct kerr *k, const char *request,
+    const char *deploy_id, const json_t *hist, const char *took)
+{
+	const json_t	*res = json_object_get(hist, "deployResult");
+	const char	*st = kerr_str(res, "deployState");
+
+	if (st == NULL || strcmp(st, "WAITING") == 0)
+		return (-1);
+	kerr_progress_end(k);
+	if (strcmp(st, "SUCCEEDED") != 0)
+		return (kerr_wait_deploy_failed(k, request, deploy_id, st,
+		    res));
+	fprintf(stderr, "Deploy %s of %s succeeded in %s.\n", deploy_id,
+	    request, took);
+	return (KERR_EXIT_OK);
+}
+
 int
 kerr_wait_deploy(struct kerr *k, const char *request, const char *deploy_id,
     int timeout_s)
@@ -163,25 +182,14 @@ kerr_wait_deploy(struct kerr *k, const char *request, const char *deploy_id,
 	    deploy_id)) == NULL)
 		return (kerr_fail("out of memory"));
 	for (;;) {
-		if ((r = kerr_wait_get(k, path, &hist)) < 0)
+		if ((r = kerr_wait_get(k, path, &hist)) < 0) {
+			r = -r;
 			break;
-		const json_t *res = json_object_get(hist, "deployResult");
-		const char *st = kerr_str(res, "deployState");
-
+		}
 		kerr_elapsed(start, took, sizeof(took));
-		if (st != NULL && strcmp(st, "SUCCEEDED") == 0) {
-			kerr_progress_end(k);
-			fprintf(stderr, "Deploy %s of %s succeeded in %s.\n",
-			    deploy_id, request, took);
-			r = KERR_EXIT_OK;
+		if ((r = kerr_wait_deploy_end(k, request, deploy_id, hist,
+		    took)) >= 0)
 			break;
-		}
-		if (st != NULL && strcmp(st, "WAITING") != 0) {
-			kerr_progress_end(k);
-			r = kerr_wait_deploy_failed(k, request, deploy_id, st,
-			    res);
-			break;
-		}
 		if (clock_mono_ms() - start > (int64_t)timeout_s * 1000) {
 			kerr_progress_end(k);
 			r = kerr_fail("deploy %s of %s still in progress after "
@@ -200,7 +208,7 @@ kerr_wait_deploy(struct kerr *k, const char *request, const char *deploy_id,
 	}
 	json_decref(hist);
 	free(path);
-	return (r < 0 ? -r : r);
+	return (r);
 }
 
 /* Whether the request still has a cleanup (a bounce in progress). */
