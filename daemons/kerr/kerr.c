@@ -46,7 +46,7 @@ static const struct kerr_command kerr_commands[] = {
 	  "Start a paused request's tasks again." },
 	{ "bounce", kerr_cmd_action, "bounce REQUEST [--wait] [--timeout S]",
 	  "Replace every task of a request.  --wait shows the new tasks\n"
-	  "running out of its instances and exits 0 once all replaced." },
+	  "healthy out of its instances and exits 0 once all replaced." },
 	{ "delete", kerr_cmd_action, "delete REQUEST",
 	  "Kill a request's tasks and remove it (its history stays)." },
 	{ "run", kerr_cmd_run,

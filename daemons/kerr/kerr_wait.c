@@ -69,61 +69,76 @@ kerr_wait_get(struct kerr *k, const char *path, json_t **ret)
 	return (*ret != NULL ? 0 : -KERR_EXIT_FAIL);
 }
 
-/* Tasks of the list (SingularityTaskIdHistory) in TASK_RUNNING, and
- * which of them are not in `old` (NULL: all count as new). */
 static int
-kerr_wait_running(const json_t *list, const json_t *old)
+kerr_wait_listed(const json_t *ids, const char *id)
 {
-	const json_t	*h, *o;
-	size_t		 i, j;
-	int		 n = 0, known;
+	const json_t	*o;
+	size_t		 i;
 
-	json_array_foreach(list, i, h) {
-		const char *id = kerr_str2(h, "taskId", "id");
-		const char *st = kerr_str(h, "lastTaskState");
+	json_array_foreach(ids, i, o)
+		if (json_is_string(o) && strcmp(json_string_value(o), id) == 0)
+			return (1);
+	return (0);
+}
 
-		if (id == NULL || st == NULL || strcmp(st, "TASK_RUNNING") != 0)
+/*
+ * Of the request parent's taskIds.<which> (SingularityTaskIdsByStatus):
+ * those of deploy_id (NULL: any deploy), counting only those in `old`
+ * when old_only, or only those not in it when not (old NULL: all).
+ */
+static int
+kerr_wait_count(const json_t *parent, const char *which,
+    const char *deploy_id, const json_t *old, int old_only)
+{
+	const json_t	*tid;
+	size_t		 i;
+	int		 n = 0;
+
+	json_array_foreach(json_object_get(json_object_get(parent, "taskIds"),
+	    which), i, tid) {
+		const char *id = kerr_str(tid, "id");
+		const char *dep = kerr_str(tid, "deployId");
+
+		if (id == NULL || (deploy_id != NULL && (dep == NULL ||
+		    strcmp(dep, deploy_id) != 0)))
 			continue;
-		known = 0;
-		json_array_foreach(old, j, o)
-			if (json_is_string(o) && strcmp(json_string_value(o),
-			    id) == 0)
-				known = 1;
-		n += !known;
+		if (old == NULL || kerr_wait_listed(old, id) == old_only)
+			n++;
 	}
 	return (n);
 }
 
-/* "1/2 running, step target 2": the deploy's progress, for the line. */
+static int64_t
+kerr_wait_instances(const json_t *parent)
+{
+	const json_t *req = json_object_get(parent, "request");
+
+	return (json_object_get(req, "instances") != NULL ?
+	    kerr_int(req, "instances") : 1);
+}
+
+/* "1/2 healthy (1 starting), step target 2 of 2": for the line. */
 static void
 kerr_wait_deploy_line(struct kerr *k, const char *request,
     const char *deploy_id, char *buf, size_t len)
 {
-	json_t	*req = NULL, *tasks = NULL, *prog;
-	char	*p1, *p2;
-	int64_t	 instances = 1, target;
+	json_t	*req = NULL, *prog;
+	char	*path;
+	int64_t	 instances, target;
 
-	p1 = kerr_path(k, "/requests/request/%s", request);
-	p2 = kerr_path(k, "/history/request/%s/deploy/%s/tasks/active",
-	    request, deploy_id);
-	if (p1 != NULL)
-		(void)kerr_wait_get(k, p1, &req);
-	if (p2 != NULL)
-		(void)kerr_wait_get(k, p2, &tasks);
-	if (json_object_get(json_object_get(req, "request"), "instances"))
-		instances = kerr_int(json_object_get(req, "request"),
-		    "instances");
+	if ((path = kerr_path(k, "/requests/request/%s", request)) != NULL)
+		(void)kerr_wait_get(k, path, &req);
+	free(path);
+	instances = kerr_wait_instances(req);
 	prog = json_object_get(json_object_get(req, "pendingDeployState"),
 	    "deployProgress");
 	target = prog != NULL ? kerr_int(prog, "targetActiveInstances") :
 	    instances;
-	(void)snprintf(buf, len, "%d/%jd running, step target %jd of %jd",
-	    kerr_wait_running(tasks, NULL), (intmax_t)instances,
-	    (intmax_t)target, (intmax_t)instances);
+	(void)snprintf(buf, len, "%d/%jd healthy (%d starting), step target "
+	    "%jd of %jd", kerr_wait_count(req, "healthy", deploy_id, NULL, 0),
+	    (intmax_t)instances, kerr_wait_count(req, "notYetHealthy",
+	    deploy_id, NULL, 0), (intmax_t)target, (intmax_t)instances);
 	json_decref(req);
-	json_decref(tasks);
-	free(p1);
-	free(p2);
 }
 
 /* Why a deploy did not succeed: its message, and what its first failed
@@ -229,45 +244,48 @@ kerr_wait_has_cleanup(struct kerr *k, const char *request)
 	return (found);
 }
 
+/* The old tasks a bounce has not ended yet. */
+static int
+kerr_wait_old_left(const json_t *parent, const json_t *old)
+{
+	static const char *const lists[] = { "healthy", "notYetHealthy",
+	    "cleaning", "killed" };
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		n += kerr_wait_count(parent, lists[i], NULL, old, 1);
+	return (n);
+}
+
 int
 kerr_wait_bounce(struct kerr *k, const char *request, const json_t *old,
     int timeout_s)
 {
 	int64_t	 start = clock_mono_ms(), instances;
-	json_t	*req = NULL, *tasks = NULL;
-	char	*p1, *p2, took[32];
-	int	 r = KERR_EXIT_FAIL, fresh, total;
+	json_t	*req = NULL;
+	char	*path, took[32];
+	int	 r, fresh, left;
 
-	p1 = kerr_path(k, "/requests/request/%s", request);
-	p2 = kerr_path(k, "/history/request/%s/tasks/active", request);
-	if (p1 == NULL || p2 == NULL) {
-		free(p1);
-		free(p2);
+	if ((path = kerr_path(k, "/requests/request/%s", request)) == NULL)
 		return (kerr_fail("out of memory"));
-	}
 	for (;;) {
-		if ((r = kerr_wait_get(k, p1, &req)) == 1) {
+		if ((r = kerr_wait_get(k, path, &req)) != 0) {
 			kerr_progress_end(k);
-			r = kerr_fail("request %s is gone", request);
-			break;
-		}
-		if (r < 0 || (r = kerr_wait_get(k, p2, &tasks)) != 0) {
 			r = r < 0 ? -r : kerr_fail("request %s is gone",
 			    request);
 			break;
 		}
-		instances = json_object_get(json_object_get(req, "request"),
-		    "instances") != NULL ? kerr_int(json_object_get(req,
-		    "request"), "instances") : 1;
-		fresh = kerr_wait_running(tasks, old);
-		total = (int)json_array_size(tasks);
+		instances = kerr_wait_instances(req);
+		fresh = kerr_wait_count(req, "healthy", NULL, old, 0);
+		left = kerr_wait_old_left(req, old);
 		kerr_elapsed(start, took, sizeof(took));
-		/* Done: the new tasks run, and no old one is left. */
-		if (fresh >= instances && total == fresh &&
+		/* Done: as many new tasks healthy as it runs, no old one. */
+		if (fresh >= instances && left == 0 &&
 		    !kerr_wait_has_cleanup(k, request)) {
 			kerr_progress_end(k);
 			fprintf(stderr, "Bounce of %s done in %s: %d new task%s "
-			    "running.\n", request, took, fresh, fresh == 1 ?
+			    "healthy.\n", request, took, fresh, fresh == 1 ?
 			    "" : "s");
 			r = KERR_EXIT_OK;
 			break;
@@ -275,22 +293,19 @@ kerr_wait_bounce(struct kerr *k, const char *request, const json_t *old,
 		if (clock_mono_ms() - start > (int64_t)timeout_s * 1000) {
 			kerr_progress_end(k);
 			r = kerr_fail("bounce of %s not done after %d s: %d of "
-			    "%jd new tasks running", request, timeout_s, fresh,
-			    (intmax_t)instances);
+			    "%jd new tasks healthy, %d old left", request,
+			    timeout_s, fresh, (intmax_t)instances, left);
 			break;
 		}
-		kerr_progress(k, "bounce %s: %d/%jd new tasks running, %d old "
-		    "left, %s", request, fresh, (intmax_t)instances,
-		    total - fresh, took);
+		kerr_progress(k, "bounce %s: %d/%jd new tasks healthy, %d old "
+		    "left, %s", request, fresh, (intmax_t)instances, left,
+		    took);
 		json_decref(req);
-		json_decref(tasks);
-		req = tasks = NULL;
+		req = NULL;
 		kerr_wait_pause();
 	}
 	json_decref(req);
-	json_decref(tasks);
-	free(p1);
-	free(p2);
+	free(path);
 	return (r);
 }
 

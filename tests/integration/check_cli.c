@@ -195,7 +195,8 @@ START_TEST(test_cli_terminal_output)
 	out = cli_run_tty(1, (const char *const[]){ "deploy", "web",
 	    "--command", "sleep 1000", "--id", "d1", "--wait", NULL });
 	ck_assert_msg(strstr(out, "\r\033[Kdeploy d1: ") != NULL, "%s", out);
-	ck_assert_ptr_nonnull(strstr(out, " running, step target 1 of 1, "));
+	ck_assert_ptr_nonnull(strstr(out, " healthy (1 starting), step target 1 "
+	    "of 1, "));
 	ck_assert_ptr_nonnull(strstr(out, "Deploy d1 of web succeeded"));
 	free(out);
 }
