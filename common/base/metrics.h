@@ -19,7 +19,7 @@
 extern const double metrics_bounds_ms[METRICS_NBOUNDS];
 
 struct metrics_hist {
-	_Atomic uint64_t	bucket[METRICS_NBUCKETS];	/* not cumulative */
+	_Atomic uint64_t	bucket[METRICS_NBUCKETS]; /* not cumulative */
 	_Atomic uint64_t	sum_us;
 };
 
@@ -33,7 +33,7 @@ extern const char *const metrics_exit_states[METRICS_NEXITS];
 struct metrics_table {
 	uint32_t		magic;
 	uint32_t		version;
-	_Atomic int64_t		pid;		/* 0 once stopped cleanly */
+	_Atomic int64_t		pid;		/* 0 once stopped */
 	_Atomic uint64_t	starts;
 	_Atomic int64_t		started_at_ms;
 	_Atomic uint64_t	bus_sent;
@@ -41,7 +41,7 @@ struct metrics_table {
 	_Atomic uint64_t	launches;
 	_Atomic uint64_t	exits[METRICS_NEXITS];
 	struct metrics_hist	commit;		/* store COMMIT */
-	struct metrics_hist	launch;		/* API reply -> TASK_RUNNING */
+	struct metrics_hist	launch;		/* reply -> TASK_RUNNING */
 };
 
 /*

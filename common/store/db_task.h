@@ -37,8 +37,8 @@ int	db_task_state_is_terminal(const char *state);
  */
 /* The ms from when the task was asked for to at; 0 with *ret, or
  * -ENOENT when that is not known (a task launched before schema v11). */
-int	db_task_launch_latency(struct db *db, const char *task_id, int64_t at,
-	    int64_t *ret);
+int	db_task_launch_latency(struct db *db, const char *task_id,
+	    int64_t at, int64_t *ret);
 int	db_task_insert(struct db *db, const json_t *task, const char *run_id,
 	    const json_t *ports, int64_t now);
 

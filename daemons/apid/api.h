@@ -31,7 +31,7 @@ struct api_req {
 	struct bus		*bus;		/* thread-safe, shared */
 	const struct conf	*conf;
 	struct api_writer	*writer;	/* group commit (api_tx) */
-	int			 route;		/* api_routes_at() index */
+	int			 route;		/* api_routes_at() */
 };
 
 struct api_reply {

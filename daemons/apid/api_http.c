@@ -64,7 +64,7 @@ struct api_conn {
 	size_t	 cap;
 	int	 too_large;
 	int	 answered;
-	int64_t	 started_us;	/* for the latency GET /metrics shows */
+	int64_t	 started_us;	/* for GET /metrics' latency */
 };
 
 static pthread_key_t	api_http_db_key;

@@ -25,8 +25,8 @@ void	api_metrics_observe(int route, unsigned int status, int64_t us);
 
 /* Writing the text: one histogram's samples (labels may be ""), and the
  * API latency family. */
-void	api_metrics_write_hist(FILE *f, const char *name, const char *labels,
-	    const struct metrics_hist *h);
+void	api_metrics_write_hist(FILE *f, const char *name,
+	    const char *labels, const struct metrics_hist *h);
 void	api_metrics_write_api(FILE *f);
 
 /* The handler of GET /metrics (api_metrics_page.c). */

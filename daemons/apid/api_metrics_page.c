@@ -187,8 +187,8 @@ api_metrics_get(struct api_req *req, struct api_reply *rep)
 	free(p);
 	if (r < 0) {
 		free(text);
-		return (api_reply_errno(rep, r, "Failed to read the metrics: %s",
-		    strerror(-r)));
+		return (api_reply_errno(rep, r, "Failed to read the metrics: "
+		    "%s", strerror(-r)));
 	}
 	api_reply_clear(rep);
 	rep->status = 200;

@@ -16,11 +16,11 @@
 #define KERR_EXIT_USAGE	2
 
 struct kerr {
-	const char	*url;		/* the API root, no trailing slash */
-	const char	*token;		/* KERR_TOKEN, NULL when unset */
-	int		 json;		/* -o json: the API's JSON unchanged */
+	const char	*url;		/* API root, no trailing slash */
+	const char	*token;		/* KERR_TOKEN, NULL if unset */
+	int		 json;		/* -o json: the API's JSON */
 	int		 tty;		/* stdout is a terminal */
-	int		 color;		/* ... and NO_COLOR is not set */
+	int		 color;		/* ... and no NO_COLOR */
 	int		 progress;	/* stderr is a terminal */
 	CURL		*curl;
 };
@@ -83,8 +83,8 @@ int	kerr_wait_deploy(struct kerr *k, const char *request,
 /* old: the ids of the tasks the bounce replaces. */
 int	kerr_wait_bounce(struct kerr *k, const char *request,
 	    const json_t *old, int timeout_s);
-int	kerr_wait_run(struct kerr *k, const char *request, const char *run_id,
-	    int timeout_s);
+int	kerr_wait_run(struct kerr *k, const char *request,
+	    const char *run_id, int timeout_s);
 int	kerr_task_state_is_terminal(const char *state);
 /* The task's last state and its message; 0, or an exit status. */
 int	kerr_task_last_state(struct kerr *k, const char *task_id,
