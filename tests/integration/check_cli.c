@@ -476,6 +476,23 @@ START_TEST(test_cli_bounce_wait)
 }
 END_TEST
 
+START_TEST(test_cli_wait_times_out)
+{
+	struct cli c;
+
+	/* Its new tasks are healthy only after 5 s: not within 1 s. */
+	harness_request("slow", "WORKER", 1);
+	harness_deploy("slow", "d1", "sleep 1000", NULL);
+	harness_wait_deployed("slow", "d1", 20000);
+	CLI_EXPECT(&c, 1, "bounce", "slow", "--wait", "--timeout", "1");
+	ck_assert_ptr_nonnull(strstr(c.err, "kerr: bounce of slow not done "
+	    "after 1 s: 0 of 1 new tasks healthy, 1 old left\n"));
+	cli_free(&c);
+	CLI_EXPECT(&c, 2, "bounce", "slow", "--wait", "--timeout", "0");
+	cli_free(&c);
+}
+END_TEST
+
 /* -o json is the API's body, byte for byte. */
 static void
 expect_json_unchanged(const char *path, const char *const *args)
@@ -631,6 +648,7 @@ cli_suite(void)
 		FIXTURE_TEST(test_cli_logs_follow_ends_with_task),
 		FIXTURE_TEST(test_cli_bounce_wait),
 		FIXTURE_TEST(test_cli_terminal_output),
+		FIXTURE_TEST(test_cli_wait_times_out),
 		FIXTURE_END
 	};
 
