@@ -155,6 +155,14 @@ metrics_count_bus(int sent)
 }
 
 void
+metrics_count_bus_lost(uint64_t n)
+{
+	if (metrics_self != NULL)
+		atomic_fetch_add_explicit(&metrics_self->bus_dropped, n,
+		    memory_order_relaxed);
+}
+
+void
 metrics_count_launch(void)
 {
 	if (metrics_self != NULL)

@@ -37,6 +37,8 @@ struct metrics_table {
 	_Atomic uint64_t	starts;
 	_Atomic int64_t		started_at_ms;
 	_Atomic uint64_t	bus_sent;
+	/* Sends the bus refused, and messages to this daemon lost on the
+	 * way (numbers a sender skipped). */
 	_Atomic uint64_t	bus_dropped;
 	_Atomic uint64_t	launches;
 	_Atomic uint64_t	exits[METRICS_NEXITS];
@@ -64,6 +66,7 @@ int64_t	metrics_now_us(void);
 void	metrics_hist_observe(struct metrics_hist *h, int64_t us);
 void	metrics_count_commit(int64_t us);
 void	metrics_count_bus(int sent);
+void	metrics_count_bus_lost(uint64_t n);
 void	metrics_count_launch(void);
 void	metrics_count_exit(const char *state);
 void	metrics_count_running(int64_t latency_ms);

@@ -128,8 +128,9 @@ api_metrics_shared(struct api_metrics_page *p)
 	    "Wake-up messages handed to the bus.",
 	    offsetof(struct metrics_table, bus_sent));
 	api_metrics_per_daemon(p, "kerr_bus_messages_dropped_total",
-	    "Wake-up messages the bus refused (the store still has the "
-	    "change; readers find it on their tick).",
+	    "Wake-up messages lost on their way to the daemon (gaps in "
+	    "each sender's numbering), and those its bus refused to send; "
+	    "the store still has the change, found on the next tick.",
 	    offsetof(struct metrics_table, bus_dropped));
 	api_metrics_family(p->f, "kerr_store_commit_duration_seconds",
 	    "histogram", "Time of each store COMMIT, by daemon.");
