@@ -236,7 +236,7 @@ obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 all: $(BINS) $(RUN_BIN)
 
 help:
-	@echo "make            build the three daemons and kerr-run into $(BUILD)/"
+	@echo "make            build the three daemons, kerr-run and the kerr CLI into $(BUILD)/"
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
