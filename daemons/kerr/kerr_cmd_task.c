@@ -189,30 +189,31 @@ kerr_logs_read(struct kerr *k, const char *task, const char *file,
 	struct kerr_resp	 resp;
 	json_t			*chunk;
 	const char		*data;
-	char			*path, query[128];
-	int			 got = 0;
+	char			*sandbox, *path;
+	int			 got = 0, n;
 
+	if ((sandbox = kerr_path(k, "/sandbox/%s/read", task)) == NULL)
+		return (-1);
 	for (;;) {
-		(void)snprintf(query, sizeof(query),
-		    "/read?path=%s&offset=%lld&length=%d", file, *offset,
-		    KERR_LOGS_CHUNK);
-		if ((path = kerr_path(k, "/sandbox/%s", task)) == NULL)
-			return (-1);
-		if ((path = realloc(path, strlen(path) + strlen(query) + 1)) ==
-		    NULL)
-			return (-1);
-		strcat(path, query);
-		*status = 0;
-		if (kerr_http(k, "GET", path, NULL, &resp) < 0) {
-			free(path);
+		n = asprintf(&path, "%s?path=%s&offset=%lld&length=%d",
+		    sandbox, file, *offset, KERR_LOGS_CHUNK);
+		if (n < 0) {
+			free(sandbox);
 			return (-1);
 		}
+		*status = 0;
+		n = kerr_http(k, "GET", path, NULL, &resp);
 		free(path);
+		if (n < 0) {
+			free(sandbox);
+			return (-1);
+		}
 		*status = resp.status;
 		if (resp.status != 200) {
 			(void)snprintf(why, whylen, "%.*s", (int)strcspn(
 			    resp.body, "\r\n"), resp.body);
 			kerr_resp_free(&resp);
+			free(sandbox);
 			return (-1);
 		}
 		chunk = json_loadb(resp.body, resp.len, 0, NULL);
@@ -220,6 +221,7 @@ kerr_logs_read(struct kerr *k, const char *task, const char *file,
 		data = kerr_str(chunk, "data");
 		if (data == NULL || data[0] == '\0') {
 			json_decref(chunk);
+			free(sandbox);
 			return (got);
 		}
 		fputs(data, stdout);

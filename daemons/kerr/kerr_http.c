@@ -2,7 +2,6 @@
  * The API over libcurl: one easy handle for the whole run (its
  * connection is kept alive between the calls of a --wait or logs -f).
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +36,7 @@ kerr_http(struct kerr *k, const char *method, const char *path,
 	struct curl_slist	*hdr = NULL, *h;
 	char			*url = NULL, *auth = NULL;
 	CURLcode		 rc;
-	int			 r = -1;
+	int			 r = -1, answered = 0;
 
 	memset(ret, 0, sizeof(*ret));
 	if (asprintf(&url, "%s%s", k->url, path) < 0) {
@@ -77,6 +76,8 @@ kerr_http(struct kerr *k, const char *method, const char *path,
 		(void)curl_easy_setopt(k->curl, CURLOPT_HTTPGET, 1L);
 	if (body != NULL)
 		(void)curl_easy_setopt(k->curl, CURLOPT_POSTFIELDS, body);
+	/* From here a failure has said why itself. */
+	answered = 1;
 	if ((rc = curl_easy_perform(k->curl)) != CURLE_OK) {
 		fprintf(stderr, "kerr: %s %s: %s\n", method, url,
 		    curl_easy_strerror(rc));
@@ -85,11 +86,13 @@ kerr_http(struct kerr *k, const char *method, const char *path,
 	}
 	(void)curl_easy_getinfo(k->curl, CURLINFO_RESPONSE_CODE,
 	    &ret->status);
-	if (ret->body == NULL && (ret->body = strdup("")) == NULL)
+	if (ret->body == NULL && (ret->body = strdup("")) == NULL) {
+		fprintf(stderr, "kerr: out of memory\n");
 		goto out;
+	}
 	r = 0;
 out:
-	if (r < 0 && errno == ENOMEM)
+	if (r < 0 && !answered)
 		fprintf(stderr, "kerr: out of memory\n");
 	curl_slist_free_all(hdr);
 	free(auth);
