@@ -446,6 +446,20 @@ START_TEST(test_cli_logs_follow_ends_with_task)
 	ck_assert_str_eq(c.out, "line1\nline2\nline3\nline4\n");
 	ck_assert_int_eq(harness_tasks("once", "TASK_FINISHED"), 1);
 	cli_free(&c);
+	CLI_EXPECT(&c, 0, "history", "once", "--tasks");
+	ck_assert_ptr_nonnull(strstr(c.out, task));
+	ck_assert_ptr_nonnull(strstr(c.out, "TASK_FINISHED"));
+	cli_free(&c);
+	/* GET /requests/finished: none is (kerr keeps a run-once request
+	 * ACTIVE), so the header alone. */
+	CLI_EXPECT(&c, 0, "ls", "--finished");
+	ck_assert_str_eq(c.out, "ID  TYPE  STATE  INSTANCES  DEPLOY\n");
+	cli_free(&c);
+	CLI_EXPECT(&c, 0, "ls", "--all");
+	ck_assert_ptr_nonnull(strstr(c.out, "once  RUN_ONCE  ACTIVE"));
+	cli_free(&c);
+	CLI_EXPECT(&c, 2, "ls", "--finished", "--paused");
+	cli_free(&c);
 }
 END_TEST
 
