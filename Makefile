@@ -7,6 +7,9 @@ SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+DATADIR		?= $(PREFIX)/share
+MANDIR		?= $(DATADIR)/man
+BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
 DESTDIR		?=
 
 SANITIZE	?=
@@ -38,11 +41,14 @@ CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 LIBS		 = $(PKG_LIBS) -lnng -lnettle -lpthread
 
 # Debian 12 packages needed to build, run and test (systemd-container: the
-# units are tested in a booted container, tests/integration/systemd-boot.sh).
+# units are tested in a booted container, tests/integration/systemd-boot.sh;
+# prometheus: its promtool checks GET /metrics, tests/integration/
+# check_metrics.c; installed without its recommends, as all of these).
 DEB_PACKAGES	 = build-essential pkg-config libnng-dev libsqlite3-dev \
 		   libjansson-dev libmicrohttpd-dev libsystemd-dev check \
 		   libcurl4-openssl-dev sqlite3 curl systemd procps \
-		   systemd-container nettle-dev libarchive-dev openssl
+		   systemd-container nettle-dev libarchive-dev openssl \
+		   prometheus
 
 COMMON_SRCS	+= common/base/args.c
 COMMON_SRCS	+= common/base/bus.c
@@ -55,12 +61,14 @@ COMMON_SRCS	+= common/base/host.c
 COMMON_SRCS	+= common/base/lockfile.c
 COMMON_SRCS	+= common/base/log.c
 COMMON_SRCS	+= common/base/log_journal.c
+COMMON_SRCS	+= common/base/metrics.c
 COMMON_SRCS	+= common/base/notify.c
 COMMON_SRCS	+= common/base/text.c
 COMMON_SRCS	+= common/base/workq.c
 COMMON_SRCS	+= common/store/db.c
 COMMON_SRCS	+= common/store/db_deploy.c
 COMMON_SRCS	+= common/store/db_machine.c
+COMMON_SRCS	+= common/store/db_metrics.c
 COMMON_SRCS	+= common/store/db_disaster.c
 COMMON_SRCS	+= common/store/db_group.c
 COMMON_SRCS	+= common/store/db_name_set.c
@@ -115,6 +123,8 @@ APID_SRCS	+= daemons/apid/api_cluster.c
 APID_SRCS	+= daemons/apid/api_deploy.c
 APID_SRCS	+= daemons/apid/api_deploy_update.c
 APID_SRCS	+= daemons/apid/api_machines.c
+APID_SRCS	+= daemons/apid/api_metrics.c
+APID_SRCS	+= daemons/apid/api_metrics_page.c
 APID_SRCS	+= daemons/apid/api_disasters.c
 APID_SRCS	+= daemons/apid/api_groups.c
 APID_SRCS	+= daemons/apid/api_request.c
@@ -190,6 +200,18 @@ FETCH_SRCS	+= daemons/fetch/fetch_archive.c
 FETCH_SRCS	+= daemons/fetch/fetch_cache.c
 FETCH_SRCS	+= daemons/fetch/fetch_get.c
 
+KERR_SRCS	+= daemons/kerr/kerr.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_deploy.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_request.c
+KERR_SRCS	+= daemons/kerr/kerr_cmd_task.c
+KERR_SRCS	+= daemons/kerr/kerr_http.c
+KERR_SRCS	+= daemons/kerr/kerr_opts.c
+KERR_SRCS	+= daemons/kerr/kerr_show.c
+KERR_SRCS	+= daemons/kerr/kerr_table.c
+KERR_SRCS	+= daemons/kerr/kerr_wait.c
+# The one clock file it needs; it links no SQLite, nng or libsystemd.
+KERR_SRCS	+= common/base/clock.c
+
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
@@ -204,6 +226,8 @@ UNIT_SRCS	+= daemons/schedulerd/cron_next.c
 UNIT_SRCS	+= daemons/schedulerd/healthcheck.c
 UNIT_SRCS	+= daemons/schedulerd/task_env.c
 UNIT_SRCS	+= daemons/supervisor/cgroup.c
+UNIT_SRCS	+= daemons/kerr/kerr_opts.c
+UNIT_SRCS	+= daemons/kerr/kerr_table.c
 
 INTEG_SRCS	 = tests/fixture.c $(filter-out %/test_httpd.c,\
 		   $(wildcard tests/integration/*.c))
@@ -213,7 +237,7 @@ SLURM_TEST_SRCS	 = tests/fixture.c tests/integration/harness.c \
 
 BINS		 = $(BUILD)/kerr-apid $(BUILD)/kerr-schedulerd \
 		   $(BUILD)/kerr-cleanerd $(BUILD)/kerr-supervisor \
-		   $(BUILD)/kerr-fetch
+		   $(BUILD)/kerr-fetch $(BUILD)/kerr
 # What `make run` runs; not installed (systemd supervises there).
 RUN_BIN		 = $(BUILD)/kerr-run
 LIBCOMMON	 = $(BUILD)/libcommon.a
@@ -227,14 +251,15 @@ obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 all: $(BINS) $(RUN_BIN)
 
 help:
-	@echo "make            build the three daemons and kerr-run into $(BUILD)/"
+	@echo "make            build the three daemons, kerr-run and the kerr CLI into $(BUILD)/"
 	@echo "make run        install missing packages, build, run kerr with state in ./var"
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
 	@echo "make check-ui   the web UI driven in headless Chromium against real daemons"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
-	@echo "make install    install binaries, config, systemd units, sysusers.d and"
+	@echo "make install    install binaries (the kerr CLI with its man page and bash"
+	@echo "                completion), config, systemd units, sysusers.d and"
 	@echo "                tmpfiles.d entries (PREFIX, DESTDIR)"
 	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
 
@@ -254,7 +279,7 @@ $(BUILD)/kerr-cleanerd: $(call obj,$(CLEANERD_SRCS))
 # cleanerd POSTs the webhooks (libcurl4-openssl-dev, in DEB_PACKAGES).
 $(BUILD)/kerr-cleanerd: LIBS += -lcurl
 $(RUN_BIN): $(call obj,$(RUN_SRCS))
-$(filter-out %/kerr-supervisor %/kerr-fetch,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
+$(filter-out %/kerr-supervisor %/kerr-fetch %/kerr,$(BINS)) $(RUN_BIN): $(LIBCOMMON)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(LIBS)
 
@@ -284,11 +309,17 @@ $(BUILD)/kerr-fetch: $(call obj,$(FETCH_SRCS))
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ -lcurl -larchive -ljansson -lnettle
 
+# The command-line client: libcurl and jansson only.
+$(BUILD)/kerr: $(call obj,$(KERR_SRCS))
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ -lcurl -ljansson -lm
+
 $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
+$(call obj,tests/unit/check_kerr_cli.c): CFLAGS += -iquote daemons/kerr
 $(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c \
     tests/unit/check_tokens.c): \
     CFLAGS += -iquote daemons/apid
@@ -388,12 +419,16 @@ install: all
 	done
 	install -m 0644 systemd/kerr.sysusers $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
 	install -m 0644 systemd/kerr.tmpfiles $(DESTDIR)$(TMPFILESDIR)/kerr.conf
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 daemons/kerr/kerr.1 $(DESTDIR)$(MANDIR)/man1/kerr.1
+	install -m 0644 daemons/kerr/kerr.bash $(DESTDIR)$(BASHCOMPDIR)/kerr
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS)))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(wildcard systemd/kerr*.s* systemd/*.target)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/kerr.conf
 	rm -f $(DESTDIR)$(TMPFILESDIR)/kerr.conf
+	rm -f $(DESTDIR)$(MANDIR)/man1/kerr.1 $(DESTDIR)$(BASHCOMPDIR)/kerr
 
 clean:
 	rm -rf build build-san

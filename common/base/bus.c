@@ -3,9 +3,12 @@
  * receives the messages of bus_msg.h; knows nothing about what they mean.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <nng/nng.h>
@@ -13,6 +16,7 @@
 #include <nng/protocol/pubsub0/sub.h>
 
 #include "bus.h"
+#include "metrics.h"
 
 #define BUS_URL_MAX		300
 #define BUS_RECV_QUEUE		1024	/* messages nng buffers per reader */
@@ -33,7 +37,22 @@ struct bus {
 	nng_socket	sub;
 	int		has_sub;
 	int		recv_fd;
+	/*
+	 * Each message to daemon i carries the next of seq[i], numbered
+	 * and sent under send_lock so the numbers go out in order (apid
+	 * sends from many threads); a reader counts the numbers it never
+	 * got from each sender as lost (GET /metrics).
+	 */
+	char		self[32];
+	pthread_mutex_t	send_lock;
+	uint64_t	seq[BUS_NDAEMONS];
+	struct bus_peer {
+		int64_t		pid;	/* 0: nothing from it yet */
+		uint64_t	seq;	/* the last it sent us */
+	} from[BUS_NDAEMONS];
 };
+
+static const char *const bus_daemons[] = BUS_DAEMONS;
 
 static const char *const bus_topics[] = {
 #define BUS_MSG_TOPIC(id, topic, from, to, what)	topic,
@@ -135,7 +154,7 @@ static int
 bus_open_pub(struct bus *bus, const char *runtime_dir, const char *self,
     int flags)
 {
-	static const char *const daemons[] = BUS_DAEMONS;
+	const char *const *daemons = bus_daemons;
 	char	url[BUS_URL_MAX];
 	size_t	i;
 	int	type, reads, r;
@@ -182,6 +201,7 @@ bus_close(struct bus *bus)
 			(void)nng_close(bus->pub[i]);
 	if (bus->has_sub)
 		(void)nng_close(bus->sub);
+	(void)pthread_mutex_destroy(&bus->send_lock);
 	free(bus);
 }
 
@@ -194,7 +214,12 @@ bus_open(const char *runtime_dir, const char *self,
 
 	if ((bus = calloc(1, sizeof(*bus))) == NULL)
 		return (-ENOMEM);
+	if (pthread_mutex_init(&bus->send_lock, NULL) != 0) {
+		free(bus);
+		return (-ENOMEM);
+	}
 	bus->recv_fd = -1;
+	(void)snprintf(bus->self, sizeof(bus->self), "%s", self);
 	if ((r = bus_open_pub(bus, runtime_dir, self, flags)) < 0)
 		goto fail;
 	if (nsubs > 0 &&
@@ -207,49 +232,102 @@ fail:
 	return (r);
 }
 
+/* "<topic>\0<json>" of one message to daemon i, numbered for it. */
+static char *
+bus_wire(struct bus *bus, const char *topic, const char *id, size_t i,
+    size_t *ret_len)
+{
+	json_t	*body;
+	char	*text, *wire = NULL;
+	size_t	 tlen = strlen(topic) + 1, blen;
+
+	body = json_pack("{s:i, s:s, s:s, s:I, s:I}", "v",
+	    BUS_PROTOCOL_VERSION, "id", id, "from", bus->self, "pid",
+	    (json_int_t)getpid(), "seq", (json_int_t)(bus->seq[i] + 1));
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL)
+		return (NULL);
+	blen = strlen(text);
+	if ((wire = malloc(tlen + blen)) != NULL) {
+		memcpy(wire, topic, tlen);
+		memcpy(wire + tlen, text, blen);
+		*ret_len = tlen + blen;
+	}
+	free(text);
+	return (wire);
+}
+
 int
 bus_send(struct bus *bus, enum bus_msg_type type, const char *id)
 {
 	const char	*topic = bus_msg_topic(type);
-	json_t		*body;
-	char		*text, *wire;
-	size_t		 tlen, blen;
-	int		 r, rv;
+	char		*wire;
+	size_t		 len = 0;
+	int		 r = 0, rv;
 
 	/* Receivers drop ids this long: refuse them here, visibly. */
 	if (topic == NULL || id == NULL || strlen(id) >= BUS_ID_MAX)
 		return (-EINVAL);
 	if (bus->routes[type] == 0)
 		return (0);		/* no daemon acts on it */
-	body = json_pack("{s:i, s:s}", "v", BUS_PROTOCOL_VERSION, "id", id);
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (text == NULL)
-		return (-ENOMEM);
-	tlen = strlen(topic) + 1;
-	blen = strlen(text);
-	if ((wire = malloc(tlen + blen)) == NULL) {
-		free(text);
-		return (-ENOMEM);
-	}
-	memcpy(wire, topic, tlen);
-	memcpy(wire + tlen, text, blen);
-	free(text);
+	(void)pthread_mutex_lock(&bus->send_lock);
 	/* Without a reader pub/sub drops the message: that is acceptable. */
-	r = 0;
-	for (size_t i = 0; i < BUS_NDAEMONS; i++)
-		if (bus->has_pub[i] && (bus->routes[type] & (1u << i)) &&
-		    (rv = bus_errno(nng_send(bus->pub[i], wire, tlen + blen,
-		    NNG_FLAG_NONBLOCK))) < 0)
+	for (size_t i = 0; i < BUS_NDAEMONS; i++) {
+		if (!bus->has_pub[i] || !(bus->routes[type] & (1u << i)))
+			continue;
+		if ((wire = bus_wire(bus, topic, id, i, &len)) == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		rv = bus_errno(nng_send(bus->pub[i], wire, len,
+		    NNG_FLAG_NONBLOCK));
+		free(wire);
+		metrics_count_bus(rv == 0);
+		if (rv < 0)
 			r = rv;
-	free(wire);
+		else
+			bus->seq[i]++;
+	}
+	(void)pthread_mutex_unlock(&bus->send_lock);
 	return (r);
+}
+
+/*
+ * The numbers a sender skipped since its last message to us: lost on the
+ * way (nng pub/sub drops when our queue is full).  A new pid is a sender
+ * that started again, numbering from 1; a number not past the last one
+ * cannot happen from one sender and counts nothing.
+ */
+static void
+bus_track(struct bus *bus, const json_t *body)
+{
+	const char	*from = json_string_value(json_object_get(body,
+			    "from"));
+	const json_t	*pid = json_object_get(body, "pid");
+	const json_t	*seq = json_object_get(body, "seq");
+	struct bus_peer	*p = NULL;
+	uint64_t	 n;
+
+	for (size_t i = 0; from != NULL && i < BUS_NDAEMONS; i++)
+		if (strcmp(from, bus_daemons[i]) == 0)
+			p = &bus->from[i];
+	if (p == NULL || !json_is_integer(pid) || !json_is_integer(seq) ||
+	    json_integer_value(seq) < 1)
+		return;
+	n = (uint64_t)json_integer_value(seq);
+	if (p->pid == json_integer_value(pid) && n > p->seq + 1)
+		metrics_count_bus_lost(n - p->seq - 1);
+	if (p->pid != json_integer_value(pid) || n > p->seq) {
+		p->pid = json_integer_value(pid);
+		p->seq = n;
+	}
 }
 
 /* Split "<topic>\0<json>" and check it against the catalogue. */
 static int
-bus_parse(const char *buf, size_t len, enum bus_msg_type *ret_type,
-    char *ret_id, size_t idlen)
+bus_parse(struct bus *bus, const char *buf, size_t len,
+    enum bus_msg_type *ret_type, char *ret_id, size_t idlen)
 {
 	const char	*nul = memchr(buf, '\0', len);
 	json_t		*body = NULL, *v, *id;
@@ -271,6 +349,7 @@ bus_parse(const char *buf, size_t len, enum bus_msg_type *ret_type,
 		memcpy(ret_id, json_string_value(id),
 		    json_string_length(id) + 1);
 		*ret_type = (enum bus_msg_type)type;
+		bus_track(bus, body);
 		r = 0;
 	}
 	json_decref(body);
@@ -291,7 +370,7 @@ bus_recv(struct bus *bus, enum bus_msg_type *ret_type, char *ret_id,
 	    NNG_FLAG_ALLOC | NNG_FLAG_NONBLOCK));
 	if (r < 0)
 		return (r);
-	r = bus_parse(buf, len, ret_type, ret_id, idlen);
+	r = bus_parse(bus, buf, len, ret_type, ret_id, idlen);
 	nng_free(buf, len);
 	return (r);
 }

@@ -23,6 +23,7 @@
 #include "db_state.h"
 #include "fs.h"
 #include "lockfile.h"
+#include "metrics.h"
 #include "log.h"
 #include "log_journal.h"
 #include "notify.h"
@@ -188,6 +189,17 @@ daemon_lock(struct daemon *d)
 	return (r < 0 ? -1 : 0);
 }
 
+/* Only once the lock is ours: a copy refused counts no start. */
+static void
+daemon_open_metrics(struct daemon *d)
+{
+	int r;
+
+	if ((r = metrics_open(d->conf.runtime_dir, d->name)) < 0)
+		log_warnx("Failed to open the metrics table in '%s': %s, "
+		    "ignoring", d->conf.runtime_dir, strerror(-r));
+}
+
 int
 daemon_db_open(const struct conf *conf, struct db **ret)
 {
@@ -314,9 +326,10 @@ daemon_init(struct daemon *d, const char *name, int argc, char **argv,
 		fprintf(stderr, "configuration OK\n");
 		return (1);
 	}
-	if (daemon_make_dirs(d) < 0 ||
-	    daemon_lock(d) < 0 || daemon_open_store(d) < 0 ||
-	    daemon_open_bus(d, subs, nsubs) < 0)
+	if (daemon_make_dirs(d) < 0 || daemon_lock(d) < 0)
+		return (-1);
+	daemon_open_metrics(d);
+	if (daemon_open_store(d) < 0 || daemon_open_bus(d, subs, nsubs) < 0)
 		return (-1);
 	return (0);
 }
@@ -492,6 +505,7 @@ daemon_stopping(struct daemon *d)
 void
 daemon_fini(struct daemon *d)
 {
+	metrics_close();
 	bus_close(d->bus);
 	d->bus = NULL;
 	db_close(d->db);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "metrics.h"
 
 #define DB_STMT_CACHE_SIZE	256	/* power of two, > number of SQL texts */
 
@@ -189,10 +190,13 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	int r;
+	int64_t	start = metrics_now_us();
+	int	r;
 
 	if ((r = db_exec_sql(db, "COMMIT")) < 0)
 		db_rollback(db);
+	else
+		metrics_count_commit(metrics_now_us() - start);
 	return (r);
 }
 

@@ -9,8 +9,9 @@
 
 static const char SQL_PENDING_TASK_INSERT[] =
 	"INSERT INTO pending_tasks (pending_task_id, request_id, deploy_id,"
-	" instance_no, next_run_at, pending_type, created_at, pending_json)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	" instance_no, next_run_at, pending_type, created_at, pending_json,"
+	" requested_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, max(?5, ?9))";
 static const char SQL_PENDING_TASK_DUE[] =
 	"SELECT pending_json FROM pending_tasks WHERE next_run_at <= ?1"
 	" ORDER BY next_run_at, created_at, instance_no LIMIT ?2";
@@ -39,18 +40,18 @@ static const char SQL_TASK_INSTANCES_USED[] =
 
 int
 db_pending_task_insert(struct db *db, const json_t *pending,
-    int64_t next_run_at)
+    int64_t next_run_at, int64_t asked_at)
 {
 	const json_t *id = json_object_get(pending, "pendingTaskId");
 
-	return (db_run(db, SQL_PENDING_TASK_INSERT, NULL, "sssiisij",
+	return (db_run(db, SQL_PENDING_TASK_INSERT, NULL, "sssiisiji",
 	    json_string_value(json_object_get(id, "id")),
 	    json_string_value(json_object_get(id, "requestId")),
 	    json_string_value(json_object_get(id, "deployId")),
 	    (int64_t)json_integer_value(json_object_get(id, "instanceNo")),
 	    next_run_at, json_string_value(json_object_get(id, "pendingType")),
 	    (int64_t)json_integer_value(json_object_get(id, "createdAt")),
-	    pending));
+	    pending, asked_at));
 }
 
 int

@@ -410,6 +410,13 @@ static const char SQL_SCHEMA_V10[] =
 	"   new.reason)) FROM tasks t WHERE t.task_id = new.task_id;"
 	" END;";
 
+/* When each task was asked for (the API's commit of what it answers, or
+ * its due time if later), so schedulerd can time reply -> TASK_RUNNING
+ * for GET /metrics. */
+static const char SQL_SCHEMA_V11[] =
+	"ALTER TABLE pending_tasks ADD COLUMN requested_at INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN requested_at INTEGER;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -422,6 +429,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V8,
 	SQL_SCHEMA_V9,
 	SQL_SCHEMA_V10,
+	SQL_SCHEMA_V11,
 };
 
 const int db_schema_current =

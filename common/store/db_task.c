@@ -29,10 +29,15 @@ static const char SQL_TASK_COUNTS[] =
 static const char SQL_TASK_INSERT[] =
 	"INSERT INTO tasks (task_id, request_id, deploy_id, instance_no,"
 	" state, active, started_at, updated_at, task_json, run_id, ports,"
-	" time_limit_ms)"
+	" time_limit_ms, requested_at)"
 	" VALUES (?1, ?2, ?3, ?4, 'TASK_LAUNCHED', 1, ?5, ?6, ?7, ?8, ?9,"
 	" json_extract(?7,"
-	"  '$.taskRequest.request.taskExecutionTimeLimitMillis'))";
+	"  '$.taskRequest.request.taskExecutionTimeLimitMillis'),"
+	" (SELECT requested_at FROM pending_tasks WHERE pending_task_id ="
+	"  json_extract(?7, '$.taskRequest.pendingTask.pendingTaskId.id')))";
+static const char SQL_TASK_LAUNCH_LATENCY[] =
+	"SELECT ?2 - requested_at FROM tasks WHERE task_id = ?1"
+	" AND requested_at IS NOT NULL";
 /* applied_at, the clock as the update is written, against its own time
  * gives GET /state's avgStatusUpdateDelayMs. */
 static const char SQL_TASK_UPDATE_ADD[] =
@@ -238,6 +243,20 @@ db_task_update_add(struct db *db, const char *task_id, const char *state,
 {
 	return (db_run(db, SQL_TASK_UPDATE_ADD, NULL, "ssiss", task_id, state,
 	    now, message, reason));
+}
+
+int
+db_task_launch_latency(struct db *db, const char *task_id, int64_t at,
+    int64_t *ret)
+{
+	int64_t	ms = 0;
+	int	r;
+
+	if ((r = db_query_ints(db, SQL_TASK_LAUNCH_LATENCY, &ms, 1, "si",
+	    task_id, at)) < 0)
+		return (r);
+	*ret = ms;
+	return (0);
 }
 
 int

@@ -35,6 +35,10 @@ int	db_task_state_is_terminal(const char *state);
  * included); the row starts TASK_LAUNCHED with one update of that state.
  * run_id and ports (a JSON array) may be NULL.
  */
+/* The ms from when the task was asked for to at; 0 with *ret, or
+ * -ENOENT when that is not known (a task launched before schema v11). */
+int	db_task_launch_latency(struct db *db, const char *task_id,
+	    int64_t at, int64_t *ret);
 int	db_task_insert(struct db *db, const json_t *task, const char *run_id,
 	    const json_t *ports, int64_t now);
 
@@ -95,9 +99,11 @@ int	db_task_unhealthy_count(struct db *db, const char *request_id,
 
 /* ---- db_pending_task.c: pending_tasks ---- */
 
-/* `pending` is a SingularityPendingTask; the row keeps it as JSON. */
+/* `pending` is a SingularityPendingTask; the row keeps it as JSON.
+ * asked_at: the API's commit of what it answers (the later of it and
+ * next_run_at is kept, for the task's launch latency). */
 int	db_pending_task_insert(struct db *db, const json_t *pending,
-	    int64_t next_run_at);
+	    int64_t next_run_at, int64_t asked_at);
 /* Pending tasks due at now (next_run_at <= now), oldest first, at most
  * limit: [SingularityPendingTask]. */
 int	db_pending_task_due(struct db *db, int64_t now, int limit,

@@ -33,6 +33,7 @@ struct api_req {
 	const struct conf	*conf;
 	struct api_writer	*writer;	/* group commit (api_tx) */
 	const struct api_identity *who;		/* NULL: auth = none */
+	int			 route;		/* api_routes_at() */
 };
 
 struct api_reply {
@@ -56,6 +57,9 @@ struct api_route {
 int	api_routes_match(const char *method, const char *path,
 	    struct api_req *req, api_handler_fn *ret, char *allow_buf,
 	    size_t allow_len);
+/* The table itself, for GET /metrics' route labels. */
+size_t	api_routes_count(void);
+const struct api_route *api_routes_at(size_t i);
 
 /* api_reply.c.  Each returns 0 so a handler can `return (api_reply_*())`. */
 int	api_reply_json(struct api_reply *rep, unsigned int status,

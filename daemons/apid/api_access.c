@@ -16,6 +16,7 @@
 
 #include "api_access.h"
 #include "api_disasters.h"
+#include "api_metrics.h"
 #include "db_request.h"
 #include "log.h"
 #include "task_id.h"
@@ -44,6 +45,7 @@ struct api_access_rule {
 #define R(h, n, p)	{ h, API_NEED_##n, p }
 
 static const struct api_access_rule api_access_rules[] = {
+	R(api_metrics_get, ANY, 0),
 	R(api_state_get, ANY, 0), R(api_state_under_provisioned, ANY, 0),
 	R(api_state_over_provisioned, ANY, 0), R(api_auth_user, ANY, 0),
 

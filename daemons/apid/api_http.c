@@ -36,6 +36,7 @@
 #include "api_http.h"
 #include "api_listen.h"
 #include "api_ui.h"
+#include "api_metrics.h"
 #include "api_writer.h"
 #include "clock.h"
 #include "daemon.h"
@@ -70,6 +71,7 @@ struct api_conn {
 	int	 too_large;
 	int	 too_many_headers;
 	int	 answered;
+	int64_t	 started_us;	/* for GET /metrics' latency */
 };
 
 static pthread_key_t	api_http_db_key;
@@ -207,29 +209,48 @@ api_http_parse_body(struct api_conn *c, struct api_req *req,
 		    err.line, err.column, err.text);
 }
 
+/* GET /metrics lives beside the API root, where Prometheus looks. */
+static int
+api_http_match(const char *url, const char *method, struct api_req *req,
+    api_handler_fn *ret, char *allow, size_t allow_len)
+{
+	if (strcmp(url, API_METRICS_PATH) == 0) {
+		(void)snprintf(allow, allow_len, "GET");
+		if (strcmp(method, "GET") != 0)
+			return (-EPERM);
+		req->route = API_METRICS_ROUTE_SELF;
+		*ret = api_metrics_get;
+		return (0);
+	}
+	if ((req->path = api_http_strip_root(url)) == NULL)
+		return (-ENOENT);
+	return (api_routes_match(method, req->path, req, ret, allow,
+	    allow_len));
+}
+
 static void
 api_http_dispatch(struct api_http *h, struct MHD_Connection *conn,
     const char *url, const char *method, struct api_conn *c,
-    struct api_reply *rep, char *allow, size_t allow_len)
+    struct api_reply *rep, char *allow, size_t allow_len, int *ret_route)
 {
 	struct api_req		 req = { .method = method, .conn = conn,
 				     .bus = h->bus, .conf = h->conf,
-				     .writer = h->writer };
+				     .writer = h->writer,
+				     .route = API_METRICS_ROUTE_NONE };
 	struct api_identity	 who;
 	api_handler_fn		 handler;
 	int			 r;
 
-	if ((req.path = api_http_strip_root(url)) == NULL) {
-		(void)api_reply_error(rep, 404, "Not found: %s", url);
-		return;
-	}
-	if (h->conf->auth_token) {
+	r = api_http_match(url, method, &req, &handler, allow, allow_len);
+	*ret_route = req.route;
+	/* Below the API root and /metrics, a token first: even a path we
+	 * do not serve says nothing to a caller without one. */
+	if (h->conf->auth_token && (req.path != NULL ||
+	    req.route == API_METRICS_ROUTE_SELF)) {
 		if (api_access_authenticate(h->conf, conn, &who, rep) < 0)
 			return;
 		req.who = &who;
 	}
-	r = api_routes_match(method, req.path, &req, &handler, allow,
-	    allow_len);
 	if (r == -ENOENT) {
 		(void)api_reply_error(rep, 404, "Not found: %s", url);
 		return;
@@ -267,6 +288,7 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 {
 	struct api_reply	rep = { 0 };
 	char			allow[64];
+	int			route = API_METRICS_ROUTE_NONE;
 
 	c->answered = 1;
 	if (!c->too_large && !c->too_many_headers && api_ui_owns(url))
@@ -281,7 +303,9 @@ api_http_complete(struct api_http *h, struct MHD_Connection *conn,
 		    h->conf->max_headers);
 	else
 		api_http_dispatch(h, conn, url, method, c, &rep, allow,
-		    sizeof(allow));
+		    sizeof(allow), &route);
+	api_metrics_observe(route, rep.status,
+	    metrics_now_us() - c->started_us);
 	log_debug("%s %s -> %u", method, url, rep.status);
 	return (api_http_send(h, conn, &rep));
 }
@@ -299,6 +323,7 @@ api_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (c == NULL) {
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			return (MHD_NO);
+		c->started_us = metrics_now_us();
 		*con_cls = c;
 		if (MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL,
 		    NULL) > h->conf->max_headers) {
@@ -379,8 +404,10 @@ api_http_start(const struct conf *conf, struct bus *bus,
 	int			 r;
 
 	(void)pthread_once(&api_http_db_once, api_http_db_key_create);
-	if ((h = calloc(1, sizeof(*h))) == NULL)
+	if (api_metrics_init() < 0 || (h = calloc(1, sizeof(*h))) == NULL) {
+		api_metrics_fini();
 		return (-ENOMEM);
+	}
 	h->conf = conf;
 	h->bus = bus;
 	atomic_init(&h->draining, 0);
@@ -426,6 +453,7 @@ fail:
 	api_listen_clear(&h->listen);
 	api_access_stop();
 	free(h);
+	api_metrics_fini();
 	return (r);
 }
 
@@ -484,4 +512,5 @@ api_http_stop(struct api_http *h)
 	api_listen_clear(&h->listen);
 	api_access_stop();
 	free(h);
+	api_metrics_fini();
 }

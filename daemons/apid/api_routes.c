@@ -272,6 +272,7 @@ api_routes_match(const char *method, const char *path, struct api_req *req,
 				;
 			api_routes_terminate_params(params, n);
 			memcpy(req->params, params, sizeof(params));
+			req->route = (int)i;
 			*ret = api_routes[i].handler;
 			return (0);
 		}
@@ -281,4 +282,16 @@ api_routes_match(const char *method, const char *path, struct api_req *req,
 			    api_routes[i].method);
 	}
 	return (path_known ? -EPERM : -ENOENT);
+}
+
+size_t
+api_routes_count(void)
+{
+	return (API_NROUTES);
+}
+
+const struct api_route *
+api_routes_at(size_t i)
+{
+	return (i < API_NROUTES ? &api_routes[i] : NULL);
 }

@@ -21,6 +21,7 @@
 #include "db_task.h"
 #include "event_channel.h"
 #include "log.h"
+#include "metrics.h"
 #include "sched.h"
 
 /* Events applied per transaction; the rest wait for the next burst. */
@@ -44,6 +45,20 @@ sched_event_kill_orphan(struct sched *s, const struct task_event *e)
 	log_notice("task=%s reported %s after it ended: killing it", e->task_id,
 	    e->state);
 	(void)s->exec->kill(e->task_id, &h, SIGKILL);
+}
+
+/* For GET /metrics: exits by state, and reply -> TASK_RUNNING. */
+static void
+sched_event_count(struct sched *s, const char *task_id, const char *state,
+    int64_t at)
+{
+	int64_t ms;
+
+	if (task_event_is_terminal(state))
+		metrics_count_exit(state);
+	else if (strcmp(state, "TASK_RUNNING") == 0 &&
+	    db_task_launch_latency(s->d->db, task_id, at, &ms) == 0)
+		metrics_count_running(ms);
 }
 
 /*
@@ -79,6 +94,7 @@ sched_event_apply(struct sched *s, const struct task_event *e,
 		    e->rack, e->ports);
 	if (r == 0) {
 		*ret_changed = 1;
+		sched_event_count(s, e->task_id, state, at);
 		if (terminal)
 			log_info("task=%s %s%s%s", e->task_id, state,
 			    message != NULL ? ": " : "",

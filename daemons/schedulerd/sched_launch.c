@@ -23,6 +23,7 @@
 #include "db_request.h"
 #include "db_task.h"
 #include "log.h"
+#include "metrics.h"
 #include "sched.h"
 #include "task_env.h"
 #include "task_id.h"
@@ -259,10 +260,14 @@ sched_launch_record(struct sched *s, const json_t *pending,
 
 	for (i = 0; i < nports && jports != NULL; i++)
 		(void)json_array_append_new(jports, json_integer(ports[i]));
-	rc = db_pending_task_remove(s->d->db, sched_launch_str(ptid, "id"));
+	/* The task first: it copies when it was asked for from the row. */
+	rc = db_task_insert(s->d->db, task, sched_launch_str(pending, "runId"),
+	    jports, now);
 	if (rc == 0)
-		rc = db_task_insert(s->d->db, task, sched_launch_str(pending,
-		    "runId"), jports, now);
+		rc = db_pending_task_remove(s->d->db, sched_launch_str(ptid,
+		    "id"));
+	if (rc == 0)
+		metrics_count_launch();
 	json_decref(jports);
 	return (rc);
 }

@@ -136,7 +136,9 @@ sched_pending_add_tasks(struct sched *s, const struct db_request *r,
 		if ((t = sched_pending_task_new(pending, deploy_id, n, next,
 		    now)) == NULL)
 			return (-ENOMEM);
-		rc = db_pending_task_insert(s->d->db, t, next);
+		rc = db_pending_task_insert(s->d->db, t, next,
+		    (int64_t)json_integer_value(json_object_get(pending,
+		    "timestamp")));
 		json_decref(t);
 		if (rc < 0)
 			return (rc);

@@ -27,6 +27,8 @@ Suite	*artifacts_suite(void);
 Suite	*auth_suite(void);
 Suite	*listen_suite(void);
 Suite	*ui_serve_suite(void);
+Suite	*cli_suite(void);
+Suite	*metrics_suite(void);
 
 int
 main(void)
@@ -36,7 +38,7 @@ main(void)
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
 		incremental_suite, webhooks_suite, artifacts_suite, auth_suite,
-		listen_suite, ui_serve_suite, NULL
+		listen_suite, ui_serve_suite, cli_suite, metrics_suite, NULL
 	};
 	int r;
 

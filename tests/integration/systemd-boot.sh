@@ -311,6 +311,24 @@ wait_until 150 task_running || fail "no active task of boot-web after 15 s"
 wait_until 50 in_journal "$task" "KERR_TASK_ID=$task" ||
     fail "journalctl KERR_TASK_ID=$task shows no line about it"
 
+# 3b. The kerr client as installed, with its man page and completion;
+# GET /metrics from apid as user kerr in its unit's sandbox, which must
+# read the tables of schedulerd and cleanerd (root) and see them up.
+out=$(ct kerr tasks boot-web) || fail "kerr tasks boot-web: $out"
+case $out in *"$task"*) ;; *) fail "kerr tasks lists no $task: $out" ;; esac
+for f in /usr/local/share/man/man1/kerr.1 \
+    /usr/local/share/bash-completion/completions/kerr; do
+	ct test -f "$f" || fail "make install did not install $f"
+done
+metrics=$(ct curl -sf --max-time 20 "${api%/singularity/v1}/metrics") ||
+    fail "GET /metrics"
+for d in apid schedulerd cleanerd; do
+	printf '%s\n' "$metrics" | grep -qx "kerr_daemon_up{daemon=\"$d\"} 1" ||
+	    fail "GET /metrics does not see kerr-$d up"
+done
+printf '%s\n' "$metrics" | grep -q '^kerr_task_launches_total [1-9]' ||
+    fail "GET /metrics counts no launch of schedulerd's"
+
 # 4. Restart and stop apid while POSTs and GETs keep coming from two
 # clients, each request a new connection, so that some are in flight when
 # apid is told to stop; the streams end when /run/flow.stop appears.

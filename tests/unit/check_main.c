@@ -17,8 +17,10 @@ Suite	*event_auth_suite(void);
 Suite	*executor_suite(void);
 Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
+Suite	*kerr_cli_suite(void);
 Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
+Suite	*metrics_suite(void);
 Suite	*readme_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
@@ -47,7 +49,7 @@ main(void)
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
 		task_search_suite, task_stats_suite, webhook_suite,
-		readme_suite, NULL
+		kerr_cli_suite, metrics_suite, readme_suite, NULL
 	};
 
 	return (fixture_run(suites));

@@ -45,6 +45,9 @@ START_TEST(test_readme_lists_every_route)
 		end++;
 	}
 	ck_assert_uint_gt(n, 100);
+	/* Served beside the table, by api_http.c. */
+	ck_assert_msg(strstr(readme, " /metrics`") != NULL,
+	    "README.md does not list GET /metrics");
 	free(readme);
 	free(routes);
 }
