@@ -7,6 +7,7 @@
  * without auth.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -132,6 +133,12 @@ START_TEST(test_auth_401_without_a_known_token)
 	snprintf(harness_env.authorization, sizeof(harness_env.authorization),
 	    "tok-alice");
 	ck_assert_int_eq(auth_status("GET", V1 "/state", NULL), 200);
+	/* /metrics too: a token, of any user. */
+	ck_assert_int_eq(auth_status("GET", "/metrics", NULL), 200);
+	harness_env.authorization[0] = '\0';
+	ck_assert_int_eq(auth_status("GET", "/metrics", NULL), 401);
+	/* Outside the API root and /metrics: nothing to hide. */
+	ck_assert_int_eq(auth_status("GET", "/elsewhere", NULL), 404);
 	as("admin");
 	ck_assert_int_eq(harness_count("SELECT count(*) FROM requests"), 0);
 }
@@ -332,6 +339,50 @@ START_TEST(test_auth_admin_only_and_auth_user)
 }
 END_TEST
 
+/* build/kerr ARGS with KERR_TOKEN=tok-USER ("" for none): its exit
+ * status, and its stdout and stderr together in out. */
+static int
+auth_kerr(const char *user, const char *args, char *out, size_t len)
+{
+	char	 cmd[2 * PATH_MAX];
+	size_t	 n;
+	FILE	*p;
+	int	 status;
+
+	snprintf(cmd, sizeof(cmd), "env -u SINGULARITY_URL KERR_URL="
+	    "http://127.0.0.1:%d" V1 " KERR_TOKEN=%s%s %s/kerr %s 2>&1",
+	    harness_env.port, user[0] != '\0' ? "tok-" : "", user,
+	    harness_env.build_dir, args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* The kerr command carries KERR_TOKEN and sees what its user may. */
+START_TEST(test_auth_kerr_command)
+{
+	char	out[8192];
+
+	auth_request("web-app", ",\"group\":\"web\"");
+	auth_request("db-app", ",\"group\":\"db\"");
+	ck_assert_int_eq(auth_kerr("alice", "ls -o json", out, sizeof(out)),
+	    0);
+	ck_assert_msg(strstr(out, "web-app") != NULL &&
+	    strstr(out, "db-app") == NULL, "kerr ls as alice: %s", out);
+	ck_assert_int_eq(auth_kerr("alice", "pause db-app", out, sizeof(out)),
+	    1);
+	ck_assert_msg(strstr(out, "may not change request db-app") != NULL,
+	    "%s", out);
+	ck_assert_int_eq(auth_kerr("", "ls", out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "No token") != NULL, "%s", out);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM requests WHERE"
+	    " state = 'PAUSED'"), 0);
+}
+END_TEST
+
 /* apid alone on env's config: it must exit, saying why in its log. */
 static void
 auth_apid_refuses(struct kerr_env *env, const char *needle)
@@ -395,6 +446,7 @@ auth_suite(void)
 		FIXTURE_TEST(test_auth_requests_by_group),
 		FIXTURE_TEST(test_auth_deploys_tasks_and_sandboxes),
 		FIXTURE_TEST(test_auth_admin_only_and_auth_user),
+		FIXTURE_TEST(test_auth_kerr_command),
 		FIXTURE_CASE("refusals"),
 		FIXTURE_TIMEOUT(60),
 		FIXTURE_TEST(test_auth_refuses_readable_tokens),
