@@ -19,7 +19,9 @@
 #
 # Environment:
 #   KERR_BENCH_QUICK=1       short runs (a smoke test; the figures are noisy)
-#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,slurm
+#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,logs,slurm
+#                            (KERR_BENCH_ONLY=logs: the task-output row
+#                            alone, about 20 s)
 #   KERR_BENCH_DB_DIR=DIR    where the SQLite files go (default /var/tmp, a
 #                            disk: durable writes only cost something there)
 #   KERR_BENCH_KEEP=1        keep the temporary directories (daemon logs)
@@ -36,13 +38,15 @@ T_START=$(date +%s)
 BUDGET_S=570			# stop starting optional parts past this
 
 QUICK=${KERR_BENCH_QUICK:-}
-ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,slurm}
+ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,logs,slurm}
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
 	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
+	LOG_MB=256
 else
 	WRK_S=5; SHORT_MS=3000; SCALE_ROWS=1000000; SLURM_JOBS=200
 	IDLE_N=50; MANY_N=2000; MANY_IDLE_MS=20000; RUNS_MS=20000
+	LOG_MB=1024		# written by the task-output row's dd
 fi
 IDLE_GAP_MS=100			# quiet before each idle deploy
 RUNS_RATE=500			# on-demand runs per second, sustained
@@ -640,6 +644,46 @@ kerr_many() {
 }
 
 # On-demand runs at RUNS_RATE per second for RUNS_MS.
+# "BYTES SECONDS" of dd's closing line in file $1 ("" when none).
+dd_figures() {
+	sed -n 's/^\([0-9]*\) bytes .* copied, \([0-9.e-]*\) s,.*/\1 \2/p' "$1" |
+	    tail -n 1
+}
+dd_mb_per_s() {
+	awk -v b="${1%% *}" -v s="${1##* }" \
+	    'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6 }'
+}
+
+# A task writing its stdout as fast as it can, through its supervisor's
+# pipe, splice and rotation (task_log_max_mb as shipped, 100), against
+# the same dd writing a plain file on the same filesystem.  dd's own
+# figure: the task's throughput, what rotation must not take from it.
+kerr_logs() {
+	local n=$(( LOG_MB * 16 )) f=$WORK/out/dd i stderr="" api
+	api=http://127.0.0.1:$KPORT/singularity/v1
+	say "task output: dd of $LOG_MB MiB in 64 KiB writes, to a plain file"
+	mkdir -p "$WORK/plain"
+	dd if=/dev/zero of="$WORK/plain/stdout" bs=64k count=$n 2> "$f"
+	C_LOGS=$(dd_figures "$f")
+	rm -f "$WORK/plain/stdout"
+	say "  $(dd_mb_per_s "$C_LOGS") MB/s; now the same as a kerr task"
+	curl -sf -XPOST "$api/requests" -H 'Content-Type: application/json' \
+	    -d '{"id":"bench-logs","requestType":"RUN_ONCE"}' > /dev/null &&
+	curl -sf -XPOST "$api/deploys" -H 'Content-Type: application/json' \
+	    -d "{\"deploy\":{\"requestId\":\"bench-logs\",\"id\":\"d1\",
+	    \"command\":\"dd if=/dev/zero bs=64k count=$n\"}}" > /dev/null ||
+	    { say "  the deploy was refused"; return 0; }
+	for i in $(seq 1 1200); do
+		stderr=$(grep -l ' copied, ' "$WORK"/state/tasks/bench-logs-*/stderr 2>/dev/null | head -n 1)
+		[ -n "$stderr" ] && break
+		sleep 0.1
+	done
+	[ -n "$stderr" ] || { say "  the task did not finish in 120 s"; return 0; }
+	K_LOGS=$(dd_figures "$stderr")
+	K_LOGS_FILES=$(ls "$(dirname "$stderr")" | grep -c '^stdout')
+	say "  $(dd_mb_per_s "$K_LOGS") MB/s through kerr-supervisor ($K_LOGS_FILES stdout files left)"
+}
+
 kerr_sustained() {
 	local f=$WORK/out/kc a0 s0 c0 a1 s1 c1 n
 	say "kerr: on-demand runs at $RUNS_RATE/s for $(( RUNS_MS / 1000 )) s ($RUNS_CMD)"
@@ -1000,6 +1044,11 @@ ms() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf "%.1f", v / 10
 
 emit_rows() {
 	local n=$(( DEPLOY_REQS * DEPLOY_INST )) v s i lbl n10 n1m v10 v1m
+	if [ -n "${K_LOGS:-}" ] && [ -n "${C_LOGS:-}" ]; then
+		row logs_rate "Task writing stdout as fast as it can (dd, $LOG_MB MiB in 64 KiB writes), rotated every 100 MB" \
+		    "$(dd_mb_per_s "$K_LOGS")" MBps "dd to a plain file" \
+		    "$(dd_mb_per_s "$C_LOGS")" ">= 0.8x" ratio_ge 0.8
+	fi
 	local cg="MHD+SQLite+jansson" cl="$N_REQ_GET rows read+dumped"
 	local cf="SQLite 1 row/txn FULL"
 	if [ -n "$HAVE_WRK" ]; then
@@ -1248,6 +1297,7 @@ emit_notes() {
 	if [ -n "${K_RUNS:-}" ]; then
 		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
+	[ -n "${K_LOGS:-}" ] && note "- Task output: \`dd if=/dev/zero bs=64k count=$(( LOG_MB * 16 ))\` as a RUN_ONCE task (its stdout a pipe that kerr-supervisor splices into the sandbox's stdout, rotated at task_log_max_mb = 100 as shipped, 3 kept: $K_LOGS_FILES stdout files at the end), against the same dd writing one plain file in the same directory tree ($(fstype "$WORK")) directly; both figures are dd's own (bytes / its seconds), so the task's throughput. Through kerr the task only copies into its pipe (1 MiB) while the supervisor moves the pages into the file on the other core, so on 2 cores it may well write faster than alone."
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs and 16 GiB declared so all jobs fit, kerr's asking for a CPU and 64 MB each), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, 8 of them here as etc/kerr.conf advises for Slurm since each mostly waits on slurmctld; its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, so it includes each task's wait for its turn at sbatch, where Slurm's starts at each job's own sbatch reply."
@@ -1272,7 +1322,7 @@ main() {
 		ceilings_http
 		ceilings_other
 	fi
-	if want kerr || want scale; then
+	if want kerr || want scale || want logs; then
 		BUSY_KERR=$(machine_busy)
 		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
@@ -1288,6 +1338,7 @@ main() {
 		if want scale; then
 			kerr_scale
 		fi
+		want logs && kerr_logs
 		kerr_stop
 		kerr_kill_tasks
 	fi
