@@ -400,6 +400,7 @@ api_http_start(const struct conf *conf, struct bus *bus,
 		return (r);
 	}
 	conf_db_path(conf, h->db_path, sizeof(h->db_path));
+	api_reply_set_store(h->db_path);
 	if ((r = notify_listen_fd(&fd)) < 0) {
 		log_err("Failed to take the socket systemd passed: %s",
 		    strerror(-r));

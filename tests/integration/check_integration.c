@@ -25,6 +25,7 @@ Suite	*incremental_suite(void);
 Suite	*webhooks_suite(void);
 Suite	*artifacts_suite(void);
 Suite	*output_suite(void);
+Suite	*disk_full_suite(void);
 
 int
 main(void)
@@ -34,7 +35,7 @@ main(void)
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
 		incremental_suite, webhooks_suite, artifacts_suite,
-		output_suite, NULL
+		output_suite, disk_full_suite, NULL
 	};
 	int r;
 
