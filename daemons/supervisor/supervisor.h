@@ -76,6 +76,7 @@ struct supervisor_stream {
 	const char		 *name;		/* the file: stdout, stderr */
 	int			  priority;	/* of its journal lines */
 	int			  pipe[2];	/* [0] ours, [1] the task's */
+	int			  grown;	/* made big once it filled */
 	int			  file;		/* the live file, -1 none */
 	long long		  size;		/* of it, as we wrote it */
 	unsigned long long	  dropped;	/* bytes lost, not yet said */

@@ -47,7 +47,8 @@
 /* What one wakeup moves per stream at most: the event channel and the
  * other stream get their turn even under a task writing without pause. */
 #define SUPERVISOR_OUTPUT_TURN		(4 * 1024 * 1024)
-/* As large as an unprivileged pipe may be by default (pipe-max-size). */
+/* A busy task's pipe: as large as an unprivileged one may be by default
+ * (pipe-max-size). */
 #define SUPERVISOR_OUTPUT_PIPE_SIZE	(1024 * 1024)
 #define SUPERVISOR_OUTPUT_READ		65536
 /* journald: LOG_INFO for stdout, LOG_ERR for stderr. */
@@ -132,7 +133,7 @@ supervisor_output_rotate(struct supervisor_output *o,
 	return (supervisor_output_file_open(o, st));
 }
 
-/* A pipe per stream, ours to read without blocking, made big. */
+/* A pipe per stream, ours to read without blocking. */
 static int
 supervisor_output_pipe(struct supervisor_stream *st)
 {
@@ -140,9 +141,26 @@ supervisor_output_pipe(struct supervisor_stream *st)
 		return (-errno);
 	if (fcntl(st->pipe[0], F_SETFL, O_NONBLOCK) != 0)
 		return (-errno);
-	/* Fewer wakeups; a smaller pipe only costs more of them. */
-	(void)fcntl(st->pipe[0], F_SETPIPE_SZ, SUPERVISOR_OUTPUT_PIPE_SIZE);
 	return (0);
+}
+
+/*
+ * A task that filled its pipe gets a big one: fewer wakeups for us,
+ * fewer waits for it.  Only then, as each pipe's ring costs the kernel
+ * 40 bytes a page of capacity, for each of thousands of quiet tasks.
+ */
+static void
+supervisor_output_grow(struct supervisor_stream *st, ssize_t moved)
+{
+	int size;
+
+	if (st->grown || moved <= 0)
+		return;
+	if ((size = fcntl(st->pipe[0], F_GETPIPE_SZ)) < 0 || moved < size)
+		return;
+	st->grown = 1;
+	/* A smaller pipe only costs more wakeups. */
+	(void)fcntl(st->pipe[0], F_SETPIPE_SZ, SUPERVISOR_OUTPUT_PIPE_SIZE);
 }
 
 int
@@ -414,6 +432,7 @@ supervisor_output_move(struct supervisor *sv, struct supervisor_stream *st,
 			log_warn("Failed to read the task's %s", st->name);
 		if (n < 0)
 			return;
+		supervisor_output_grow(st, n);
 		if (n == 0) {
 			if (st->line_len > 0)
 				supervisor_output_send(sv, st);
