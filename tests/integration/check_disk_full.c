@@ -224,17 +224,40 @@ START_TEST(test_disk_full_store)
 }
 END_TEST
 
+/* The sandbox file of request's one task, as the API reads it, once it
+ * holds text. */
+static void
+full_wait_output(const char *request, const char *text)
+{
+	char	path[512], task[256], sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT task_id FROM tasks WHERE"
+	    " request_id = '%s'", request);
+	harness_sql_text(&harness_env, sql, task, sizeof(task));
+	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout"
+	    "&offset=0", task);
+	json_decref(harness_wait_json(path, harness_has_data, text, 10000));
+}
+
 START_TEST(test_disk_full_sandboxes_wait)
 {
-	char	path[PATH_MAX], task[256], *log;
+	char	path[PATH_MAX], *log;
 
+	/* A service that writes all along, a page (3893 bytes) at a time:
+	 * what is left of a page already there takes no more space. */
+	harness_request("ticker", "SERVICE", 1);
+	harness_deploy("ticker", "d1", "while :; do seq 1000; sleep 0.2;"
+	    " done", NULL);
+	harness_wait_tasks("ticker", "TASK_RUNNING", 1, 30);
+	full_wait_output("ticker", "999\n1000\n");
 	full_fill();
 	harness_request("wait", "RUN_ONCE", 1);
 	harness_deploy("wait", "d1", "echo ran", NULL);
 	/* Ten ticks: the task is due, and waits. */
 	harness_wait_sql(1, 10, "SELECT count(*) FROM pending_tasks");
 	sleep(2);
-	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks"), 0);
+	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
+	    " request_id = 'wait'"), 0);
 	ck_assert_int_eq(harness_count("SELECT count(*) FROM pending_tasks"),
 	    1);
 	snprintf(path, sizeof(path), "%s/kerr-schedulerd.log",
@@ -244,13 +267,14 @@ START_TEST(test_disk_full_sandboxes_wait)
 	    strstr(log, full_state) != NULL, "schedulerd did not say why");
 	free(log);
 	full_assert_daemons_alive();
+	ck_assert_int_eq(harness_tasks("ticker", "TASK_RUNNING"), 1);
 	full_unfill();
 	harness_wait_tasks("wait", "TASK_FINISHED", 1, 30);
-	harness_sql_text(&harness_env, "SELECT task_id FROM tasks", task,
-	    sizeof(task));
-	snprintf(path, sizeof(path), V1 "/sandbox/%s/read?path=stdout"
-	    "&offset=0", task);
-	json_decref(harness_wait_json(path, harness_has_data, "ran", 5000));
+	full_wait_output("wait", "ran");
+	/* The ticker ran on; its file says what the full disk cost it. */
+	full_wait_output("ticker", "bytes of output lost: No space left on"
+	    " device\n");
+	ck_assert_int_eq(harness_tasks("ticker", "TASK_RUNNING"), 1);
 }
 END_TEST
 
