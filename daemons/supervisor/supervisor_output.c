@@ -93,13 +93,24 @@ supervisor_output_file_open(struct supervisor_output *o,
 	struct stat	sb;
 	int		fd;
 
-	/* No O_APPEND: splice(2) refuses it.  We are the only writer. */
+	/* No O_APPEND: splice(2) refuses it.  We are the only writer.
+	 * O_NONBLOCK: a FIFO put there must not hold us up. */
 	fd = openat(o->sandbox_fd, st->name, O_WRONLY | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
+	    O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return (-errno);
-	if (fstat(fd, &sb) != 0 || lseek(fd, 0, SEEK_END) < 0 ||
-	    fchown(fd, o->uid, o->gid) != 0) {
+	if (fstat(fd, &sb) != 0) {
+		(void)close(fd);
+		return (-errno);
+	}
+	/* The task owns the directory: what it left there under the name
+	 * must be its own plain file, not a link to someone else's. */
+	if (!S_ISREG(sb.st_mode) || sb.st_nlink > 1 || (sb.st_uid != o->uid &&
+	    sb.st_uid != geteuid())) {
+		(void)close(fd);
+		return (-EPERM);
+	}
+	if (lseek(fd, 0, SEEK_END) < 0 || fchown(fd, o->uid, o->gid) != 0) {
 		(void)close(fd);
 		return (-errno);
 	}
