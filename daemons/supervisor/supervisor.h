@@ -97,6 +97,7 @@ struct supervisor_output {
 	int			  journal_fd;
 	int			  journal_errno; /* last send's, 0 when sent */
 	int			  null_fd;	/* where lost bytes go */
+	char			  stderr_tail[256]; /* its last journal line */
 	struct supervisor_stream  streams[SUPERVISOR_STREAMS];
 };
 

@@ -235,17 +235,21 @@ supervisor_output_started(struct supervisor *sv)
 	}
 }
 
-/* Before new bytes, once the disk takes them again: what was lost. */
+/* Before new bytes, once the disk takes them again: what was lost, on a
+ * line of its own. */
 static int
 supervisor_output_say_dropped(struct supervisor_stream *st)
 {
-	char	line[160];
+	char	line[160], last = '\n';
 	int	n;
 
 	if (st->dropped == 0)
 		return (0);
-	n = snprintf(line, sizeof(line), "kerr: %llu bytes of output lost: "
-	    "%s\n", st->dropped, strerror(st->drop_errno));
+	if (st->size > 0 && pread(st->file, &last, 1, st->size - 1) != 1)
+		last = '\n';
+	n = snprintf(line, sizeof(line), "%skerr: %llu bytes of output lost: "
+	    "%s\n", last != '\n' ? "\n" : "", st->dropped,
+	    strerror(st->drop_errno));
 	if (write(st->file, line, (size_t)n) != n)
 		return (-1);
 	log_notice("Writing %s again after losing %llu bytes: %s", st->name,
@@ -376,6 +380,10 @@ supervisor_output_send(struct supervisor *sv, struct supervisor_stream *st)
 	iov[1] = (struct iovec){ &le, sizeof(le) };
 	iov[2] = (struct iovec){ st->line, st->line_len };
 	iov[3] = (struct iovec){ "\n", 1 };
+	/* Without a stderr file, the end of the task may quote it. */
+	if (st->priority == SUPERVISOR_OUTPUT_PRI_STDERR && st->line_len > 0)
+		(void)snprintf(o->stderr_tail, sizeof(o->stderr_tail), "%.*s",
+		    (int)st->line_len, st->line);
 	st->line_len = 0;
 	if (sendmsg(o->journal_fd, &mh, MSG_NOSIGNAL) >= 0) {
 		if (o->journal_errno != 0)

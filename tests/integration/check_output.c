@@ -399,6 +399,25 @@ START_TEST(test_output_journal_only)
 }
 END_TEST
 
+/* A command that cannot run: the shell said why on stderr, which went to
+ * the journal alone, and the task's end still quotes it. */
+START_TEST(test_output_journal_only_exit_127)
+{
+	struct output_entry	e[OUTPUT_ENTRIES];
+	char			msg[512];
+
+	harness_request("nocmd", "RUN_ONCE", 1);
+	harness_deploy("nocmd", "d1", "kerr-no-such-command", NULL);
+	harness_wait_tasks("nocmd", "TASK_FAILED", 1, 30);
+	ck_assert_int_eq(output_receive(e, 1, 10000), 1);
+	ck_assert_ptr_nonnull(strstr(e[0].message, "kerr-no-such-command"));
+	harness_sql_text(&harness_env, "SELECT message FROM task_updates"
+	    " WHERE state = 'TASK_FAILED'", msg, sizeof(msg));
+	ck_assert_msg(strstr(msg, "Exited with status 127: ") == msg &&
+	    strstr(msg, e[0].message) != NULL, "message: %s", msg);
+}
+END_TEST
+
 static void
 output_setup(void)
 {
@@ -432,6 +451,7 @@ output_suite(void)
 	    output_journal_teardown);
 	tcase_set_timeout(only, 60);
 	tcase_add_test(only, test_output_journal_only);
+	tcase_add_test(only, test_output_journal_only_exit_127);
 	suite_add_tcase(s, only);
 	return (s);
 }
