@@ -297,7 +297,7 @@ conf_parse_bool(const struct conf_key *k, const char *val, int *ret,
 	return (-EINVAL);
 }
 
-/* A decimal number of MB within k's range, at least a KiB unless 0. */
+/* A decimal number of MB within k's range, at least 0.001 unless 0. */
 static int
 conf_parse_megabytes(const struct conf_key *k, const char *val,
     long long *ret, char *msg, size_t msglen)
@@ -312,7 +312,7 @@ conf_parse_megabytes(const struct conf_key *k, const char *val,
 		    k->key);
 		return (-EINVAL);
 	}
-	if (mb < k->min || mb > k->max || (mb > 0 && mb * 1048576 < 1024)) {
+	if (mb < k->min || mb > k->max || (mb > 0 && mb < 0.001)) {
 		snprintf(msg, msglen, "%s must be 0 or between 0.001 and %ld",
 		    k->key, k->max);
 		return (-EINVAL);

@@ -94,8 +94,9 @@ supervisor_output_file_open(struct supervisor_output *o,
 	int		fd;
 
 	/* No O_APPEND: splice(2) refuses it.  We are the only writer.
+	 * O_RDWR: the last byte is read back before a lost-output note.
 	 * O_NONBLOCK: a FIFO put there must not hold us up. */
-	fd = openat(o->sandbox_fd, st->name, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	fd = openat(o->sandbox_fd, st->name, O_RDWR | O_CREAT | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return (-errno);
