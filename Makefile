@@ -181,6 +181,7 @@ SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_child.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_exit.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_fetch.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_node.c
+SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_output.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_report.c
 SUPERVISOR_SRCS	+= daemons/supervisor/supervisor_user.c
 SUPERVISOR_SRCS	+= daemons/supervisor/cgroup.c

@@ -13,6 +13,8 @@ function fmt(v, unit) {
 		return (sprintf("%.0f req/s", v))
 	if (unit == "per_s")
 		return (v < 100 ? sprintf("%.1f /s", v) : sprintf("%.0f /s", v))
+	if (unit == "MBps")
+		return (sprintf("%.0f MB/s", v))
 	if (unit == "kB")
 		return (sprintf("%.1f MiB", v / 1024))
 	if (unit == "KiB")

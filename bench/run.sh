@@ -19,7 +19,9 @@
 #
 # Environment:
 #   KERR_BENCH_QUICK=1       short runs (a smoke test; the figures are noisy)
-#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,artifacts,slurm
+#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,artifacts,logs,
+#                            slurm (KERR_BENCH_ONLY=logs: the task-output
+#                            row alone, about 20 s)
 #   KERR_BENCH_ART_BASE=REV  the build the artifacts part compares with
 #   KERR_BENCH_DB_DIR=DIR    where the SQLite files go (default /var/tmp, a
 #                            disk: durable writes only cost something there)
@@ -37,15 +39,18 @@ T_START=$(date +%s)
 BUDGET_S=570			# stop starting optional parts past this
 
 QUICK=${KERR_BENCH_QUICK:-}
-ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,artifacts,slurm}
+ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,artifacts,logs,slurm}
 ART_BASE=${KERR_BENCH_ART_BASE:-034705a^}	# the last commit before artifacts
 ART_ROUNDS=${KERR_BENCH_ART_ROUNDS:-3}	# before, this build, before, this build, ...
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
 	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
+	LOG_MB=256; LOG_RUNS=1
 else
 	WRK_S=5; SHORT_MS=3000; SCALE_ROWS=1000000; SLURM_JOBS=200
 	IDLE_N=50; MANY_N=2000; MANY_IDLE_MS=20000; RUNS_MS=20000
+	LOG_MB=1024		# written by the task-output row's dd,
+	LOG_RUNS=3		# best of this many
 fi
 IDLE_GAP_MS=100			# quiet before each idle deploy
 RUNS_RATE=500			# on-demand runs per second, sustained
@@ -643,6 +648,68 @@ kerr_many() {
 }
 
 # On-demand runs at RUNS_RATE per second for RUNS_MS.
+# "BYTES SECONDS" of dd's closing line in file $1 ("" when none).
+dd_figures() {
+	sed -n 's/^\([0-9]*\) bytes .* copied, \([0-9.e-]*\) s,.*/\1 \2/p' "$1" |
+	    tail -n 1
+}
+dd_mb_per_s() {
+	awk -v b="${1%% *}" -v s="${1##* }" \
+	    'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6 }'
+}
+
+# A task writing its stdout as fast as it can, through its supervisor's
+# pipe, splice and rotation (task_log_max_mb as shipped, 100), against
+# the same dd writing a plain file on the same filesystem, in turns, the
+# best of LOG_RUNS each (others' work on the machine only ever slows a
+# run down).  dd's own figure: the task's throughput, what rotation must
+# not take from it.
+logs_plain() {		# logs_plain FILE: dd's closing line into FILE
+	mkdir -p "$WORK/plain"
+	dd if=/dev/zero of="$WORK/plain/stdout" bs=64k count=$(( LOG_MB * 16 )) 2> "$1"
+	rm -f "$WORK/plain/stdout"
+}
+logs_task() {		# logs_task ID: the task's dd figures; "" on failure
+	local api=http://127.0.0.1:$KPORT/singularity/v1 stderr="" i
+	curl -sf -XPOST "$api/requests" -H 'Content-Type: application/json' \
+	    -d "{\"id\":\"$1\",\"requestType\":\"RUN_ONCE\"}" > /dev/null &&
+	curl -sf -XPOST "$api/deploys" -H 'Content-Type: application/json' \
+	    -d "{\"deploy\":{\"requestId\":\"$1\",\"id\":\"d1\",
+	    \"command\":\"dd if=/dev/zero bs=64k count=$(( LOG_MB * 16 ))\"}}" \
+	    > /dev/null || return 0
+	for i in $(seq 1 1200); do
+		stderr=$(grep -l ' copied, ' "$WORK"/state/tasks/"$1"-*/stderr 2>/dev/null | head -n 1)
+		[ -n "$stderr" ] && break
+		sleep 0.1
+	done
+	[ -n "$stderr" ] || return 0
+	dd_figures "$stderr"
+}
+# Of "BYTES SECONDS" figures, the one of the highest rate.
+logs_best() {
+	printf '%s\n' "$@" | awk 'NF == 2 && $2 > 0 && $1 / $2 > best {
+	    best = $1 / $2; line = $0 } END { print line }'
+}
+kerr_logs() {
+	local f=$WORK/out/dd r c k cs="" ks=""
+	ensure_pkg curl curl || { say "task output: no curl, skipped"; return 0; }
+	say "task output: dd of $LOG_MB MiB in 64 KiB writes, to a plain file and as a kerr task, $LOG_RUNS times each"
+	for r in $(seq 1 "$LOG_RUNS"); do
+		logs_plain "$f"
+		c=$(dd_figures "$f")
+		k=$(logs_task "bench-logs-$r")
+		say "  plain $(dd_mb_per_s "$c") MB/s, through kerr-supervisor $(dd_mb_per_s "${k:-0 0}") MB/s"
+		cs="$cs${cs:+;}$c" ks="$ks${ks:+;}$k"
+		LOGS_ALL="${LOGS_ALL:-}${LOGS_ALL:+, }$(dd_mb_per_s "$c") / $(dd_mb_per_s "${k:-0 0}")"
+	done
+	C_LOGS=$(IFS=';'; logs_best $cs)
+	K_LOGS=$(IFS=';'; logs_best $ks)
+	K_LOGS_FILES=$(ls "$WORK"/state/tasks/bench-logs-"$LOG_RUNS"-*/ 2>/dev/null |
+	    grep -c '^stdout')
+	rm -f "$WORK"/state/tasks/bench-logs-*/stdout*
+	[ -n "$K_LOGS" ] || say "  no kerr task finished"
+}
+
 kerr_sustained() {
 	local f=$WORK/out/kc a0 s0 c0 a1 s1 c1 n
 	say "kerr: on-demand runs at $RUNS_RATE/s for $(( RUNS_MS / 1000 )) s ($RUNS_CMD)"
@@ -1061,6 +1128,11 @@ ms() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf "%.1f", v / 10
 
 emit_rows() {
 	local n=$(( DEPLOY_REQS * DEPLOY_INST )) v s i lbl n10 n1m v10 v1m
+	if [ -n "${K_LOGS:-}" ] && [ -n "${C_LOGS:-}" ]; then
+		row logs_rate "Task writing stdout as fast as it can (dd, $LOG_MB MiB in 64 KiB writes), rotated every 100 MB" \
+		    "$(dd_mb_per_s "$K_LOGS")" MBps "dd to a plain file" \
+		    "$(dd_mb_per_s "$C_LOGS")" ">= 0.8x" ratio_ge 0.8
+	fi
 	local cg="MHD+SQLite+jansson" cl="$N_REQ_GET rows read+dumped"
 	local cf="SQLite 1 row/txn FULL"
 	if [ -n "$HAVE_WRK" ]; then
@@ -1318,6 +1390,7 @@ emit_notes() {
 	if [ -n "${K_RUNS:-}" ]; then
 		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
+	[ -n "${K_LOGS:-}" ] && note "- Task output: \`dd if=/dev/zero bs=64k count=$(( LOG_MB * 16 ))\` as a RUN_ONCE task, $LOG_RUNS times in turn with the plain dd, the best run of each shown (all, plain / kerr MB/s: ${LOGS_ALL:-?}) (its stdout a pipe that kerr-supervisor splices into the sandbox's stdout, rotated at task_log_max_mb = 100 as shipped, 3 kept: $K_LOGS_FILES stdout files at the end), against the same dd writing one plain file in the same directory tree ($(fstype "$WORK")) directly; both figures are dd's own (bytes / its seconds), so the task's throughput. Through kerr every byte is copied once more (into the pipe, 1 MiB); the supervisor moves it into the file on the other core when one is free, so the row depends on others' work more than most."
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs and 16 GiB declared so all jobs fit, kerr's asking for a CPU and 64 MB each), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, 8 of them here as etc/kerr.conf advises for Slurm since each mostly waits on slurmctld; its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, so it includes each task's wait for its turn at sbatch, where Slurm's starts at each job's own sbatch reply."
@@ -1342,7 +1415,7 @@ main() {
 		ceilings_http
 		ceilings_other
 	fi
-	if want kerr || want scale; then
+	if want kerr || want scale || want logs; then
 		BUSY_KERR=$(machine_busy)
 		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
@@ -1358,6 +1431,7 @@ main() {
 		if want scale; then
 			kerr_scale
 		fi
+		want logs && kerr_logs
 		kerr_stop
 		kerr_kill_tasks
 	fi

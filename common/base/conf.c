@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,9 @@ enum conf_type {
 	CONF_LOGLEVEL,		/* err, warning, notice, info, debug */
 	CONF_SYNC,		/* full or normal */
 	CONF_EXECUTOR,		/* a string limited to the known executors */
-	CONF_AUTH		/* none (0) or token (1) */
+	CONF_AUTH,		/* none (0) or token (1) */
+	CONF_MEGABYTES,		/* a decimal number of MB, kept in bytes */
+	CONF_TASK_OUTPUT	/* sandbox, journal or both */
 };
 
 struct conf_key {
@@ -157,6 +160,18 @@ static const struct conf_key conf_keys[] = {
 	{ "executor", "artifact_cache_max_mb", CONF_INT,
 	    CONF_OFF(artifact_cache_max_mb), "2048", 0, 1048576,
 	    "the cache's size per task user; 0 keeps nothing" },
+	{ "executor", "task_log_max_mb", CONF_MEGABYTES,
+	    CONF_OFF(task_log_max_bytes), "100", 0, 1048576,
+	    "largest stdout or stderr file of a task before it is rotated, "
+	    "in MB (decimals allowed); 0 means no limit" },
+	{ "executor", "task_log_keep", CONF_INT, CONF_OFF(task_log_keep),
+	    "3", 0, 100, "rotated stdout.N and stderr.N files kept per task" },
+	{ "executor", "task_output", CONF_TASK_OUTPUT, CONF_OFF(task_output),
+	    "sandbox", 0, 0, "where a task's stdout and stderr go: sandbox, "
+	    "journal or both" },
+	{ "executor", "journal_socket", CONF_STRING,
+	    CONF_OFF(journal_socket), "/run/systemd/journal/socket", 0, 0,
+	    "journald's native socket, for task_output journal or both" },
 	{ "executor", "slurm_sandbox_dir", CONF_STRING,
 	    CONF_OFF(slurm_sandbox_dir), "", 0, 0,
 	    "sandboxes on a directory every node shares; empty means "
@@ -312,6 +327,30 @@ conf_parse_bool(const struct conf_key *k, const char *val, int *ret,
 	return (-EINVAL);
 }
 
+/* A decimal number of MB within k's range, at least 0.001 unless 0. */
+static int
+conf_parse_megabytes(const struct conf_key *k, const char *val,
+    long long *ret, char *msg, size_t msglen)
+{
+	char	*end;
+	double	 mb;
+
+	errno = 0;
+	mb = strtod(val, &end);
+	if (*val == '\0' || *end != '\0' || errno == ERANGE || isnan(mb)) {
+		snprintf(msg, msglen, "invalid number '%s' for %s", val,
+		    k->key);
+		return (-EINVAL);
+	}
+	if (mb < k->min || mb > k->max || (mb > 0 && mb < 0.001)) {
+		snprintf(msg, msglen, "%s must be 0 or between 0.001 and %ld",
+		    k->key, k->max);
+		return (-EINVAL);
+	}
+	*ret = (long long)(mb * 1048576);
+	return (0);
+}
+
 /*
  * Store val into the field k describes.  On error the field is unchanged
  * and msg says why, without the "file:line: " prefix.
@@ -325,8 +364,20 @@ conf_set(struct conf *conf, const struct conf_key *k, const char *val,
 	int	 level;
 
 	switch (k->type) {
+	case CONF_MEGABYTES:
+		return (conf_parse_megabytes(k, val,
+		    (long long *)(void *)field, msg, msglen));
+	case CONF_TASK_OUTPUT:
+		if (strcmp(val, "sandbox") != 0 && strcmp(val, "journal") !=
+		    0 && strcmp(val, "both") != 0) {
+			snprintf(msg, msglen, "%s must be sandbox, journal or "
+			    "both, not '%s'", k->key, val);
+			return (-EINVAL);
+		}
+		/* FALLTHROUGH */
 	case CONF_EXECUTOR:
-		if (strcmp(val, "local") != 0 && strcmp(val, "slurm") != 0) {
+		if (k->type == CONF_EXECUTOR && strcmp(val, "local") != 0 &&
+		    strcmp(val, "slurm") != 0) {
 			snprintf(msg, msglen, "unknown backend '%s' (use local "
 			    "or slurm)", val);
 			return (-EINVAL);

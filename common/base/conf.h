@@ -65,6 +65,10 @@ struct conf {
 	int	artifact_timeout_seconds;	/* per download */
 	char	artifact_cache_dir[CONF_STR_MAX]; /* empty: <state>/artifacts */
 	int	artifact_cache_max_mb;		/* per task user */
+	long long task_log_max_bytes;		/* task_log_max_mb; 0: no cap */
+	int	task_log_keep;			/* rotated files kept */
+	char	task_output[CONF_STR_MAX];	/* sandbox, journal or both */
+	char	journal_socket[CONF_STR_MAX];	/* journald's native socket */
 	/* backend = slurm (executor_slurm.c) */
 	char	slurm_sandbox_dir[CONF_STR_MAX];
 	char	slurm_key_file[CONF_STR_MAX];

@@ -3,9 +3,11 @@
  * apart from daemon.c so the supervisor does not link libsystemd).
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fs.h"
@@ -33,4 +35,42 @@ fs_mkdirs(const char *path, unsigned int mode)
 			break;
 	}
 	return (0);
+}
+
+void
+fs_mount_point(const char *path, char *buf, size_t len)
+{
+	struct stat	 sb, up;
+	char		*slash;
+
+	(void)snprintf(buf, len, "%s", path);
+	if (stat(buf, &sb) != 0)
+		return;
+	while ((slash = strrchr(buf, '/')) != NULL) {
+		if (slash == buf) {
+			/* Only / itself is left above. */
+			if (stat("/", &up) == 0 && up.st_dev == sb.st_dev)
+				(void)snprintf(buf, len, "/");
+			return;
+		}
+		*slash = '\0';
+		if (stat(buf, &up) != 0 || up.st_dev != sb.st_dev) {
+			*slash = '/';
+			return;
+		}
+	}
+}
+
+int
+fs_short_of_space(const char *path, unsigned long long min_bytes,
+    unsigned long long min_inodes)
+{
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) != 0)
+		return (-errno);
+	if ((unsigned long long)sv.f_bavail * sv.f_frsize < min_bytes)
+		return (1);
+	/* Some filesystems (btrfs) have no inode count: 0 of 0. */
+	return (sv.f_files > 0 && sv.f_favail < min_inodes);
 }

@@ -51,6 +51,11 @@ struct executor_launch {
 	 * (JSON) and their names, "a.tar.gz, run.sh"; NULL: none. */
 	const char	 *artifacts;
 	const char	 *artifact_names;
+	/* The task's stdout and stderr (the supervisor's -l -K -o -j). */
+	long long	  log_max_bytes;	/* per file; 0: never rotated */
+	int		  log_keep;	/* rotated files kept */
+	const char	 *output;	/* sandbox, journal, both; NULL sandbox */
+	const char	 *journal_socket; /* NULL: journald's own */
 	/* Where a failed launch may say why in words (NULL: nowhere). */
 	char		 *error;
 	size_t		  error_len;

@@ -32,7 +32,7 @@
 #include "proc.h"
 
 /* The supervisor's own options, at most: see executor_local_argv. */
-#define EXECUTOR_LOCAL_ARGV_OWN		22
+#define EXECUTOR_LOCAL_ARGV_OWN		32
 #define EXECUTOR_LOCAL_NUM_MAX		32
 
 /* -X kerr-fetch -F NAMES, for a task with artifacts. */
@@ -84,6 +84,7 @@ executor_local_argv(const struct executor_launch *l, const char *path,
 	    (r = executor_argv_opt(argv, &n, "-v",
 	    l->log_level > 0 ? level : NULL)) < 0 ||
 	    (r = executor_local_fetch_argv(l, argv, &n)) < 0 ||
+	    (r = executor_output_argv(l, argv, &n)) < 0 ||
 	    (r = executor_argv_add(argv, &n, "--")) < 0)
 		goto fail;
 	for (i = 0; l->argv[i] != NULL; i++)

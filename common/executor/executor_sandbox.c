@@ -20,6 +20,7 @@
 #include "executor_local.h"
 #include "executor_sandbox.h"
 #include "fs.h"
+#include "task_id.h"
 
 #define EXECUTOR_SANDBOX_PW_BUF		16384
 /* Lines read at once by replay(); a longer line is not an event. */
@@ -232,6 +233,30 @@ executor_argv_opt(char **argv, size_t *n, const char *opt,
 	if ((r = executor_argv_add(argv, n, opt)) < 0)
 		return (r);
 	return (executor_argv_add(argv, n, value));
+}
+
+int
+executor_output_argv(const struct executor_launch *l, char **argv,
+    size_t *n)
+{
+	struct task_id	tid;
+	char		max[32], keep[16];
+	int		r;
+
+	(void)snprintf(max, sizeof(max), "%lld", l->log_max_bytes);
+	(void)snprintf(keep, sizeof(keep), "%d", l->log_keep);
+	if ((r = executor_argv_opt(argv, n, "-l", l->log_max_bytes > 0 ? max :
+	    NULL)) < 0 || (r = executor_argv_opt(argv, n, "-K", keep)) < 0)
+		return (r);
+	if (l->output == NULL || strcmp(l->output, "sandbox") == 0)
+		return (0);
+	/* The journal names the service: the request the task runs for. */
+	if (task_id_parse(l->task_id, &tid) < 0)
+		return (-EINVAL);
+	if ((r = executor_argv_opt(argv, n, "-o", l->output)) < 0 ||
+	    (r = executor_argv_opt(argv, n, "-j", l->journal_socket)) < 0)
+		return (r);
+	return (executor_argv_opt(argv, n, "-R", tid.request_id));
 }
 
 /* "%.15g": the number back as it was written, in the fewest digits. */

@@ -35,6 +35,10 @@ int	executor_argv_add(char **argv, size_t *n, const char *s);
 int	executor_argv_opt(char **argv, size_t *n, const char *opt,
 	    const char *value);
 void	executor_argv_free(char **argv);
+/* Where the task's output goes: -l MAX_BYTES -K KEEP, and with a journal
+ * -o OUTPUT -j SOCKET -R REQUEST_ID (2 * 5 argv slots at most). */
+int	executor_output_argv(const struct executor_launch *l, char **argv,
+	    size_t *n);
 /* "%.15g" of v into buf, or NULL when v <= 0 (no limit). */
 const char *executor_number(char *buf, size_t len, double v);
 

@@ -42,7 +42,7 @@
 #define SLURM_SCRIPT		"job.sh"
 #define SLURM_JOB_FILE		"slurm-job"
 #define SLURM_OUTPUT		"slurm.out"
-#define SLURM_ARGV_OWN		24
+#define SLURM_ARGV_OWN		34
 #define SLURM_NUM_MAX		32
 
 static struct {
@@ -210,7 +210,8 @@ executor_slurm_wrapper_argv(const struct executor_launch *l, char ***ret)
 	    (r = executor_argv_opt(argv, &n, "-X",
 	    l->artifacts != NULL ? slurm.fetcher : NULL)) < 0 ||
 	    (r = executor_argv_opt(argv, &n, "-F",
-	    l->artifacts != NULL ? l->artifact_names : NULL)) < 0) {
+	    l->artifacts != NULL ? l->artifact_names : NULL)) < 0 ||
+	    (r = executor_output_argv(l, argv, &n)) < 0) {
 		executor_argv_free(argv);
 		return (r);
 	}

@@ -46,6 +46,8 @@ db_errno(int rc)
 		return (-ENOMEM);
 	case SQLITE_CANTOPEN:
 		return (-ENOENT);
+	case SQLITE_FULL:
+		return (-ENOSPC);	/* the disk, not the database */
 	default:
 		return (-EIO);
 	}
@@ -182,6 +184,12 @@ db_errmsg(struct db *db)
 }
 
 int
+db_in_transaction(struct db *db)
+{
+	return (!sqlite3_get_autocommit(db->handle));
+}
+
+int
 db_begin(struct db *db)
 {
 	return (db_exec_sql(db, "BEGIN IMMEDIATE"));
@@ -251,7 +259,7 @@ db_stmt(struct db *db, const char *sql, sqlite3_stmt **ret)
 			break;
 	}
 	if (i == DB_STMT_CACHE_SIZE)
-		return (-ENOSPC);
+		return (-ENOBUFS);
 	rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &slot->st, NULL);
 	if (rc != SQLITE_OK) {

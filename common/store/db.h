@@ -78,9 +78,13 @@ int	db_query_json_list(struct db *db, const char *sql, json_t **ret,
 /* Step: 1 row, 0 done, negative errno on error. */
 int	db_step(sqlite3_stmt *st);
 
-/* Map an SQLite result code to 0 / -EBUSY / -EEXIST / -ENOENT / -EIO. */
+/* Map an SQLite result code to 0 / -EBUSY / -EEXIST / -ENOENT / -ENOSPC
+ * (SQLITE_FULL: the filesystem is full) / -EIO. */
 int	db_errno(int sqlite_rc);
 const char *db_errmsg(struct db *db);
+/* 0 once SQLite rolled a transaction back on its own (on SQLITE_FULL,
+ * for one), or none was begun. */
+int	db_in_transaction(struct db *db);
 sqlite3	*db_handle(struct db *db);
 
 /* Parse a JSON text column: new reference, NULL for SQL NULL or bad text. */

@@ -72,11 +72,16 @@ int	api_reply_empty(struct api_reply *rep, unsigned int status);
 int	api_reply_error(struct api_reply *rep, unsigned int status,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Map -errno to a status (ENOENT 404, EINVAL 400, EEXIST/ESTALE 409,
- * E2BIG 413, EBUSY 503, else 500) and reply with the message. */
+ * E2BIG 413, EBUSY 503, ENOSPC 507, else 500) and reply with the
+ * message; ENOSPC replies as api_reply_full. */
 int	api_reply_errno(struct api_reply *rep, int err, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	api_reply_clear(struct api_reply *rep);
 unsigned int api_errno_status(int err);
+/* 507 Insufficient Storage: the filesystem of the store is full. */
+int	api_reply_full(struct api_reply *rep);
+/* Where the store is, for api_reply_full; before any request. */
+void	api_reply_set_store(const char *db_path);
 
 /* A query argument, or NULL. */
 const char *api_query(const struct api_req *req, const char *key);

@@ -429,6 +429,7 @@ api_http_start(const struct conf *conf, struct bus *bus,
 		return (r);
 	}
 	conf_db_path(conf, h->db_path, sizeof(h->db_path));
+	api_reply_set_store(h->db_path);
 	h->mhd = api_http_mhd_start(h, flags);
 	if (h->mhd == NULL) {
 		log_err("Failed to listen on %s port %d%s", h->listen.fd >= 0 ?

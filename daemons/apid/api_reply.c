@@ -1,18 +1,32 @@
 /*
  * Building replies: JSON bodies with exactly "application/json" (the UI
  * compares the string), and errors as one plain-text line, the way
- * Singularity answers them.  Also the one errno -> HTTP status map.
+ * Singularity answers them.  Also the one errno -> HTTP status map, and
+ * the reply to a write the full disk refused (507, naming the store's
+ * filesystem).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "fs.h"
 
 #define API_CT_JSON	"application/json"
 #define API_CT_TEXT	"text/plain; charset=utf-8"
+
+/* The store, set once before the HTTP threads start. */
+static char	api_reply_store[PATH_MAX];
+
+void
+api_reply_set_store(const char *db_path)
+{
+	(void)snprintf(api_reply_store, sizeof(api_reply_store), "%s",
+	    db_path);
+}
 
 void
 api_reply_clear(struct api_reply *rep)
@@ -115,9 +129,22 @@ api_errno_status(int err)
 		return (413);
 	case -EBUSY:
 		return (503);
+	case -ENOSPC:
+		return (507);
 	default:
 		return (500);
 	}
+}
+
+int
+api_reply_full(struct api_reply *rep)
+{
+	char mount[PATH_MAX];
+
+	fs_mount_point(api_reply_store, mount, sizeof(mount));
+	return (api_reply_error(rep, 507, "No space left on the filesystem "
+	    "mounted on %s, which holds the store %s: nothing was changed; "
+	    "try again once there is space", mount, api_reply_store));
 }
 
 int
@@ -125,6 +152,10 @@ api_reply_errno(struct api_reply *rep, int err, const char *fmt, ...)
 {
 	va_list	ap;
 	int	r;
+
+	/* Which filesystem is full says more than the caller's words. */
+	if (err == -ENOSPC)
+		return (api_reply_full(rep));
 
 	va_start(ap, fmt);
 	r = api_reply_verror(rep, api_errno_status(err), fmt, ap);

@@ -742,6 +742,12 @@ api_sandbox_check_file(struct api_reply *rep, int fd, const char *given,
 	return (0);
 }
 
+/*
+ * Offsets are bytes of the file as it is now.  A task's stdout and
+ * stderr are rotated by its supervisor (renamed stdout.1, a new stdout
+ * begun): the live file starts again at 0 and a reader past its end
+ * gets empty chunks; what it missed is in stdout.1 (README, Task output).
+ */
 int
 api_sandbox_read(struct api_req *req, struct api_reply *rep)
 {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "api.h"
 #include "api_writer.h"
 #include "daemon.h"
@@ -71,6 +73,12 @@ api_writer_one(struct api_writer *w, struct api_write *x)
 	x->req->db = w->db;
 	x->rc = x->fn(x->req, x->rep, x->arg);
 	x->req->db = own;
+	/* A full disk, whatever words the handler found for it. */
+	if (x->rc == -ENOSPC || (x->rep->status >= 500 &&
+	    sqlite3_errcode(db_handle(w->db)) == SQLITE_FULL)) {
+		(void)api_reply_full(x->rep);
+		x->rc = -ENOSPC;
+	}
 	if (x->rc < 0 || x->rep->status >= 400) {
 		db_savepoint_rollback(w->db);
 		if (x->rc >= 0)
@@ -103,8 +111,17 @@ api_writer_run_batch(struct api_writer *w, struct api_write **batch, int n)
 		api_writer_fail(batch, n, r);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		api_writer_one(w, batch[i]);
+		/* SQLite rolled the whole batch back (SQLITE_FULL does):
+		 * none of it holds, and what follows must not run outside
+		 * a transaction, committed one by one behind a failure. */
+		if (!db_in_transaction(w->db)) {
+			api_writer_fail(batch, n, batch[i]->rc < 0 ?
+			    batch[i]->rc : -EIO);
+			return;
+		}
+	}
 	if ((r = db_commit(w->db)) < 0)
 		api_writer_fail(batch, n, r);
 }

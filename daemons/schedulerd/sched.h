@@ -37,6 +37,7 @@ struct sched {
 	int64_t				 next_reconcile;	/* ms, mono */
 	int64_t				 next_agents;	/* ms, mono */
 	int				 held;	/* this host takes no task */
+	int				 full;	/* nor room for a sandbox */
 	/* sched_event.c: the event channels and a burst's buffer.  The
 	 * local one always (launch workers report on it); the network one
 	 * with an executor whose tasks run elsewhere. */

@@ -22,6 +22,7 @@
 #include "db_machine.h"
 #include "db_request.h"
 #include "db_task.h"
+#include "fs.h"
 #include "log.h"
 #include "metrics.h"
 #include "sched.h"
@@ -29,6 +30,10 @@
 #include "task_id.h"
 
 #define SCHED_LAUNCH_BATCH	256
+/* Below this free on the sandboxes' filesystem no task is started: a
+ * sandbox, its files and the first output need some room. */
+#define SCHED_LAUNCH_MIN_FREE		(1024ULL * 1024)
+#define SCHED_LAUNCH_MIN_INODES		64
 #define SCHED_PORTS_MAX		64
 
 static const char *
@@ -389,6 +394,34 @@ sched_launch_held(struct sched *s, char **ret_exclude)
 }
 
 /*
+ * A full filesystem under the sandboxes holds every launch: the tasks
+ * stay pending (1) and start by themselves once there is room again,
+ * rather than each failing for a reason that is not its own.
+ */
+static int
+sched_launch_no_room(struct sched *s)
+{
+	char	mount[1024];
+	int	full;
+
+	if ((full = fs_short_of_space(s->sandbox_root, SCHED_LAUNCH_MIN_FREE,
+	    SCHED_LAUNCH_MIN_INODES)) < 0)
+		full = 0;	/* unsure (not made yet): launch as before */
+	if (full != s->full) {
+		fs_mount_point(s->sandbox_root, mount, sizeof(mount));
+		if (full)
+			log_warnx("No space left on the filesystem mounted on "
+			    "%s (sandboxes in %s): tasks wait until there is",
+			    mount, s->sandbox_root);
+		else
+			log_notice("Space again on the filesystem mounted on "
+			    "%s: launching tasks", mount);
+	}
+	s->full = full;
+	return (full);
+}
+
+/*
  * All due pending tasks in one transaction (one commit, not one per task),
  * then the launches.  A crash before the commit launches nothing; after
  * it, reconciliation finds rows whose supervisor never started.
@@ -402,7 +435,7 @@ sched_launch_due(struct sched *s)
 	size_t			 i, n = 0;
 	int			 rc;
 
-	if (sched_launch_held(s, &exclude)) {
+	if (sched_launch_no_room(s) || sched_launch_held(s, &exclude)) {
 		free(exclude);
 		return;
 	}

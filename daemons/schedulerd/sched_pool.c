@@ -117,6 +117,10 @@ sched_pool_run(void *arg, void *reporter, void *vjob)
 		.exclude = job->exclude,
 		.artifacts = job->artifacts,
 		.artifact_names = job->artifact_names,
+		.log_max_bytes = s->d->conf.task_log_max_bytes,
+		.log_keep = s->d->conf.task_log_keep,
+		.output = s->d->conf.task_output,
+		.journal_socket = s->d->conf.journal_socket,
 		.error = why, .error_len = sizeof(why),
 	};
 	int			 r = 0;

@@ -37,6 +37,8 @@
 #include "supervisor.h"
 
 #define SUPERVISOR_POLL_ERROR_MS	1000
+#define SUPERVISOR_JOURNAL_SOCKET	"/run/systemd/journal/socket"
+#define SUPERVISOR_POLL_FDS		(3 + SUPERVISOR_STREAMS)
 
 void
 supervisor_close_fds(unsigned int from, int cloexec)
@@ -121,8 +123,10 @@ supervisor_usage(void)
 	    "                       [-m memory_mb] [-v log_level] "
 	    "[-k key_file]\n"
 	    "                       [-N rack [-H node] [-p count:min-max]]\n"
-	    "                       [-X fetcher -F names] -- "
-	    "command [arg ...]\n");
+	    "                       [-X fetcher -F names] "
+	    "[-l log_max_bytes] [-K log_keep]\n"
+	    "                       [-o sandbox|journal|both -j socket "
+	    "-R request_id] -- command [arg ...]\n");
 }
 
 /* A limit: a finite number >= 0. */
@@ -137,6 +141,47 @@ supervisor_parse_limit(const char *s, double *ret)
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0)
 		return (-1);
 	*ret = v;
+	return (0);
+}
+
+/* -l: bytes >= 0; -K: 0..SUPERVISOR_KEEP_MAX. */
+static int
+supervisor_parse_count(const char *s, long long max, long long *ret)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return (-1);
+	*ret = v;
+	return (0);
+}
+
+/* Where the output goes: -l -K -o -j -R. */
+static int
+supervisor_parse_output(struct supervisor_output *o, const char *max,
+    const char *keep, const char *to)
+{
+	long long v = 0;
+
+	if (max != NULL && supervisor_parse_count(max, LLONG_MAX, &v) < 0)
+		return (-1);
+	o->max_bytes = v;
+	v = 0;
+	if (keep != NULL && supervisor_parse_count(keep, 100, &v) < 0)
+		return (-1);
+	o->keep = (int)v;
+	if (to != NULL && (o->to = supervisor_output_parse(to)) < 0)
+		return (-1);
+	if (o->journal_path == NULL)
+		o->journal_path = SUPERVISOR_JOURNAL_SOCKET;
+	/* The journal names the service: a request id, no blanks. */
+	if ((o->to & SUPERVISOR_OUTPUT_JOURNAL) && (o->request_id == NULL ||
+	    o->request_id[0] == '\0' || strpbrk(o->request_id, " \t\r\n") !=
+	    NULL))
+		return (-1);
 	return (0);
 }
 
@@ -158,6 +203,7 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 {
 	const char		*cpus = NULL, *mem = NULL, *level = NULL;
 	const char		*ports = NULL, *node = NULL;
+	const char		*log_max = NULL, *log_keep = NULL, *to = NULL;
 	const struct args_opt	 opts[] = {
 		{ 't', &sv->task_id, NULL }, { 's', &sv->sandbox, NULL },
 		{ 'e', &sv->events, NULL }, { 'u', &sv->user, NULL },
@@ -165,6 +211,9 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 		{ 'k', &sv->key_file, NULL }, { 'N', &sv->rack, NULL },
 		{ 'p', &ports, NULL }, { 'H', &node, NULL },
 		{ 'X', &sv->fetcher, NULL }, { 'F', &sv->fetching, NULL },
+		{ 'l', &log_max, NULL }, { 'K', &log_keep, NULL },
+		{ 'o', &to, NULL }, { 'j', &sv->output.journal_path, NULL },
+		{ 'R', &sv->output.request_id, NULL },
 	};
 	int			 lv = LOG_NOTICE;
 
@@ -172,6 +221,7 @@ supervisor_parse_args(struct supervisor *sv, int argc, char **argv)
 	    sizeof(opts[0]), &sv->argv) < 0 ||
 	    (cpus != NULL && supervisor_parse_limit(cpus, &sv->cpus) < 0) ||
 	    (mem != NULL && supervisor_parse_limit(mem, &sv->memory_mb) < 0) ||
+	    supervisor_parse_output(&sv->output, log_max, log_keep, to) < 0 ||
 	    (level != NULL && (lv = supervisor_parse_level(level)) < 0) ||
 	    (ports != NULL && (sv->rack == NULL ||
 	    supervisor_node_parse_ports(ports, &sv->ports) < 0)) ||
@@ -277,7 +327,7 @@ supervisor_setup(struct supervisor *sv, const sigset_t *mask)
 static void
 supervisor_loop(struct supervisor *sv)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[SUPERVISOR_POLL_FDS];
 
 	while (!supervisor_report_done(&sv->report) || sv->child > 0) {
 		/* Negative descriptors (none yet, or no more) are skipped. */
@@ -285,7 +335,9 @@ supervisor_loop(struct supervisor *sv)
 		pfd[1] = (struct pollfd){ .fd = sv->sigfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = sv->report.fd,
 		    .events = POLLIN };
-		if (poll(pfd, 3, supervisor_report_timeout(&sv->report)) < 0 &&
+		supervisor_output_poll(sv, &pfd[3]);
+		if (poll(pfd, SUPERVISOR_POLL_FDS,
+		    supervisor_report_timeout(&sv->report)) < 0 &&
 		    errno != EINTR) {
 			log_warn("Failed to wait for task %s", sv->task_id);
 			(void)poll(NULL, 0, SUPERVISOR_POLL_ERROR_MS);
@@ -294,6 +346,8 @@ supervisor_loop(struct supervisor *sv)
 		/* The exec before the exit: RUNNING comes before the end. */
 		if (pfd[0].revents != 0 && sv->exec_fd >= 0)
 			supervisor_child_exec_done(sv);
+		/* Output before the exit: the end event quotes stderr. */
+		supervisor_output_pump(sv, &pfd[3]);
 		if (pfd[1].revents != 0)
 			supervisor_signals(sv);
 		if (pfd[2].revents != 0)
@@ -309,6 +363,7 @@ supervisor_fini(struct supervisor *sv)
 
 	/* What of the swept group died meanwhile; init takes the rest. */
 	supervisor_child_reap(sv);
+	supervisor_output_close(sv);
 	if (sv->cg_made && (r = cgroup_task_remove(&sv->cg, sv->task_id)) < 0)
 		log_warnx("Failed to remove the cgroup of task %s: %s, "
 		    "ignoring", sv->task_id, strerror(-r));
@@ -331,6 +386,7 @@ main(int argc, char **argv)
 	supervisor_close_fds(EXECUTOR_LOCAL_LOCK_FD + 1, 0);
 	sv.dirfd = sv.sigfd = sv.exec_fd = -1;
 	sv.report.fd = sv.report.file = -1;
+	supervisor_output_init(&sv.output);
 	log_init("kerr-supervisor", LOG_NOTICE);
 	if (supervisor_parse_args(&sv, argc, argv) < 0)
 		return (2);

@@ -16,12 +16,14 @@
  * supervisor_report.c	recording events and delivering them
  * supervisor_node.c	as a cluster engine's task wrapper: where it runs
  * supervisor_fetch.c	the task's artifacts, by kerr-fetch, before the exec
+ * supervisor_output.c	the task's stdout and stderr: files, rotation, journal
  */
 #ifndef KERR_SUPERVISOR_H
 #define KERR_SUPERVISOR_H
 
 #include <sys/types.h>
 
+#include <poll.h>
 #include <stdint.h>
 
 #include "cgroup.h"
@@ -62,6 +64,43 @@ struct supervisor_report {
 	int			 pause_ms;	/* before the next resend */
 };
 
+/* Where the task's output goes (-o): bits. */
+#define SUPERVISOR_OUTPUT_SANDBOX	0x1
+#define SUPERVISOR_OUTPUT_JOURNAL	0x2
+#define SUPERVISOR_STREAMS		2	/* stdout, stderr */
+/* Longest journal line; a longer one is sent in parts (journald's own
+ * stream limit is 48 KiB). */
+#define SUPERVISOR_LINE_MAX		16384
+
+struct supervisor_stream {
+	const char		 *name;		/* the file: stdout, stderr */
+	int			  priority;	/* of its journal lines */
+	int			  pipe[2];	/* [0] ours, [1] the task's */
+	int			  grown;	/* made big once it filled */
+	int			  file;		/* the live file, -1 none */
+	long long		  size;		/* of it, as we wrote it */
+	unsigned long long	  dropped;	/* bytes lost, not yet said */
+	int			  drop_errno;	/* why */
+	char			 *line;		/* journal: the line so far */
+	size_t			  line_len;
+};
+
+struct supervisor_output {
+	int			  to;		/* SUPERVISOR_OUTPUT_* */
+	long long		  max_bytes;	/* -l; 0: never rotated */
+	int			  keep;		/* -K: rotated files kept */
+	const char		 *journal_path;	/* -j */
+	const char		 *request_id;	/* -R */
+	int			  sandbox_fd;
+	uid_t			  uid;		/* the sandbox's owner: */
+	gid_t			  gid;		/* the task user */
+	int			  journal_fd;
+	int			  journal_errno; /* last send's, 0 when sent */
+	int			  null_fd;	/* where lost bytes go */
+	char			  stderr_tail[256]; /* its last journal line */
+	struct supervisor_stream  streams[SUPERVISOR_STREAMS];
+};
+
 struct supervisor {
 	/* The command line (executor_local.h). */
 	const char		 *task_id;
@@ -93,6 +132,7 @@ struct supervisor {
 	char			  host[TASK_EVENT_HOST_MAX];
 	char			  placed_ports[TASK_EVENT_PORTS_MAX];
 	struct supervisor_report  report;
+	struct supervisor_output  output;
 };
 
 /* supervisor.c */
@@ -138,6 +178,27 @@ int	supervisor_fetch_open(const struct supervisor *sv, int *program);
 /* Run kerr-fetch on list; 0, or -1 with the one-line cause in why. */
 int	supervisor_fetch_run(const struct supervisor *sv, int list, int program,
 	    char *why, size_t len);
+
+/* supervisor_output.c */
+/* -o: SUPERVISOR_OUTPUT_* bits of sandbox, journal or both; -1. */
+int	supervisor_output_parse(const char *s);
+void	supervisor_output_init(struct supervisor_output *o);
+/* The files and the pipes, before the fork; -errno when the task cannot
+ * run (a file that cannot be created now is retried later). */
+int	supervisor_output_open(struct supervisor *sv);
+/* In the child: the pipes as its stdout and stderr; -1 errno. */
+int	supervisor_output_child(const struct supervisor *sv);
+/* In the parent after the fork: the task's ends closed. */
+void	supervisor_output_started(struct supervisor *sv);
+/* SUPERVISOR_STREAMS poll entries (fd -1 once a pipe is closed). */
+void	supervisor_output_poll(const struct supervisor *sv,
+	    struct pollfd *pfd);
+/* Move what the pipes polled readable hold, a bounded share each. */
+void	supervisor_output_pump(struct supervisor *sv,
+	    const struct pollfd *pfd);
+/* Everything the pipes hold now, without waiting for more. */
+void	supervisor_output_drain(struct supervisor *sv);
+void	supervisor_output_close(struct supervisor *sv);
 
 /* supervisor_report.c */
 /* The events file and the channel; -errno when the channel cannot be

@@ -8,6 +8,7 @@
  * and exec; what it does there (the user lookup above all) costs the
  * long-lived supervisor no memory.
  */
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -157,26 +158,9 @@ supervisor_child_user(const struct supervisor *sv, int errfd,
 	return (1);
 }
 
-/* stdout or stderr: the file in the sandbox, the task user's. */
+/* stdin on /dev/null; stdout and stderr our pipes (supervisor_output.c). */
 static int
-supervisor_child_output(const struct supervisor_user *u, const char *name,
-    int target)
-{
-	int fd, r = 0;
-
-	fd = open(name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
-	if (fd < 0)
-		return (-1);
-	if ((u != NULL && fchown(fd, u->uid, u->gid) != 0) ||
-	    dup2(fd, target) < 0)
-		r = -1;
-	(void)close(fd);
-	return (r);
-}
-
-static int
-supervisor_child_stdio(const struct supervisor_user *u)
+supervisor_child_stdio(const struct supervisor *sv)
 {
 	int fd, r = 0;
 
@@ -185,9 +169,7 @@ supervisor_child_stdio(const struct supervisor_user *u)
 	if (dup2(fd, STDIN_FILENO) < 0)
 		r = -1;
 	(void)close(fd);
-	if (r == 0 && (supervisor_child_output(u, "stdout",
-	    STDOUT_FILENO) < 0 || supervisor_child_output(u, "stderr",
-	    STDERR_FILENO) < 0))
+	if (r == 0 && supervisor_output_child(sv) < 0)
 		r = -1;
 	return (r);
 }
@@ -198,6 +180,23 @@ supervisor_child_identity(const struct supervisor_user *u)
 	if (setgroups(u->ngroups, u->groups) != 0 || setgid(u->gid) != 0 ||
 	    setuid(u->uid) != 0)
 		return (-1);
+	return (0);
+}
+
+/*
+ * The command dies with us (set after the switch of user, which clears
+ * it): a supervisor that is gone is a task reported lost and replaced,
+ * and its output would have nowhere to go.  We may be gone already.
+ */
+static int
+supervisor_child_die_with(pid_t supervisor)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L) != 0)
+		return (-1);
+	if (getppid() != supervisor) {
+		errno = ESRCH;
+		return (-1);
+	}
 	return (0);
 }
 
@@ -240,12 +239,16 @@ supervisor_child_exec(const struct supervisor *sv, int errfd)
 		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_CHDIR,
 		    errno);
 	switch_user = supervisor_child_user(sv, errfd, &u);
-	if (supervisor_child_stdio(switch_user ? &u : NULL) < 0)
+	if (supervisor_child_stdio(sv) < 0)
 		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_STDIO,
 		    errno);
 	if (switch_user && supervisor_child_identity(&u) < 0)
 		supervisor_child_fail_step(sv, errfd, SUPERVISOR_CHILD_USER,
 		    errno);
+	if (supervisor_child_die_with(sv->report.pid) < 0)
+		supervisor_child_fail(errfd, SUPERVISOR_REASON_FAILED,
+		    "Failed to tie the command to its supervisor: %s",
+		    strerror(errno));
 	/* Ours (the channel, the journal, the log): not the task's. */
 	supervisor_close_fds(STDERR_FILENO + 1, 1);
 	if (list >= 0 && supervisor_fetch_run(sv, list, program, why,
@@ -273,6 +276,11 @@ supervisor_child_start(struct supervisor *sv)
 	if (sv->stop)
 		return (supervisor_exit_early(sv, "TASK_KILLED",
 		    SUPERVISOR_REASON_KILLED_EARLY, "Killed"));
+	if ((err = supervisor_output_open(sv)) < 0)
+		return (supervisor_exit_early(sv, "TASK_FAILED",
+		    SUPERVISOR_REASON_FAILED, "Failed to start '%s': %s: %s",
+		    sv->argv[0], supervisor_child_steps[SUPERVISOR_CHILD_STDIO],
+		    strerror(-err)));
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return (supervisor_exit_early(sv, "TASK_FAILED",
 		    SUPERVISOR_REASON_FAILED, "Failed to start '%s': pipe: %s",
@@ -283,6 +291,7 @@ supervisor_child_start(struct supervisor *sv)
 	}
 	err = errno;
 	(void)close(p[1]);
+	supervisor_output_started(sv);
 	if (pid < 0) {
 		(void)close(p[0]);
 		return (supervisor_exit_early(sv, "TASK_FAILED",
@@ -344,6 +353,8 @@ supervisor_child_ended(struct supervisor *sv, int status)
 	if (kill(-pgid, SIGKILL) != 0 && errno != ESRCH)
 		log_warn("Failed to kill what is left of task %s",
 		    sv->task_id);
+	/* What the group wrote, in the files before the end is told. */
+	supervisor_output_drain(sv);
 	if (sv->ended)
 		return;
 	supervisor_exit_outcome(sv, status, &e);

@@ -46,8 +46,8 @@ supervisor_exit_signame(int sig, char *buf, size_t len)
 }
 
 /*
- * The last non-empty line the task wrote to its stderr file, cut to fit
- * len; "" when there is none.  Shells exit 126 or 127 when the command
+ * The last non-empty line the task wrote to its stderr file (with the
+ * journal alone, to the journal), cut to fit len; "" when there is none.  Shells exit 126 or 127 when the command
  * cannot run at all and explain why only there ("sh: 1: /x: Permission
  * denied"), so the task's status message repeats it.
  */
@@ -61,7 +61,8 @@ supervisor_exit_stderr_tail(const struct supervisor *sv, char *buf,
 	off_t	 size;
 	int	 fd;
 
-	buf[0] = '\0';
+	/* With the journal alone, the last line that went there. */
+	(void)snprintf(buf, len, "%s", sv->output.stderr_tail);
 	if (snprintf(path, sizeof(path), "%s/stderr", sv->sandbox) >=
 	    (int)sizeof(path) ||
 	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
@@ -73,6 +74,7 @@ supervisor_exit_stderr_tail(const struct supervisor *sv, char *buf,
 	(void)close(fd);
 	if (n <= 0)
 		return;
+	buf[0] = '\0';
 	tail[n] = '\0';
 	end = tail + n;
 	while (end > tail && (end[-1] == '\n' || end[-1] == '\r'))

@@ -29,6 +29,8 @@ Suite	*listen_suite(void);
 Suite	*ui_serve_suite(void);
 Suite	*cli_suite(void);
 Suite	*metrics_suite(void);
+Suite	*output_suite(void);
+Suite	*disk_full_suite(void);
 
 int
 main(void)
@@ -38,7 +40,8 @@ main(void)
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
 		incremental_suite, webhooks_suite, artifacts_suite, auth_suite,
-		listen_suite, ui_serve_suite, cli_suite, metrics_suite, NULL
+		listen_suite, ui_serve_suite, cli_suite, metrics_suite,
+		output_suite, disk_full_suite, NULL
 	};
 	int r;
 

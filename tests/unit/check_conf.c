@@ -371,6 +371,47 @@ START_TEST(test_conf_port_range_order)
 }
 END_TEST
 
+/* task_log_max_mb takes decimals, kept in bytes; task_output a word. */
+START_TEST(test_conf_task_output)
+{
+	struct conf	 c;
+	char		 path[64], err[512];
+
+	conf_defaults(&c);
+	ck_assert_int_eq(c.task_log_max_bytes, 100LL * 1048576);
+	ck_assert_int_eq(c.task_log_keep, 3);
+	ck_assert_str_eq(c.task_output, "sandbox");
+	ck_assert_str_eq(c.journal_socket, "/run/systemd/journal/socket");
+	ck_assert_int_eq(check_conf_load("[executor]\n"
+	    "task_log_max_mb = 0.5\ntask_log_keep = 0\ntask_output = both\n"
+	    "journal_socket = /tmp/j.sock\n",
+	    &c, path, sizeof(path), err, sizeof(err)), 0);
+	ck_assert_int_eq(c.task_log_max_bytes, 524288);
+	ck_assert_int_eq(c.task_log_keep, 0);
+	ck_assert_str_eq(c.task_output, "both");
+	ck_assert_str_eq(c.journal_socket, "/tmp/j.sock");
+	ck_assert_int_eq(check_conf_load("[executor]\ntask_log_max_mb = 0\n",
+	    &c, path, sizeof(path), err, sizeof(err)), 0);
+	ck_assert_int_eq(c.task_log_max_bytes, 0);
+
+	ck_assert_int_eq(check_conf_load("[executor]\n"
+	    "task_log_max_mb = 0.0001\n",
+	    &c, path, sizeof(path), err, sizeof(err)), -EINVAL);
+	check_conf_assert_err(err, path, ":2: task_log_max_mb must be 0 or "
+	    "between 0.001 and 1048576\n");
+	ck_assert_int_eq(check_conf_load("[executor]\n"
+	    "task_log_max_mb = 10MB\n",
+	    &c, path, sizeof(path), err, sizeof(err)), -EINVAL);
+	check_conf_assert_err(err, path, ":2: invalid number '10MB' for "
+	    "task_log_max_mb\n");
+	ck_assert_int_eq(check_conf_load("[executor]\n"
+	    "task_output = syslog\n",
+	    &c, path, sizeof(path), err, sizeof(err)), -EINVAL);
+	check_conf_assert_err(err, path, ":2: task_output must be sandbox, "
+	    "journal or both, not 'syslog'\n");
+}
+END_TEST
+
 START_TEST(test_conf_missing_file)
 {
 	struct conf	 c;
@@ -545,6 +586,7 @@ conf_suite(void)
 		FIXTURE_TEST(test_conf_all_errors_reported),
 		FIXTURE_TEST(test_conf_range_limits),
 		FIXTURE_TEST(test_conf_port_range_order),
+		FIXTURE_TEST(test_conf_task_output),
 		FIXTURE_TEST(test_conf_missing_file),
 		FIXTURE_TEST(test_conf_small_errbuf),
 		FIXTURE_TEST(test_conf_derived_paths),

@@ -463,10 +463,10 @@ START_TEST(test_supervisor_cluster_node)
 END_TEST
 
 /* A wrong command line: status 2 and no events, nothing to report to. */
-START_TEST(test_supervisor_usage)
+/* Exit status 2, the usage line, for argv (argv[0] set here). */
+static void
+check_supervisor_refused(char **argv)
 {
-	char				*argv[] = { NULL, "-t", "x", "-s",
-					    "/tmp", "--", "true", NULL };
 	posix_spawn_file_actions_t	 fa;
 	pid_t				 pid;
 	int				 status;
@@ -481,6 +481,58 @@ START_TEST(test_supervisor_usage)
 	(void)posix_spawn_file_actions_destroy(&fa);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+}
+
+START_TEST(test_supervisor_usage)
+{
+	char	*no_events[] = { NULL, "-t", "x", "-s", "/tmp", "--", "true",
+		    NULL };
+	char	*bad_output[] = { NULL, "-t", "x", "-s", "/tmp", "-e", "e",
+		    "-o", "syslog", "-R", "web", "--", "true", NULL };
+	char	*journal_unnamed[] = { NULL, "-t", "x", "-s", "/tmp", "-e",
+		    "e", "-o", "journal", "--", "true", NULL };
+	char	*bad_max[] = { NULL, "-t", "x", "-s", "/tmp", "-e", "e",
+		    "-l", "-1", "--", "true", NULL };
+	char	*bad_keep[] = { NULL, "-t", "x", "-s", "/tmp", "-e", "e",
+		    "-K", "101", "--", "true", NULL };
+
+	check_supervisor_refused(no_events);
+	check_supervisor_refused(bad_output);
+	check_supervisor_refused(journal_unnamed);
+	check_supervisor_refused(bad_max);
+	check_supervisor_refused(bad_keep);
+}
+END_TEST
+
+/* task_log_keep = 0: the live file alone, what came after the last
+ * rotation; the command's end waits for its last bytes. */
+START_TEST(test_supervisor_rotation_keep_none)
+{
+	static char		*argv[] = { "seq", "1000", NULL };
+	struct check_task	 t;
+	struct executor_launch	 l;
+	char			 path[PATH_MAX], *out;
+	int			 r = 1;
+
+	executor_harness_listen();
+	executor_harness_prepare(&t, "rotnone");
+	executor_harness_fill(&t, &l, argv, executor_harness_path_env, NULL,
+	    0);
+	l.log_max_bytes = 1000;
+	l.log_keep = 0;
+	executor_local.launch(&l, 1, &r);
+	ck_assert_int_eq(r, 0);
+	executor_harness_run(&t);
+	executor_harness_states(&t, "TASK_STARTING TASK_RUNNING "
+	    "TASK_FINISHED");
+	/* 3893 bytes: three files of 1000 came and went. */
+	out = executor_harness_sandbox_file(&t, "stdout");
+	ck_assert_uint_eq(strlen(out), 893);
+	ck_assert_str_eq(out + 893 - 14, "\n998\n999\n1000\n");
+	free(out);
+	snprintf(path, sizeof(path), "%s/stdout.1", t.sandbox);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
 
@@ -664,6 +716,7 @@ supervisor_suite(void)
 	tcase_add_test(tc, test_supervisor_memory_limit);
 	tcase_add_test(tc, test_supervisor_sweep_group);
 	tcase_add_test(tc, test_supervisor_usage);
+	tcase_add_test(tc, test_supervisor_rotation_keep_none);
 
 	tc = executor_harness_tcase(s, "slow");
 	tcase_set_tags(tc, "slow");
