@@ -81,6 +81,10 @@ db_set_pragmas(struct db *db, const struct db_options *opt)
 {
 	int r, waited_ms;
 
+	/* Before journal_mode: a new file takes auto_vacuum only before its
+	 * first page is written (db_space.c); an older file ignores it. */
+	if ((r = db_exec_sql(db, "PRAGMA auto_vacuum=INCREMENTAL")) < 0)
+		return (r);
 	/*
 	 * Switching a new file to WAL needs an exclusive lock, and SQLite
 	 * does not call the busy handler for it: when several daemons

@@ -29,6 +29,24 @@ int	db_schema_migrate(struct db *db);
 int	db_schema_version(struct db *db, int *ret_version);
 extern const int db_schema_current;
 
+/* The store's room on disk (db_space.c). */
+struct db_space {
+	int64_t	page_count;		/* the file, in pages */
+	int64_t	free_pages;		/* on the free list, to give back */
+	int64_t	page_size;		/* bytes */
+	int	incremental;		/* auto_vacuum = INCREMENTAL */
+};
+int	db_space_get(struct db *db, struct db_space *ret);
+/* A file made before auto_vacuum = INCREMENTAL takes it with one full
+ * VACUUM (the whole file rewritten; writers wait): *ret_converted says
+ * whether that ran.  0 or negative errno. */
+int	db_space_convert(struct db *db, int *ret_converted);
+/* Give up to pages free pages back to the filesystem, outside any
+ * transaction; *ret_freed the bytes the file shrank by. */
+int	db_space_vacuum_step(struct db *db, int pages, int64_t *ret_freed);
+/* A passive WAL checkpoint, so that a truncation reaches the file. */
+int	db_space_checkpoint(struct db *db);
+
 /* Transactions.  db_begin is BEGIN IMMEDIATE: a writer takes the lock up
  * front, so busy_timeout applies instead of a deadlock-style SQLITE_BUSY. */
 int	db_begin(struct db *db);
