@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "daemon.h"
+#include "cleaner_retention.h"
 #include "db_request.h"
 #include "db_state.h"
 #include "executor.h"
@@ -26,6 +27,7 @@ struct cleaner {
 	json_t				*kills;		/* to send after
 							   the commit */
 	struct cleaner_webhooks		*hooks;		/* webhook workers */
+	struct cleaner_retention	 retention;	/* its thread */
 };
 
 /* The daemon_role of cleanerd (arg: a zeroed struct cleaner): start,

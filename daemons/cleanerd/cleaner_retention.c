@@ -1,0 +1,193 @@
+/*
+ * The retention thread (cleaner_retention.h): a loop that, every
+ * retention_check_seconds, starts a sandbox sweep and a history purge
+ * unless one is still going, and between checks steps whichever is due,
+ * sleeping on a condition variable until the next is (or until stop).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "cleaner_retention.h"
+#include "daemon.h"
+#include "log.h"
+
+/* The pause after a purge step: twice what it took, and at least this,
+ * so the purge never takes more than a third of a core and the API's
+ * writers find the lock free between steps. */
+#define CLEANER_RETENTION_PAUSE_MIN_MS	5
+
+static int64_t
+cleaner_retention_min(int64_t a, int64_t b)
+{
+	return (a < b ? a : b);
+}
+
+static int
+cleaner_retention_stopping(struct cleaner_retention *rt)
+{
+	int stopping;
+
+	(void)pthread_mutex_lock(&rt->lock);
+	stopping = rt->stopping;
+	(void)pthread_mutex_unlock(&rt->lock);
+	return (stopping);
+}
+
+/* Sleep until the monotonic ms `until`; 1 when asked to stop. */
+static int
+cleaner_retention_sleep(struct cleaner_retention *rt, int64_t until)
+{
+	struct timespec	ts;
+	int		stopping;
+
+	ts.tv_sec = (time_t)(until / 1000);
+	ts.tv_nsec = (long)(until % 1000) * 1000000L;
+	(void)pthread_mutex_lock(&rt->lock);
+	if (!rt->stopping)
+		(void)pthread_cond_timedwait(&rt->wake, &rt->lock, &ts);
+	stopping = rt->stopping;
+	(void)pthread_mutex_unlock(&rt->lock);
+	return (stopping);
+}
+
+static void
+cleaner_retention_check(struct cleaner_retention *rt, int64_t now)
+{
+	rt->next_check = now + (int64_t)rt->conf->retention_check_seconds *
+	    1000;
+	if (!rt->sweeping && rt->rootfd >= 0) {
+		cleaner_sandbox_begin(rt);
+		rt->next_removal = now;
+	}
+	if (!rt->purging && !rt->vacuuming) {
+		cleaner_purge_begin(rt);
+		rt->next_purge = now;
+	}
+}
+
+/* The purge's step if due, then its pause. */
+static void
+cleaner_retention_purge(struct cleaner_retention *rt, int64_t now)
+{
+	int64_t	took, pause;
+
+	if ((!rt->purging && !rt->vacuuming) || now < rt->next_purge)
+		return;
+	(void)cleaner_purge_step(rt);
+	took = clock_mono_ms() - now;
+	rt->busy_ms += took;
+	pause = 2 * took;
+	if (pause < CLEANER_RETENTION_PAUSE_MIN_MS)
+		pause = CLEANER_RETENTION_PAUSE_MIN_MS;
+	rt->next_purge = clock_mono_ms() + pause;
+}
+
+static void *
+cleaner_retention_main(void *arg)
+{
+	struct cleaner_retention	*rt = arg;
+	int64_t				 now, until;
+
+	cleaner_purge_convert(rt);
+	rt->next_check = clock_mono_ms();
+	for (;;) {
+		now = clock_mono_ms();
+		if (now >= rt->next_check)
+			cleaner_retention_check(rt, now);
+		if (rt->sweeping && now >= rt->next_removal &&
+		    cleaner_sandbox_step(rt) == 0)
+			rt->sweeping = 0;
+		cleaner_retention_purge(rt, clock_mono_ms());
+		until = rt->next_check;
+		if (rt->sweeping)
+			until = cleaner_retention_min(until, rt->next_removal);
+		if (rt->purging || rt->vacuuming)
+			until = cleaner_retention_min(until, rt->next_purge);
+		if (until > clock_mono_ms() ?
+		    cleaner_retention_sleep(rt, until) :
+		    cleaner_retention_stopping(rt))
+			break;
+	}
+	return (NULL);
+}
+
+static int
+cleaner_retention_sync_init(struct cleaner_retention *rt)
+{
+	pthread_condattr_t	ca;
+	int			r;
+
+	if ((r = pthread_condattr_init(&ca)) != 0)
+		return (-r);
+	r = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (r == 0)
+		r = pthread_cond_init(&rt->wake, &ca);
+	(void)pthread_condattr_destroy(&ca);
+	if (r != 0)
+		return (-r);
+	if ((r = pthread_mutex_init(&rt->lock, NULL)) != 0) {
+		(void)pthread_cond_destroy(&rt->wake);
+		return (-r);
+	}
+	return (0);
+}
+
+int
+cleaner_retention_start(struct cleaner_retention *rt, const struct conf *conf)
+{
+	int r;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->conf = conf;
+	rt->rootfd = rt->trashfd = -1;
+	if ((r = daemon_db_open(conf, &rt->db)) < 0) {
+		log_err("Failed to open the store for retention: %s",
+		    strerror(-r));
+		return (-1);
+	}
+	/* Without a sandbox root the purge still runs. */
+	if ((r = cleaner_sandbox_open(rt)) < 0)
+		log_warnx("Failed to open the sandbox root '%s': %s, no "
+		    "sandbox will be removed", rt->root, strerror(-r));
+	if ((r = cleaner_retention_sync_init(rt)) < 0) {
+		log_err("Failed to set up the retention thread: %s",
+		    strerror(-r));
+		goto fail;
+	}
+	if ((r = pthread_create(&rt->thread, NULL, cleaner_retention_main,
+	    rt)) != 0) {
+		log_err("Failed to start the retention thread: %s",
+		    strerror(r));
+		(void)pthread_cond_destroy(&rt->wake);
+		(void)pthread_mutex_destroy(&rt->lock);
+		goto fail;
+	}
+	rt->started = 1;
+	return (0);
+fail:
+	cleaner_sandbox_close(rt);
+	db_close(rt->db);
+	rt->db = NULL;
+	return (-1);
+}
+
+void
+cleaner_retention_stop(struct cleaner_retention *rt)
+{
+	if (!rt->started)
+		return;
+	(void)pthread_mutex_lock(&rt->lock);
+	rt->stopping = 1;
+	(void)pthread_cond_signal(&rt->wake);
+	(void)pthread_mutex_unlock(&rt->lock);
+	(void)pthread_join(rt->thread, NULL);
+	(void)pthread_cond_destroy(&rt->wake);
+	(void)pthread_mutex_destroy(&rt->lock);
+	db_purge_run_free(&rt->purge);
+	cleaner_sandbox_close(rt);
+	db_close(rt->db);
+	rt->db = NULL;
+	rt->started = 0;
+}
