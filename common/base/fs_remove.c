@@ -24,7 +24,8 @@ struct fs_remove {
 	int	 topfd;		/* the directory being emptied */
 	dev_t	 dev;		/* its filesystem */
 	int64_t	 entries;	/* removed so far */
-	unsigned deep;		/* subtrees moved up */
+	unsigned deep;		/* subtrees moved up, this round */
+	unsigned moved;		/* ever: names them uniquely */
 };
 
 static int	fs_remove_at(struct fs_remove *, int, const char *, int);
@@ -80,8 +81,9 @@ fs_remove_defer(struct fs_remove *rm, int parentfd, const char *name)
 {
 	char	up[64];
 
+	rm->deep++;
 	(void)snprintf(up, sizeof(up), ".deep-%ld-%u", (long)getpid(),
-	    rm->deep++);
+	    rm->moved++);
 	return (renameat(parentfd, name, rm->topfd, up) == 0 ? 0 : -errno);
 }
 

@@ -19,6 +19,7 @@ Suite	*healthcheck_suite(void);
 Suite	*json_filter_suite(void);
 Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
+Suite	*purge_suite(void);
 Suite	*readme_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
@@ -45,7 +46,7 @@ main(void)
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
-		task_search_suite, task_stats_suite, webhook_suite,
+		task_search_suite, task_stats_suite, webhook_suite, purge_suite,
 		readme_suite, NULL
 	};
 
