@@ -24,6 +24,7 @@ Suite	*history_search_suite(void);
 Suite	*incremental_suite(void);
 Suite	*webhooks_suite(void);
 Suite	*artifacts_suite(void);
+Suite	*retention_suite(void);
 
 int
 main(void)
@@ -32,7 +33,8 @@ main(void)
 		foundation_suite, requests_suite, deploys_suite,
 		sandbox_suite, cleaner_suite, jobs_suite, pipeline_suite,
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
-		incremental_suite, webhooks_suite, artifacts_suite, NULL
+		incremental_suite, webhooks_suite, artifacts_suite,
+		retention_suite, NULL
 	};
 	int r;
 
