@@ -6,7 +6,7 @@
 # phase is running when Ctrl-C or a failure comes; its sections (helpers,
 # cleanup, setup, ceilings, kerr, scale, Slurm, report) read top to bottom.
 #
-# usage: bench/run.sh [BUILD_DIR]        (what `make bench` runs)
+# usage: bench/run.sh [BUILD_DIR [PARTS]]  (what `make bench` runs)
 #
 # Builds the small C programs in bench/, measures the ceilings (libmicrohttpd,
 # SQLite, raw task launch and kill), starts kerr on a temporary state
@@ -19,7 +19,10 @@
 #
 # Environment:
 #   KERR_BENCH_QUICK=1       short runs (a smoke test; the figures are noisy)
-#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,slurm
+#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,purge,slurm
+#                            (also as a second argument: bench/run.sh build
+#                            purge); a partial run writes its table to
+#                            results/<parts>.md and .json, not latest.*
 #   KERR_BENCH_DB_DIR=DIR    where the SQLite files go (default /var/tmp, a
 #                            disk: durable writes only cost something there)
 #   KERR_BENCH_KEEP=1        keep the temporary directories (daemon logs)
@@ -36,13 +39,22 @@ T_START=$(date +%s)
 BUDGET_S=570			# stop starting optional parts past this
 
 QUICK=${KERR_BENCH_QUICK:-}
-ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,slurm}
+ALL_PARTS=ceilings,kerr,scale,purge,slurm
+ONLY=${2:-${KERR_BENCH_ONLY:-$ALL_PARTS}}
+# A partial run keeps the full run's latest.md.
+if [ "$ONLY" = "$ALL_PARTS" ]; then
+	RESULT_NAME=latest
+else
+	RESULT_NAME=$(printf '%s' "$ONLY" | tr ',' '-')
+fi
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
 	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
+	PURGE_MS=3000
 else
 	WRK_S=5; SHORT_MS=3000; SCALE_ROWS=1000000; SLURM_JOBS=200
 	IDLE_N=50; MANY_N=2000; MANY_IDLE_MS=20000; RUNS_MS=20000
+	PURGE_MS=15000
 fi
 IDLE_GAP_MS=100			# quiet before each idle deploy
 RUNS_RATE=500			# on-demand runs per second, sustained
@@ -56,8 +68,11 @@ DEPLOY_REQS=8			# kerr caps instances at 25 per request:
 DEPLOY_INST=25			# 8 x 25 = 200 tasks deployed at once
 HIST_REQS=100			# history rows go round-robin to this many
 HIST_ID=bench-r-000042		# the request whose history is read
+PURGE_ROWS=${KERR_BENCH_PURGE_ROWS:-}	# default: SCALE_ROWS
+PURGE_WAIT_S=900		# longest wait for the purge to finish
 
 CHILD=""			# the foreground job, if any
+PURGE_MODE=off			# the history purge in kerr's config
 CEIL_PID=""
 CG_DIR=""			# the cgroup ceiling's directory while it runs
 KPIDS=""
@@ -466,6 +481,11 @@ kerr_conf() {
 	[apid]
 	port = $KPORT
 	EOF
+	# No history purge but in the purge run (kerr_conf_purge): the scale
+	# run's rows are a month old and would go by the shipped defaults.
+	printf '[cleanerd]\ntask_history_keep_days = %s\n' \
+	    "$( [ "$PURGE_MODE" = on ] && echo 1 || echo 0)" >> "$KCONF"
+	printf 'task_history_keep_per_request = 0\ndeploy_history_keep_per_request = 0\nrequest_history_keep_per_request = 0\n' >> "$KCONF"
 }
 
 kerr_start() {
@@ -744,6 +764,110 @@ kerr_scale() {
 	kerr_stop
 }
 
+
+# ---- history purge ----
+
+# kerr_conf with the history purge "on" (every history row, all 30 days
+# old, by age) or "off".
+kerr_conf_purge() {
+	PURGE_MODE=$1
+	kerr_conf
+}
+
+# A finished task to copy history rows from, made for the purpose when
+# the kerr phase did not leave one.
+purge_template() {
+	local api=http://127.0.0.1:$KPORT/singularity/v1 i
+	HIST_TPL=$(sqlite3 "$KDB" "SELECT task_id FROM tasks WHERE active = 0
+	    AND request_id NOT LIKE 'bench-r-%' ORDER BY started_at LIMIT 1")
+	[ -n "$HIST_TPL" ] && return 0
+	curl -sf -XPOST "$api/requests" -H 'Content-Type: application/json' \
+	    -d '{"id":"bench-tpl","requestType":"RUN_ONCE"}' > /dev/null &&
+	curl -sf -XPOST "$api/requests/request/bench-tpl/deploy" \
+	    -H 'Content-Type: application/json' \
+	    -d '{"id":"d1","requestId":"bench-tpl","command":"true"}' \
+	    > /dev/null || return 1
+	for i in $(seq 1 100); do
+		HIST_TPL=$(sqlite3 "$KDB" "SELECT task_id FROM tasks WHERE
+		    request_id = 'bench-tpl' AND active = 0 LIMIT 1")
+		[ -n "$HIST_TPL" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# GET /requests/request/{id} on one connection for PURGE_MS: sets VAR.
+purge_measure() {	# purge_measure VAR
+	local f=$WORK/out/kc p=/singularity/v1/requests/request/$HIST_ID
+	kc get "$p" 2000 20 > /dev/null 2>&1	# warm the caches
+	runw "$f" "$KCLIENT" "$KPORT" get "$p" "$PURGE_MS" 100000000
+	printf -v "$1" '%s' "$(grep '^BENCH' "$f")"
+	say "  p50 $(kv "${!1}" p50_us) us p99 $(kv "${!1}" p99_us) us ($(kv "${!1}" requests) GETs)"
+}
+
+db_bytes() { sqlite3 "$KDB" "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"; }
+
+kerr_purge() {
+	local rows have t0 left line i from
+	rows=${PURGE_ROWS:-$SCALE_ROWS}
+	kerr_stop
+	kerr_conf_purge off
+	kerr_start || return 0
+	have=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE request_id LIKE 'bench-r-%' AND active = 0")
+	if [ "${have:-0}" -lt "$rows" ]; then
+		purge_template || { note "- no finished task to copy history rows from: the purge run is skipped."; return 0; }
+		# The request read during the purge, if the kerr phase made none.
+		curl -sf -XPOST "http://127.0.0.1:$KPORT/singularity/v1/requests" \
+		    -H 'Content-Type: application/json' \
+		    -d "{\"id\":\"$HIST_ID\"}" > /dev/null
+		kerr_stop
+		say "loading history up to $rows rows (daemons stopped)"
+		load_history "$have" "$rows" || { note "- loading history failed"; return 0; }
+		kerr_start || return 0
+	fi
+	PURGE_N=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE active = 0")
+	PURGE_UPD=$(sqlite3 "$KDB" "SELECT count(*) FROM task_updates")
+	PURGE_BEFORE=$(db_bytes)
+	PURGE_FILE_BEFORE=$(stat -c %s "$KDB")
+	say "kerr: GET /requests/request/$HIST_ID, $PURGE_N history rows, no purge"
+	# Past the start-up scans of the daemons: idle means idle.
+	sleep 5
+	purge_measure K_PURGE_IDLE
+	kerr_phase_end "the purge run, idle"
+	kerr_stop
+	kerr_conf_purge on
+	from=$(( $(wc -l < "$WORK/logs/cleanerd.log") + 1 ))
+	kerr_start || return 0
+	t0=$(date +%s%N)
+	say "kerr: the same during the purge of $PURGE_N finished tasks"
+	purge_measure K_PURGE_DURING
+	left=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE active = 0")
+	[ "${left:-0}" -gt 0 ] ||
+	    note "- The purge ended before the ${PURGE_MS} ms of GETs did: part of them ran after it."
+	PURGE_LEFT_AT_END=$left
+	for i in $(seq 1 $(( PURGE_WAIT_S * 2 ))); do
+		line=$(tail -n "+$from" "$WORK/logs/cleanerd.log" |
+		    grep 'History purge:' | tail -n 1)
+		[ -n "$line" ] && break
+		sleep 0.5
+	done
+	if [ -z "$line" ]; then
+		note "- The purge did not finish within $PURGE_WAIT_S s; no space figure."
+		kerr_phase_end "the purge run"
+		return 0
+	fi
+	PURGE_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	PURGE_LINE=$(printf '%s' "$line" | sed 's/^.*History purge: //')
+	PURGE_FREED=$(printf '%s' "$PURGE_LINE" | sed -n 's/.* \([0-9]*\) bytes given back.*/\1/p')
+	PURGE_WORK_MS=$(printf '%s' "$PURGE_LINE" | sed -n 's/.*(\([0-9]*\) ms of work).*/\1/p')
+	PURGE_AFTER=$(db_bytes)
+	PURGE_FILE_AFTER=$(stat -c %s "$KDB")
+	say "  purged in $PURGE_S s: $PURGE_LINE; file $PURGE_FILE_BEFORE -> $PURGE_FILE_AFTER bytes"
+	kerr_phase_end "the purge run"
+	kerr_stop
+	kerr_conf_purge off
+}
+
 # ---- Slurm ----
 
 slurm_start() {		# slurm_start DIR shipped|tuned DEADLINE
@@ -989,8 +1113,8 @@ render() {
 	    -v fsd="$fs_db" -v md="$RESULTS/latest.md.tmp" \
 	    -v js="$RESULTS/latest.json.tmp" -v notes="$NOTES" -v why="$WORK/why.txt" \
 	    -f "$BENCH/report.awk" "$ROWS"
-	mv "$RESULTS/latest.md.tmp" "$RESULTS/latest.md"
-	mv "$RESULTS/latest.json.tmp" "$RESULTS/latest.json"
+	mv "$RESULTS/latest.md.tmp" "$RESULTS/$RESULT_NAME.md"
+	mv "$RESULTS/latest.json.tmp" "$RESULTS/$RESULT_NAME.json"
 }
 
 # ---- the rows ----
@@ -1139,6 +1263,21 @@ emit_rows() {
 		    "$(kv "${K_SCALE_3_1m:-$K_SCALE_3_10k}" p50_us)" us "" "" \
 		    "<= 2 ms" le 2000
 	fi
+	if want purge && [ -n "${K_PURGE_DURING:-}" ]; then
+		row purge_p99 "GET /requests/request/{id} p99 during a ${PURGE_N:-?}-row history purge" \
+		    "$(kv "$K_PURGE_DURING" p99_us)" us "same, no purge" \
+		    "$(kv "${K_PURGE_IDLE:-}" p99_us)" "<= 2x idle" ratio_le 2.0
+		row purge_p50 "  p50" "$(kv "$K_PURGE_DURING" p50_us)" us \
+		    "same, no purge" "$(kv "${K_PURGE_IDLE:-}" p50_us)" "" none ""
+		row purge_rate "  finished tasks purged per second (with their updates)" \
+		    "$(awk -v n="${PURGE_N:-0}" -v s="${PURGE_S:-0}" 'BEGIN { if (s > 0) printf "%.0f", n / s }')" \
+		    per_s "" "" "" none ""
+		row purge_freed "  space given back to the filesystem" \
+		    "$(awk -v b="${PURGE_FREED:-}" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
+		    kB "the store before" \
+		    "$(awk -v b="${PURGE_BEFORE:-}" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
+		    "" none ""
+	fi
 	if want kerr; then
 		for v in apid schedulerd cleanerd; do
 			row "rss_$v" "Peak RSS kerr-$v" "${HWM[$v]:-}" kB \
@@ -1248,6 +1387,9 @@ emit_notes() {
 	if [ -n "${K_RUNS:-}" ]; then
 		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
+	if [ -n "${K_PURGE_DURING:-}" ]; then
+		note "- History purge: ${PURGE_N:-?} finished tasks (${PURGE_UPD:-?} task_updates rows) of 30 days ago over $HIST_REQS requests (bench/load_history.sql, their sandboxes recorded as removed), kerr restarted with task_history_keep_days = 1 so cleanerd purges them all by age, 64 tasks per transaction, each step followed by a pause twice as long. GET /requests/request/$HIST_ID on one keep-alive connection, back to back, for $(( PURGE_MS / 1000 )) s after 20 warm-up GETs: once with no purge configured (kerr restarted the same way, 5 s after its start), once from the purge's start (the daemons' start-up included) (${PURGE_LEFT_AT_END:-?} tasks were left when the GETs ended). The purge took ${PURGE_S:-?} s to its last vacuum step; cleanerd's line: \`${PURGE_LINE:-?}\`. Store (page_count x page_size) ${PURGE_BEFORE:-?} -> ${PURGE_AFTER:-?} bytes; the file ${PURGE_FILE_BEFORE:-?} -> ${PURGE_FILE_AFTER:-?} bytes (it shrinks at the WAL checkpoint after the vacuum)."
+	fi
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs and 16 GiB declared so all jobs fit, kerr's asking for a CPU and 64 MB each), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, 8 of them here as etc/kerr.conf advises for Slurm since each mostly waits on slurmctld; its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, so it includes each task's wait for its turn at sbatch, where Slurm's starts at each job's own sbatch reply."
@@ -1272,7 +1414,7 @@ main() {
 		ceilings_http
 		ceilings_other
 	fi
-	if want kerr || want scale; then
+	if want kerr || want scale || want purge; then
 		BUSY_KERR=$(machine_busy)
 		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
@@ -1288,6 +1430,9 @@ main() {
 		if want scale; then
 			kerr_scale
 		fi
+		if want purge; then
+			kerr_purge
+		fi
 		kerr_stop
 		kerr_kill_tasks
 	fi
@@ -1297,7 +1442,7 @@ main() {
 	emit_rows
 	render
 	say "done in $(elapsed) s"
-	cat "$RESULTS/latest.md"
+	cat "$RESULTS/$RESULT_NAME.md"
 }
 
 main

@@ -23,6 +23,14 @@ int	db_open(const char *path, const struct db_options *opt,
 	    struct db **ret);
 /* Accepts NULL. */
 void	db_close(struct db *db);
+/* This connection's page cache, in KiB (> 0). */
+int	db_set_cache_kb(struct db *db, int kb);
+/* This connection's synchronous mode: FULL (1) or NORMAL (0). */
+int	db_set_synchronous(struct db *db, int full);
+/* Tune this connection for deleting many rows whose loss on a power cut
+ * costs nothing (a purge does it again): a cache of cache_kb, NORMAL,
+ * secure_delete FAST. */
+int	db_set_bulk_delete(struct db *db, int cache_kb);
 
 /* Bring the schema to the current version (db_schema.c).  Idempotent. */
 int	db_schema_migrate(struct db *db);

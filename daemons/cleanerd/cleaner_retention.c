@@ -17,6 +17,7 @@
  * so the purge never takes more than a third of a core and the API's
  * writers find the lock free between steps. */
 #define CLEANER_RETENTION_PAUSE_MIN_MS	5
+#define CLEANER_RETENTION_CACHE_KB	16384
 
 static int64_t
 cleaner_retention_min(int64_t a, int64_t b)
@@ -147,6 +148,12 @@ cleaner_retention_start(struct cleaner_retention *rt, const struct conf *conf)
 		    strerror(-r));
 		return (-1);
 	}
+	/* A purge step touches a dozen indexes of tasks, pages a small
+	 * cache would read again and again; and it needs no fsync of its
+	 * own: a step lost on a power cut, the next pass does again. */
+	if ((r = db_set_bulk_delete(rt->db, CLEANER_RETENTION_CACHE_KB)) < 0)
+		log_info("Failed to set the retention's store connection up: "
+		    "%s, ignoring", strerror(-r));
 	/* Without a sandbox root the purge still runs. */
 	if ((r = cleaner_sandbox_open(rt)) < 0)
 		log_warnx("Failed to open the sandbox root '%s': %s, no "
