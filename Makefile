@@ -214,7 +214,7 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-.PHONY: all check check-slurm unit integration run bench deps install \
+.PHONY: all check check-slurm unit integration run bench soak deps install \
 	uninstall clean help
 
 all: $(BINS) $(RUN_BIN)
@@ -225,6 +225,7 @@ help:
 	@echo "make check      install missing packages, build, run unit and integration tests"
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
+	@echo "make soak       100 000 tasks and a request churn: daemons' memory and fds stay flat"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries, config, systemd units, sysusers.d and"
 	@echo "                tmpfiles.d entries (PREFIX, DESTDIR)"
@@ -344,6 +345,12 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
+
+# Daemons' memory and descriptors under a long load (not in CI; long):
+# bench/soak.sh, SOAK_TASKS=N for a shorter run.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@bench/soak.sh $(BUILD)
 
 # Copies files only: creating the user and /var/lib/kerr is left to
 # systemd-sysusers and systemd-tmpfiles (see README.md), so this works in a
