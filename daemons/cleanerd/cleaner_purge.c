@@ -75,8 +75,10 @@ cleaner_purge_vacuum_step(struct cleaner_retention *rt)
 	int64_t		freed = 0;
 	int		r;
 
+	/* A few free pages are left for the next inserts to reuse: giving
+	 * them back would only have the file grow again. */
 	if ((r = db_space_get(rt->db, &sp)) < 0 || !sp.incremental ||
-	    sp.free_pages == 0) {
+	    sp.free_pages <= CLEANER_PURGE_VACUUM_PAGES) {
 		(void)db_space_checkpoint(rt->db);
 		return (0);
 	}

@@ -4,9 +4,13 @@
  * unless one is still going, and between checks steps whichever is due,
  * sleeping on a condition variable until the next is (or until stop).
  */
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "cleaner_retention.h"
@@ -18,6 +22,9 @@
  * writers find the lock free between steps. */
 #define CLEANER_RETENTION_PAUSE_MIN_MS	5
 #define CLEANER_RETENTION_CACHE_KB	16384
+/* ioprio_set(2): this thread, best-effort class, its lowest level. */
+#define CLEANER_RETENTION_IOPRIO_WHO	1
+#define CLEANER_RETENTION_IOPRIO	((2 << 13) | 7)
 
 static int64_t
 cleaner_retention_min(int64_t a, int64_t b)
@@ -85,12 +92,32 @@ cleaner_retention_purge(struct cleaner_retention *rt, int64_t now)
 	rt->next_purge = clock_mono_ms() + pause;
 }
 
+/*
+ * Retention is never urgent: on two cores, the thread gives way to the
+ * API and the launches, for the CPU (nice 19, which only needs asking)
+ * and for the disk.  Linux sets both per thread.
+ */
+static void
+cleaner_retention_yield(void)
+{
+	pid_t tid = gettid();
+
+	if (setpriority(PRIO_PROCESS, (id_t)tid, 19) != 0)
+		log_info("Failed to lower the retention thread's priority: "
+		    "%s, ignoring", strerror(errno));
+	if (syscall(SYS_ioprio_set, CLEANER_RETENTION_IOPRIO_WHO, (int)tid,
+	    CLEANER_RETENTION_IOPRIO) != 0)
+		log_info("Failed to lower the retention thread's I/O "
+		    "priority: %s, ignoring", strerror(errno));
+}
+
 static void *
 cleaner_retention_main(void *arg)
 {
 	struct cleaner_retention	*rt = arg;
 	int64_t				 now, until;
 
+	cleaner_retention_yield();
 	cleaner_purge_convert(rt);
 	rt->next_check = clock_mono_ms();
 	for (;;) {

@@ -439,7 +439,8 @@ START_TEST(test_retention_purge_gives_space_back)
 	ck_assert_int_eq(harness_count("SELECT count(*) FROM tasks WHERE"
 	    " request_id = 'big'"), 10);
 	end = harness_count("PRAGMA page_count");
-	ck_assert_int_eq(harness_count("PRAGMA freelist_count"), 0);
+	/* Free pages are given back but the last MiB, kept for reuse. */
+	ck_assert_int_le(harness_count("PRAGMA freelist_count"), 256);
 	/* Nearly all the pages the rows took are the filesystem's again. */
 	ck_assert_int_lt(end - base, (full - base) / 10);
 }
