@@ -26,6 +26,7 @@ ROUND=4000			# runs per round: 4 requests x 1 000
 RATE=${SOAK_RATE:-200}		# runs per second asked for
 KCLIENT=$BUILD/bench/kerr_client
 WORK="" KPIDS="" PORT=""
+SENT=0 CHURNED=0
 declare -A KPID=() RSS0=() FD0=() RSS1=() FD1=()
 
 say() { printf '[%5ss] %s\n' "$SECONDS" "$*" >&2; }
@@ -114,13 +115,20 @@ churn() {	# churn FIRST N
 
 # One round: ROUND runs over 4 fresh requests, then they are deleted.
 round() {	# round K
-	local prefix out
+	local prefix out n
 	prefix=$(printf 'soak-%03d' "$1")
 	out=$("$KCLIENT" "$PORT" runs "$WORK/state/kerr.db" "$prefix" 4 \
 	    "$RATE" $(( ROUND * 1000 / RATE )) 120000 true 2>> "$WORK/client.log" |
 	    grep '^BENCH')
 	say "round $1: $(printf '%s\n' "$out" | tr ' ' '\n' |
 	    grep -E '^(sent|replied|running|errors)=' | tr '\n' ' ')"
+	n=$(printf '%s\n' "$out" | tr ' ' '\n' | sed -n 's/^replied=//p' |
+	    head -n 1)
+	if [ "${n:-0}" -eq 0 ]; then
+		say "round $1: no run was answered (logs in $WORK)"
+		exit 1
+	fi
+	SENT=$(( SENT + n ))
 	for i in 0 1 2 3; do
 		api DELETE "/requests/request/$prefix-$(printf '%06d' $i)"
 	done
@@ -175,17 +183,25 @@ main() {
 	start_kerr || exit 1
 	rounds=$(( TASKS / ROUND ))
 	[ "$rounds" -ge 2 ] || rounds=2
-	churn_per=$(( CHURN / rounds ))
+	churn_per=$(( (CHURN + rounds - 1) / rounds ))
 	say "kerr on port $PORT, state in $WORK: $rounds rounds of $ROUND runs at $RATE/s, $churn_per churned requests per round"
-	for k in $(seq 0 $(( rounds - 1 ))); do
-		round "$k"
-		churn $(( k * churn_per )) "$churn_per"
+	# Rounds until TASKS runs were answered (a busy machine sends fewer
+	# than asked in a round's time) and CHURN requests churned.
+	k=0
+	while [ "$SENT" -lt "$TASKS" ] || [ "$CHURNED" -lt "$CHURN" ]; do
+		[ "$SENT" -lt "$TASKS" ] && round "$k"
+		if [ "$CHURNED" -lt "$CHURN" ]; then
+			churn "$CHURNED" "$churn_per"
+			CHURNED=$(( CHURNED + churn_per ))
+		fi
 		if [ "$k" = 0 ]; then
 			settle
 			sample RSS0 FD0
 			say "warm-up sampled"
 		fi
+		k=$(( k + 1 ))
 	done
+	say "$SENT runs answered, $CHURNED requests churned"
 	settle
 	sample RSS1 FD1
 	say "$(sqlite3 "$WORK/state/kerr.db" "SELECT count(*) FROM tasks") task rows, $(find "$WORK/state/tasks" -mindepth 1 -maxdepth 1 | wc -l) sandboxes left; store $(( $(stat -c %s "$WORK/state/kerr.db") / 1048576 )) MiB"
