@@ -83,7 +83,12 @@ db_set_bulk_delete(struct db *db, int cache_kb)
 		return (r);
 	/* Debian's SQLite zeroes every deleted byte (SECURE_DELETE): FAST
 	 * zeroes only what costs no extra page write, twice as fast here. */
-	return (db_exec_sql(db, "PRAGMA secure_delete=FAST"));
+	if ((r = db_exec_sql(db, "PRAGMA secure_delete=FAST")) < 0)
+		return (r);
+	/* A long run of deletes under steady reads can grow the WAL far
+	 * (it restarts only when no reader is in it); past 64 MiB it is
+	 * cut back when it restarts, not left at its high-water mark. */
+	return (db_exec_sql(db, "PRAGMA journal_size_limit=67108864"));
 }
 
 /* journal_mode answers with the mode in force: check it really is WAL. */

@@ -29,7 +29,7 @@ int	db_set_cache_kb(struct db *db, int kb);
 int	db_set_synchronous(struct db *db, int full);
 /* Tune this connection for deleting many rows whose loss on a power cut
  * costs nothing (a purge does it again): a cache of cache_kb, NORMAL,
- * secure_delete FAST. */
+ * secure_delete FAST, the WAL cut back to 64 MiB when it restarts. */
 int	db_set_bulk_delete(struct db *db, int cache_kb);
 
 /* Bring the schema to the current version (db_schema.c).  Idempotent. */
