@@ -1,7 +1,8 @@
 /*
  * kerr-cleanerd internals: the loop that carries out request and task
- * cleanups (cleaner_loop.c), and the delivery of webhooks
- * (cleaner_webhook.c).
+ * cleanups (cleaner_loop.c), the delivery of webhooks
+ * (cleaner_webhook.c), and retention in a thread of its own
+ * (cleaner_retention.h).
  */
 #ifndef KERR_CLEANER_H
 #define KERR_CLEANER_H
