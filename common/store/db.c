@@ -200,6 +200,12 @@ db_close(struct db *db)
 	free(db);
 }
 
+void
+db_interrupt(struct db *db)
+{
+	sqlite3_interrupt(db->handle);
+}
+
 sqlite3 *
 db_handle(struct db *db)
 {

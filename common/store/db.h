@@ -23,6 +23,9 @@ int	db_open(const char *path, const struct db_options *opt,
 	    struct db **ret);
 /* Accepts NULL. */
 void	db_close(struct db *db);
+/* Abort what the connection runs now (SQLITE_INTERRUPT, -EIO); the one
+ * call that may come from another thread. */
+void	db_interrupt(struct db *db);
 /* This connection's page cache, in KiB (> 0). */
 int	db_set_cache_kb(struct db *db, int kb);
 /* This connection's synchronous mode: FULL (1) or NORMAL (0). */

@@ -216,6 +216,9 @@ cleaner_retention_stop(struct cleaner_retention *rt)
 	rt->stopping = 1;
 	(void)pthread_cond_signal(&rt->wake);
 	(void)pthread_mutex_unlock(&rt->lock);
+	/* A step in progress (a first VACUUM takes long) is cut short: what
+	 * it did not commit, the next start does again. */
+	db_interrupt(rt->db);
 	(void)pthread_join(rt->thread, NULL);
 	(void)pthread_cond_destroy(&rt->wake);
 	(void)pthread_mutex_destroy(&rt->lock);

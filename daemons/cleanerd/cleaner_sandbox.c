@@ -69,9 +69,24 @@ cleaner_sandbox_close(struct cleaner_retention *rt)
 	rt->trashfd = rt->rootfd = -1;
 }
 
+/* Empty the trash: what a step moved there, and what a stop or a crash
+ * left half removed. */
+static void
+cleaner_sandbox_empty_trash(struct cleaner_retention *rt)
+{
+	int64_t	n = 0;
+	int	r;
+
+	if ((r = fs_empty_dir(rt->trashfd, &n)) < 0)
+		log_warnx("Failed to remove all of '%s/%s': %s, retrying on "
+		    "the next removal", rt->root, CLEANER_SANDBOX_TRASH,
+		    strerror(-r));
+}
+
 void
 cleaner_sandbox_begin(struct cleaner_retention *rt)
 {
+	cleaner_sandbox_empty_trash(rt);
 	rt->sweeping = 1;
 	rt->cursor_end = 0;
 	rt->cursor_id[0] = '\0';
@@ -134,19 +149,6 @@ cleaner_sandbox_take(struct cleaner_retention *rt, const char *task_id)
 	if (lockfd >= 0)
 		(void)close(lockfd);
 	return (r == -ENOENT ? 0 : r);
-}
-
-/* Empty the trash: what this step moved there, and any leftover. */
-static void
-cleaner_sandbox_empty_trash(struct cleaner_retention *rt)
-{
-	int64_t	n = 0;
-	int	r;
-
-	if ((r = fs_empty_dir(rt->trashfd, &n)) < 0)
-		log_warnx("Failed to remove all of '%s/%s': %s, retrying on "
-		    "the next removal", rt->root, CLEANER_SANDBOX_TRASH,
-		    strerror(-r));
 }
 
 /* The orphans first, their history gone already: the rows done (not
