@@ -187,6 +187,11 @@ START_TEST(test_retention_claimed_sandbox_kept)
 	char	path[PATH_MAX];
 	int	fd;
 
+	/* What a crash left half removed goes with the next sweep. */
+	tasks_path(".kerr-removing/leftover", path, sizeof(path));
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	strncat(path, "/stdout", sizeof(path) - strlen(path) - 1);
+	fixture_write_file(path, "half removed\n");
 	/* Finished long ago, but its supervisor (here: this test) still
 	 * holds the claim on the sandbox. */
 	finished_task("held", 20000, 10);
