@@ -60,7 +60,7 @@ cleaner_purge_report(struct cleaner_retention *rt)
 		return;
 	log_notice("History purge: %lld tasks, %lld deploys, %lld request "
 	    "history rows purged, %lld bytes given back to the filesystem, "
-	    "in %lld ms (%lld ms of work)", (long long)p->tasks,
+	    "in %lld ms (%lld ms of CPU)", (long long)p->tasks,
 	    (long long)p->deploys, (long long)p->request_history,
 	    (long long)rt->freed_bytes,
 	    (long long)(clock_mono_ms() - rt->purge_started),

@@ -17,11 +17,12 @@
 #include "daemon.h"
 #include "log.h"
 
-/* The pause after a purge step: twice what it took, and at least this,
- * so the purge never takes more than a third of a core and the API's
- * writers find the lock free between steps. */
+/* The pause after a purge step: twice the CPU it took, and at least
+ * this, so the purge never takes more than a third of a core and the
+ * API's writers find the lock free between steps. */
 #define CLEANER_RETENTION_PAUSE_MIN_MS	5
 #define CLEANER_RETENTION_CACHE_KB	16384
+#define CLEANER_RETENTION_NICE		10
 /* ioprio_set(2): this thread, best-effort class, its lowest level. */
 #define CLEANER_RETENTION_IOPRIO_WHO	1
 #define CLEANER_RETENTION_IOPRIO	((2 << 13) | 7)
@@ -75,16 +76,29 @@ cleaner_retention_check(struct cleaner_retention *rt, int64_t now)
 	}
 }
 
-/* The purge's step if due, then its pause. */
+/* CPU time of this thread, in µs. */
+static int64_t
+cleaner_retention_cpu_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* The purge's step if due, then its pause: twice the CPU the step took
+ * (not its wall time, which a busy machine stretches). */
 static void
 cleaner_retention_purge(struct cleaner_retention *rt, int64_t now)
 {
-	int64_t	took, pause;
+	int64_t	cpu, took, pause;
 
 	if ((!rt->purging && !rt->vacuuming) || now < rt->next_purge)
 		return;
+	cpu = cleaner_retention_cpu_us();
 	(void)cleaner_purge_step(rt);
-	took = clock_mono_ms() - now;
+	took = (cleaner_retention_cpu_us() - cpu) / 1000;
 	rt->busy_ms += took;
 	pause = 2 * took;
 	if (pause < CLEANER_RETENTION_PAUSE_MIN_MS)
@@ -93,16 +107,18 @@ cleaner_retention_purge(struct cleaner_retention *rt, int64_t now)
 }
 
 /*
- * Retention is never urgent: on two cores, the thread gives way to the
- * API and the launches, for the CPU (nice 19, which only needs asking)
- * and for the disk.  Linux sets both per thread.
+ * Retention is not urgent: on two cores, the thread gives way to the API
+ * and the launches, for the CPU and for the disk (Linux sets both per
+ * thread; lowering needs no privilege).  Nice 10, not 19: on a machine
+ * kept busy by its tasks, 19 would starve the purge for good.
  */
 static void
 cleaner_retention_yield(void)
 {
 	pid_t tid = gettid();
 
-	if (setpriority(PRIO_PROCESS, (id_t)tid, 19) != 0)
+	if (setpriority(PRIO_PROCESS, (id_t)tid,
+	    CLEANER_RETENTION_NICE) != 0)
 		log_info("Failed to lower the retention thread's priority: "
 		    "%s, ignoring", strerror(errno));
 	if (syscall(SYS_ioprio_set, CLEANER_RETENTION_IOPRIO_WHO, (int)tid,
