@@ -69,7 +69,7 @@ DEPLOY_INST=25			# 8 x 25 = 200 tasks deployed at once
 HIST_REQS=100			# history rows go round-robin to this many
 HIST_ID=bench-r-000042		# the request whose history is read
 PURGE_ROWS=${KERR_BENCH_PURGE_ROWS:-}	# default: SCALE_ROWS
-PURGE_WAIT_S=900		# longest wait for the purge to finish
+PURGE_WAIT_S=2400		# longest wait for the purge to finish
 
 CHILD=""			# the foreground job, if any
 PURGE_MODE=off			# the history purge in kerr's config
