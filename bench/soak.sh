@@ -11,8 +11,9 @@
 # (deleted after their round), and a churn of SOAK_CHURN requests (default
 # 1 000: created, deployed, deleted) spread over the rounds.  Each daemon's
 # resident memory (VmRSS) and open descriptors (/proc/PID/fd) are sampled
-# after the first round (the warm-up) and at the end, once no task is
-# active; the table says whether the end is within 10 % of the warm-up.
+# after the warm-up and at the end, once no task is
+# active; the table says whether the end is within 10 % of the warm-up
+# (the first tenth of the runs).
 # Exits 0 when every figure is, 1 otherwise.  Every process it starts is
 # ended on exit.
 set -u
@@ -147,6 +148,15 @@ sample() {	# sample RSSVAR FDVAR
 	done
 }
 
+# Each daemon's RSS now, for the log (how it moved along the run).
+trace() {
+	local d out=""
+	for d in apid schedulerd cleanerd; do
+		out="$out $d $(awk '/^VmRSS:/ { print $2 }' "/proc/${KPID[$d]}/status") kB"
+	done
+	say "rss:$out"
+}
+
 settle() {
 	for _ in $(seq 1 300); do
 		[ "$(active_tasks)" = 0 ] && break
@@ -194,11 +204,15 @@ main() {
 			churn "$CHURNED" "$churn_per"
 			CHURNED=$(( CHURNED + churn_per ))
 		fi
-		if [ "$k" = 0 ]; then
+		# Warm-up: the first tenth (at least a round), so the store's
+		# caches have filled to their bounds.
+		if [ -z "${RSS0[apid]:-}" ] &&
+		    [ "$SENT" -ge $(( TASKS / 10 )) ]; then
 			settle
 			sample RSS0 FD0
-			say "warm-up sampled"
+			say "warm-up sampled after $SENT runs"
 		fi
+		trace
 		k=$(( k + 1 ))
 	done
 	say "$SENT runs answered, $CHURNED requests churned"

@@ -74,12 +74,11 @@ db_set_synchronous(struct db *db, int full)
 }
 
 int
-db_set_bulk_delete(struct db *db, int cache_kb)
+db_set_bulk_delete(struct db *db)
 {
 	int r;
 
-	if ((r = db_set_cache_kb(db, cache_kb)) < 0 ||
-	    (r = db_set_synchronous(db, 0)) < 0)
+	if ((r = db_set_synchronous(db, 0)) < 0)
 		return (r);
 	/* Debian's SQLite zeroes every deleted byte (SECURE_DELETE): FAST
 	 * zeroes only what costs no extra page write, twice as fast here. */

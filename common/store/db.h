@@ -31,9 +31,9 @@ int	db_set_cache_kb(struct db *db, int kb);
 /* This connection's synchronous mode: FULL (1) or NORMAL (0). */
 int	db_set_synchronous(struct db *db, int full);
 /* Tune this connection for deleting many rows whose loss on a power cut
- * costs nothing (a purge does it again): a cache of cache_kb, NORMAL,
- * secure_delete FAST, the WAL cut back to 64 MiB when it restarts. */
-int	db_set_bulk_delete(struct db *db, int cache_kb);
+ * costs nothing (a purge does it again): NORMAL, secure_delete FAST, the
+ * WAL cut back to 64 MiB when it restarts. */
+int	db_set_bulk_delete(struct db *db);
 
 /* Bring the schema to the current version (db_schema.c).  Idempotent. */
 int	db_schema_migrate(struct db *db);
