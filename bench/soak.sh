@@ -218,7 +218,7 @@ main() {
 	say "$SENT runs answered, $CHURNED requests churned"
 	settle
 	sample RSS1 FD1
-	say "$(sqlite3 "$WORK/state/kerr.db" "SELECT count(*) FROM tasks") task rows, $(find "$WORK/state/tasks" -mindepth 1 -maxdepth 1 | wc -l) sandboxes left; store $(( $(stat -c %s "$WORK/state/kerr.db") / 1048576 )) MiB"
+	say "$(sqlite3 "$WORK/state/kerr.db" "SELECT count(*) FROM tasks") task rows, $(find "$WORK/state/tasks" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) sandboxes left; store $(( $(stat -c %s "$WORK/state/kerr.db") / 1048576 )) MiB"
 	report
 }
 
