@@ -57,6 +57,7 @@ COMMON_SRCS	+= common/base/conf.c
 COMMON_SRCS	+= common/base/daemon.c
 COMMON_SRCS	+= common/base/daemon_scan.c
 COMMON_SRCS	+= common/base/fs.c
+COMMON_SRCS	+= common/base/fs_remove.c
 COMMON_SRCS	+= common/base/host.c
 COMMON_SRCS	+= common/base/lockfile.c
 COMMON_SRCS	+= common/base/log.c
@@ -85,6 +86,9 @@ COMMON_SRCS	+= common/store/db_task.c
 COMMON_SRCS	+= common/store/db_task_cleanup.c
 COMMON_SRCS	+= common/store/db_task_ids.c
 COMMON_SRCS	+= common/store/db_usage.c
+COMMON_SRCS	+= common/store/db_purge.c
+COMMON_SRCS	+= common/store/db_retention.c
+COMMON_SRCS	+= common/store/db_space.c
 COMMON_SRCS	+= common/store/db_task_search.c
 COMMON_SRCS	+= common/store/db_webhook.c
 COMMON_SRCS	+= common/model/artifact.c
@@ -171,6 +175,9 @@ CLEANERD_SRCS	+= daemons/cleanerd/cleanerd.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_bounce.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_loop.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_machines.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_purge.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_retention.c
+CLEANERD_SRCS	+= daemons/cleanerd/cleaner_sandbox.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_request.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_task.c
 CLEANERD_SRCS	+= daemons/cleanerd/cleaner_webhook.c
@@ -246,8 +253,8 @@ LIBCOMMON	 = $(BUILD)/libcommon.a
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 # check-ui: the web UI in a real browser (tests/ui/run.sh).
-.PHONY: all check check-slurm check-ui unit integration run bench deps install \
-	uninstall clean help
+.PHONY: all check check-slurm check-ui unit integration run bench soak deps \
+	install uninstall clean help
 
 all: $(BINS) $(RUN_BIN)
 
@@ -258,6 +265,7 @@ help:
 	@echo "make check-slurm  the same against a real two-node Slurm started for it (root)"
 	@echo "make check-ui   the web UI driven in headless Chromium against real daemons"
 	@echo "make bench      install missing packages, build, benchmark (bench/results/latest.md)"
+	@echo "make soak       100 000 tasks and a request churn: daemons' memory and fds stay flat"
 	@echo "make unit       unit tests only;  make integration: integration tests only"
 	@echo "make install    install binaries (the kerr CLI with its man page and bash"
 	@echo "                completion), config, systemd units, sysusers.d and"
@@ -404,6 +412,12 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
+
+# Daemons' memory and descriptors under a long load (not in CI; long):
+# bench/soak.sh, SOAK_TASKS=N for a shorter run.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@bench/soak.sh $(BUILD)
 
 # Copies files only: creating the user and /var/lib/kerr is left to
 # systemd-sysusers and systemd-tmpfiles (see README.md), so this works in a

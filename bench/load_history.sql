@@ -8,8 +8,10 @@
 -- Row k gets started_at = template's started_at - 30 days + k ms, so every
 -- task id is unique; the request id and that timestamp are substituted in
 -- the task id and everywhere in the JSON, which otherwise keeps the shape
--- kerr wrote.  The rows are finished (active = 0, finish_handled = 1): no
--- daemon acts on them; they are only history.
+-- kerr wrote.  The rows are finished (active = 0, finish_handled = 1) and
+-- their sandboxes gone (sandbox_removed_at, as a month after the task the
+-- sandbox retention has removed them): no daemon acts on them; they are
+-- only history, until a history purge takes them.
 PRAGMA journal_mode = DELETE;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -1000000;
@@ -37,10 +39,10 @@ INSERT INTO gen
   FROM n, tpl;
 INSERT INTO tasks (task_id, request_id, deploy_id, instance_no, state, active,
                    started_at, updated_at, task_json, running_at, ports,
-                   finish_handled)
+                   finish_handled, sandbox_removed_at)
   SELECT g.tid, g.rid, 'd1', 1, 'TASK_KILLED', 0, g.st, g.st + tpl.upd_off,
          replace(replace(tpl.js, tpl.rid, g.rid), tpl.s0, g.st),
-         g.st + tpl.run_off, '[]', 1
+         g.st + tpl.run_off, '[]', 1, g.st + tpl.upd_off
   FROM gen g, tpl ORDER BY g.k;
 INSERT INTO task_updates (task_id, state, timestamp, message, reason)
   SELECT g.tid, u.state, g.st + u.off, u.message, u.reason

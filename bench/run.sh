@@ -6,7 +6,7 @@
 # phase is running when Ctrl-C or a failure comes; its sections (helpers,
 # cleanup, setup, ceilings, kerr, scale, Slurm, report) read top to bottom.
 #
-# usage: bench/run.sh [BUILD_DIR]        (what `make bench` runs)
+# usage: bench/run.sh [BUILD_DIR [PARTS]]  (what `make bench` runs)
 #
 # Builds the small C programs in bench/, measures the ceilings (libmicrohttpd,
 # SQLite, raw task launch and kill), starts kerr on a temporary state
@@ -19,9 +19,12 @@
 #
 # Environment:
 #   KERR_BENCH_QUICK=1       short runs (a smoke test; the figures are noisy)
-#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,artifacts,logs,
-#                            slurm (KERR_BENCH_ONLY=logs: the task-output
-#                            row alone, about 20 s)
+#   KERR_BENCH_ONLY=LIST     only some parts: ceilings,kerr,scale,purge,
+#                            artifacts,logs,slurm (also as a second
+#                            argument: bench/run.sh build purge); a partial
+#                            run writes its table to results/<parts>.md
+#                            and .json, not latest.* (logs alone: the
+#                            task-output row, about 20 s)
 #   KERR_BENCH_ART_BASE=REV  the build the artifacts part compares with
 #   KERR_BENCH_DB_DIR=DIR    where the SQLite files go (default /var/tmp, a
 #                            disk: durable writes only cost something there)
@@ -39,16 +42,24 @@ T_START=$(date +%s)
 BUDGET_S=570			# stop starting optional parts past this
 
 QUICK=${KERR_BENCH_QUICK:-}
-ONLY=${KERR_BENCH_ONLY:-ceilings,kerr,scale,artifacts,logs,slurm}
+ALL_PARTS=ceilings,kerr,scale,purge,artifacts,logs,slurm
+ONLY=${2:-${KERR_BENCH_ONLY:-$ALL_PARTS}}
+# A partial run keeps the full run's latest.md.
+if [ "$ONLY" = "$ALL_PARTS" ]; then
+	RESULT_NAME=latest
+else
+	RESULT_NAME=$(printf '%s' "$ONLY" | tr ',' '-')
+fi
 ART_BASE=${KERR_BENCH_ART_BASE:-034705a^}	# the last commit before artifacts
 ART_ROUNDS=${KERR_BENCH_ART_ROUNDS:-3}	# before, this build, before, this build, ...
 if [ -n "$QUICK" ]; then
 	WRK_S=1; SHORT_MS=500; SCALE_ROWS=100000; SLURM_JOBS=20
 	IDLE_N=10; MANY_N=200; MANY_IDLE_MS=3000; RUNS_MS=3000
-	LOG_MB=256; LOG_RUNS=1
+	PURGE_MS=3000; LOG_MB=256; LOG_RUNS=1
 else
 	WRK_S=5; SHORT_MS=3000; SCALE_ROWS=1000000; SLURM_JOBS=200
 	IDLE_N=50; MANY_N=2000; MANY_IDLE_MS=20000; RUNS_MS=20000
+	PURGE_MS=15000
 	LOG_MB=1024		# written by the task-output row's dd,
 	LOG_RUNS=3		# best of this many
 fi
@@ -64,8 +75,11 @@ DEPLOY_REQS=8			# kerr caps instances at 25 per request:
 DEPLOY_INST=25			# 8 x 25 = 200 tasks deployed at once
 HIST_REQS=100			# history rows go round-robin to this many
 HIST_ID=bench-r-000042		# the request whose history is read
+PURGE_ROWS=${KERR_BENCH_PURGE_ROWS:-}	# default: SCALE_ROWS
+PURGE_WAIT_S=2400		# longest wait for the purge to finish
 
 CHILD=""			# the foreground job, if any
+PURGE_MODE=off			# the history purge in kerr's config
 CEIL_PID=""
 CG_DIR=""			# the cgroup ceiling's directory while it runs
 KPIDS=""
@@ -474,6 +488,11 @@ kerr_conf() {
 	[apid]
 	port = $KPORT
 	EOF
+	# No history purge but in the purge run (kerr_conf_purge): the scale
+	# run's rows are a month old and would go by the shipped defaults.
+	printf '[cleanerd]\ntask_history_keep_days = %s\n' \
+	    "$( [ "$PURGE_MODE" = on ] && echo 1 || echo 0)" >> "$KCONF"
+	printf 'task_history_keep_per_request = 0\ndeploy_history_keep_per_request = 0\nrequest_history_keep_per_request = 0\n' >> "$KCONF"
 }
 
 kerr_start() {
@@ -814,6 +833,110 @@ kerr_scale() {
 	kerr_stop
 }
 
+
+# ---- history purge ----
+
+# kerr_conf with the history purge "on" (every history row, all 30 days
+# old, by age) or "off".
+kerr_conf_purge() {
+	PURGE_MODE=$1
+	kerr_conf
+}
+
+# A finished task to copy history rows from, made for the purpose when
+# the kerr phase did not leave one.
+purge_template() {
+	local api=http://127.0.0.1:$KPORT/singularity/v1 i
+	HIST_TPL=$(sqlite3 "$KDB" "SELECT task_id FROM tasks WHERE active = 0
+	    AND request_id NOT LIKE 'bench-r-%' ORDER BY started_at LIMIT 1")
+	[ -n "$HIST_TPL" ] && return 0
+	curl -sf -XPOST "$api/requests" -H 'Content-Type: application/json' \
+	    -d '{"id":"bench-tpl","requestType":"RUN_ONCE"}' > /dev/null &&
+	curl -sf -XPOST "$api/requests/request/bench-tpl/deploy" \
+	    -H 'Content-Type: application/json' \
+	    -d '{"id":"d1","requestId":"bench-tpl","command":"true"}' \
+	    > /dev/null || return 1
+	for i in $(seq 1 100); do
+		HIST_TPL=$(sqlite3 "$KDB" "SELECT task_id FROM tasks WHERE
+		    request_id = 'bench-tpl' AND active = 0 LIMIT 1")
+		[ -n "$HIST_TPL" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# GET /requests/request/{id} on one connection for PURGE_MS: sets VAR.
+purge_measure() {	# purge_measure VAR
+	local f=$WORK/out/kc p=/singularity/v1/requests/request/$HIST_ID
+	kc get "$p" 2000 20 > /dev/null 2>&1	# warm the caches
+	runw "$f" "$KCLIENT" "$KPORT" get "$p" "$PURGE_MS" 100000000
+	printf -v "$1" '%s' "$(grep '^BENCH' "$f")"
+	say "  p50 $(kv "${!1}" p50_us) us p99 $(kv "${!1}" p99_us) us ($(kv "${!1}" requests) GETs)"
+}
+
+db_bytes() { sqlite3 "$KDB" "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"; }
+
+kerr_purge() {
+	local rows have t0 left line i from
+	rows=${PURGE_ROWS:-$SCALE_ROWS}
+	kerr_stop
+	kerr_conf_purge off
+	kerr_start || return 0
+	have=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE request_id LIKE 'bench-r-%' AND active = 0")
+	if [ "${have:-0}" -lt "$rows" ]; then
+		purge_template || { note "- no finished task to copy history rows from: the purge run is skipped."; return 0; }
+		# The request read during the purge, if the kerr phase made none.
+		curl -sf -XPOST "http://127.0.0.1:$KPORT/singularity/v1/requests" \
+		    -H 'Content-Type: application/json' \
+		    -d "{\"id\":\"$HIST_ID\"}" > /dev/null
+		kerr_stop
+		say "loading history up to $rows rows (daemons stopped)"
+		load_history "$have" "$rows" || { note "- loading history failed"; return 0; }
+		kerr_start || return 0
+	fi
+	PURGE_N=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE active = 0")
+	PURGE_UPD=$(sqlite3 "$KDB" "SELECT count(*) FROM task_updates")
+	PURGE_BEFORE=$(db_bytes)
+	PURGE_FILE_BEFORE=$(stat -c %s "$KDB")
+	say "kerr: GET /requests/request/$HIST_ID, $PURGE_N history rows, no purge"
+	# Past the start-up scans of the daemons: idle means idle.
+	sleep 5
+	purge_measure K_PURGE_IDLE
+	kerr_phase_end "the purge run, idle"
+	kerr_stop
+	kerr_conf_purge on
+	from=$(( $(wc -l < "$WORK/logs/cleanerd.log") + 1 ))
+	kerr_start || return 0
+	t0=$(date +%s%N)
+	say "kerr: the same during the purge of $PURGE_N finished tasks"
+	purge_measure K_PURGE_DURING
+	left=$(sqlite3 "$KDB" "SELECT count(*) FROM tasks WHERE active = 0")
+	[ "${left:-0}" -gt 0 ] ||
+	    note "- The purge ended before the ${PURGE_MS} ms of GETs did: part of them ran after it."
+	PURGE_LEFT_AT_END=$left
+	for i in $(seq 1 $(( PURGE_WAIT_S * 2 ))); do
+		line=$(tail -n "+$from" "$WORK/logs/cleanerd.log" |
+		    grep 'History purge:' | tail -n 1)
+		[ -n "$line" ] && break
+		sleep 0.5
+	done
+	if [ -z "$line" ]; then
+		note "- The purge did not finish within $PURGE_WAIT_S s; no space figure."
+		kerr_phase_end "the purge run"
+		return 0
+	fi
+	PURGE_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	PURGE_LINE=$(printf '%s' "$line" | sed 's/^.*History purge: //')
+	PURGE_FREED=$(printf '%s' "$PURGE_LINE" | sed -n 's/.* \([0-9]*\) bytes given back.*/\1/p')
+	PURGE_AFTER=$(db_bytes)
+	PURGE_FILE_AFTER=$(stat -c %s "$KDB")
+	PURGE_WAL_AFTER=$(stat -c %s "$KDB-wal" 2>/dev/null || echo 0)
+	say "  purged in $PURGE_S s: $PURGE_LINE; file $PURGE_FILE_BEFORE -> $PURGE_FILE_AFTER bytes"
+	kerr_phase_end "the purge run"
+	kerr_stop
+	kerr_conf_purge off
+}
+
 # ---- Slurm ----
 
 # ---- launches without artifacts, against the build before them ----
@@ -1117,8 +1240,8 @@ render() {
 	    -v fsd="$fs_db" -v md="$RESULTS/latest.md.tmp" \
 	    -v js="$RESULTS/latest.json.tmp" -v notes="$NOTES" -v why="$WORK/why.txt" \
 	    -f "$BENCH/report.awk" "$ROWS"
-	mv "$RESULTS/latest.md.tmp" "$RESULTS/latest.md"
-	mv "$RESULTS/latest.json.tmp" "$RESULTS/latest.json"
+	mv "$RESULTS/latest.md.tmp" "$RESULTS/$RESULT_NAME.md"
+	mv "$RESULTS/latest.json.tmp" "$RESULTS/$RESULT_NAME.json"
 }
 
 # ---- the rows ----
@@ -1272,6 +1395,21 @@ emit_rows() {
 		    "$(kv "${K_SCALE_3_1m:-$K_SCALE_3_10k}" p50_us)" us "" "" \
 		    "<= 2 ms" le 2000
 	fi
+	if want purge && [ -n "${K_PURGE_DURING:-}" ]; then
+		row purge_p99 "GET /requests/request/{id} p99 during a ${PURGE_N:-?}-row history purge" \
+		    "$(kv "$K_PURGE_DURING" p99_us)" us "same, no purge" \
+		    "$(kv "${K_PURGE_IDLE:-}" p99_us)" "<= 2x idle" ratio_le 2.0
+		row purge_p50 "  p50" "$(kv "$K_PURGE_DURING" p50_us)" us \
+		    "same, no purge" "$(kv "${K_PURGE_IDLE:-}" p50_us)" "" none ""
+		row purge_rate "  finished tasks purged per second (with their updates)" \
+		    "$(awk -v n="${PURGE_N:-0}" -v s="${PURGE_S:-0}" 'BEGIN { if (s > 0) printf "%.0f", n / s }')" \
+		    per_s "" "" "" none ""
+		row purge_freed "  space given back to the filesystem" \
+		    "$(awk -v b="${PURGE_FREED:-}" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
+		    kB "the store before" \
+		    "$(awk -v b="${PURGE_BEFORE:-}" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
+		    "" none ""
+	fi
 	if want kerr; then
 		for v in apid schedulerd cleanerd; do
 			row "rss_$v" "Peak RSS kerr-$v" "${HWM[$v]:-}" kB \
@@ -1366,7 +1504,7 @@ emit_notes() {
 	[ -n "${AB_BASE_RATE:-}" ] && note "- Launches without artifacts: the tree at $ART_BASE (the last commit before deploy artifacts), built in this run with its own Makefile, against this build; $ART_ROUNDS rounds of each, interleaved (before, this, before, this), each on a fresh store: $IDLE_N idle one-task deploys of \`sleep 600\` (reply -> TASK_RUNNING p50), then the $n-task burst (launches/s). The figures are the medians of each build's rounds; the tasks have no artifacts, so this build's extra work is finding out there is nothing to fetch."
 	note "- Other work on this shared machine, measured while the bench itself was idle (/proc/stat over 3 s): ${BUSY_START:-?} % of the CPUs busy before the ceilings, ${BUSY_KERR:-?} % before kerr's phases. Figures taken while others' work runs are disturbed, ceilings and kerr alike."
 	note "- Setup: kerr as shipped (tick 1 s, synchronous=full, 2 HTTP threads, 2 launch and 2 kill workers, log level notice), its store on $(fstype "$DBDIR") ($DBDIR) and sandboxes on $(fstype "$WORK") ($WORK). The SQLite ceilings write to the store's directory."
-	note "- HTTP: wrk -d${WRK_S}s, -t1 -c1 and -t2 -c32, on the same 2 cores as the server. The ceilings (bench/ceil_http.c) use apid's MHD settings: MHD_USE_AUTO_INTERNAL_THREAD, a pool of 2 threads, answer on the second callback; \"$N_REQ_GET rows read+dumped\" reads every row of a $N_REQ_GET-row table and dumps one JSON array, the work of GET /requests/active."
+	[ -n "$HAVE_WRK" ] && note "- HTTP: wrk -d${WRK_S}s, -t1 -c1 and -t2 -c32, on the same 2 cores as the server. The ceilings (bench/ceil_http.c) use apid's MHD settings: MHD_USE_AUTO_INTERNAL_THREAD, a pool of 2 threads, answer on the second callback; \"$N_REQ_GET rows read+dumped\" reads every row of a $N_REQ_GET-row table and dumps one JSON array, the work of GET /requests/active."
 	[ -n "${K_GET_CPU:-}${C_GET_CPU:-}" ] && note "- CPU per GET /requests/request/{id} at 32 connections: kerr-apid ${K_GET_CPU:-?} µs, the MHD+SQLite+jansson ceiling ${C_GET_CPU:-?} µs (the rest of the 2 cores goes to wrk)."
 	if [ -n "${K_POST:-}" ]; then
 		note "- POST: $(kv "$K_POST" requests) requests created in $(kv "$K_POST" secs) s by 8 keep-alive clients ($(kv "$K_POST" errors) errors); the store was then topped up to $N_REQ_SCALE requests through the same API, so the 2 000-task, sustained and scale phases ran with them."
@@ -1376,7 +1514,7 @@ emit_notes() {
 		note "- Idle one-task latency (bench/kerr_client.c idle): $(kv "$K_IDLE" deploys) SERVICE requests of one instance, each created, then ${IDLE_GAP_MS} ms of quiet, then a deploy of \`sleep 600\` (healthy at once), one at a time. TASK_RUNNING is kerr's own stamp in task_updates (the supervisor's clock when the command's exec succeeded, whole ms; the middle of that ms is used) minus the client's wall clock at the deploy's reply. \"Seen in GET /history/task/{id}\": the client finds the task id in the store (read-only, every 250 µs) and polls that GET on its keep-alive connection every 250 µs until the reply lists TASK_RUNNING; that includes kerr's commit of the event and one GET. The idle requests were then paused ($(ms "$(kv "$K_IDLE" stop_us)") ms until all had ended)."
 		[ -n "${C_CGROUP:-}" ] && note "- Cgroup ceiling (bench/ceil_launch.c cgroup): 10 times, ${IDLE_GAP_MS} ms apart, a fresh directory in the memory cgroup hierarchy ($CG_KIND) and the time of writing a waiting child's pid into its cgroup.procs — the step between a task's TASK_STARTING and its exec when it has limits (every task does by default: cpus 1, memoryMb 64)."
 	fi
-	note "- Burst: kerr caps instances at 25 per request (maxInstancesPerRequest), so $DEPLOY_REQS SERVICE requests x $DEPLOY_INST instances of \`sleep 600\` = $n tasks were deployed back to back on one connection. First reply -> all RUNNING: the last tasks.running_at (whole ms; the middle of that ms is used) minus the first deploy's reply; the ceiling is $n raw launches at the 2-thread raw rate. Per task: tasks.running_at minus the reply to its request's deploy. CPU per launched task: the three daemons' CPU from the first deploy to the last RUNNING plus the supervisors' own (schedstat), over $n, against the raw launch's own CPU and its children's per launch. The raw launch ceiling is bench/ceil_launch.c: mkdir a sandbox, create stdout and stderr, posix_spawn /bin/true with POSIX_SPAWN_SETSID, wait."
+	want kerr && note "- Burst: kerr caps instances at 25 per request (maxInstancesPerRequest), so $DEPLOY_REQS SERVICE requests x $DEPLOY_INST instances of \`sleep 600\` = $n tasks were deployed back to back on one connection. First reply -> all RUNNING: the last tasks.running_at (whole ms; the middle of that ms is used) minus the first deploy's reply; the ceiling is $n raw launches at the 2-thread raw rate. Per task: tasks.running_at minus the reply to its request's deploy. CPU per launched task: the three daemons' CPU from the first deploy to the last RUNNING plus the supervisors' own (schedstat), over $n, against the raw launch's own CPU and its children's per launch. The raw launch ceiling is bench/ceil_launch.c: mkdir a sandbox, create stdout and stderr, posix_spawn /bin/true with POSIX_SPAWN_SETSID, wait."
 	if [ -n "${K_PAUSE:-}" ]; then
 		note "- Pause: all $(kv "$K_PAUSE" processes) processes of the $(kv "$K_PAUSE" tasks) tasks' process groups (tasks.task_pgid) watched through pidfds; per task, the exit of its last process minus the reply to its request's pause. All gone $(ms "$(kv "$K_PAUSE" after_last_reply_us)") ms after the last pause reply; supervisors all gone $(ms "$(kv "$K_PAUSE" supervisors_gone_us)") ms after the first. The ceiling (bench/ceil_launch.c kill) SIGTERMs as many \`sh -c 'sleep 600'\` groups itself and reaps them."
 		[ -n "${P_CPU:-}" ] && note "- CPU during the pause (until every process was gone): $P_CPU."
@@ -1391,6 +1529,9 @@ emit_notes() {
 		note "- Sustained runs (bench/kerr_client.c runs): $RUNS_REQS ON_DEMAND requests with a deploy of \`$RUNS_CMD\` (no instances set, so no concurrency cap), then POST /requests/request/{id}/run?minimal=true with a unique runId, open loop: run k is due at k / $RUNS_RATE s whatever the replies, sent from 16 keep-alive connections, round-robin over the requests, for $(( RUNS_MS / 1000 )) s, a run not sent within 2 s of the end not sent at all ($(kv "$K_RUNS" runs) runs due, $(kv "$K_RUNS" sent) sent, $(kv "$K_RUNS" errors) errors; the client's sends were $(kv "$K_RUNS" late_p99_us) µs p99 and $(kv "$K_RUNS" late_max_us) µs at most behind schedule). Per run: its task's running_at (whole ms, the middle used) minus the run's reply. Backlog: runs answered minus tasks RUNNING, sampled every 100 ms; the first and last quarter of the sending are compared (max $(kv "$K_RUNS" backlog_max)). The last run's task was RUNNING $(ms "$(kv "$K_RUNS" drain_us)") ms after the last reply. CPU per run: ${R_CPU:-?}."
 	fi
 	[ -n "${K_LOGS:-}" ] && note "- Task output: \`dd if=/dev/zero bs=64k count=$(( LOG_MB * 16 ))\` as a RUN_ONCE task, $LOG_RUNS times in turn with the plain dd, the best run of each shown (all, plain / kerr MB/s: ${LOGS_ALL:-?}) (its stdout a pipe that kerr-supervisor splices into the sandbox's stdout, rotated at task_log_max_mb = 100 as shipped, 3 kept: $K_LOGS_FILES stdout files at the end), against the same dd writing one plain file in the same directory tree ($(fstype "$WORK")) directly; both figures are dd's own (bytes / its seconds), so the task's throughput. Through kerr every byte is copied once more (into the pipe, 1 MiB); the supervisor moves it into the file on the other core when one is free, so the row depends on others' work more than most."
+	if [ -n "${K_PURGE_DURING:-}" ]; then
+		note "- History purge: ${PURGE_N:-?} finished tasks (${PURGE_UPD:-?} task_updates rows) of 30 days ago over $HIST_REQS requests (bench/load_history.sql, their sandboxes recorded as removed), kerr restarted with task_history_keep_days = 1 so cleanerd purges them all by age, 64 tasks per transaction, each step followed by a pause of twice the CPU it took, its thread at nice 10 and the lowest best-effort I/O priority. GET /requests/request/$HIST_ID on one keep-alive connection, back to back, for $(( PURGE_MS / 1000 )) s after 20 warm-up GETs: once with no purge configured (kerr restarted the same way, 5 s after its start), once from the purge's start (the daemons' start-up included) (${PURGE_LEFT_AT_END:-?} tasks were left when the GETs ended). The purge took ${PURGE_S:-?} s to its last vacuum step; cleanerd's line: \`${PURGE_LINE:-?}\`. Store (page_count x page_size) ${PURGE_BEFORE:-?} -> ${PURGE_AFTER:-?} bytes; the file ${PURGE_FILE_BEFORE:-?} -> ${PURGE_FILE_AFTER:-?} bytes (it shrinks at the WAL checkpoint after the vacuum), its WAL ${PURGE_WAL_AFTER:-?} bytes then."
+	fi
 	note "- Memory: VmHWM of each daemon, the highest over its restarts in this run; "together" is the sum of those three peaks (an upper bound on any moment's total). The reference is the MHD+SQLite+jansson ceiling server's VmHWM. Peak RSS so far after each phase, apid / schedulerd / cleanerd, MiB: ${MEM_PHASES:-?}. Of each daemon's RSS, at most $(awk -v a="${FILEKB[apid]:-0}" -v s="${FILEKB[schedulerd]:-0}" -v c="${FILEKB[cleanerd]:-0}" 'BEGIN { printf "%.1f / %.1f / %.1f MiB (%.1f together)", a / 1024, s / 1024, c / 1024, (a + s + c) / 1024 }') were pages of mapped files (RssFile at the phase ends: the binary and its shared libraries — libc, SQLite, nng, libsystemd, and for apid libmicrohttpd with GnuTLS — most of them the same pages in all three, counted once per daemon in the sum)."
 	if [ -n "${SLURM_shipped:-}${SLURM_tuned:-}" ]; then
 		note "- Peer: Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null || echo '?') single node set up in a temp dir (munged, slurmctld, slurmd as root; proctrack/linuxproc, 256 CPUs and 16 GiB declared so all jobs fit, kerr's asking for a CPU and 64 MB each), one warm-up job, then $SLURM_JOBS \`sbatch\` of \`sleep 600\` one after another, BENCH_OUT passed as a plain environment variable; time to RUNNING is \`date +%s%N\` from inside the job minus sbatch's reply. Tuned: SchedulerType=sched/builtin, batch_sched_delay=0, sched_interval=1, default_queue_depth=1000. Those rows show kerr's deploy figures against Slurm's: the ratio is kerr / Slurm. kerr on Slurm: the same $DEPLOY_REQS x $DEPLOY_INST deploy of \`sleep 600\` as kerr's own row, through kerr with backend = slurm on the tuned cluster (each task one sbatch from schedulerd's launch workers, 8 of them here as etc/kerr.conf advises for Slurm since each mostly waits on slurmctld; its wrapper reporting RUNNING over the signed UDP channel), against the tuned direct sbatch run; kerr's time is from the deploy's reply, so it includes each task's wait for its turn at sbatch, where Slurm's starts at each job's own sbatch reply."
@@ -1415,7 +1556,7 @@ main() {
 		ceilings_http
 		ceilings_other
 	fi
-	if want kerr || want scale || want logs; then
+	if want kerr || want scale || want purge || want logs; then
 		BUSY_KERR=$(machine_busy)
 		say "other work on the machine: ${BUSY_KERR:-?} % of the CPUs busy (3 s, before kerr)"
 		kerr_conf
@@ -1431,6 +1572,9 @@ main() {
 		if want scale; then
 			kerr_scale
 		fi
+		if want purge; then
+			kerr_purge
+		fi
 		want logs && kerr_logs
 		kerr_stop
 		kerr_kill_tasks
@@ -1442,7 +1586,7 @@ main() {
 	emit_rows
 	render
 	say "done in $(elapsed) s"
-	cat "$RESULTS/latest.md"
+	cat "$RESULTS/$RESULT_NAME.md"
 }
 
 main

@@ -52,6 +52,16 @@ struct conf {
 	int	webhook_retry_min_ms;		/* first backoff, then doubled */
 	int	webhook_retry_max_ms;
 	int	webhook_queue_max;		/* updates queued per webhook */
+	/* Retention (cleaner_retention.c): 0 in a *_keep_* means no limit,
+	 * but for sandbox_keep_seconds, where it means at once. */
+	int	sandbox_keep_seconds;		/* after the task ended */
+	int	sandbox_removals_per_second;
+	int	sandbox_min_free_percent;	/* early removal below it */
+	int	retention_check_seconds;
+	int	task_history_keep_days;
+	int	task_history_keep_per_request;	/* finished tasks */
+	int	deploy_history_keep_per_request;
+	int	request_history_keep_per_request;
 
 	/* [executor] */
 	char	executor[CONF_STR_MAX];		/* backend: "local", "slurm" */

@@ -5,6 +5,7 @@
 #define KERR_FS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Create a directory and its parents (mode for the missing ones);
  * 0 or negative errno. */
@@ -18,5 +19,13 @@ void	fs_mount_point(const char *path, char *buf, size_t len);
  * negative errno when it cannot be asked. */
 int	fs_short_of_space(const char *path, unsigned long long min_bytes,
 	    unsigned long long min_inodes);
+
+/*
+ * Remove everything inside the open directory dirfd (fs_remove.c), with
+ * unlinkat, never following a symlink or entering another filesystem;
+ * *ret_entries (may be NULL) the files and directories removed.  0, or
+ * the first negative errno met (the rest is removed all the same).
+ */
+int	fs_empty_dir(int dirfd, int64_t *ret_entries);
 
 #endif

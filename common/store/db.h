@@ -23,11 +23,40 @@ int	db_open(const char *path, const struct db_options *opt,
 	    struct db **ret);
 /* Accepts NULL. */
 void	db_close(struct db *db);
+/* Abort what the connection runs now (SQLITE_INTERRUPT, -EIO); the one
+ * call that may come from another thread. */
+void	db_interrupt(struct db *db);
+/* This connection's page cache, in KiB (> 0). */
+int	db_set_cache_kb(struct db *db, int kb);
+/* This connection's synchronous mode: FULL (1) or NORMAL (0). */
+int	db_set_synchronous(struct db *db, int full);
+/* Tune this connection for deleting many rows whose loss on a power cut
+ * costs nothing (a purge does it again): NORMAL, secure_delete FAST, the
+ * WAL cut back to 64 MiB when it restarts. */
+int	db_set_bulk_delete(struct db *db);
 
 /* Bring the schema to the current version (db_schema.c).  Idempotent. */
 int	db_schema_migrate(struct db *db);
 int	db_schema_version(struct db *db, int *ret_version);
 extern const int db_schema_current;
+
+/* The store's room on disk (db_space.c). */
+struct db_space {
+	int64_t	page_count;		/* the file, in pages */
+	int64_t	free_pages;		/* on the free list, to give back */
+	int64_t	page_size;		/* bytes */
+	int	incremental;		/* auto_vacuum = INCREMENTAL */
+};
+int	db_space_get(struct db *db, struct db_space *ret);
+/* A file made before auto_vacuum = INCREMENTAL takes it with one full
+ * VACUUM (the whole file rewritten; writers wait): *ret_converted says
+ * whether that ran.  0 or negative errno. */
+int	db_space_convert(struct db *db, int *ret_converted);
+/* Give up to pages free pages back to the filesystem, outside any
+ * transaction; *ret_freed the bytes the file shrank by. */
+int	db_space_vacuum_step(struct db *db, int pages, int64_t *ret_freed);
+/* A passive WAL checkpoint, so that a truncation reaches the file. */
+int	db_space_checkpoint(struct db *db);
 
 /* Transactions.  db_begin is BEGIN IMMEDIATE: a writer takes the lock up
  * front, so busy_timeout applies instead of a deadlock-style SQLITE_BUSY. */

@@ -417,6 +417,23 @@ static const char SQL_SCHEMA_V11[] =
 	"ALTER TABLE pending_tasks ADD COLUMN requested_at INTEGER;"
 	"ALTER TABLE tasks ADD COLUMN requested_at INTEGER;";
 
+/*
+ * Retention (db_retention.c): when cleanerd removed a finished task's
+ * sandbox, so the sandbox API can say so while the history stays; the
+ * sandboxes of tasks whose history was purged before their sandbox went,
+ * still to remove; and the finished tasks by when they ended, for the
+ * purge by age, and those whose sandbox is still there, for the sweep.
+ */
+static const char SQL_SCHEMA_V12[] =
+	"ALTER TABLE tasks ADD COLUMN sandbox_removed_at INTEGER;"
+	"CREATE TABLE sandbox_orphans ("
+	"  task_id TEXT PRIMARY KEY,"
+	"  finished_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX tasks_done_by_end ON tasks(updated_at) WHERE active = 0;"
+	"CREATE INDEX tasks_sandbox_kept ON tasks(updated_at, task_id)"
+	"  WHERE active = 0 AND sandbox_removed_at IS NULL;";
+
 /* Index i takes the database from version i to version i + 1. */
 static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V1,
@@ -430,6 +447,7 @@ static const char *const db_schema_steps[] = {
 	SQL_SCHEMA_V9,
 	SQL_SCHEMA_V10,
 	SQL_SCHEMA_V11,
+	SQL_SCHEMA_V12,
 };
 
 const int db_schema_current =

@@ -2,8 +2,9 @@
  * GET /sandbox/{taskId}/browse and GET /sandbox/{taskId}/read: the files
  * of a task's sandbox, <state_dir>/tasks/<taskId>, read straight from the
  * local disk where Singularity asks the Mesos agent (spec 1.6, 2.7, 4.5).
- * Reads the tasks table only to learn that the task exists; sends and
- * receives no bus message.
+ * Reads the tasks table only to learn that the task exists and whether
+ * cleanerd removed its sandbox (404 saying when); sends and receives no
+ * bus message.
  *
  * Every path a client names stays inside the sandbox.  A ".." component
  * is refused outright; the rest is resolved with realpath(3) and must land
@@ -25,9 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "db_retention.h"
 #include "db_task.h"
 #include "host.h"
 
@@ -66,15 +69,31 @@ api_sandbox_task_id_ok(const char *id)
 	    strcmp(id, ".") != 0 && strcmp(id, "..") != 0);
 }
 
+/* The 404 of a sandbox the retention sweep removed (cleaner_sandbox.c):
+ * the task's history stays, its files do not. */
+static int
+api_sandbox_removed(struct api_reply *rep, const char *id, int64_t at)
+{
+	struct tm	tm;
+	time_t		secs = (time_t)(at / 1000);
+	char		when[32] = "?";
+
+	if (gmtime_r(&secs, &tm) != NULL)
+		(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	(void)api_reply_error(rep, 404, "Sandbox of task %s was removed at "
+	    "%s (sandbox retention); its history is kept", id, when);
+	return (-ENOENT);
+}
+
 /* Check the task id, find the task and open its sandbox; replies on
  * error. */
 static int
 api_sandbox_open(struct api_req *req, struct api_reply *rep,
     struct api_sandbox *sb)
 {
-	struct executor_handle	 h;
 	const char		*id = req->params[0];
 	char			 base[PATH_MAX], path[PATH_MAX];
+	int64_t			 removed_at = 0;
 	int			 r;
 
 	if (id == NULL || !api_sandbox_task_id_ok(id)) {
@@ -82,7 +101,8 @@ api_sandbox_open(struct api_req *req, struct api_reply *rep,
 		    id != NULL ? id : "");
 		return (-EINVAL);
 	}
-	if ((r = db_task_get_handle(req->db, id, &h)) < 0) {
+	if ((r = db_retention_sandbox_removed_at(req->db, id,
+	    &removed_at)) < 0) {
 		if (r == -ENOENT)
 			(void)api_reply_error(rep, 404, "Task %s not found",
 			    id);
@@ -91,6 +111,8 @@ api_sandbox_open(struct api_req *req, struct api_reply *rep,
 			    "%s: %s", id, strerror(-r));
 		return (r);
 	}
+	if (removed_at > 0)
+		return (api_sandbox_removed(rep, id, removed_at));
 	conf_sandbox_root(req->conf, base, sizeof(base));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, id) >=
 	    sizeof(path)) {

@@ -1,7 +1,8 @@
 /*
  * kerr-cleanerd internals: the loop that carries out request and task
- * cleanups (cleaner_loop.c), and the delivery of webhooks
- * (cleaner_webhook.c).
+ * cleanups (cleaner_loop.c), the delivery of webhooks
+ * (cleaner_webhook.c), and retention in a thread of its own
+ * (cleaner_retention.h).
  */
 #ifndef KERR_CLEANER_H
 #define KERR_CLEANER_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "daemon.h"
+#include "cleaner_retention.h"
 #include "db_request.h"
 #include "db_state.h"
 #include "executor.h"
@@ -26,6 +28,7 @@ struct cleaner {
 	json_t				*kills;		/* to send after
 							   the commit */
 	struct cleaner_webhooks		*hooks;		/* webhook workers */
+	struct cleaner_retention	 retention;	/* its thread */
 };
 
 /* The daemon_role of cleanerd (arg: a zeroed struct cleaner): start,

@@ -34,6 +34,8 @@ cleaner_loop_start(void *arg, struct daemon *d)
 		log_err("Failed to start webhook workers: %s", strerror(-r));
 		return (-1);
 	}
+	if (cleaner_retention_start(&c->retention, &d->conf) < 0)
+		return (-1);
 	return (0);
 }
 
@@ -42,6 +44,7 @@ cleaner_loop_stop(void *arg)
 {
 	struct cleaner *c = arg;
 
+	cleaner_retention_stop(&c->retention);
 	cleaner_webhook_stop(c);
 	cleaner_task_pool_stop(c);
 	if (c->exec != NULL && c->exec->close != NULL)

@@ -1,7 +1,9 @@
 /*
- * kerr-cleanerd: carries out pause, delete, bounce and kill, and POSTs
- * the webhooks' updates.  Subscribes to the topics of bus_msg.h addressed
- * to "cleanerd"; the webhook queues are read on every pass.
+ * kerr-cleanerd: carries out pause, delete, bounce and kill, POSTs the
+ * webhooks' updates, and removes what kerr no longer needs: finished
+ * tasks' sandboxes and old history (cleaner_retention.h).  Subscribes to
+ * the topics of bus_msg.h addressed to "cleanerd"; the webhook queues
+ * are read on every pass.
  */
 #include "cleaner.h"
 #include "daemon.h"

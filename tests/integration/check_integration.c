@@ -31,6 +31,7 @@ Suite	*cli_suite(void);
 Suite	*metrics_suite(void);
 Suite	*output_suite(void);
 Suite	*disk_full_suite(void);
+Suite	*retention_suite(void);
 
 int
 main(void)
@@ -41,7 +42,7 @@ main(void)
 		run_suite, ui_calls_suite, machines_suite, history_search_suite,
 		incremental_suite, webhooks_suite, artifacts_suite, auth_suite,
 		listen_suite, ui_serve_suite, cli_suite, metrics_suite,
-		output_suite, disk_full_suite, NULL
+		output_suite, disk_full_suite, retention_suite, NULL
 	};
 	int r;
 

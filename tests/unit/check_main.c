@@ -21,6 +21,7 @@ Suite	*kerr_cli_suite(void);
 Suite	*lockfile_suite(void);
 Suite	*log_suite(void);
 Suite	*metrics_suite(void);
+Suite	*purge_suite(void);
 Suite	*readme_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
@@ -49,7 +50,7 @@ main(void)
 		supervisor_suite, slurm_queue_suite,
 		lockfile_suite, run_policy_suite,
 		task_search_suite, task_stats_suite, webhook_suite,
-		kerr_cli_suite, metrics_suite, readme_suite, NULL
+		kerr_cli_suite, metrics_suite, purge_suite, readme_suite, NULL
 	};
 
 	return (fixture_run(suites));
