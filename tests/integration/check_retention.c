@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -270,6 +271,13 @@ retention_setup_tmpfs(void)
 		ck_assert_int_eq(mkdir(path, 0755), 0);
 		tasks_path(NULL, path, sizeof(path));
 		ck_assert_int_eq(mkdir(path, 0755), 0);
+		/* In this test's own mount namespace, which the daemons it
+		 * starts share: a test killed by its timeout leaves no
+		 * mount behind. */
+		ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s",
+		    strerror(errno));
+		ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE,
+		    NULL), 0);
 		ck_assert_msg(mount("kerr-test", path, "tmpfs", 0,
 		    "size=8m,mode=0755") == 0, "mount tmpfs: %s",
 		    strerror(errno));
