@@ -128,6 +128,8 @@ APID_SRCS	+= daemons/apid/api_util.c
 APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
+APID_SRCS	+= daemons/apid/route_match.c
+APID_SRCS	+= daemons/apid/sandbox_path.c
 APID_SRCS	+= daemons/apid/task_stats.c
 
 SCHEDULERD_SRCS	+= daemons/schedulerd/schedulerd.c

@@ -479,8 +479,8 @@ tzif_footer(const uint8_t *p, size_t len, struct tzif_zone *z)
  * Version 2+ files repeat the data with 64-bit times and add the footer;
  * a version 1 file has neither, so its last offset stays in force.
  */
-static int
-tzif_parse(const uint8_t *p, size_t len, struct tzif_zone **ret)
+int
+tzif_zone_parse(const uint8_t *p, size_t len, struct tzif_zone **ret)
 {
 	struct tzif_hdr	 h;
 	struct tzif_zone	*z = NULL;
@@ -596,7 +596,7 @@ tzif_zone_load(const char *tz, struct tzif_zone **ret)
 	(void)close(fd);
 	if (r < 0)
 		return (r);
-	if ((r = tzif_parse(buf, len, &z)) == 0)
+	if ((r = tzif_zone_parse(buf, len, &z)) == 0)
 		*ret = z;
 	free(buf);
 	return (r);
