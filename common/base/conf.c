@@ -207,33 +207,44 @@ conf_trim(char *s)
 	return (s);
 }
 
-/* Append "path:line: message\n" to errbuf; line 0 means no line. */
+/*
+ * Append "path:line: message\n" to errbuf; line 0 means no line.  Only
+ * whole lines: the first that does not fit is cut off, and so are all
+ * after it (errlen becomes 0), rather than left as a stray fragment.
+ */
 static void
 conf_error(struct conf_parser *p, int line, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 n;
+	size_t	 start, n;
 	int	 r;
 
 	p->nerr++;
 	if (p->errbuf == NULL || p->errlen == 0)
 		return;
-	n = strlen(p->errbuf);
+	start = n = strlen(p->errbuf);
 	if (line > 0)
 		r = snprintf(p->errbuf + n, p->errlen - n, "%s:%d: ", p->path,
 		    line);
 	else
 		r = snprintf(p->errbuf + n, p->errlen - n, "%s: ", p->path);
 	if (r < 0 || (size_t)r >= p->errlen - n)
-		return;
+		goto full;
 	n += r;
 	va_start(ap, fmt);
 	r = vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
 	va_end(ap);
 	if (r < 0 || (size_t)r >= p->errlen - n)
-		return;
+		goto full;
 	n += r;
-	snprintf(p->errbuf + n, p->errlen - n, "\n");
+	if (p->errlen - n < 2)
+		goto full;
+	p->errbuf[n] = '\n';
+	p->errbuf[n + 1] = '\0';
+	return;
+full:
+	p->errbuf[start] = '\0';
+	p->errlen = 0;
 }
 
 static int

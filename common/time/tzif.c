@@ -350,6 +350,13 @@ tzif_period_at(const struct tzif_zone *z, int64_t t, struct tzif_period *p)
 		z = &tzif_utc;
 	if (z->has_rule && (z->n == 0 || t >= z->tr[z->n - 1].at)) {
 		tzif_rule_period(&z->rule, t, p);
+		/* A rule without DST (the zone dropped it at its last
+		 * transition) has one period from the dawn of time: the
+		 * zone's began at that transition, from the offset before. */
+		if (z->n > 0 && p->begin < z->tr[z->n - 1].at) {
+			p->begin = z->tr[z->n - 1].at;
+			p->prev = z->n > 1 ? z->tr[z->n - 2].off : z->off0;
+		}
 		return;
 	}
 	if (z->n == 0 || t < z->tr[0].at) {
