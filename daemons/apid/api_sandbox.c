@@ -369,8 +369,8 @@ api_sandbox_query_parse(const struct api_req *req, struct api_reply *rep,
 		return (0);
 	if (!sandbox_path_grep_ok(grep))
 		return (api_sandbox_bad(rep, "grep pattern too costly: at "
-		    "most 1024 characters, 1000 repeats in all and no "
-		    "back-references"));
+		    "most 1024 characters, 1000 repeats in all, no "
+		    "back-references and no repeat of a repeat"));
 	if ((r = regcomp(&q->grep, grep, REG_EXTENDED | REG_NOSUB)) != 0) {
 		(void)regerror(r, &q->grep, err, sizeof(err));
 		(void)api_reply_error(rep, 400,

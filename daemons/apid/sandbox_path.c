@@ -220,39 +220,83 @@ sandbox_path_resolve(const char *root, size_t rootlen, const char *rel,
 }
 
 /*
+ * The ']' closing the bracket expression opening at p, or NULL.  A ']'
+ * first (after any '^') is a member, as are "[:alpha:]"-style classes.
+ */
+static const char *
+sandbox_path_bracket_end(const char *p)
+{
+	const char	*close;
+	char		 delim[3] = { 0, ']', '\0' };
+
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (p[0] == '[' && p[1] != '\0' && strchr(":.=", p[1]) != NULL) {
+			delim[0] = p[1];
+			if ((close = strstr(p + 2, delim)) == NULL)
+				return (NULL);
+			p = close + 1;
+			continue;
+		}
+		if (*p == ']')
+			return (p);
+	}
+	return (NULL);
+}
+
+/*
  * Whether a grep pattern is cheap enough to compile and run.  glibc's
  * regcomp unrolls every {m,n} bound, so nested bounds multiply
  * ("((a{1,1000}){1,1000}){1,1000}" asks for gigabytes), and a
  * back-reference makes matching exponential.  It also copies the operand
- * of every '+' (x+ is xx*), so stacked or nested ones double the size
- * each: "a" and 22 '+' took 3.6 s and 2 GB.  A '+' therefore counts as a
- * bound of 2.  The product of all bounds over-counts bounds side by side
- * (and braces or '+' in brackets), which only refuses a few odd patterns.
+ * of every '+' (x+ is xx*), so nested ones double the size each, and so
+ * a '+' counts as a bound of 2.  Repeats stacked on one atom ("a++",
+ * "a*?", "a{2}*") mean nothing in an ERE and cost the most: "a" and 22
+ * '+' took 3.6 s and 2 GB, "^a" and 126 '*' 5.6 s; they are refused.  The
+ * product of all bounds over-counts bounds side by side, which only
+ * refuses a few odd patterns.
  */
 int
 sandbox_path_grep_ok(const char *p)
 {
 	unsigned long	 cost = 1, m;
+	const char	*close;
 	char		*end;
+	int		 repeat, after_repeat = 0;
 
 	if (strlen(p) > SANDBOX_PATH_GREP_LEN_MAX)
 		return (0);
 	for (; *p != '\0'; p++) {
 		if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
 			return (0);
+		repeat = 1;
+		m = 1;
 		if (p[0] == '\\' && p[1] != '\0') {
 			p++;
-			continue;
-		}
-		if (p[0] == '+')
+			repeat = 0;
+		} else if (p[0] == '[') {
+			/* Unclosed: regcomp refuses it. */
+			if ((close = sandbox_path_bracket_end(p)) == NULL)
+				return (1);
+			p = close;
+			repeat = 0;
+		} else if (p[0] == '+')
 			m = 2;
-		else if (p[0] != '{' || p[1] < '0' || p[1] > '9')
-			continue;
-		else {
+		else if (p[0] == '{' && p[1] >= '0' && p[1] <= '9') {
 			m = strtoul(p + 1, &end, 10);
 			if (end[0] == ',' && end[1] >= '0' && end[1] <= '9')
 				m = strtoul(end + 1, &end, 10);
-		}
+			if (*end == '}')
+				p = end;
+		} else if (p[0] != '*' && p[0] != '?')
+			repeat = 0;
+		if (repeat && after_repeat)
+			return (0);
+		after_repeat = repeat;
 		if (m > SANDBOX_PATH_GREP_REPEAT_MAX ||
 		    (cost *= m > 1 ? m : 1) > SANDBOX_PATH_GREP_REPEAT_MAX)
 			return (0);

@@ -30,8 +30,9 @@ check_sandbox_path_stack(char *buf, size_t len, const char *op, int n)
 
 /*
  * Found by tests/fuzz/fuzz_sandbox_path.c: glibc's regcomp copies the
- * operand of each '+', so "a" and 22 stacked '+' (or nested "((a)+)+")
- * took seconds and 2 GB, and a few more ran apid out of memory.
+ * operand of each '+', so "a" and 22 stacked '+' (or 12 nested "((a)+)+")
+ * took seconds and 2 GB, and a few more ran apid out of memory; "^a" and
+ * 126 stacked '*' took 5.6 s.
  */
 START_TEST(test_sandbox_path_grep_plus_cost)
 {
@@ -45,6 +46,12 @@ START_TEST(test_sandbox_path_grep_plus_cost)
 	ck_assert_int_eq(sandbox_path_grep_ok("((((((((((((a)+)+)+)+)+)+)+)+)+)"
 	    "+)+)+"), 0);
 	ck_assert_int_eq(sandbox_path_grep_ok("a{1,1000}+"), 0);
+	(void)snprintf(p, sizeof(p), "^");
+	check_sandbox_path_stack(p + 1, sizeof(p) - 1, "*", 126);
+	ck_assert_int_eq(sandbox_path_grep_ok(p), 0);
+	ck_assert_int_eq(sandbox_path_grep_ok("a**"), 0);
+	ck_assert_int_eq(sandbox_path_grep_ok("a*?"), 0);
+	ck_assert_int_eq(sandbox_path_grep_ok("a{2}*"), 0);
 	/* What it lets through compiles at once. */
 	for (n = 1; n < 40; n++) {
 		check_sandbox_path_stack(p, sizeof(p), "+", n);
@@ -63,6 +70,10 @@ START_TEST(test_sandbox_path_grep_plus_cost)
 	    "[0-9]{1,3}\\.[0-9]{1,3}"), 1);
 	ck_assert_int_eq(sandbox_path_grep_ok("a\\+\\+\\+\\+\\+\\+\\+\\+\\+"
 	    "\\+\\+\\+"), 1);
+	/* In brackets '+' and '*' are members, not repeats. */
+	ck_assert_int_eq(sandbox_path_grep_ok("[+*?]+ [^]+*]* [[:digit:]+]+"),
+	    1);
+	ck_assert_int_eq(sandbox_path_grep_ok("(a*)*b?(c+)?"), 1);
 }
 END_TEST
 
