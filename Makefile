@@ -377,7 +377,9 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 fuzz-build: $(FUZZ_BINS)
 .SECONDARY: $(patsubst %,$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES))
 
-fuzz: deps fuzz-deps
+# One apt-get after the other, even under -j.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
