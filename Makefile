@@ -146,6 +146,8 @@ APID_SRCS	+= daemons/apid/api_ui.c
 APID_SRCS	+= daemons/apid/api_webhooks.c
 APID_SRCS	+= daemons/apid/api_writer.c
 APID_SRCS	+= daemons/apid/json_filter.c
+APID_SRCS	+= daemons/apid/route_match.c
+APID_SRCS	+= daemons/apid/sandbox_path.c
 APID_SRCS	+= daemons/apid/task_stats.c
 
 # The web UI's files, compiled into kerr-apid (ui_embed.c, api_ui.c).
@@ -223,11 +225,54 @@ KERR_SRCS	+= common/base/clock.c
 RUN_SRCS	+= daemons/run/run.c
 RUN_SRCS	+= daemons/run/run_policy.c
 
+# Fuzzing (make fuzz): one libFuzzer harness per parser, tests/fuzz/
+# fuzz_<name>.c, built with Debian's clang under ASan and UBSan into
+# build-fuzz/ and run by tests/fuzz/run.sh for FUZZ_SECONDS each.  The
+# parsers are compiled for it with coverage; only the pure files, so no
+# harness needs a database, a socket or libmicrohttpd.
+FUZZ_BUILD	 = build-fuzz
+FUZZ_CC		 = clang
+FUZZ_SECONDS	?= 60
+# clang only recommends libclang-rt-dev, which holds libFuzzer and the
+# sanitizer runtimes: without it -fsanitize=fuzzer does not link.
+FUZZ_DEB_PACKAGES = clang libclang-rt-dev
+FUZZ_LIB_SRCS	+= common/base/conf.c
+FUZZ_LIB_SRCS	+= common/base/log.c
+FUZZ_LIB_SRCS	+= common/base/text.c
+FUZZ_LIB_SRCS	+= common/model/artifact.c
+FUZZ_LIB_SRCS	+= common/model/deploy.c
+FUZZ_LIB_SRCS	+= common/model/deploy_executor.c
+FUZZ_LIB_SRCS	+= common/model/deploy_schema.c
+FUZZ_LIB_SRCS	+= common/model/deploy_step.c
+FUZZ_LIB_SRCS	+= common/model/records.c
+FUZZ_LIB_SRCS	+= common/model/request.c
+FUZZ_LIB_SRCS	+= common/model/schema.c
+FUZZ_LIB_SRCS	+= common/model/task_id.c
+FUZZ_LIB_SRCS	+= common/model/webhook.c
+FUZZ_LIB_SRCS	+= common/time/cron.c
+FUZZ_LIB_SRCS	+= common/time/tzif.c
+FUZZ_LIB_SRCS	+= daemons/apid/json_filter.c
+FUZZ_LIB_SRCS	+= daemons/apid/route_match.c
+FUZZ_LIB_SRCS	+= daemons/apid/sandbox_path.c
+FUZZ_LIB_SRCS	+= daemons/schedulerd/cron_next.c
+FUZZ_HARNESSES	 = $(patsubst tests/fuzz/fuzz_%.c,%,\
+		   $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	 = $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_HARNESSES))
+FUZZ_LIB	 = $(FUZZ_BUILD)/libfuzzed.a
+FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+FUZZ_CFLAGS	 = -O1 -g -std=gnu11 $(WARNINGS) $(if $(WERROR),-Werror) \
+		   -D_GNU_SOURCE $(FUZZ_SAN) -MMD -MP \
+		   $(addprefix -iquote common/,$(COMMON_DIRS)) \
+		   -iquote daemons/apid -iquote daemons/schedulerd \
+		   -DKERR_SRCDIR='"$(CURDIR)"'
+
 # Every .c of a test folder belongs to its runner.
 UNIT_SRCS	 = tests/fixture.c $(wildcard tests/unit/*.c)
 # Pure files of a daemon are tested as they are (OpenBSD regress style).
 UNIT_SRCS	+= daemons/run/run_policy.c
 UNIT_SRCS	+= daemons/apid/json_filter.c
+UNIT_SRCS	+= daemons/apid/sandbox_path.c
 UNIT_SRCS	+= daemons/apid/task_stats.c
 UNIT_SRCS	+= daemons/apid/api_tokens.c
 UNIT_SRCS	+= daemons/schedulerd/cron_next.c
@@ -251,10 +296,11 @@ RUN_BIN		 = $(BUILD)/kerr-run
 LIBCOMMON	 = $(BUILD)/libcommon.a
 
 obj		 = $(patsubst %.c,$(BUILD)/%.o,$(1))
+fuzzobj		 = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(1))
 
 # check-ui: the web UI in a real browser (tests/ui/run.sh).
 .PHONY: all check check-slurm check-ui unit integration run bench soak deps \
-	install uninstall clean help
+	install uninstall clean help fuzz fuzz-build fuzz-deps
 
 all: $(BINS) $(RUN_BIN)
 
@@ -271,6 +317,8 @@ help:
 	@echo "                completion), config, systemd units, sysusers.d and"
 	@echo "                tmpfiles.d entries (PREFIX, DESTDIR)"
 	@echo "make SANITIZE=1 check   the same tests under ASan and UBSan"
+	@echo "make fuzz       build the libFuzzer harnesses with clang, run each"
+	@echo "                FUZZ_SECONDS (60) seconds (tests/fuzz/)"
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -328,9 +376,9 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
-$(call obj,tests/unit/check_kerr_cli.c): CFLAGS += -iquote daemons/kerr
-$(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c \
-    tests/unit/check_tokens.c): \
+# check-ui: the web UI in a real browser (tests/ui/run.sh).
+.PHONY: all check check-slurm check-ui unit integration run bench soak deps \
+	install uninstall clean help fuzz fuzz-build fuzz-deps
     CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
@@ -358,8 +406,10 @@ $(BUILD)/check_slurm: $(call obj,$(SLURM_TEST_SRCS)) $(LIBCOMMON)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcurl $(LIBS)
 
 # Install what is missing as root; otherwise say the one line to run.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+DEPS_PACKAGES	 = $(DEB_PACKAGES)
+fuzz-deps: DEPS_PACKAGES = $(FUZZ_DEB_PACKAGES)
+deps fuzz-deps:
+	@missing=""; for p in $(DEPS_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -374,6 +424,30 @@ deps:
 	    echo "  sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+
+# The parsers with coverage for libFuzzer; a harness links them with it.
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+	    -c -o $@ $<
+
+$(FUZZ_LIB): $(call fuzzobj,$(FUZZ_LIB_SRCS))
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	@echo "  LD      $@"
+	@$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -ljansson -lnettle
+
+fuzz-build: $(FUZZ_BINS)
+.SECONDARY: $(patsubst %,$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES))
+
+# One apt-get after the other, even under -j.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 # Under SANITIZE the daemons the tests start inherit these too.
 TEST_ENV	 = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -446,6 +520,6 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/kerr.1 $(DESTDIR)$(BASHCOMPDIR)/kerr
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

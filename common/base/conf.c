@@ -277,33 +277,44 @@ conf_trim(char *s)
 	return (s);
 }
 
-/* Append "path:line: message\n" to errbuf; line 0 means no line. */
+/*
+ * Append "path:line: message\n" to errbuf; line 0 means no line.  Only
+ * whole lines: the first that does not fit is cut off, and so are all
+ * after it (errlen becomes 0), rather than left as a stray fragment.
+ */
 static void
 conf_error(struct conf_parser *p, int line, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 n;
+	size_t	 start, n;
 	int	 r;
 
 	p->nerr++;
 	if (p->errbuf == NULL || p->errlen == 0)
 		return;
-	n = strlen(p->errbuf);
+	start = n = strlen(p->errbuf);
 	if (line > 0)
 		r = snprintf(p->errbuf + n, p->errlen - n, "%s:%d: ", p->path,
 		    line);
 	else
 		r = snprintf(p->errbuf + n, p->errlen - n, "%s: ", p->path);
 	if (r < 0 || (size_t)r >= p->errlen - n)
-		return;
+		goto full;
 	n += r;
 	va_start(ap, fmt);
 	r = vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
 	va_end(ap);
 	if (r < 0 || (size_t)r >= p->errlen - n)
-		return;
+		goto full;
 	n += r;
-	snprintf(p->errbuf + n, p->errlen - n, "\n");
+	if (p->errlen - n < 2)
+		goto full;
+	p->errbuf[n] = '\n';
+	p->errbuf[n + 1] = '\0';
+	return;
+full:
+	p->errbuf[start] = '\0';
+	p->errlen = 0;
 }
 
 static int
@@ -572,59 +583,89 @@ conf_read(struct conf *conf, const char *path, char *why, size_t whylen)
 	return (-1);
 }
 
+/* Every line of fp into p; -EIO on a read error, else 0. */
+static int
+conf_parse_lines(struct conf_parser *p, FILE *fp)
+{
+	char	*buf = NULL, *s;
+	size_t	 bufsz = 0;
+	int	 r = 0;
+
+	while (getline(&buf, &bufsz, fp) != -1) {
+		p->line++;
+		s = conf_trim(buf);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[')
+			conf_parse_section(p, s);
+		else
+			conf_parse_assign(p, s);
+	}
+	if (ferror(fp)) {
+		r = -EIO;
+		conf_error(p, 0, "read error");
+	}
+	free(buf);
+	return (r);
+}
+
+static void
+conf_parser_init(struct conf_parser *p, const struct conf *conf,
+    const char *path, char *errbuf, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->conf = *conf;
+	p->path = path;
+	p->errbuf = errbuf;
+	p->errlen = errlen;
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+}
+
+/* The checks across keys, then *conf set when no line had an error. */
+static int
+conf_parser_finish(struct conf_parser *p, struct conf *conf)
+{
+	conf_check(p);
+	if (p->nerr > 0)
+		return (-EINVAL);
+	*conf = p->conf;
+	return (0);
+}
+
 int
 conf_load(struct conf *conf, const char *path, int must_exist, char *errbuf,
     size_t errlen)
 {
 	struct conf_parser	 p;
-	FILE			*fp = NULL;
-	char			*buf = NULL, *s;
-	size_t			 bufsz = 0;
+	FILE			*fp;
 	int			 r;
 
-	memset(&p, 0, sizeof(p));
-	p.conf = *conf;
-	p.path = path;
-	p.errbuf = errbuf;
-	p.errlen = errlen;
-	if (errbuf != NULL && errlen > 0)
-		errbuf[0] = '\0';
-
+	conf_parser_init(&p, conf, path, errbuf, errlen);
 	if ((fp = fopen(path, "r")) == NULL) {
 		r = -errno;
 		if (r == -ENOENT && !must_exist)
-			r = 0;
-		else
-			conf_error(&p, 0, "%s", strerror(-r));
-		goto out;
+			return (0);
+		conf_error(&p, 0, "%s", strerror(-r));
+		return (r);
 	}
-	while (getline(&buf, &bufsz, fp) != -1) {
-		p.line++;
-		s = conf_trim(buf);
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[')
-			conf_parse_section(&p, s);
-		else
-			conf_parse_assign(&p, s);
-	}
-	if (ferror(fp)) {
-		r = -EIO;
-		conf_error(&p, 0, "read error");
-		goto out;
-	}
-	conf_check(&p);
-	if (p.nerr > 0) {
-		r = -EINVAL;
-		goto out;
-	}
-	*conf = p.conf;
-	r = 0;
-out:
-	free(buf);
-	if (fp != NULL)
-		fclose(fp);
+	if ((r = conf_parse_lines(&p, fp)) == 0)
+		r = conf_parser_finish(&p, conf);
+	fclose(fp);
 	return (r);
+}
+
+int
+conf_parse_stream(struct conf *conf, FILE *fp, const char *name,
+    char *errbuf, size_t errlen)
+{
+	struct conf_parser	 p;
+	int			 r;
+
+	conf_parser_init(&p, conf, name, errbuf, errlen);
+	if ((r = conf_parse_lines(&p, fp)) < 0)
+		return (r);
+	return (conf_parser_finish(&p, conf));
 }
 
 void

@@ -100,6 +100,10 @@ void	conf_defaults(struct conf *conf);
  */
 int	conf_load(struct conf *conf, const char *path, int must_exist,
 	    char *errbuf, size_t errlen);
+/* conf_load's parsing of an open stream; name stands for the file in
+ * errbuf's "name:line: message" lines. */
+int	conf_parse_stream(struct conf *conf, FILE *fp, const char *name,
+	    char *errbuf, size_t errlen);
 /*
  * What every program does with its -c file: the defaults, then the file
  * (NULL: CONF_PATH_DEFAULT, which may be missing).  0, or -1 with the line

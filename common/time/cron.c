@@ -337,8 +337,8 @@ cron_check_days(const char *dom, const char *dow, char *err, size_t errlen)
 	return (0);
 }
 
-int
-cron_validate_quartz(const char *quartz, char *err, size_t errlen)
+static int
+cron_validate_fields(const char *quartz, char *err, size_t errlen)
 {
 	struct cron_fields	 cf;
 	int			 i;
@@ -353,6 +353,14 @@ cron_validate_quartz(const char *quartz, char *err, size_t errlen)
 		if (cron_check_field(&cron_specs[i], cf.f[i], err, errlen) < 0)
 			return (-EINVAL);
 	return (cron_check_days(cf.f[3], cf.f[5], err, errlen));
+}
+
+/* The messages quote the expression, which may hold a newline. */
+int
+cron_validate_quartz(const char *quartz, char *err, size_t errlen)
+{
+	return (schema_result(cron_validate_fields(quartz, err, errlen), err,
+	    errlen));
 }
 
 /*
@@ -661,8 +669,8 @@ cron_convert(struct cron_fields *cf, const char *cron, char *out,
 	return (0);
 }
 
-int
-cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
+static int
+cron_convert_text(const char *cron, char *out, size_t outlen, char *err,
     size_t errlen)
 {
 	struct cron_fields	 cf;
@@ -678,4 +686,12 @@ cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
 		    "because it contained %d splits (at most 7: seconds, "
 		    "5 cron fields, year)", cron, cf.n));
 	return (cron_convert(&cf, cron, out, outlen, err, errlen));
+}
+
+int
+cron_to_quartz(const char *cron, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	return (schema_result(cron_convert_text(cron, out, outlen, err,
+	    errlen), err, errlen));
 }

@@ -350,6 +350,13 @@ tzif_period_at(const struct tzif_zone *z, int64_t t, struct tzif_period *p)
 		z = &tzif_utc;
 	if (z->has_rule && (z->n == 0 || t >= z->tr[z->n - 1].at)) {
 		tzif_rule_period(&z->rule, t, p);
+		/* A rule without DST (the zone dropped it at its last
+		 * transition) has one period from the dawn of time: the
+		 * zone's began at that transition, from the offset before. */
+		if (z->n > 0 && p->begin < z->tr[z->n - 1].at) {
+			p->begin = z->tr[z->n - 1].at;
+			p->prev = z->n > 1 ? z->tr[z->n - 2].off : z->off0;
+		}
 		return;
 	}
 	if (z->n == 0 || t < z->tr[0].at) {
@@ -479,8 +486,8 @@ tzif_footer(const uint8_t *p, size_t len, struct tzif_zone *z)
  * Version 2+ files repeat the data with 64-bit times and add the footer;
  * a version 1 file has neither, so its last offset stays in force.
  */
-static int
-tzif_parse(const uint8_t *p, size_t len, struct tzif_zone **ret)
+int
+tzif_zone_parse(const uint8_t *p, size_t len, struct tzif_zone **ret)
 {
 	struct tzif_hdr	 h;
 	struct tzif_zone	*z = NULL;
@@ -596,7 +603,7 @@ tzif_zone_load(const char *tz, struct tzif_zone **ret)
 	(void)close(fd);
 	if (r < 0)
 		return (r);
-	if ((r = tzif_parse(buf, len, &z)) == 0)
+	if ((r = tzif_zone_parse(buf, len, &z)) == 0)
 		*ret = z;
 	free(buf);
 	return (r);

@@ -38,6 +38,9 @@ struct tzif_tm {
  * -ENOENT for no such zone, -ENOMEM, or another -errno from reading.
  */
 int	tzif_zone_load(const char *tz, struct tzif_zone **ret);
+/* The zone of TZif file contents p[0..len): 0 and *ret (free with
+ * tzif_zone_free), -EINVAL for a malformed file, -ENOMEM. */
+int	tzif_zone_parse(const uint8_t *p, size_t len, struct tzif_zone **ret);
 /* Release a zone; NULL is a no-op. */
 void	tzif_zone_free(struct tzif_zone *z);
 /* 1 when tz is "UTC", "GMT" or a safe name of a TZif file, else 0. */

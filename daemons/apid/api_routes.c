@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "api_request.h"
+#include "route_match.h"
 
 /* Literal segments before {x} ones where both could match. */
 static const struct api_route api_routes[] = {
@@ -184,59 +185,6 @@ static const struct api_route api_routes[] = {
 
 #define API_NROUTES	(sizeof(api_routes) / sizeof(api_routes[0]))
 
-/*
- * Match pattern against path; on success fill params with pointers into
- * pathbuf (a writable copy of path whose separators become NULs).
- */
-static int
-api_routes_match_one(const char *pattern, char *pathbuf, const char **params)
-{
-	const char	*p = pattern;
-	char		*s = pathbuf;
-	int		 n = 0;
-
-	while (*p != '\0') {
-		const char	*pend;
-		char		*send;
-		size_t		 plen, slen;
-
-		if (*p != '/' || *s != '/')
-			return (0);
-		p++;
-		s++;
-		pend = strchrnul(p, '/');
-		send = strchrnul(s, '/');
-		plen = (size_t)(pend - p);
-		slen = (size_t)(send - s);
-		if (plen > 1 && p[0] == '{' && p[plen - 1] == '}') {
-			if (slen == 0 || n == API_MAX_PARAMS)
-				return (0);
-			params[n++] = s;
-		} else if (plen != slen || memcmp(p, s, plen) != 0)
-			return (0);
-		p = pend;
-		s = send;
-	}
-	/* A single trailing slash is tolerated, as JAX-RS does. */
-	if (!(*s == '\0' || (s[0] == '/' && s[1] == '\0')))
-		return (0);
-	return (1);
-}
-
-static void
-api_routes_terminate_params(const char **params, int n)
-{
-	int i;
-
-	/* Cut each parameter at its closing slash, now that it matched. */
-	for (i = 0; i < n; i++) {
-		char *slash = strchr(params[i], '/');
-
-		if (slash != NULL)
-			*slash = '\0';
-	}
-}
-
 static void
 api_routes_allow_add(char *buf, size_t len, const char *method)
 {
@@ -261,16 +209,10 @@ api_routes_match(const char *method, const char *path, struct api_req *req,
 	for (i = 0; i < API_NROUTES; i++) {
 		memcpy(pathbuf, path, len + 1);
 		memset(params, 0, sizeof(params));
-		if (!api_routes_match_one(api_routes[i].pattern, pathbuf,
-		    params))
+		if (!route_match(api_routes[i].pattern, pathbuf, params,
+		    API_MAX_PARAMS))
 			continue;
 		if (strcmp(api_routes[i].method, method) == 0) {
-			int n;
-
-			for (n = 0; n < API_MAX_PARAMS && params[n] != NULL;
-			    n++)
-				;
-			api_routes_terminate_params(params, n);
 			memcpy(req->params, params, sizeof(params));
 			req->route = (int)i;
 			*ret = api_routes[i].handler;

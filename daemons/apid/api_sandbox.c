@@ -33,15 +33,10 @@
 #include "db_retention.h"
 #include "db_task.h"
 #include "host.h"
+#include "sandbox_path.h"
 
-#define API_SANDBOX_ID_MAX	255
 /* Singularity sets no cap; ours keeps one reply small enough to hold. */
 #define API_SANDBOX_READ_MAX	(1024L * 1024L)
-/* Bounds on a grep pattern: see api_sandbox_grep_ok. */
-#define API_SANDBOX_GREP_LEN_MAX	1024
-#define API_SANDBOX_GREP_REPEAT_MAX	1000UL
-#define API_SANDBOX_ID_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-				"abcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 /* One task's sandbox, opened. */
 struct api_sandbox {
@@ -58,16 +53,6 @@ struct api_sandbox_query {
 	regex_t		 grep;
 	int		 has_grep;
 };
-
-static int
-api_sandbox_task_id_ok(const char *id)
-{
-	size_t n = strspn(id, API_SANDBOX_ID_CHARS);
-
-	/* The id becomes a path component: "." and ".." would leave it. */
-	return (n >= 1 && n <= API_SANDBOX_ID_MAX && id[n] == '\0' &&
-	    strcmp(id, ".") != 0 && strcmp(id, "..") != 0);
-}
 
 /* The 404 of a sandbox the retention sweep removed (cleaner_sandbox.c):
  * the task's history stays, its files do not. */
@@ -96,7 +81,7 @@ api_sandbox_open(struct api_req *req, struct api_reply *rep,
 	int64_t			 removed_at = 0;
 	int			 r;
 
-	if (id == NULL || !api_sandbox_task_id_ok(id)) {
+	if (id == NULL || !sandbox_path_task_id_ok(id)) {
 		(void)api_reply_error(rep, 400, "Invalid task id '%.300s'",
 		    id != NULL ? id : "");
 		return (-EINVAL);
@@ -135,200 +120,9 @@ api_sandbox_open(struct api_req *req, struct api_reply *rep,
 	return (0);
 }
 
-/* Length of the UTF-8 sequence a byte starts; 0 when it starts none. */
-static size_t
-api_sandbox_utf8_need(unsigned char c)
-{
-	if (c < 0x80)
-		return (1);
-	if (c >= 0xc2 && c <= 0xdf)
-		return (2);
-	if (c >= 0xe0 && c <= 0xef)
-		return (3);
-	if (c >= 0xf0 && c <= 0xf4)
-		return (4);
-	return (0);
-}
-
-/*
- * Bytes of the well-formed sequence at s (n available), 0 when there is
- * none.  Overlong forms, surrogates and values past U+10FFFF count as
- * invalid because jansson refuses them in a string.
- */
-static size_t
-api_sandbox_utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t		need = api_sandbox_utf8_need(s[0]), i;
-	uint32_t	cp;
-
-	if (need == 1)
-		return (1);
-	if (need == 0 || need > n)
-		return (0);
-	cp = s[0] & (0x7fu >> need);
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return (0);
-	return (need);
-}
-
-static int
-api_sandbox_utf8_valid(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n = strlen(s), k;
-
-	for (; n > 0; p += k, n -= k)
-		if ((k = api_sandbox_utf8_seq(p, n)) == 0)
-			return (0);
-	return (1);
-}
-
-/*
- * Copy buf to dst (NULL: only count) with each byte that is not part of
- * a well-formed sequence replaced by U+FFFD, as Singularity's decoder
- * does: a JSON string must be valid UTF-8.  Returns the output length.
- */
-static size_t
-api_sandbox_utf8_copy(const unsigned char *buf, size_t n, char *dst)
-{
-	static const char	 repl[] = "\xef\xbf\xbd";
-	size_t			 i, k, out = 0;
-
-	for (i = 0; i < n; i += k > 0 ? k : 1) {
-		k = api_sandbox_utf8_seq(buf + i, n - i);
-		if (dst != NULL)
-			memcpy(dst + out, k > 0 ? (const char *)buf + i : repl,
-			    k > 0 ? k : 3);
-		out += k > 0 ? k : 3;
-	}
-	return (out);
-}
-
-/* A NUL-terminated, valid UTF-8 copy of buf (caller frees), or NULL. */
-static char *
-api_sandbox_utf8_clean(const unsigned char *buf, size_t n, size_t *ret_len)
-{
-	size_t	 len = api_sandbox_utf8_copy(buf, n, NULL);
-	char	*s;
-
-	if ((s = malloc(len + 1)) == NULL)
-		return (NULL);
-	(void)api_sandbox_utf8_copy(buf, n, s);
-	s[len] = '\0';
-	*ret_len = len;
-	return (s);
-}
-
-/*
- * Where a chunk cut out of a UTF-8 file is whole: up to three
- * continuation bytes at the start end a character begun before the
- * chunk, and a character the chunk cuts at its end is left out.  The
- * client reads on from offset + skip + keep and so gets that character
- * whole next time.
- */
-static void
-api_sandbox_utf8_edges(const unsigned char *buf, size_t n, size_t *ret_skip,
-    size_t *ret_keep)
-{
-	size_t	skip = 0, end = n, i;
-
-	while (skip < n && skip < 3 && (buf[skip] & 0xc0) == 0x80)
-		skip++;
-	for (i = 1; i <= 3 && i <= n - skip; i++) {
-		if ((buf[n - i] & 0xc0) == 0x80)
-			continue;
-		/* buf[n - i] starts the last character: is it complete? */
-		if (api_sandbox_utf8_need(buf[n - i]) > i)
-			end = n - i;
-		break;
-	}
-	*ret_skip = skip;
-	*ret_keep = end - skip;
-}
-
-/*
- * The client's path made canonical: no empty or "." components, no
- * leading or trailing slash ("" is the root).  -EXDEV for a ".."
- * component: whatever it would resolve to, it names a way out.
- */
-static int
-api_sandbox_normalise(const char *in, char *out, size_t len)
-{
-	size_t	used = 0, n;
-
-	out[0] = '\0';
-	for (in += strspn(in, "/"); *in != '\0'; in += strspn(in, "/")) {
-		n = strcspn(in, "/");
-		if (n == 2 && in[0] == '.' && in[1] == '.')
-			return (-EXDEV);
-		if (!(n == 1 && in[0] == '.')) {
-			if (used + 1 + n >= len)
-				return (-ENAMETOOLONG);
-			if (used > 0)
-				out[used++] = '/';
-			memcpy(out + used, in, n);
-			used += n;
-			out[used] = '\0';
-		}
-		in += n;
-	}
-	return (0);
-}
-
-static int
-api_sandbox_inside(const struct api_sandbox *sb, const char *path)
-{
-	return (strncmp(path, sb->root, sb->rootlen) == 0 &&
-	    (path[sb->rootlen] == '/' || path[sb->rootlen] == '\0'));
-}
-
-/*
- * Resolve rel (normalised) under the sandbox into ret, relative to the
- * sandbox ("." for the root).  -EXDEV when it resolves outside, -ENOENT
- * when it does not exist.  A missing path is judged by its deepest
- * existing ancestor, so "escape/nothere" is refused like "escape/passwd"
- * and the answer tells nothing of what exists outside.
- */
-static int
-api_sandbox_resolve(const struct api_sandbox *sb, const char *rel, char *ret,
-    size_t len)
-{
-	char	 path[PATH_MAX], real[PATH_MAX];
-	char	*slash;
-	int	 missing = 0;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", sb->root,
-	    rel[0] != '\0' ? "/" : "", rel) >= sizeof(path))
-		return (-ENAMETOOLONG);
-	while (realpath(path, real) == NULL) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			return (-errno);
-		/* Never above the root, which exists (or did a moment ago). */
-		if ((slash = strrchr(path, '/')) == NULL ||
-		    (size_t)(slash - path) < sb->rootlen)
-			return (-ENOENT);
-		*slash = '\0';
-		missing = 1;
-	}
-	if (!api_sandbox_inside(sb, real))
-		return (-EXDEV);
-	if (missing)
-		return (-ENOENT);
-	if ((size_t)snprintf(ret, len, "%s", real[sb->rootlen] == '\0' ? "." :
-	    real + sb->rootlen + 1) >= len)
-		return (-ENAMETOOLONG);
-	return (0);
-}
-
 /*
  * Open rel beneath the sandbox: an fd, or -errno (-EXDEV or -ELOOP when
- * a symlink appeared since api_sandbox_resolve).  O_NONBLOCK because a
+ * a symlink appeared since sandbox_path_resolve).  O_NONBLOCK because a
  * FIFO in the sandbox would otherwise hang the open until a writer came.
  */
 static int
@@ -359,12 +153,13 @@ api_sandbox_path(struct api_reply *rep, const struct api_sandbox *sb,
 	char	rel[PATH_MAX];
 	int	r;
 
-	if (!api_sandbox_utf8_valid(given)) {
+	if (!sandbox_path_utf8_valid(given)) {
 		(void)api_reply_error(rep, 400, "Path is not valid UTF-8");
 		return (-EINVAL);
 	}
-	if ((r = api_sandbox_normalise(given, norm, normlen)) == 0 &&
-	    (r = api_sandbox_resolve(sb, norm, rel, sizeof(rel))) == 0 &&
+	if ((r = sandbox_path_normalise(given, norm, normlen)) == 0 &&
+	    (r = sandbox_path_resolve(sb->root, sb->rootlen, norm, rel,
+	    sizeof(rel))) == 0 &&
 	    (r = api_sandbox_openat(sb, rel)) >= 0) {
 		*ret_fd = r;
 		return (0);
@@ -436,7 +231,7 @@ api_sandbox_file_json(int dirfd, const char *name)
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return (NULL);
 	/* A name that is not UTF-8 is still listed, mended. */
-	if ((uname = api_sandbox_utf8_clean((const unsigned char *)name,
+	if ((uname = sandbox_path_utf8_clean((const unsigned char *)name,
 	    strlen(name), &len)) == NULL)
 		return (NULL);
 	api_sandbox_mode(st.st_mode, mode);
@@ -563,41 +358,6 @@ api_sandbox_bad(struct api_reply *rep, const char *msg)
 	return (-EINVAL);
 }
 
-/*
- * Whether a grep pattern is cheap enough to compile and run.  glibc's
- * regcomp unrolls every {m,n} bound, so nested bounds multiply
- * ("((a{1,1000}){1,1000}){1,1000}" asks for gigabytes), and a
- * back-reference makes matching exponential.  The product of all bounds
- * over-counts bounds side by side (and braces in brackets), which only
- * refuses a few odd patterns.
- */
-static int
-api_sandbox_grep_ok(const char *p)
-{
-	unsigned long	 cost = 1, m;
-	char		*end;
-
-	if (strlen(p) > API_SANDBOX_GREP_LEN_MAX)
-		return (0);
-	for (; *p != '\0'; p++) {
-		if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
-			return (0);
-		if (p[0] == '\\' && p[1] != '\0') {
-			p++;
-			continue;
-		}
-		if (p[0] != '{' || p[1] < '0' || p[1] > '9')
-			continue;
-		m = strtoul(p + 1, &end, 10);
-		if (end[0] == ',' && end[1] >= '0' && end[1] <= '9')
-			m = strtoul(end + 1, &end, 10);
-		if (m > API_SANDBOX_GREP_REPEAT_MAX ||
-		    (cost *= m > 1 ? m : 1) > API_SANDBOX_GREP_REPEAT_MAX)
-			return (0);
-	}
-	return (1);
-}
-
 /* ?path=, ?offset=, ?length= and ?grep= of a read; replies 400 when one
  * is wrong.  The caller regfree()s q->grep when q->has_grep is set. */
 static int
@@ -629,10 +389,10 @@ api_sandbox_query_parse(const struct api_req *req, struct api_reply *rep,
 	/* As Singularity, an empty grep is no grep. */
 	if (grep == NULL || grep[0] == '\0')
 		return (0);
-	if (!api_sandbox_grep_ok(grep))
+	if (!sandbox_path_grep_ok(grep))
 		return (api_sandbox_bad(rep, "grep pattern too costly: at "
-		    "most 1024 characters, 1000 repeats in all and no "
-		    "back-references"));
+		    "most 1024 characters, 1000 repeats in all, no "
+		    "back-references and no repeat of a repeat"));
 	if ((r = regcomp(&q->grep, grep, REG_EXTENDED | REG_NOSUB)) != 0) {
 		(void)regerror(r, &q->grep, err, sizeof(err));
 		(void)api_reply_error(rep, 400,
@@ -721,8 +481,8 @@ api_sandbox_chunk(struct api_reply *rep, int fd,
 		    q->path, strerror(-r));
 		goto out;
 	}
-	api_sandbox_utf8_edges(raw, n, &skip, &keep);
-	if ((text = api_sandbox_utf8_clean(raw + skip, keep, &tlen)) == NULL ||
+	sandbox_path_utf8_edges(raw, n, &skip, &keep);
+	if ((text = sandbox_path_utf8_clean(raw + skip, keep, &tlen)) == NULL ||
 	    (q->has_grep && (found = api_sandbox_grep(&q->grep, text, tlen,
 	    &tlen)) == NULL)) {
 		r = -ENOMEM;

@@ -337,6 +337,13 @@ START_TEST(test_sandbox_read_grep)
 	expect_read_error("path=stdout&offset=0&grep=((a%7B1,1000%7D)"
 	    "%7B1,1000%7D)%7B1,1000%7D", 400, "grep");
 	expect_read_error("path=stdout&offset=0&grep=(a*)*%5C1", 400, "grep");
+	/* Stacked '+', each doubling what regcomp builds (found by fuzzing:
+	 * 22 of them took 2 GB). */
+	expect_read_error("path=stdout&offset=0&grep=a%2B%2B%2B%2B%2B%2B%2B"
+	    "%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B%2B"
+	    "%2B%2B%2B%2B%2B%2B%2B%2B", 400, "grep");
+	expect_chunk("path=stdout&offset=0&grep=ma.%2Bh", "match me\n", 0,
+	    27);
 	expect_chunk("path=stdout&offset=0&grep=m%7B1%7Da%5C.?t", "match me\n",
 	    0, 27);
 }

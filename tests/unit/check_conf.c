@@ -455,6 +455,30 @@ START_TEST(test_conf_small_errbuf)
 }
 END_TEST
 
+/*
+ * Found by tests/fuzz/fuzz_conf.c: a buffer filled mid-line ended in a
+ * fragment ("/tmp/kerr-che") that read as one more, garbled, error.
+ */
+START_TEST(test_conf_errbuf_whole_lines)
+{
+	struct conf	 c;
+	char		 path[64], err[200], *line, *nl;
+	int		 lines = 0;
+
+	ck_assert_int_eq(check_conf_load("[a]\n[b]\n[c]\n[d]\n[e]\n[f]\n",
+	    &c, path, sizeof(path), err, sizeof(err)), -EINVAL);
+	for (line = err; *line != '\0'; line = nl + 1) {
+		ck_assert_msg(strncmp(line, path, strlen(path)) == 0,
+		    "stray '%s'", line);
+		ck_assert_ptr_nonnull(nl = strchr(line, '\n'));
+		lines++;
+	}
+	/* Each is ~50 bytes: some fit, not all six. */
+	ck_assert_int_ge(lines, 2);
+	ck_assert_int_lt(lines, 6);
+}
+END_TEST
+
 START_TEST(test_conf_derived_paths)
 {
 	struct conf	 c;
@@ -589,6 +613,7 @@ conf_suite(void)
 		FIXTURE_TEST(test_conf_task_output),
 		FIXTURE_TEST(test_conf_missing_file),
 		FIXTURE_TEST(test_conf_small_errbuf),
+		FIXTURE_TEST(test_conf_errbuf_whole_lines),
 		FIXTURE_TEST(test_conf_derived_paths),
 		FIXTURE_TEST(test_conf_example_documents_defaults),
 		FIXTURE_END

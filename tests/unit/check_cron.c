@@ -233,6 +233,29 @@ START_TEST(test_cron_quartz_validation)
 }
 END_TEST
 
+/*
+ * Found by tests/fuzz/fuzz_cron.c: the messages quote the schedule, and a
+ * newline in it (a separator, like a space) made the one-line reason two
+ * lines.
+ */
+START_TEST(test_cron_message_one_line)
+{
+	char	 out[CRON_QUARTZ_MAX], err[512];
+
+	err[0] = '\0';
+	ck_assert_int_eq(cron_to_quartz("0 0 12 *\n 1,3", out, sizeof(out),
+	    err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "day of week") != NULL, "%s", err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	err[0] = '\0';
+	ck_assert_int_eq(cron_validate_quartz("0 0 12\n*\t* ? 9\n", err,
+	    sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_ptr_null(strchr(err, '\t'));
+	ck_assert_msg(err[0] != '\0', "no reason");
+}
+END_TEST
+
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*cron_suite(void);
 
@@ -254,6 +277,7 @@ cron_suite(void)
 	tcase_add_test(tc, test_cron_message_names_schedule);
 	tcase_add_test(tc, test_cron_small_out_buffer);
 	tcase_add_test(tc, test_cron_too_long_input);
+	tcase_add_test(tc, test_cron_message_one_line);
 	tcase_add_loop_test(tc, test_cron_quartz_validation, 0, nq);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -25,6 +25,7 @@ Suite	*purge_suite(void);
 Suite	*readme_suite(void);
 Suite	*request_suite(void);
 Suite	*run_policy_suite(void);
+Suite	*sandbox_path_suite(void);
 Suite	*schema_suite(void);
 Suite	*slurm_queue_suite(void);
 Suite	*supervisor_suite(void);
@@ -48,7 +49,7 @@ main(void)
 		task_id_suite, task_env_suite,
 		task_event_suite, event_auth_suite, executor_suite,
 		supervisor_suite, slurm_queue_suite,
-		lockfile_suite, run_policy_suite,
+		lockfile_suite, run_policy_suite, sandbox_path_suite,
 		task_search_suite, task_stats_suite, webhook_suite,
 		kerr_cli_suite, metrics_suite, purge_suite, readme_suite, NULL
 	};

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -113,6 +114,90 @@ START_TEST(test_tzif_calendar)
 }
 END_TEST
 
+static uint8_t *
+check_tzif_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return (p + 4);
+}
+
+/* A TZif header: version 2, with time, type and char counts. */
+static uint8_t *
+check_tzif_header(uint8_t *p, uint32_t ntime, uint32_t ntype,
+    uint32_t nchar)
+{
+	memset(p, 0, 44);
+	memcpy(p, "TZif2", 5);
+	check_tzif_be32(p + 32, ntime);
+	check_tzif_be32(p + 36, ntype);
+	check_tzif_be32(p + 40, nchar);
+	return (p + 44);
+}
+
+/* A local time type: offset, isdst, name index. */
+static uint8_t *
+check_tzif_type(uint8_t *p, int32_t off, uint8_t dst, uint8_t idx)
+{
+	p = check_tzif_be32(p, (uint32_t)off);
+	*p++ = dst;
+	*p++ = idx;
+	return (p);
+}
+
+/*
+ * Found by tests/fuzz/fuzz_tzif.c, with Pacific/Apia: a zone that drops
+ * DST at its last transition (a fall-back, +14 to +13 in April 2021) and
+ * whose footer rule has none.  The period from that transition on began
+ * there, from +14, where it used to start at the dawn of time with no
+ * offset before; cron_next.c reads both to fire a repeated wall time
+ * once.  Built here, not read from tzdata, so it stays this shape.
+ */
+START_TEST(test_tzif_rule_without_dst_after_last_transition)
+{
+	static const int64_t	 at = 1617458400;	/* 2021-04-03T14Z */
+	struct tzif_zone	*z = NULL;
+	struct tzif_period	 p;
+	uint8_t			 buf[256], *w = buf;
+
+	/* v1 block: no transitions, one type. */
+	w = check_tzif_header(w, 0, 1, 4);
+	w = check_tzif_type(w, 50400, 1, 0);
+	memcpy(w, "+14", 4);
+	w += 4;
+	/* v2 block: the one transition, to type 1. */
+	w = check_tzif_header(w, 1, 2, 8);
+	w = check_tzif_be32(check_tzif_be32(w, 0), (uint32_t)at);
+	*w++ = 1;
+	w = check_tzif_type(w, 50400, 1, 0);
+	w = check_tzif_type(w, 46800, 0, 4);
+	memcpy(w, "+14\0+13", 8);
+	w += 8;
+	memcpy(w, "\n<+13>-13\n", 10);
+	w += 10;
+	ck_assert_int_eq(tzif_zone_parse(buf, (size_t)(w - buf), &z), 0);
+
+	tzif_period_at(z, at - 1, &p);
+	ck_assert(p.off == 50400 && p.end == at);
+	tzif_period_at(z, at, &p);
+	ck_assert_msg(p.begin == at, "begins %lld", (long long)p.begin);
+	ck_assert_int_eq(p.prev, 50400);
+	ck_assert_int_eq(p.off, 46800);
+	ck_assert(p.end == INT64_MAX);
+	tzif_period_at(z, at + 86400 * 365 * 5, &p);
+	ck_assert(p.begin == at && p.off == 46800);
+	tzif_zone_free(z);
+
+	/* Malformed: a cut file, a bad magic. */
+	ck_assert_int_eq(tzif_zone_parse(buf, 60, &z), -EINVAL);
+	buf[0] = 'X';
+	ck_assert_int_eq(tzif_zone_parse(buf, (size_t)(w - buf), &z),
+	    -EINVAL);
+}
+END_TEST
+
 /* Called from check_main.c, which adds every suite to one runner. */
 Suite	*tzif_suite(void);
 
@@ -128,6 +213,7 @@ tzif_suite(void)
 	tcase_add_test(tc, test_tzif_zone_load_errors);
 	tcase_add_test(tc, test_tzif_periods);
 	tcase_add_test(tc, test_tzif_calendar);
+	tcase_add_test(tc, test_tzif_rule_without_dst_after_last_transition);
 	suite_add_tcase(s, tc);
 	return (s);
 }
