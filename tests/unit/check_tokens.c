@@ -23,13 +23,27 @@ Suite	*tokens_suite(void);
 #define TOKENS_HASH_A							\
 	"2f2d5dc4d0c0ad5f2a2a3fbd7bbb5a2ad7bd23f8b3fa3c2da0d4f1b6b6e3d0a1"
 
+static char	tokens_dir[512];
+
+static void
+tokens_setup(void)
+{
+	fixture_tmpdir("/tmp/kerr-check-tokens-", tokens_dir,
+	    sizeof(tokens_dir));
+}
+
+static void
+tokens_teardown(void)
+{
+	fixture_rmtree(tokens_dir);
+}
+
+/* <tokens_dir>/tokens, holding text, with mode. */
 static void
 tokens_file(char *path, size_t len, const char *text, mode_t mode)
 {
-	char	dir[512];
-
-	fixture_tmpdir("kerr-tokens", dir, sizeof(dir));
-	snprintf(path, len, "%s/tokens", dir);
+	snprintf(path, len, "%s/tokens", tokens_dir);
+	(void)unlink(path);
 	fixture_write_file(path, text);
 	ck_assert_int_eq(chmod(path, mode), 0);
 }
@@ -98,6 +112,7 @@ tokens_suite(void)
 {
 	const struct fixture_row tests[] = {
 		FIXTURE_CASE("core"),
+		FIXTURE_CHECKED(tokens_setup, tokens_teardown),
 		FIXTURE_TEST(test_tokens_new_line_lets_its_token_in),
 		FIXTURE_TEST(test_tokens_refused_files),
 		FIXTURE_TEST(test_tokens_groups_meet),
