@@ -376,9 +376,9 @@ $(BUILD)/kerr-supervisor: $(call obj,$(SUPERVISOR_SRCS))
 	@$(CC) $(LDFLAGS) $(SUPERVISOR_LDFLAGS) -o $@ $^ -lnettle
 
 $(call obj,tests/unit/check_run_policy.c): CFLAGS += -iquote daemons/run
-# check-ui: the web UI in a real browser (tests/ui/run.sh).
-.PHONY: all check check-slurm check-ui unit integration run bench soak deps \
-	install uninstall clean help fuzz fuzz-build fuzz-deps
+$(call obj,tests/unit/check_kerr_cli.c): CFLAGS += -iquote daemons/kerr
+$(call obj,tests/unit/check_json_filter.c tests/unit/check_task_stats.c \
+    tests/unit/check_tokens.c tests/unit/check_sandbox_path.c): \
     CFLAGS += -iquote daemons/apid
 $(call obj,tests/unit/check_cron_next.c tests/unit/check_healthcheck.c \
     tests/unit/check_task_env.c): CFLAGS += -iquote daemons/schedulerd
