@@ -52,14 +52,14 @@ static const char SQL_PURGE_TASK_ROWS[] =
 	" AND active = 0";
 
 static const char SQL_PURGE_REQUESTS_TASKS_OVER[] =
-	"SELECT request_id FROM tasks WHERE active = 0 GROUP BY request_id"
-	" HAVING count(*) > ?1";
+	"SELECT json_group_array(request_id) FROM (SELECT request_id FROM tasks"
+	" WHERE active = 0 GROUP BY request_id HAVING count(*) > ?1)";
 static const char SQL_PURGE_REQUESTS_DEPLOYS_OVER[] =
-	"SELECT request_id FROM deploys GROUP BY request_id"
-	" HAVING count(*) > ?1";
+	"SELECT json_group_array(request_id) FROM (SELECT request_id FROM"
+	" deploys GROUP BY request_id HAVING count(*) > ?1)";
 static const char SQL_PURGE_REQUESTS_HISTORY_OVER[] =
-	"SELECT request_id FROM request_history GROUP BY request_id"
-	" HAVING count(*) > ?1";
+	"SELECT json_group_array(request_id) FROM (SELECT request_id FROM"
+	" request_history GROUP BY request_id HAVING count(*) > ?1)";
 
 static const char SQL_PURGE_DEPLOYS[] =
 	"DELETE FROM deploys WHERE rowid IN (SELECT d.rowid FROM deploys d"
@@ -180,27 +180,11 @@ static int
 db_purge_list_requests(struct db *db, struct db_purge_run *run, int keep,
     const char *sql)
 {
-	sqlite3_stmt	*st = NULL;
-	json_t		*ids;
-	int		 r;
+	json_t	*ids;
+	int	 r;
 
-	if ((ids = json_array()) == NULL)
-		return (-ENOMEM);
-	if ((r = db_stmt(db, sql, &st)) < 0 ||
-	    (r = db_errno(sqlite3_bind_int64(st, 1, keep))) < 0)
-		goto out;
-	while ((r = db_step(st)) == 1)
-		if (json_array_append_new(ids, json_string((const char *)
-		    sqlite3_column_text(st, 0))) != 0) {
-			r = -ENOMEM;
-			break;
-		}
-out:
-	db_release(st);
-	if (r < 0) {
-		json_decref(ids);
+	if ((r = db_query_json(db, sql, &ids, "i", (int64_t)keep)) < 0)
 		return (r);
-	}
 	run->requests = ids;
 	run->next = 0;
 	return (0);

@@ -13,10 +13,6 @@
  * already accepted are finished, and only then is MHD stopped and our own
  * descriptor closed.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -41,7 +37,6 @@
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
-#include "notify.h"
 
 /* How long a stop waits for the requests already accepted. */
 #define API_HTTP_DRAIN_MS	10000

@@ -173,15 +173,32 @@ sched_artifacts_names(const json_t *names)
 	return (s);
 }
 
+/* Most tasks have nothing to fetch: found out without allocating. */
+static int
+sched_artifacts_none(const json_t *deploy, const json_t *pending)
+{
+	const json_t	*data = json_object_get(deploy, "executorData");
+
+	return (json_array_size(json_object_get(deploy, "uris")) == 0 &&
+	    json_array_size(json_object_get(pending, "extraArtifacts")) == 0 &&
+	    json_array_size(json_object_get(data, "embeddedArtifacts")) == 0 &&
+	    json_array_size(json_object_get(data, "externalArtifacts")) == 0);
+}
+
 int
 sched_artifacts(const struct conf *c, const json_t *deploy,
     const json_t *pending, char **ret_list, char **ret_names)
 {
-	json_t		*list = json_array(), *names = json_array(), *spec;
+	json_t		*list, *names, *spec;
 	char		 cache[1024];
-	int		 r = list != NULL && names != NULL ? 0 : -ENOMEM;
+	int		 r;
 
 	*ret_list = *ret_names = NULL;
+	if (sched_artifacts_none(deploy, pending))
+		return (0);
+	list = json_array();
+	names = json_array();
+	r = list != NULL && names != NULL ? 0 : -ENOMEM;
 	if (r == 0)
 		r = sched_artifacts_collect(deploy, pending, list, names);
 	if (r == 0 && json_array_size(list) > 0) {

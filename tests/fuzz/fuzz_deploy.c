@@ -14,6 +14,7 @@
 
 #include "deploy.h"
 #include "fuzz.h"
+#include "fuzz_round_trip.h"
 #include "fuzz_requests.h"
 
 int
@@ -62,16 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)json_object_del(back, "resources");
 	r = deploy_normalize(back, request, &again, err, sizeof(err));
 	json_decref(back);
-	if (r != 0 || !json_equal(norm, again)) {
-		fprintf(stderr, "posted back: %s\n", err);
-		json_dumpf(norm, stderr, JSON_SORT_KEYS);
-		fputc('\n', stderr);
-		if (again != NULL)
-			json_dumpf(again, stderr, JSON_SORT_KEYS);
-		fputc('\n', stderr);
-	}
-	FUZZ_ASSERT(r == 0 || r == -ENOMEM);
-	FUZZ_ASSERT(r != 0 || json_equal(norm, again));
+	fuzz_check_round_trip(norm, again, r, err);
 	json_decref(again);
 	json_decref(norm);
 	return (0);

@@ -9,10 +9,7 @@
  * naming the artifact and the cause; executorData kerr cannot honour is
  * a 400 that stores nothing.
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <limits.h>
 #include <signal.h>
@@ -35,20 +32,6 @@ static int	artifacts_port;
 static pid_t	artifacts_pid = -1;
 static char	artifacts_www[PATH_MAX];
 
-static int
-artifacts_connects(int port)
-{
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	int			fd, r;
-
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return (0);
-	r = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return (r);
-}
 
 /* A file in the served directory. */
 static void
@@ -77,7 +60,6 @@ artifacts_setup(void)
 {
 	char	bin[PATH_MAX], port[16], log[PATH_MAX];
 	char	*argv[] = { bin, port, "files", artifacts_www, log, NULL };
-	int	i;
 
 	harness_setup();
 	snprintf(artifacts_www, sizeof(artifacts_www), "%s/www",
@@ -90,9 +72,8 @@ artifacts_setup(void)
 	snprintf(port, sizeof(port), "%d", artifacts_port);
 	snprintf(log, sizeof(log), "%s/served.log", harness_env.dir);
 	artifacts_pid = harness_spawn_argv(&harness_env, argv);
-	for (i = 0; i < 100 && !artifacts_connects(artifacts_port); i++)
-		usleep(50000);
-	ck_assert_msg(i < 100, "the file server does not listen");
+	ck_assert_msg(harness_wait_port(artifacts_port, 5000),
+	    "the file server does not listen");
 }
 
 static void

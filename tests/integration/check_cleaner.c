@@ -60,17 +60,35 @@ first_alive(const char *id)
 	return (pgid > 0 && kill(-pgid, 0) == 0);
 }
 
+/* The id of the first active task, into buf. */
+static void
+first_active_task(char *buf, size_t len)
+{
+	json_t	*ids = harness_get_json(V1 "/tasks/active/ids");
+
+	snprintf(buf, len, "%s", json_string_value(json_object_get(
+	    json_array_get(ids, 0), "id")));
+	json_decref(ids);
+}
+
+/* DELETE the first active task: a user's kill. */
+static void
+kill_first_task(void)
+{
+	char	task[256], path[512];
+
+	first_active_task(task, sizeof(task));
+	snprintf(path, sizeof(path), V1 "/tasks/task/%s", task);
+	json_decref(http_json(&harness_env, "DELETE", path, NULL, 200));
+}
+
 START_TEST(test_cleaner_delete_kills_and_removes)
 {
 	char	task[256], path[512];
-	json_t	*ids;
 
 	start("del", "WORKER", 3, "sleep 1000");
 	harness_wait_count(running, "del", 3, 10);
-	ids = harness_get_json(V1 "/tasks/active/ids");
-	snprintf(task, sizeof(task), "%s", json_string_value(json_object_get(
-	    json_array_get(ids, 0), "id")));
-	json_decref(ids);
+	first_active_task(task, sizeof(task));
 	json_decref(http_json(&harness_env, "DELETE", V1 "/requests/request/del",
 	    NULL, 200));
 	harness_wait_count(alive_groups, "del", 0, 10);
@@ -86,17 +104,12 @@ END_TEST
 
 START_TEST(test_cleaner_sigterm_trap_dies_by_sigkill)
 {
-	json_t	*ids, *killed;
-	char	 path[512];
+	json_t	*killed;
 
 	start("stubborn", "WORKER", 1, "trap '' TERM; sleep 1000 & wait; "
 	    "sleep 1000");
 	harness_wait_count(running, "stubborn", 1, 10);
-	ids = harness_get_json(V1 "/tasks/active/ids");
-	snprintf(path, sizeof(path), V1 "/tasks/task/%s", json_string_value(
-	    json_object_get(json_array_get(ids, 0), "id")));
-	json_decref(ids);
-	json_decref(http_json(&harness_env, "DELETE", path, NULL, 200));
+	kill_first_task();
 	/* In flight: the cleanup and the sent kill are visible. */
 	usleep(700000);
 	killed = harness_get_json(V1 "/tasks/killed");
@@ -119,20 +132,13 @@ END_TEST
 /* A SingularityExecutor deploy's own grace wins over kill_grace_ms. */
 START_TEST(test_cleaner_executor_data_grace)
 {
-	json_t	*ids;
-	char	 path[512];
-
 	harness_request("patient", "WORKER", 1);
 	harness_post_ok(V1 "/deploys", "{\"deploy\":{\"requestId\":"
 	    "\"patient\",\"id\":\"d1\",\"customExecutorCmd\":\"x\","
 	    "\"executorData\":{\"cmd\":\"trap '' TERM; sleep 1000 & wait;"
 	    " sleep 1000\",\"sigKillProcessesAfterMillis\":6000}}}");
 	harness_wait_count(running, "patient", 1, 10);
-	ids = harness_get_json(V1 "/tasks/active/ids");
-	snprintf(path, sizeof(path), V1 "/tasks/task/%s", json_string_value(
-	    json_object_get(json_array_get(ids, 0), "id")));
-	json_decref(ids);
-	json_decref(http_json(&harness_env, "DELETE", path, NULL, 200));
+	kill_first_task();
 	/* Twice the server's 1.5 s: still alive, SIGTERM ignored. */
 	sleep(3);
 	ck_assert_int_eq(first_alive("patient"), 1);

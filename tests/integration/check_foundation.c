@@ -8,8 +8,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <poll.h>
 #include <signal.h>
@@ -192,24 +190,6 @@ START_TEST(test_foundation_socket_activation)
 }
 END_TEST
 
-/* A listening socket on 127.0.0.1:port, as kerr-apid.socket makes. */
-static int
-listen_socket(int port)
-{
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	int			fd, on = 1;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)port);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)), 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(fd, 64), 0);
-	return (fd);
-}
-
 static int
 is_listening(int fd)
 {
@@ -224,15 +204,9 @@ is_listening(int fd)
 static int
 raw_send(int port, const char *text)
 {
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	int			fd;
+	int	fd = harness_connect(port);
 
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)port);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
-	    0);
 	ck_assert_int_eq(send(fd, text, strlen(text), MSG_NOSIGNAL),
 	    (ssize_t)strlen(text));
 	return (fd);
@@ -327,7 +301,7 @@ START_TEST(test_foundation_stop_finishes_requests_keeps_socket)
 	int		 lfd, c;
 
 	harness_prepare(&env, NULL);
-	lfd = listen_socket(env.port);
+	lfd = harness_listen_socket(env.port);
 	harness_spawn_listen(&env, HARNESS_APID, lfd);
 	harness_wait_api(&env);
 	post_across_sigterm(&env, "drained");

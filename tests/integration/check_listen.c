@@ -5,9 +5,6 @@
  * ones (431), an idle connection closed after idle_timeout_seconds, at
  * most max_connections open at once.
  */
-#include <sys/socket.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -105,10 +102,9 @@ listen_https_checks(int port)
 
 START_TEST(test_listen_tls)
 {
-	struct kerr_env		env;
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	char			conf[3 * PATH_MAX], dir[PATH_MAX];
-	int			lfd, one = 1;
+	struct kerr_env	env;
+	char		conf[3 * PATH_MAX], dir[PATH_MAX];
+	int		lfd;
 
 	fixture_tmpdir("kerr-tls", dir, sizeof(dir));
 	listen_make_cert(dir);
@@ -119,13 +115,7 @@ START_TEST(test_listen_tls)
 	listen_https_checks(env.port);
 	ck_assert_int_ge(harness_stop_daemon(&env, HARNESS_APID, 5000), 0);
 	/* The same on the socket systemd would pass (kerr-apid.socket). */
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(lfd, 0);
-	(void)setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sin.sin_port = htons((uint16_t)env.port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(lfd, 16), 0);
+	lfd = harness_listen_socket(env.port);
 	harness_spawn_listen(&env, HARNESS_APID, lfd);
 	listen_https_checks(env.port);
 	ck_assert_int_ge(harness_stop_daemon(&env, HARNESS_APID, 5000), 0);
@@ -139,14 +129,9 @@ END_TEST
 static int
 listen_connect(int port)
 {
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	int			fd;
+	int	fd = harness_connect(port);
 
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	return (fd);
 }
 

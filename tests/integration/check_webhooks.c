@@ -8,9 +8,6 @@
  * slower than the delivery timeout, which must not hold up scheduling,
  * kills or the API.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <limits.h>
 #include <signal.h>
@@ -62,20 +59,6 @@ check_webhooks_log_path(char *buf, size_t len)
 	snprintf(buf, len, "%s/received.log", harness_env.dir);
 }
 
-static int
-check_webhooks_connects(int port)
-{
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	int			fd, r;
-
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return (0);
-	r = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return (r);
-}
 
 /* Start the receiver answering status after delay_ms; wait until it
  * listens. */
@@ -85,7 +68,6 @@ check_webhooks_receiver(const char *status, long delay_ms)
 	char	bin[PATH_MAX], port[16], log[PATH_MAX], delay[32];
 	char	*argv[] = { bin, port, (char *)(uintptr_t)status, log, delay,
 		    NULL };
-	int	i;
 
 	ck_assert_int_eq(check_webhooks_pid, -1);
 	snprintf(bin, sizeof(bin), "%s/kerr-test-httpd", harness_env.build_dir);
@@ -93,10 +75,8 @@ check_webhooks_receiver(const char *status, long delay_ms)
 	snprintf(delay, sizeof(delay), "%ld", delay_ms);
 	check_webhooks_log_path(log, sizeof(log));
 	check_webhooks_pid = harness_spawn_argv(&harness_env, argv);
-	for (i = 0; i < 100 && !check_webhooks_connects(check_webhooks_port);
-	    i++)
-		usleep(50000);
-	ck_assert_msg(i < 100, "the receiver does not listen");
+	ck_assert_msg(harness_wait_port(check_webhooks_port, 5000),
+	    "the receiver does not listen");
 }
 
 static void

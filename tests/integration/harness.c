@@ -57,6 +57,62 @@ harness_free_port(void)
 	return (port);
 }
 
+static struct sockaddr_in
+harness_loopback(int port)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	return (sin);
+}
+
+int
+harness_listen_socket(int port)
+{
+	struct sockaddr_in	sin = harness_loopback(port);
+	int			fd, on = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)), 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(fd, 64), 0);
+	return (fd);
+}
+
+int
+harness_connect(int port)
+{
+	struct sockaddr_in	sin = harness_loopback(port);
+	int			fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return (-1);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+int
+harness_wait_port(int port, long limit_ms)
+{
+	int64_t	deadline = clock_mono_ms() + limit_ms;
+	int	fd;
+
+	do {
+		if ((fd = harness_connect(port)) >= 0) {
+			close(fd);
+			return (1);
+		}
+		usleep(50000);
+	} while (clock_mono_ms() < deadline);
+	return (0);
+}
+
 /*
  * Every test directory of one runner starts with the runner's pid (the
  * parent of the forked tests), so that its final sweep for stray tasks

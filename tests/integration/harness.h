@@ -95,6 +95,12 @@ void	harness_cleanup(struct kerr_env *env);
 const char *harness_daemon_name(enum harness_daemon which);
 
 int	harness_free_port(void);
+/* A listening socket on 127.0.0.1:port, as kerr-apid.socket makes one. */
+int	harness_listen_socket(int port);
+/* A socket connected to 127.0.0.1:port, or -1 when nothing answers. */
+int	harness_connect(int port);
+/* Wait up to limit_ms until something listens on port: 1, else 0. */
+int	harness_wait_port(int port, long limit_ms);
 /* "/tmp/kerr-test.<runner pid>.": the start of this run's test dirs. */
 const char *harness_run_prefix(void);
 /* SIGKILL every process whose command line or environment mentions dir

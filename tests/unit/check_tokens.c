@@ -21,7 +21,7 @@ Suite	*tokens_suite(void);
 
 /* sha256("tok-a") */
 #define TOKENS_HASH_A							\
-	"2f2d5dc4d0c0ad5f2a2a3fbd7bbb5a2ad7bd23f8b3fa3c2da0d4f1b6b6e3d0a1"
+	"4f66a4283f8bc9768c3cb97fd06d267b79315aee941c9c1727b9354509242ffe"
 
 static char	tokens_dir[512];
 
