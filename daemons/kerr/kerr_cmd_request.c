@@ -3,6 +3,7 @@
  * bounce, delete, history; and the ids bash completion asks for.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,56 +558,53 @@ kerr_cmd_action(struct kerr *k, int argc, char **argv)
 	return (r);
 }
 
+/* A column of kerr history: a member (or key2 of it), or a time. */
+struct kerr_history_col {
+	const char	*header;
+	const char	*key;
+	const char	*key2;
+	int		 is_time;
+};
+
+#define KERR_HISTORY_COLS	4
+
+static const struct kerr_history_col kerr_history_requests[] = {
+	{ "WHEN", "createdAt", NULL, 1 }, { "EVENT", "eventType", NULL, 0 },
+	{ "USER", "user", NULL, 0 }, { "MESSAGE", "message", NULL, 0 }
+};
+static const struct kerr_history_col kerr_history_tasks[] = {
+	{ "TASK", "taskId", "id", 0 }, { "DEPLOY", "taskId", "deployId", 0 },
+	{ "STATE", "lastTaskState", NULL, 0 },
+	{ "UPDATED", "updatedAt", NULL, 1 }
+};
+
+/* arg: the KERR_HISTORY_COLS columns to show. */
 static int
 kerr_history_show(struct kerr *k, json_t *list, void *arg)
 {
-	static const char *const hdr[] = { "WHEN", "EVENT", "USER",
-	    "MESSAGE" };
-	struct kerr_table	*t;
-	json_t			*h;
-	char			 when[64];
-	size_t			 i;
+	const struct kerr_history_col	*cols = arg;
+	const char			*hdr[KERR_HISTORY_COLS];
+	const char			*cells[KERR_HISTORY_COLS];
+	struct kerr_table		*t;
+	json_t				*h;
+	char				 when[KERR_HISTORY_COLS][64];
+	size_t				 i, c;
 
-	(void)arg;
-	if ((t = kerr_table_new(4, hdr)) == NULL)
+	for (c = 0; c < KERR_HISTORY_COLS; c++)
+		hdr[c] = cols[c].header;
+	if ((t = kerr_table_new(KERR_HISTORY_COLS, hdr)) == NULL)
 		return (kerr_fail("out of memory"));
 	json_array_foreach(list, i, h) {
-		const char *cells[4];
-
-		kerr_when(k, kerr_int(h, "createdAt"), when, sizeof(when));
-		cells[0] = when;
-		cells[1] = kerr_str(h, "eventType");
-		cells[2] = kerr_str(h, "user");
-		cells[3] = kerr_str(h, "message");
-		if (kerr_table_add(t, cells) < 0)
-			break;
-	}
-	kerr_table_print(t, stdout, k->color);
-	kerr_table_free(t);
-	return (KERR_EXIT_OK);
-}
-
-static int
-kerr_history_tasks_show(struct kerr *k, json_t *list, void *arg)
-{
-	static const char *const hdr[] = { "TASK", "DEPLOY", "STATE",
-	    "UPDATED" };
-	struct kerr_table	*t;
-	json_t			*h;
-	char			 when[64];
-	size_t			 i;
-
-	(void)arg;
-	if ((t = kerr_table_new(4, hdr)) == NULL)
-		return (kerr_fail("out of memory"));
-	json_array_foreach(list, i, h) {
-		const char *cells[4];
-
-		kerr_when(k, kerr_int(h, "updatedAt"), when, sizeof(when));
-		cells[0] = kerr_str2(h, "taskId", "id");
-		cells[1] = kerr_str2(h, "taskId", "deployId");
-		cells[2] = kerr_str(h, "lastTaskState");
-		cells[3] = when;
+		for (c = 0; c < KERR_HISTORY_COLS; c++) {
+			if (cols[c].is_time) {
+				kerr_when(k, kerr_int(h, cols[c].key),
+				    when[c], sizeof(when[c]));
+				cells[c] = when[c];
+			} else
+				cells[c] = cols[c].key2 != NULL ?
+				    kerr_str2(h, cols[c].key, cols[c].key2) :
+				    kerr_str(h, cols[c].key);
+		}
 		if (kerr_table_add(t, cells) < 0)
 			break;
 	}
@@ -639,8 +637,8 @@ kerr_cmd_history(struct kerr *k, int argc, char **argv)
 	if ((path = kerr_path(k, tasks ? "/history/request/%s/tasks" :
 	    "/history/request/%s/requests", id)) == NULL)
 		return (kerr_fail("out of memory"));
-	r = kerr_get_show(k, path, tasks ? kerr_history_tasks_show :
-	    kerr_history_show, NULL);
+	r = kerr_get_show(k, path, kerr_history_show, (void *)(uintptr_t)
+	    (tasks ? kerr_history_tasks : kerr_history_requests));
 	free(path);
 	return (r);
 }
